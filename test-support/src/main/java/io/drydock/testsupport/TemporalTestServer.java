@@ -1,0 +1,406 @@
+package io.drydock.testsupport;
+
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Temporal server for tests: the real dev server of the Temporal CLI ({@code temporal server start-dev}) when the
+ * CLI is installed, otherwise the SDK's in-JVM Java test server.
+ *
+ * <p>The real server is preferred because only it has a visibility store (list and query workflows by search
+ * attribute) and the Web UI. On CI ({@code CI=true}) the fallback is refused so that a missing CLI cannot silently
+ * weaken the suite.
+ */
+public final class TemporalTestServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalTestServer.class);
+  private static final String NAMESPACE = "default";
+  private static final String HOST = "127.0.0.1";
+  private static final String INSTALL_HINT =
+      "install it with: go install github.com/temporalio/cli/cmd/temporal@v1.5.1 "
+          + "(or point TEMPORAL_CLI at the binary)";
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  /** A free port can be taken by another process between probing and binding; the dev server then exits. */
+  private static final int START_ATTEMPTS = 3;
+
+  private static TemporalTestServer shared;
+  private static Map<String, IndexedValueType> sharedAttributes;
+
+  private final int port;
+  private final boolean realServer;
+  private final boolean searchAttributesSupported;
+  private final Optional<String> uiUrl;
+  private final Process devServer;
+  private final Path stateDir;
+  private final TestServer.PortBoundTestServer javaServer;
+
+  private TemporalTestServer(
+      int port,
+      boolean realServer,
+      boolean searchAttributesSupported,
+      Optional<String> uiUrl,
+      Process devServer,
+      Path stateDir,
+      TestServer.PortBoundTestServer javaServer) {
+    this.port = port;
+    this.realServer = realServer;
+    this.searchAttributesSupported = searchAttributesSupported;
+    this.uiUrl = uiUrl;
+    this.devServer = devServer;
+    this.stateDir = stateDir;
+    this.javaServer = javaServer;
+  }
+
+  /**
+   * Starts a server of its own with the given custom search attributes registered in namespace {@code default}.
+   * The caller closes it.
+   */
+  public static TemporalTestServer start(Map<String, IndexedValueType> searchAttributes) {
+    Optional<Path> cli = findCli();
+    if (cli.isPresent()) {
+      return startDevServer(cli.get(), searchAttributes);
+    }
+    if ("true".equals(System.getenv("CI"))) {
+      throw new IllegalStateException(
+          "CI=true requires the Temporal CLI, but it was found neither in TEMPORAL_CLI, on PATH, in ~/go/bin "
+              + "nor in $(go env GOPATH)/bin; "
+              + INSTALL_HINT);
+    }
+    TemporalTestServer server = startJavaTestServer(searchAttributes);
+    announce(
+        String.format(
+            "Java test server fallback (no temporal CLI found; %s) on %s", INSTALL_HINT, server.target()));
+    return server;
+  }
+
+  /**
+   * The server shared by every test class of this JVM, started on first use and stopped by a shutdown hook. Do not
+   * close it. Every caller must ask for the same search attributes, since they are registered once at start.
+   */
+  public static synchronized TemporalTestServer shared(Map<String, IndexedValueType> searchAttributes) {
+    if (shared == null) {
+      shared = start(searchAttributes);
+      sharedAttributes = Map.copyOf(searchAttributes);
+      TemporalTestServer server = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "temporal-test-server-shutdown"));
+    } else if (!sharedAttributes.equals(searchAttributes)) {
+      throw new IllegalStateException(
+          "the shared Temporal test server was started with search attributes "
+              + sharedAttributes
+              + " but "
+              + searchAttributes
+              + " were asked for; use one set per JVM");
+    }
+    return shared;
+  }
+
+  /** {@code 127.0.0.1:port} of the frontend gRPC service. */
+  public String target() {
+    return HOST + ":" + port;
+  }
+
+  /** True for the CLI's dev server, false for the Java test server fallback. */
+  public boolean isRealServer() {
+    return realServer;
+  }
+
+  /** The Web UI's base URL, present for the real server only. */
+  public Optional<String> uiUrl() {
+    return uiUrl;
+  }
+
+  public String namespace() {
+    return NAMESPACE;
+  }
+
+  /**
+   * True when workflows can be listed and queried by the custom search attributes (the real server). The Java test
+   * server accepts the registration, so starts and upserts that carry the attributes succeed and describe shows them,
+   * but it implements neither ListSearchAttributes nor ListWorkflowExecutions/CountWorkflowExecutions, so nothing can
+   * be found by them there.
+   */
+  public boolean searchAttributesSupported() {
+    return searchAttributesSupported;
+  }
+
+  @Override
+  public void close() {
+    synchronized (TemporalTestServer.class) {
+      if (this == shared) {
+        throw new IllegalStateException("the shared Temporal test server is stopped by a JVM shutdown hook");
+      }
+    }
+    stop();
+  }
+
+  private void stop() {
+    if (javaServer != null) {
+      javaServer.close();
+    }
+    if (devServer != null) {
+      Os.stopProcessTree(devServer, STOP_GRACE);
+      Os.deleteRecursively(stateDir);
+    }
+  }
+
+  private static TemporalTestServer startDevServer(Path cli, Map<String, IndexedValueType> searchAttributes) {
+    String version = cliVersion(cli);
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      int uiPort = freePort();
+      Path stateDir = Os.createTempDir("temporal-dev-server-");
+      Path logFile = Paths.get("target", "temporal-dev-server-" + port + ".log").toAbsolutePath();
+      long startedAt = System.nanoTime();
+      Process process = launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
+      try {
+        awaitDevServer(process, port, searchAttributes, logFile);
+      } catch (RuntimeException e) {
+        boolean exitedByItself = !process.isAlive();
+        Os.stopProcessTree(process, STOP_GRACE);
+        Os.deleteRecursively(stateDir);
+        if (exitedByItself && attempt < START_ATTEMPTS) {
+          log.warn("temporal server start-dev exited during startup, retrying on other ports", e);
+          continue;
+        }
+        throw e;
+      }
+      String uiUrl = "http://" + HOST + ":" + uiPort;
+      announce(
+          String.format(
+              "real dev server (temporal CLI %s at %s) on %s:%d, UI %s, ready in %d ms, log %s",
+              version, cli, HOST, port, uiUrl, elapsedMillis(startedAt), logFile));
+      return new TemporalTestServer(port, true, true, Optional.of(uiUrl), process, stateDir, null);
+    }
+  }
+
+  private static Process launchDevServer(
+      Path cli,
+      int port,
+      int uiPort,
+      Path stateDir,
+      Map<String, IndexedValueType> searchAttributes,
+      Path logFile) {
+    List<String> command = new ArrayList<>();
+    command.add(cli.toString());
+    command.addAll(
+        List.of(
+            "server",
+            "start-dev",
+            "--ip",
+            HOST,
+            "--port",
+            Integer.toString(port),
+            "--ui-port",
+            Integer.toString(uiPort),
+            "--db-filename",
+            stateDir.resolve("temporal.db").toString(),
+            "--namespace",
+            NAMESPACE,
+            "--log-level",
+            "warn"));
+    searchAttributes.forEach(
+        (name, type) -> {
+          command.add("--search-attribute");
+          command.add(name + "=" + cliTypeName(type));
+        });
+    try {
+      Files.createDirectories(logFile.getParent());
+      return new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(logFile.toFile())
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not run " + command, e);
+    }
+  }
+
+  /**
+   * Search attributes are registered asynchronously, so the frontend can answer before they exist; both are awaited,
+   * since a test that starts a workflow with an attribute right away would otherwise be rejected.
+   */
+  private static void awaitDevServer(
+      Process process, int port, Map<String, IndexedValueType> searchAttributes, Path logFile) {
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    WorkflowServiceStubs stubs = connect(port);
+    try {
+      OperatorServiceStubs operator = operatorStubs(stubs);
+      try {
+        String lastError = "no answer yet";
+        while (true) {
+          if (!process.isAlive()) {
+            throw new IllegalStateException(
+                "temporal server start-dev exited with code "
+                    + process.exitValue()
+                    + "; log "
+                    + logFile
+                    + ":\n"
+                    + Os.tail(logFile));
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "temporal server start-dev on port "
+                    + port
+                    + " not ready within "
+                    + STARTUP_TIMEOUT
+                    + " ("
+                    + lastError
+                    + "); log "
+                    + logFile
+                    + ":\n"
+                    + Os.tail(logFile));
+          }
+          try {
+            stubs
+                .blockingStub()
+                .withDeadlineAfter(2, TimeUnit.SECONDS)
+                .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(NAMESPACE).build());
+            Map<String, IndexedValueType> registered =
+                operator
+                    .blockingStub()
+                    .withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(NAMESPACE).build())
+                    .getCustomAttributesMap();
+            if (registered.entrySet().containsAll(searchAttributes.entrySet())) {
+              return;
+            }
+            lastError = "custom search attributes so far: " + registered;
+          } catch (StatusRuntimeException e) {
+            lastError = e.getStatus().toString();
+          }
+          Os.sleep(Duration.ofMillis(100));
+        }
+      } finally {
+        operator.shutdownNow();
+      }
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  /** The fallback on its own; package-private so that its test runs on machines that have the CLI too. */
+  static TemporalTestServer startJavaTestServer(Map<String, IndexedValueType> searchAttributes) {
+    int port = freePort();
+    // lockTimeSkipping=true keeps the server in real time, like the dev server; false would let timers jump ahead.
+    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+    if (!searchAttributes.isEmpty()) {
+      WorkflowServiceStubs stubs = connect(port);
+      OperatorServiceStubs operator = operatorStubs(stubs);
+      try {
+        operator
+            .blockingStub()
+            .addSearchAttributes(
+                AddSearchAttributesRequest.newBuilder()
+                    .setNamespace(NAMESPACE)
+                    .putAllSearchAttributes(searchAttributes)
+                    .build());
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      } finally {
+        operator.shutdownNow();
+        stubs.shutdownNow();
+      }
+    }
+    return new TemporalTestServer(port, false, false, Optional.empty(), null, null, server);
+  }
+
+  private static OperatorServiceStubs operatorStubs(WorkflowServiceStubs stubs) {
+    return OperatorServiceStubs.newServiceStubs(
+        OperatorServiceStubsOptions.newBuilder().setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
+  }
+
+  private static WorkflowServiceStubs connect(int port) {
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(HOST + ":" + port).build());
+  }
+
+  private static Optional<Path> findCli() {
+    String configured = System.getenv("TEMPORAL_CLI");
+    if (configured != null && !configured.isBlank()) {
+      Path path = Paths.get(configured);
+      if (!Files.isExecutable(path)) {
+        throw new IllegalStateException("TEMPORAL_CLI=" + configured + " is not an executable file");
+      }
+      return Optional.of(path);
+    }
+    Optional<Path> onPath = Os.onPath("temporal");
+    if (onPath.isPresent()) {
+      return onPath;
+    }
+    Path inHomeGoBin = Paths.get(System.getProperty("user.home"), "go", "bin", "temporal");
+    if (Files.isExecutable(inHomeGoBin)) {
+      return Optional.of(inHomeGoBin);
+    }
+    return Os.onPath("go")
+        .flatMap(go -> Os.output(List.of(go.toString(), "env", "GOPATH"), Duration.ofSeconds(30)))
+        .map(String::strip)
+        .filter(gopath -> !gopath.isEmpty())
+        .map(gopath -> Paths.get(gopath.split(File.pathSeparator)[0], "bin", "temporal"))
+        .filter(Files::isExecutable);
+  }
+
+  /** "temporal version 0.0.0-DEV (Server 1.29.1, UI 2.42.1)" with the leading words dropped. */
+  private static String cliVersion(Path cli) {
+    return Os.output(List.of(cli.toString(), "--version"), Duration.ofSeconds(30))
+        .map(String::strip)
+        .map(v -> v.replaceFirst("^temporal version ", ""))
+        .orElse("of unknown version");
+  }
+
+  /** The names that the dev server's --search-attribute NAME=TYPE flag accepts. */
+  private static String cliTypeName(IndexedValueType type) {
+    return switch (type) {
+      case INDEXED_VALUE_TYPE_TEXT -> "Text";
+      case INDEXED_VALUE_TYPE_KEYWORD -> "Keyword";
+      case INDEXED_VALUE_TYPE_INT -> "Int";
+      case INDEXED_VALUE_TYPE_DOUBLE -> "Double";
+      case INDEXED_VALUE_TYPE_BOOL -> "Bool";
+      case INDEXED_VALUE_TYPE_DATETIME -> "Datetime";
+      case INDEXED_VALUE_TYPE_KEYWORD_LIST -> "KeywordList";
+      default -> throw new IllegalArgumentException("no search attribute type " + type);
+    };
+  }
+
+  private static void announce(String description) {
+    String line = "[drydock-tests] Temporal server: " + description;
+    log.info(line);
+    System.out.println(line);
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + HOST, e);
+    }
+  }
+
+  private static long elapsedMillis(long startedAtNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAtNanos);
+  }
+}
