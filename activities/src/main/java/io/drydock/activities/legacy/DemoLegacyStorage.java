@@ -1,0 +1,290 @@
+package io.drydock.activities.legacy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes legacy storage trees for demos, tests and benchmarks: real blobs with real digests and sizes, laid out as the
+ * CNCF distribution lays them out. The output is byte for byte the same on every run, and writing over an existing
+ * tree only adds what is missing.
+ */
+public final class DemoLegacyStorage {
+  public static final List<String> DEMO_REPOSITORIES =
+      List.of("demo/debian", "demo/alpine", "demo/multiarch", "group/project/app");
+
+  static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+  static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+  static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final Platform LINUX_AMD64 = new Platform("amd64", null, "x86_64");
+  private static final Platform LINUX_ARM64 = new Platform("arm64", "v8", "aarch64");
+
+  private DemoLegacyStorage() {}
+
+  /** Writes the four {@link #DEMO_REPOSITORIES} under {@code root}, the directory that will contain {@code docker/}. */
+  public static void generate(Path root) {
+    LegacyTreeWriter tree = new LegacyTreeWriter(Objects.requireNonNull(root, "root"));
+    DemoLayer debianBase = DemoLayer.builder()
+        .file("etc/debian_version", DemoContent.DEBIAN_VERSION)
+        .file("etc/motd", DemoContent.DEBIAN_MOTD)
+        .file("etc/os-release", DemoContent.DEBIAN_OS_RELEASE)
+        .file("var/lib/dpkg/status", DemoContent.DPKG_STATUS)
+        .build();
+    List<History> debianBaseHistory = List.of(
+        new History("2024-06-12T00:00:00Z", "/bin/sh -c #(nop) ADD file:" + debianBase.diffId().hex() + " in / "),
+        new History("2024-06-12T00:00:00Z", "/bin/sh -c #(nop)  CMD [\"bash\"]", true));
+    writeDebian(new Repository(tree, "demo/debian"), debianBase, debianBaseHistory);
+    writeAlpine(new Repository(tree, "demo/alpine"));
+    writeMultiarch(new Repository(tree, "demo/multiarch"));
+    writeApp(new Repository(tree, "group/project/app"), debianBase, debianBaseHistory);
+  }
+
+  /**
+   * Writes {@code manifestCount} distinct Docker schema 2 manifests into one repository, each with its own small
+   * config and all sharing one small layer, and tags every {@code tagsEvery}-th one ({@code t0}, {@code t<tagsEvery>},
+   * ...). One manifest is held in memory at a time, so 100,000 of them are fine.
+   */
+  public static void generateSynthetic(Path root, String repositoryPath, int manifestCount, int tagsEvery) {
+    if (manifestCount < 0) {
+      throw new IllegalArgumentException("manifestCount must not be negative: " + manifestCount);
+    }
+    if (tagsEvery < 1) {
+      throw new IllegalArgumentException("tagsEvery must be at least 1: " + tagsEvery);
+    }
+    Repository repository = new Repository(new LegacyTreeWriter(Objects.requireNonNull(root, "root")), repositoryPath);
+    DemoLayer layer = DemoLayer.builder()
+        .file("synthetic/README", "A layer shared by every synthetic manifest of " + repositoryPath + ".\n")
+        .build();
+    Descriptor layerDescriptor = repository.layer(layer, DOCKER_LAYER);
+    for (int i = 0; i < manifestCount; i++) {
+      ObjectNode runtime = JSON.createObjectNode();
+      runtime.putArray("Env").add(PATH_ENV);
+      runtime.putObject("Labels").put("io.drydock.synthetic.index", Integer.toString(i));
+      Descriptor config = repository.config(
+          config(LINUX_AMD64, "2024-06-01T00:00:00Z", runtime,
+              List.of(new History("2024-06-01T00:00:00Z", "synthetic build " + i)), List.of(layer)),
+          DOCKER_CONFIG);
+      Descriptor manifest = repository.manifest(imageManifest(DOCKER_MANIFEST, config, List.of(layerDescriptor)));
+      if (i % tagsEvery == 0) {
+        repository.tag("t" + i, manifest);
+      }
+    }
+  }
+
+  private static void writeDebian(Repository repository, DemoLayer base, List<History> baseHistory) {
+    DemoLayer changes = DemoLayer.builder()
+        .file("usr/share/demo/hello.txt", "Hello from the Drydock demo image.\n")
+        .whiteout("etc/motd")
+        .build();
+    List<History> history = new ArrayList<>(baseHistory);
+    history.add(new History("2024-06-13T09:30:00Z",
+        "RUN /bin/sh -c rm /etc/motd && mkdir -p /usr/share/demo && echo 'Hello from the Drydock demo image.' >"
+            + " /usr/share/demo/hello.txt # buildkit"));
+    ObjectNode runtime = JSON.createObjectNode();
+    runtime.putArray("Env").add(PATH_ENV);
+    runtime.putArray("Cmd").add("bash");
+    Descriptor manifest = dockerImage(repository, "2024-06-13T09:30:00Z", runtime, history, List.of(base, changes));
+    repository.tag("12", manifest);
+    repository.tag("latest", manifest);
+  }
+
+  private static void writeAlpine(Repository repository) {
+    Descriptor manifest = alpineImage(repository, LINUX_AMD64);
+    repository.tag("3.20", manifest);
+  }
+
+  private static void writeMultiarch(Repository repository) {
+    ObjectNode index = JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", OCI_INDEX);
+    ArrayNode manifests = index.putArray("manifests");
+    for (Platform platform : List.of(LINUX_AMD64, LINUX_ARM64)) {
+      ObjectNode child = alpineImage(repository, platform).toJson();
+      ObjectNode platformJson = child.putObject("platform");
+      platformJson.put("architecture", platform.architecture());
+      platformJson.put("os", "linux");
+      if (platform.variant() != null) {
+        platformJson.put("variant", platform.variant());
+      }
+      manifests.add(child);
+    }
+    repository.tag("latest", repository.manifest(index));
+  }
+
+  private static Descriptor alpineImage(Repository repository, Platform platform) {
+    DemoLayer layer = DemoLayer.builder()
+        .file("etc/alpine-release", DemoContent.ALPINE_RELEASE)
+        .file("etc/os-release", DemoContent.ALPINE_OS_RELEASE)
+        .file("lib/apk/db/installed", DemoContent.apkInstalled(platform.apkArchitecture()))
+        .build();
+    ObjectNode runtime = JSON.createObjectNode();
+    runtime.putArray("Env").add(PATH_ENV);
+    runtime.putArray("Cmd").add("/bin/sh");
+    List<History> history = List.of(
+        new History("2024-09-06T12:05:36Z", "ADD alpine-minirootfs-3.20.3-" + platform.apkArchitecture()
+            + ".tar.gz / # buildkit"),
+        new History("2024-09-06T12:05:36Z", "CMD [\"/bin/sh\"]", true));
+    Descriptor config = repository.config(
+        config(platform, "2024-09-06T12:05:36Z", runtime, history, List.of(layer)), OCI_CONFIG);
+    return repository.manifest(imageManifest(OCI_MANIFEST, config, List.of(repository.layer(layer, OCI_LAYER))));
+  }
+
+  private static void writeApp(Repository repository, DemoLayer base, List<History> baseHistory) {
+    Descriptor v1 = appImage(repository, base, baseHistory, "1.0.0", "2024-07-01T10:00:00Z");
+    Descriptor abandoned = appImage(repository, base, baseHistory, "1.1.0-rc.1", "2024-07-20T10:00:00Z");
+    Descriptor v2 = appImage(repository, base, baseHistory, "2.0.0", "2024-08-01T10:00:00Z");
+    repository.tag("v1", v1);
+    repository.tag("v2", v2);
+    // main once pointed at the release candidate; moving it to v2 left that manifest untagged, as garbage.
+    repository.recordTagHistory("main", abandoned);
+    repository.tag("main", v2);
+  }
+
+  private static Descriptor appImage(
+      Repository repository, DemoLayer base, List<History> baseHistory, String version, String created) {
+    DemoLayer app = DemoLayer.builder()
+        .file("opt/app/VERSION", version + "\n")
+        .executable("opt/app/bin/app",
+            "#!/bin/bash\nset -eu\necho \"app " + version + " is running\"\nsleep infinity\n")
+        .build();
+    List<History> history = new ArrayList<>(baseHistory);
+    history.add(new History(created, "ENV APP_VERSION=" + version, true));
+    history.add(new History(created, "COPY app/ /opt/app/ # buildkit"));
+    history.add(new History(created, "ENTRYPOINT [\"/opt/app/bin/app\"]", true));
+    ObjectNode runtime = JSON.createObjectNode();
+    runtime.putArray("Env").add(PATH_ENV).add("APP_VERSION=" + version);
+    runtime.putArray("Entrypoint").add("/opt/app/bin/app");
+    runtime.put("WorkingDir", "/opt/app");
+    ObjectNode labels = runtime.putObject("Labels");
+    labels.put("org.opencontainers.image.source", "https://git.example.com/group/project");
+    labels.put("org.opencontainers.image.version", version);
+    return dockerImage(repository, created, runtime, history, List.of(base, app));
+  }
+
+  private static Descriptor dockerImage(
+      Repository repository, String created, ObjectNode runtime, List<History> history, List<DemoLayer> layers) {
+    Descriptor config =
+        repository.config(config(LINUX_AMD64, created, runtime, history, layers), DOCKER_CONFIG);
+    List<Descriptor> layerDescriptors = new ArrayList<>();
+    for (DemoLayer layer : layers) {
+      layerDescriptors.add(repository.layer(layer, DOCKER_LAYER));
+    }
+    return repository.manifest(imageManifest(DOCKER_MANIFEST, config, layerDescriptors));
+  }
+
+  /** An image config in the field order {@code docker} writes; {@code rootfs.diff_ids} name the uncompressed tars. */
+  private static ObjectNode config(
+      Platform platform, String created, ObjectNode runtime, List<History> history, List<DemoLayer> layers) {
+    ObjectNode config = JSON.createObjectNode();
+    config.put("architecture", platform.architecture());
+    if (platform.variant() != null) {
+      config.put("variant", platform.variant());
+    }
+    config.set("config", runtime);
+    config.put("created", created);
+    ArrayNode historyJson = config.putArray("history");
+    for (History step : history) {
+      ObjectNode entry = historyJson.addObject();
+      entry.put("created", step.created());
+      entry.put("created_by", step.createdBy());
+      if (step.emptyLayer()) {
+        entry.put("empty_layer", true);
+      }
+    }
+    config.put("os", "linux");
+    ObjectNode rootfs = config.putObject("rootfs");
+    rootfs.put("type", "layers");
+    ArrayNode diffIds = rootfs.putArray("diff_ids");
+    for (DemoLayer layer : layers) {
+      diffIds.add(layer.diffId().toString());
+    }
+    return config;
+  }
+
+  private static ObjectNode imageManifest(String mediaType, Descriptor config, List<Descriptor> layers) {
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", mediaType);
+    manifest.set("config", config.toJson());
+    ArrayNode layersJson = manifest.putArray("layers");
+    for (Descriptor layer : layers) {
+      layersJson.add(layer.toJson());
+    }
+    return manifest;
+  }
+
+  private static byte[] bytes(ObjectNode json) {
+    try {
+      return JSON.writeValueAsBytes(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an in-memory JSON tree could not be serialised", e);
+    }
+  }
+
+  /** Pushes into one repository: every blob gets the repository link the distribution would have written. */
+  private record Repository(LegacyTreeWriter tree, String path) {
+    Repository {
+      tree.requireRepositoryPath(path);
+    }
+
+    Descriptor layer(DemoLayer layer, String mediaType) {
+      Digest digest = tree.putBlob(layer.compressed());
+      tree.linkLayer(path, digest);
+      return new Descriptor(mediaType, digest, layer.compressed().length);
+    }
+
+    Descriptor config(ObjectNode config, String mediaType) {
+      byte[] content = bytes(config);
+      Digest digest = tree.putBlob(content);
+      tree.linkLayer(path, digest);
+      return new Descriptor(mediaType, digest, content.length);
+    }
+
+    /** The manifest's media type is taken from the document, as the distribution does. */
+    Descriptor manifest(ObjectNode manifest) {
+      byte[] content = bytes(manifest);
+      Digest digest = tree.putBlob(content);
+      tree.linkRevision(path, digest);
+      return new Descriptor(manifest.get("mediaType").asText(), digest, content.length);
+    }
+
+    void tag(String tag, Descriptor manifest) {
+      tree.tag(path, tag, manifest.digest());
+    }
+
+    void recordTagHistory(String tag, Descriptor manifest) {
+      tree.recordTagHistory(path, tag, manifest.digest());
+    }
+  }
+
+  private record Descriptor(String mediaType, Digest digest, long size) {
+    ObjectNode toJson() {
+      ObjectNode json = JSON.createObjectNode();
+      json.put("mediaType", mediaType);
+      json.put("digest", digest.toString());
+      json.put("size", size);
+      return json;
+    }
+  }
+
+  /** A platform as image configs and indexes name it, and as Alpine's package database names it. */
+  private record Platform(String architecture, String variant, String apkArchitecture) {}
+
+  private record History(String created, String createdBy, boolean emptyLayer) {
+    History(String created, String createdBy) {
+      this(created, createdBy, false);
+    }
+  }
+}
