@@ -1,0 +1,25 @@
+package io.drydock.api.errors;
+
+import org.springframework.http.HttpStatus;
+
+/** An answer in the OCI error envelope; thrown by handlers, rendered by {@link OciErrorHandler}. */
+public final class ApiException extends RuntimeException {
+  private final HttpStatus status;
+  private final String code;
+  private final Object detail;
+
+  public ApiException(HttpStatus status, String code, String message, Object detail) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+  }
+
+  public HttpStatus status() {
+    return status;
+  }
+
+  public OciError body() {
+    return OciError.of(code, getMessage(), detail);
+  }
+}

@@ -1,0 +1,152 @@
+package io.drydock.quickstart;
+
+import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.workflows.DrydockSearchAttributes;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the quick start provides when nothing is configured: embedded PostgreSQL, an in-process Temporal server and a
+ * demo legacy storage. Each is skipped when its environment variable points at a real one.
+ */
+final class DevInfrastructure implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DevInfrastructure.class);
+
+  private final Map<String, String> properties = new LinkedHashMap<>();
+  private final List<String> summary = new ArrayList<>();
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  /** Spring properties that point the worker and the API at what was started. */
+  Map<String, String> properties() {
+    return properties;
+  }
+
+  /** One line per component, saying what is used. */
+  List<String> summary() {
+    return summary;
+  }
+
+  static DevInfrastructure start(Map<String, String> env, Path dataDirectory) throws IOException {
+    DevInfrastructure infrastructure = new DevInfrastructure();
+    try {
+      infrastructure.startPostgres(env, dataDirectory);
+      infrastructure.startTemporal(env);
+      infrastructure.prepareLegacyStorage(env, dataDirectory);
+      return infrastructure;
+    } catch (IOException | RuntimeException e) {
+      infrastructure.close();
+      throw e;
+    }
+  }
+
+  private void startPostgres(Map<String, String> env, Path dataDirectory) throws IOException {
+    String url = env.get("SPRING_DATASOURCE_URL");
+    if (url != null && !url.isBlank()) {
+      summary.add("PostgreSQL: " + url + " (SPRING_DATASOURCE_URL)");
+      return;
+    }
+    Path pgData = dataDirectory.resolve("postgres");
+    Files.createDirectories(pgData);
+    EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).start();
+    resources.add(postgres);
+    String jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
+    properties.put("spring.datasource.url", jdbcUrl);
+    properties.put("spring.datasource.username", "postgres");
+    properties.put("spring.datasource.password", "");
+    summary.add("PostgreSQL: embedded, " + jdbcUrl + ", data in " + pgData);
+  }
+
+  private void startTemporal(Map<String, String> env) {
+    String address = env.get("TEMPORAL_ADDRESS");
+    if (address != null && !address.isBlank()) {
+      summary.add("Temporal: " + address + " (TEMPORAL_ADDRESS)");
+      return;
+    }
+    int port = Integer.parseInt(env.getOrDefault("DRYDOCK_TEMPORAL_PORT", "7233"));
+    // The flag locks time skipping: the quick start runs in real time, so timers and timeouts behave as in production.
+    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+    resources.add(server);
+    String target = "127.0.0.1:" + port;
+    registerSearchAttributes(target);
+    properties.put("spring.temporal.connection.target", target);
+    summary.add(
+        "Temporal: in-process test server on "
+            + target
+            + " (no Web UI; workflows do not survive a restart: set TEMPORAL_ADDRESS for a real server)");
+  }
+
+  /** The in-process server starts empty every time, so the attributes are always new to it. */
+  private static void registerSearchAttributes(String target) {
+    OperatorServiceStubs operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder().setTarget(target).validateAndBuildWithDefaults());
+    try {
+      operator
+          .blockingStub()
+          .addSearchAttributes(
+              AddSearchAttributesRequest.newBuilder()
+                  .setNamespace("default")
+                  .putAllSearchAttributes(DrydockSearchAttributes.all())
+                  .build());
+    } finally {
+      operator.shutdownNow();
+    }
+  }
+
+  private void prepareLegacyStorage(Map<String, String> env, Path dataDirectory) {
+    String root = env.get("DRYDOCK_LEGACY_STORAGE_ROOT");
+    if (root != null && !root.isBlank()) {
+      summary.add("Legacy storage: " + root + " (DRYDOCK_LEGACY_STORAGE_ROOT)");
+      return;
+    }
+    Path demo = dataDirectory.resolve("legacy");
+    DemoLegacyStorage.generate(demo);
+    properties.put("drydock.legacy-storage-root", demo.toString());
+    summary.add("Legacy storage: demo tree in " + demo + " with " + DemoLegacyStorage.DEMO_REPOSITORIES);
+  }
+
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("could not stop {}", resources.get(i), e);
+      }
+    }
+    resources.clear();
+  }
+
+  static void deleteRecursively(Path directory) {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (var paths = Files.walk(directory)) {
+      paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(DevInfrastructure::deleteQuietly);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      log.warn("could not delete {}", path, e);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.drydock.quickstart;
+
+import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.testsupport.TemporalTestServer;
+import io.drydock.testsupport.TestPostgres;
+import io.drydock.workflows.DrydockSearchAttributes;
+import io.temporal.client.WorkflowClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Drydock as the quick start runs it (worker and API in one context), against a Temporal server from the temporal
+ * CLI (or the Java test server off CI), a fresh embedded PostgreSQL database and a demo legacy storage, started once
+ * per test JVM.
+ */
+final class DrydockStack {
+  static final String BROKEN_REPOSITORY = "broken/missing-blob";
+
+  private static DrydockStack shared;
+
+  final TemporalTestServer temporal;
+  final Path legacyRoot;
+  final JdbcClient database;
+  final WorkflowClient workflows;
+  final String baseUrl;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private DrydockStack(TemporalTestServer temporal, Path legacyRoot, String jdbcUrl) {
+    this.temporal = temporal;
+    this.legacyRoot = legacyRoot;
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(QuickstartApplication.class)
+            .run(
+                "--server.port=0",
+                "--spring.datasource.url=" + jdbcUrl,
+                "--spring.temporal.connection.target=" + temporal.target(),
+                "--drydock.legacy-storage-root=" + legacyRoot);
+    Runtime.getRuntime().addShutdownHook(new Thread(context::close, "drydock-test-stack-shutdown"));
+    this.database = JdbcClient.create(TestPostgres.dataSource(jdbcUrl));
+    this.workflows = context.getBean(WorkflowClient.class);
+    this.baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+  }
+
+  static synchronized DrydockStack shared() {
+    if (shared == null) {
+      TemporalTestServer temporal = TemporalTestServer.shared(DrydockSearchAttributes.all());
+      shared = new DrydockStack(temporal, legacyTree(), TestPostgres.freshDatabase());
+    }
+    return shared;
+  }
+
+  /** The demo repositories, plus one whose manifest references a blob the storage lost. */
+  private static Path legacyTree() {
+    try {
+      Path root = Files.createTempDirectory("drydock-legacy-");
+      DemoLegacyStorage.generate(root);
+      DemoLegacyStorage.generateSynthetic(root, BROKEN_REPOSITORY, 3, 1);
+      try (var configs = Files.walk(root.resolve("docker/registry/v2/repositories/" + BROKEN_REPOSITORY + "/_layers"))) {
+        Path someLink = configs.filter(p -> p.getFileName().toString().equals("link")).findFirst().orElseThrow();
+        String hex = Files.readString(someLink).substring("sha256:".length());
+        Path blob = root.resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
+        Files.delete(blob);
+      }
+      return root;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  HttpResponse<String> request(String method, String pathAndQuery) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+              .method(method, HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  long repositoryRows() {
+    return database.sql("SELECT count(*) FROM repositories").query(Long.class).single();
+  }
+
+  static <T> T await(Supplier<T> probe, Predicate<T> done, Duration timeout, String what) {
+    Instant deadline = Instant.now().plus(timeout);
+    T last = probe.get();
+    while (!done.test(last)) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      last = probe.get();
+    }
+    return last;
+  }
+}

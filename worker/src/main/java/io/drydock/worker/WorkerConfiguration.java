@@ -1,0 +1,40 @@
+package io.drydock.worker;
+
+import io.drydock.activities.config.StorageConfiguration;
+import io.drydock.activities.legacy.LegacyStorage;
+import io.drydock.activities.migration.MigrationActivitiesImpl;
+import io.drydock.activities.migration.RegistryStore;
+import io.drydock.workflows.migration.MigrationWorkflows;
+import io.drydock.workflows.migration.PreImportWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** The Temporal workers and the activity implementations they host. */
+@Configuration(proxyBeanMethods = false)
+@Import(StorageConfiguration.class)
+public class WorkerConfiguration {
+  @Bean
+  MigrationActivitiesImpl migrationActivities(
+      LegacyStorage legacyStorage, RegistryStore registryStore, @Value("${drydock.migration.batch-size}") int batch) {
+    return new MigrationActivitiesImpl(legacyStorage, registryStore, batch);
+  }
+
+  @Bean
+  WorkerFactory drydockWorkerFactory(WorkflowClient client, MigrationActivitiesImpl migrationActivities) {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Worker migration = factory.newWorker(MigrationWorkflows.TASK_QUEUE);
+    migration.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class);
+    migration.registerActivitiesImplementations(migrationActivities);
+    return factory;
+  }
+
+  @Bean
+  WorkerLifecycle drydockWorkerLifecycle(WorkerFactory drydockWorkerFactory) {
+    return new WorkerLifecycle(drydockWorkerFactory);
+  }
+}
