@@ -5,6 +5,7 @@ import io.drydock.api.errors.TomcatErrorCustomizer;
 import io.drydock.api.errors.OciErrorController;
 import io.drydock.api.errors.OciErrorHandler;
 import io.drydock.api.migration.MigrationApiConfiguration;
+import io.drydock.api.security.SecurityConfiguration;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.Import;
 @Import({
   StorageConfiguration.class,
   MigrationApiConfiguration.class,
+  SecurityConfiguration.class,
   OciErrorHandler.class,
   TomcatErrorCustomizer.class,
   OciErrorController.class

@@ -11,16 +11,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the quick start provides when nothing is configured: embedded PostgreSQL, an in-process Temporal server and a
- * demo legacy storage. Each is skipped when its environment variable points at a real one.
+ * What the quick start provides when nothing is configured: embedded PostgreSQL, an in-process Temporal server, a
+ * demo legacy storage and a token secret. Each is skipped when its environment variable points at a real one.
  */
 final class DevInfrastructure implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevInfrastructure.class);
@@ -28,6 +30,7 @@ final class DevInfrastructure implements AutoCloseable {
   private final Map<String, String> properties = new LinkedHashMap<>();
   private final List<String> summary = new ArrayList<>();
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private String devSecret;
 
   /** Spring properties that point the worker and the API at what was started. */
   Map<String, String> properties() {
@@ -39,12 +42,18 @@ final class DevInfrastructure implements AutoCloseable {
     return summary;
   }
 
+  /** The HS256 secret the quick start generated, empty when {@code DRYDOCK_AUTH_JWT_SECRET} is set. */
+  Optional<String> devSecret() {
+    return Optional.ofNullable(devSecret);
+  }
+
   static DevInfrastructure start(Map<String, String> env, Path dataDirectory) throws IOException {
     DevInfrastructure infrastructure = new DevInfrastructure();
     try {
       infrastructure.startPostgres(env, dataDirectory);
       infrastructure.startTemporal(env);
       infrastructure.prepareLegacyStorage(env, dataDirectory);
+      infrastructure.prepareTokenSecret(env, dataDirectory);
       return infrastructure;
     } catch (IOException | RuntimeException e) {
       infrastructure.close();
@@ -117,6 +126,35 @@ final class DevInfrastructure implements AutoCloseable {
     DemoLegacyStorage.generate(demo);
     properties.put("drydock.legacy-storage-root", demo.toString());
     summary.add("Legacy storage: demo tree in " + demo + " with " + DemoLegacyStorage.DEMO_REPOSITORIES);
+  }
+
+  /** Kept in the data directory, so the tokens it signed stay valid across restarts when DRYDOCK_DATA_DIR is set. */
+  private void prepareTokenSecret(Map<String, String> env, Path dataDirectory) throws IOException {
+    String configured = env.get("DRYDOCK_AUTH_JWT_SECRET");
+    if (configured != null && !configured.isBlank()) {
+      summary.add("Auth: HS256 secret from DRYDOCK_AUTH_JWT_SECRET");
+      return;
+    }
+    Path file = dataDirectory.resolve("dev-jwt-secret");
+    if (Files.exists(file)) {
+      devSecret = Files.readString(file).strip();
+    } else {
+      devSecret = DevTokens.newSecret();
+      writeOwnerOnly(file, devSecret);
+    }
+    properties.put("drydock.auth.jwt-secret", devSecret);
+    summary.add("Auth: generated HS256 secret in " + file + " (set DRYDOCK_AUTH_JWT_SECRET to use your own)");
+  }
+
+  /** Secrets and tokens are readable by their owner only, where the file system has POSIX permissions. */
+  static void writeOwnerOnly(Path file, String content) throws IOException {
+    Files.deleteIfExists(file);
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } else {
+      Files.createFile(file);
+    }
+    Files.writeString(file, content);
   }
 
   @Override

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,6 +30,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class DrydockStack {
   static final String BROKEN_REPOSITORY = "broken/missing-blob";
+  /** Repositories large enough that a pre-import is still running when a test cancels it. */
+  static final List<String> SLOW_REPOSITORIES = List.of("slow/one", "slow/two");
+  static final int SLOW_REPOSITORY_TAGS = 4000;
+  /** The API's concurrency limit in the tests. */
+  static final int MAX_CONCURRENT_IMPORTS = 8;
+  /** The API's HS256 secret in the tests; {@link #request(String, String)} sends a token signed with it. */
+  static final String TOKEN_SECRET = "drydock-end-to-end-tests-hs256-secret";
 
   private static DrydockStack shared;
 
@@ -37,6 +46,8 @@ final class DrydockStack {
   final WorkflowClient workflows;
   final String baseUrl;
   private final HttpClient http = HttpClient.newHttpClient();
+  private final String operatorToken =
+      DevTokens.operatorToken(TOKEN_SECRET, "drydock-tests", "container_registry", Instant.now());
 
   private DrydockStack(TemporalTestServer temporal, Path legacyRoot, String jdbcUrl) {
     this.temporal = temporal;
@@ -47,7 +58,11 @@ final class DrydockStack {
                 "--server.port=0",
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.temporal.connection.target=" + temporal.target(),
-                "--drydock.legacy-storage-root=" + legacyRoot);
+                "--drydock.legacy-storage-root=" + legacyRoot,
+                "--drydock.migration.max-concurrent-imports=" + MAX_CONCURRENT_IMPORTS,
+                // Long enough that a new import accepted after a cancel proves the canceled run closed.
+                "--drydock.migration.cancel-grace-deadline=60s",
+                "--drydock.auth.jwt-secret=" + TOKEN_SECRET);
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "drydock-test-stack-shutdown"));
     this.database = JdbcClient.create(TestPostgres.dataSource(jdbcUrl));
     this.workflows = context.getBean(WorkflowClient.class);
@@ -68,6 +83,9 @@ final class DrydockStack {
       Path root = Files.createTempDirectory("drydock-legacy-");
       DemoLegacyStorage.generate(root);
       DemoLegacyStorage.generateSynthetic(root, BROKEN_REPOSITORY, 3, 1);
+      for (String slow : SLOW_REPOSITORIES) {
+        DemoLegacyStorage.generateSynthetic(root, slow, SLOW_REPOSITORY_TAGS, 1);
+      }
       try (var configs = Files.walk(root.resolve("docker/registry/v2/repositories/" + BROKEN_REPOSITORY + "/_layers"))) {
         Path someLink = configs.filter(p -> p.getFileName().toString().equals("link")).findFirst().orElseThrow();
         String hex = Files.readString(someLink).substring("sha256:".length());
@@ -80,13 +98,17 @@ final class DrydockStack {
     }
   }
 
+  /** As GitLab Rails calls the API: with a token granting import and operator access. */
   HttpResponse<String> request(String method, String pathAndQuery) {
+    return request(method, pathAndQuery, Optional.of("Bearer " + operatorToken));
+  }
+
+  HttpResponse<String> request(String method, String pathAndQuery, Optional<String> authorizationHeader) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody());
+    authorizationHeader.ifPresent(value -> request.header("Authorization", value));
     try {
-      return http.send(
-          HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-              .method(method, HttpRequest.BodyPublishers.noBody())
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

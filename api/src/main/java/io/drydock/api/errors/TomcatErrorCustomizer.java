@@ -6,8 +6,9 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
- * Keeps Tomcat from answering bad requests in its own HTML. A path holding {@code %2F} is let through, so the handlers
- * validate the decoded repository path; what Tomcat still refuses itself is rendered by {@link OciErrorReportValve}.
+ * Keeps Tomcat from answering bad requests in its own HTML. A path holding {@code %2F} is let through to the
+ * application, whose security firewall refuses it in the OCI envelope; what Tomcat still refuses itself is rendered
+ * by {@link OciErrorReportValve}.
  */
 public class TomcatErrorCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
   @Override

@@ -1,0 +1,92 @@
+package io.drydock.api.security;
+
+import io.drydock.api.errors.OciError;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Spring Security's refusals in the OCI envelope the rest of the API answers in: 401 {@code UNAUTHORIZED} (no token, or
+ * one that does not verify), 403 {@code DENIED} (a valid token without the access the endpoint needs), and the
+ * requests the firewall rejects before anything else runs. The bearer handlers of the resource server set the status
+ * and the {@code WWW-Authenticate} header; this adds the body.
+ */
+final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
+  private static final String REALM = "drydock";
+
+  private final JsonMapper json;
+  private final BearerTokenAuthenticationEntryPoint bearerEntryPoint = new BearerTokenAuthenticationEntryPoint();
+  private final BearerTokenAccessDeniedHandler bearerAccessDenied = new BearerTokenAccessDeniedHandler();
+
+  OciSecurityErrors(JsonMapper json) {
+    this.json = json;
+    bearerEntryPoint.setRealmName(REALM);
+    bearerAccessDenied.setRealmName(REALM);
+  }
+
+  @Override
+  public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    bearerEntryPoint.commence(request, response, e);
+    String detail =
+        e instanceof OAuth2AuthenticationException oauth && oauth.getError().getDescription() != null
+            ? oauth.getError().getDescription()
+            : "no bearer token: send Authorization: Bearer <JWT>";
+    write(response, OciError.of("UNAUTHORIZED", "authentication required", detail));
+  }
+
+  @Override
+  public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+      throws IOException {
+    bearerAccessDenied.handle(request, response, e);
+    write(
+        response,
+        OciError.of(
+            "DENIED",
+            "requested access to the resource is denied",
+            "the token's access claim must hold {\"type\":\"registry\",\"name\":\"import\"} with the action"
+                + " \"*\", or \"operator\" for operator endpoints"));
+  }
+
+  /**
+   * Spring Security's firewall refuses, before authentication, a path that is not normalized ({@code ..}, {@code //}),
+   * holds an encoded slash or percent, a semicolon or a backslash, and methods it does not know. Under the import API
+   * such a path can only be a bad repository name, so it answers as the handlers would; so does an unknown method.
+   */
+  @Override
+  public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
+      throws IOException {
+    if (Arrays.stream(HttpMethod.values()).noneMatch(method -> method.matches(request.getMethod()))) {
+      response.setStatus(HttpStatus.METHOD_NOT_ALLOWED.value());
+      write(response, OciError.of("UNSUPPORTED", "method " + request.getMethod() + " is not supported here", null));
+      return;
+    }
+    response.setStatus(HttpStatus.BAD_REQUEST.value());
+    OciError body =
+        request.getRequestURI().startsWith("/gitlab/v1/import/")
+            ? OciError.of("NAME_INVALID", "invalid repository name", e.getMessage())
+            : OciError.of("BAD_REQUEST", "the request could not be parsed", e.getMessage());
+    write(response, body);
+  }
+
+  private void write(HttpServletResponse response, OciError body) throws IOException {
+    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    json.writeValue(response.getOutputStream(), body);
+  }
+}

@@ -1,0 +1,69 @@
+package io.drydock.api.security;
+
+import jakarta.servlet.DispatcherType;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Bearer authentication as GitLab issues registry tokens: {@code Authorization: Bearer <JWT>} whose {@code access}
+ * claim holds {@code {"type":"registry","name":"import","actions":["*"]}}. The import API and the rest of {@code
+ * /api/} need the action {@code *}, operator endpoints the action {@code operator} ({@code *} alone is not enough);
+ * {@code /actuator/health} is public and every other path is refused.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@EnableConfigurationProperties(AuthProperties.class)
+public class SecurityConfiguration {
+  @Bean
+  JwtDecoder jwtDecoder(AuthProperties auth) {
+    return TokenDecoders.create(auth);
+  }
+
+  @Bean
+  OciSecurityErrors ociSecurityErrors(JsonMapper json) {
+    return new OciSecurityErrors(json);
+  }
+
+  @Bean
+  SecurityFilterChain securityFilterChain(HttpSecurity http, JwtDecoder jwtDecoder, OciSecurityErrors errors)
+      throws Exception {
+    return http.csrf(AbstractHttpConfigurer::disable)
+        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    // An error dispatch renders the answer to a request these rules already let through.
+                    .dispatcherTypeMatchers(DispatcherType.ERROR)
+                    .permitAll()
+                    .requestMatchers("/actuator/health", "/actuator/health/**")
+                    .permitAll()
+                    .requestMatchers("/api/v1/operator/**")
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
+                    .requestMatchers("/gitlab/v1/**", "/api/**")
+                    .hasAuthority(RegistryAccessConverter.IMPORT)
+                    .anyRequest()
+                    .denyAll())
+        .oauth2ResourceServer(
+            resourceServer ->
+                resourceServer
+                    .jwt(jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(new RegistryAccessConverter()))
+                    .authenticationEntryPoint(errors)
+                    .accessDeniedHandler(errors)
+                    // The resource server always publishes RFC 9728 metadata, which the 401 challenge links to; our
+                    // tokens are not bound to client certificates.
+                    .protectedResourceMetadata(
+                        metadata ->
+                            metadata.protectedResourceMetadataCustomizer(
+                                resource -> resource.tlsClientCertificateBoundAccessTokens(false))))
+        .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+        .build();
+  }
+}
