@@ -5,10 +5,13 @@ import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.migration.MigrationActivitiesImpl;
 import io.drydock.activities.migration.RegistryStore;
 import io.drydock.workflows.migration.MigrationWorkflows;
+import io.drydock.workflows.migration.FinalImportWorkflowImpl;
 import io.drydock.workflows.migration.PreImportWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,8 +30,15 @@ public class WorkerConfiguration {
   @Bean
   WorkerFactory drydockWorkerFactory(WorkflowClient client, MigrationActivitiesImpl migrationActivities) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
-    Worker migration = factory.newWorker(MigrationWorkflows.TASK_QUEUE);
-    migration.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class);
+    Worker migration =
+        factory.newWorker(
+            MigrationWorkflows.TASK_QUEUE,
+            WorkerOptions.newBuilder()
+                // A cancel reaches an activity in the answer to its heartbeat: heartbeats leave at least every
+                // half second, so a canceled import stops within a second.
+                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(500))
+                .build());
+    migration.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class, FinalImportWorkflowImpl.class);
     migration.registerActivitiesImplementations(migrationActivities);
     return factory;
   }

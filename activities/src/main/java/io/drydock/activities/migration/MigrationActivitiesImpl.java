@@ -2,6 +2,7 @@ package io.drydock.activities.migration;
 
 import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.legacy.LegacyStorage;
+import io.drydock.workflows.migration.ImportChunk;
 import io.drydock.workflows.migration.ImportCounts;
 import io.drydock.workflows.migration.ImportProgress;
 import io.drydock.workflows.migration.ImportRequest;
@@ -14,8 +15,10 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,69 +43,132 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   }
 
   @Override
-  public ImportCounts preImport(ImportRequest request) {
-    ActivityExecutionContext context = Activity.getExecutionContext();
-    String path = request.repositoryPath();
-    try {
-      List<String> tags = legacy.tags(path);
-      long resumeAfter = context.getHeartbeatDetails(ImportProgress.class).map(ImportProgress::tagsDone).orElse(0L);
-      if (resumeAfter > 0) {
-        log.info("pre-import of {} resumes after {} of {} tags", path, resumeAfter, tags.size());
-      }
-      Batch batch = new Batch(request);
-      for (int i = (int) Math.min(resumeAfter, tags.size()); i < tags.size(); i++) {
-        String tag = tags.get(i);
-        Optional<Digest> target = legacy.tagTarget(path, tag);
-        if (target.isEmpty()) {
-          throw new InvalidLegacyDataException("tag " + tag + " of " + path + " has no current link");
-        }
-        batch.addWithChildren(target.get());
-        if (batch.size() >= batchSize) {
-          batch.flush();
-          context.heartbeat(new ImportProgress(i + 1, tags.size()));
-        }
-      }
-      batch.flush();
-      context.heartbeat(new ImportProgress(tags.size(), tags.size()));
-      return store.counts(path);
-    } catch (FencedOutException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.FENCED_OUT);
-    } catch (InvalidLegacyDataException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "InvalidLegacyData");
-    }
+  public ImportChunk importChunk(ImportRequest request, long fromTag, int maxTags) {
+    return failingClearly(
+        () -> {
+          ActivityExecutionContext context = Activity.getExecutionContext();
+          String path = request.repositoryPath();
+          List<String> tags = legacy.tags(path);
+          long end = Math.min(tags.size(), fromTag + maxTags);
+          // A retried attempt resumes after the last batch the previous attempt committed.
+          long start =
+              Math.max(fromTag, context.getHeartbeatDetails(ImportProgress.class).map(ImportProgress::tagsDone).orElse(0L));
+          ManifestCollector batch = new ManifestCollector(path);
+          long committed = start;
+          for (long i = start; i < end; i++) {
+            batch.addWithChildren(tagTarget(path, tags.get((int) i)));
+            if (batch.size() >= batchSize) {
+              store.writeManifests(path, request.ownerToken(), batch.drain());
+              committed = i + 1;
+            }
+            // Throttled by the SDK; the answer carries a cancel request, which this call turns into an exception.
+            context.heartbeat(new ImportProgress(committed, tags.size()));
+          }
+          if (batch.size() > 0) {
+            store.writeManifests(path, request.ownerToken(), batch.drain());
+          }
+          context.heartbeat(new ImportProgress(end, tags.size()));
+          return new ImportChunk(end, tags.size(), store.counts(path));
+        });
   }
 
   @Override
-  public boolean transitionStatus(StatusTransition transition) {
-    boolean applied = store.transition(transition);
+  public ImportCounts finalImport(ImportRequest request) {
+    return failingClearly(
+        () -> {
+          ActivityExecutionContext context = Activity.getExecutionContext();
+          String path = request.repositoryPath();
+          List<String> tagNames = legacy.tags(path);
+          Map<String, Digest> tags = new TreeMap<>();
+          for (String tag : tagNames) {
+            tags.put(tag, tagTarget(path, tag));
+            context.heartbeat(new ImportProgress(tags.size(), tagNames.size()));
+          }
+          Set<Digest> present = store.existingManifests(path, new HashSet<>(tags.values()));
+          ManifestCollector pushedSincePreImport = new ManifestCollector(path);
+          for (Digest target : new HashSet<>(tags.values())) {
+            if (!present.contains(target)) {
+              pushedSincePreImport.addWithChildren(target);
+              context.heartbeat(new ImportProgress(tags.size(), tagNames.size()));
+            }
+          }
+          store.commitFinalImport(path, request.ownerToken(), pushedSincePreImport.drain(), tags);
+          return store.counts(path);
+        });
+  }
+
+  @Override
+  public boolean finishRun(StatusTransition transition) {
+    boolean applied = store.finishRun(transition);
     if (!applied) {
-      log.info(
-          "status of {} not changed to {}: the run was superseded", transition.repositoryPath(), transition.next());
+      log.info("status of {} not changed to {}: the run was superseded", transition.repositoryPath(), transition.next());
     }
     return applied;
   }
 
-  /** Manifests collected for one write; an index's children are added before the index so they exist first. */
-  private final class Batch {
-    private final ImportRequest request;
+  @Override
+  public void releaseRun(ImportRequest request) {
+    store.releaseRun(request.repositoryPath(), request.ownerToken());
+  }
+
+  @Override
+  public ImportCounts preImport(ImportRequest request) {
+    ImportChunk all = importChunk(request, 0, Integer.MAX_VALUE);
+    return all.counts();
+  }
+
+  @Override
+  public boolean transitionStatus(StatusTransition transition) {
+    return store.transition(transition);
+  }
+
+  private Digest tagTarget(String path, String tag) {
+    return legacy
+        .tagTarget(path, tag)
+        .orElseThrow(() -> new InvalidLegacyDataException("tag " + tag + " of " + path + " has no current link"));
+  }
+
+  /** Fenced-out and unimportable data are final: no retry can change them. */
+  private static <T> T failingClearly(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (FencedOutException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.FENCED_OUT);
+    } catch (InvalidLegacyDataException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.INVALID_LEGACY_DATA);
+    }
+  }
+
+  /**
+   * Reads manifests with the children of lists and indexes (children first, so they exist before the index refers
+   * to them) and checks their blobs are present.
+   */
+  private final class ManifestCollector {
+    private final String repositoryPath;
     private final List<ManifestRecord> manifests = new ArrayList<>();
     private final Set<Digest> digests = new HashSet<>();
 
-    Batch(ImportRequest request) {
-      this.request = request;
+    ManifestCollector(String repositoryPath) {
+      this.repositoryPath = repositoryPath;
     }
 
     int size() {
       return manifests.size();
     }
 
+    List<ManifestRecord> drain() {
+      List<ManifestRecord> drained = List.copyOf(manifests);
+      manifests.clear();
+      digests.clear();
+      return drained;
+    }
+
     void addWithChildren(Digest digest) {
       if (digests.contains(digest)) {
         return;
       }
-      if (!legacy.hasManifestRevision(request.repositoryPath(), digest)) {
-        throw new InvalidLegacyDataException(
-            "manifest " + digest + " is not a revision of " + request.repositoryPath());
+      if (!legacy.hasManifestRevision(repositoryPath, digest)) {
+        throw new InvalidLegacyDataException("manifest " + digest + " is not a revision of " + repositoryPath);
       }
       byte[] payload = legacy.readSmallBlob(digest, MAX_MANIFEST_BYTES);
       ParsedManifest parsed = ParsedManifest.parse(digest, payload);
@@ -125,15 +191,6 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
               "blob " + blob.digest() + " referenced by manifest " + manifest + " is missing from the storage");
         }
       }
-    }
-
-    void flush() {
-      if (manifests.isEmpty()) {
-        return;
-      }
-      store.writeManifests(request.repositoryPath(), request.ownerToken(), manifests);
-      manifests.clear();
-      digests.clear();
     }
   }
 }

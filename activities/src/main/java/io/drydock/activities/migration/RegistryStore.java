@@ -2,13 +2,17 @@ package io.drydock.activities.migration;
 
 import io.drydock.activities.legacy.Digest;
 import io.drydock.workflows.migration.ImportCounts;
+import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationStatus;
 import io.drydock.workflows.migration.RepositoryPaths;
 import io.drydock.workflows.migration.StatusTransition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,7 +35,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class RegistryStore {
   private static final String REPOSITORY_COLUMNS =
-      "id, path, name, migration_status, migration_error, owner_token, updated_at";
+      "id, path, name, migration_status, migration_error, owner_token, import_type, owner_closed, canceled_at,"
+          + " updated_at";
+  /** Serialises claims across API replicas while they count the imports in progress. */
+  private static final long CLAIM_LOCK = 0x64727964L;
+
+  private static final String CLAIM_CONDITION =
+      """
+      repositories.migration_status IN (:allowed)
+         AND (repositories.owner_closed OR repositories.canceled_at IS NULL
+              OR repositories.canceled_at <= now() - make_interval(secs => :graceSeconds))""";
+
+  /** Digests per IN list: keeps statements well under PostgreSQL's bind parameter limit. */
+  private static final int LOOKUP_CHUNK = 1000;
 
   private final JdbcClient jdbc;
   private final JdbcTemplate batches;
@@ -51,25 +67,109 @@ public final class RegistryStore {
   }
 
   /**
-   * Moves the repository to {@code pre_import_in_progress} owned by {@code ownerToken}, creating its row if needed, in
-   * one statement that only succeeds from a status a pre-import may start from. Empty when another status won.
+   * Claims the repository for a run of {@code type}: moves it to the type's in-progress status owned by {@code
+   * ownerToken} (creating the row for a first pre-import), in one transaction that also enforces the concurrency
+   * limit and the cancel grace window. Claims on every replica serialise on one advisory lock, so the limit holds
+   * across replicas.
    */
-  public Optional<RepositoryState> claimPreImport(String path, String ownerToken) {
+  public ClaimOutcome claim(String path, ImportType type, String ownerToken, ClaimLimits limits) {
+    return transactions.execute(
+        status -> {
+          jdbc.sql("SELECT pg_advisory_xact_lock(:key)").param("key", CLAIM_LOCK).query(Object.class).single();
+          if (limits.maxConcurrentImports() > 0) {
+            long running =
+                jdbc.sql(
+                        "SELECT count(*) FROM repositories WHERE migration_status IN"
+                            + " ('pre_import_in_progress', 'import_in_progress')")
+                    .query(Long.class)
+                    .single();
+            if (running >= limits.maxConcurrentImports()) {
+              return new ClaimOutcome.RateLimited(limits.maxConcurrentImports());
+            }
+          }
+          Optional<RepositoryState> claimed =
+              type == ImportType.PRE
+                  ? claimPreImport(path, ownerToken, limits)
+                  : claimFinalImport(path, ownerToken, limits);
+          if (claimed.isPresent()) {
+            return new ClaimOutcome.Claimed(claimed.get());
+          }
+          Optional<RepositoryState> now = find(path);
+          if (now.isPresent() && isWithinGraceWindow(now.get(), limits)) {
+            return new ClaimOutcome.NotReady(now.get());
+          }
+          return new ClaimOutcome.Refused(now);
+        });
+  }
+
+  private Optional<RepositoryState> claimPreImport(String path, String ownerToken, ClaimLimits limits) {
     return jdbc.sql(
             """
-            INSERT INTO repositories (path, name, migration_status, owner_token)
-            VALUES (:path, :name, :next, :token)
+            INSERT INTO repositories (path, name, migration_status, owner_token, import_type, owner_closed)
+            VALUES (:path, :name, :next, :token, 'pre', FALSE)
             ON CONFLICT (path) DO UPDATE
                SET migration_status = EXCLUDED.migration_status, migration_error = NULL,
-                   owner_token = EXCLUDED.owner_token, updated_at = now()
-             WHERE repositories.migration_status IN (:allowed)
-            RETURNING\s"""
+                   owner_token = EXCLUDED.owner_token, import_type = 'pre', owner_closed = FALSE,
+                   canceled_at = NULL, updated_at = now()
+             WHERE\s"""
+                + CLAIM_CONDITION
+                + "\nRETURNING "
                 + REPOSITORY_COLUMNS)
         .param("path", path)
         .param("name", RepositoryPaths.name(path))
         .param("next", MigrationStatus.PRE_IMPORT_IN_PROGRESS.wireValue())
         .param("token", ownerToken)
         .param("allowed", wireValues(MigrationStatus.preImportAllowedFrom()))
+        .param("graceSeconds", limits.cancelGrace().toMillis() / 1000.0)
+        .query(RegistryStore::repositoryState)
+        .optional();
+  }
+
+  private Optional<RepositoryState> claimFinalImport(String path, String ownerToken, ClaimLimits limits) {
+    return jdbc.sql(
+            """
+            UPDATE repositories
+               SET migration_status = :next, migration_error = NULL, owner_token = :token, import_type = 'final',
+                   owner_closed = FALSE, canceled_at = NULL, updated_at = now()
+             WHERE path = :path AND\s"""
+                + CLAIM_CONDITION
+                + "\nRETURNING "
+                + REPOSITORY_COLUMNS)
+        .param("path", path)
+        .param("next", MigrationStatus.IMPORT_IN_PROGRESS.wireValue())
+        .param("token", ownerToken)
+        .param("allowed", wireValues(MigrationStatus.finalImportAllowedFrom()))
+        .param("graceSeconds", limits.cancelGrace().toMillis() / 1000.0)
+        .query(RegistryStore::repositoryState)
+        .optional();
+  }
+
+  private static boolean isWithinGraceWindow(RepositoryState state, ClaimLimits limits) {
+    return !state.ownerClosed()
+        && state.canceledAt() != null
+        && state.canceledAt().plus(limits.cancelGrace()).isAfter(Instant.now());
+  }
+
+  /**
+   * Cancels the repository's import in one statement: an import in progress (or, with {@code force}, a pre-import
+   * that completed or failed, or a failed final import) becomes {@code *_canceled}, remembering when. The owning
+   * run is fenced out from that moment: its batches and status writes need the in-progress status. Empty when
+   * nothing could be canceled.
+   */
+  public Optional<RepositoryState> cancel(String path, boolean force) {
+    return jdbc.sql(
+            """
+            UPDATE repositories
+               SET migration_status = CASE WHEN migration_status LIKE 'pre_import_%' THEN 'pre_import_canceled'
+                                           ELSE 'import_canceled' END,
+                   migration_error = NULL, canceled_at = now(), updated_at = now()
+             WHERE path = :path
+               AND (migration_status IN ('pre_import_in_progress', 'import_in_progress')
+                    OR (:force AND migration_status IN ('pre_import_complete', 'pre_import_failed', 'import_failed')))
+            RETURNING\s"""
+                + REPOSITORY_COLUMNS)
+        .param("path", path)
+        .param("force", force)
         .query(RegistryStore::repositoryState)
         .optional();
   }
@@ -91,11 +191,15 @@ public final class RegistryStore {
             """
             UPDATE repositories
                SET migration_status = :status, migration_error = :error, owner_token = :previousToken,
+                   import_type = :importType, owner_closed = :ownerClosed, canceled_at = :canceledAt,
                    updated_at = now()
              WHERE path = :path AND owner_token = :token""")
         .param("status", previous.status().wireValue())
         .param("error", previous.error())
         .param("previousToken", previous.ownerToken())
+        .param("importType", previous.owningImportType().map(ImportType::wireValue).orElse(null))
+        .param("ownerClosed", previous.ownerClosed())
+        .param("canceledAt", previous.canceledAt() == null ? null : Timestamp.from(previous.canceledAt()))
         .param("path", path)
         .param("token", ownerToken)
         .update();
@@ -118,6 +222,43 @@ public final class RegistryStore {
   }
 
   /**
+   * Ends a run: applies its final status if the repository is still in {@code expected} (or already in {@code next},
+   * so a retried call is idempotent) and owned by the run, and in any case marks the run closed. Returns whether the
+   * status is the run's.
+   */
+  boolean finishRun(StatusTransition transition) {
+    return transactions.execute(
+        status -> {
+          boolean applied =
+              jdbc.sql(
+                          """
+                          UPDATE repositories
+                             SET migration_status = :next, migration_error = :error, owner_closed = TRUE,
+                                 updated_at = now()
+                           WHERE path = :path AND owner_token = :token AND migration_status IN (:expected, :next)""")
+                      .param("next", transition.next().wireValue())
+                      .param("error", transition.error())
+                      .param("path", transition.repositoryPath())
+                      .param("token", transition.ownerToken())
+                      .param("expected", transition.expected().wireValue())
+                      .update()
+                  == 1;
+          if (!applied) {
+            releaseRun(transition.repositoryPath(), transition.ownerToken());
+          }
+          return applied;
+        });
+  }
+
+  /** Marks the run closed without touching the status: a canceled run has stopped working. */
+  void releaseRun(String path, String ownerToken) {
+    jdbc.sql("UPDATE repositories SET owner_closed = TRUE WHERE path = :path AND owner_token = :token")
+        .param("path", path)
+        .param("token", ownerToken)
+        .update();
+  }
+
+  /**
    * Writes a batch of manifests with their blobs and references, idempotently, in one transaction that holds a share
    * lock on the repository row only while the run still owns it.
    *
@@ -133,6 +274,88 @@ public final class RegistryStore {
           insertLayerReferences(batch, ids);
           insertChildReferences(batch, ids);
         });
+  }
+
+  /**
+   * Commits a final import in one transaction: the manifests pushed since the pre-import, the repository's tags as
+   * the legacy storage has them now, and the status {@code import_complete}. Runs only while the run still owns the
+   * repository in {@code import_in_progress}, holding the row so a cancel either comes first (and nothing is
+   * committed) or finds the import complete.
+   *
+   * @throws FencedOutException when the run no longer owns the repository; nothing is written then
+   */
+  void commitFinalImport(String path, String ownerToken, List<ManifestRecord> newManifests, Map<String, Digest> tags) {
+    transactions.executeWithoutResult(
+        status -> {
+          long repositoryId =
+              jdbc.sql(
+                      """
+                      SELECT id FROM repositories
+                       WHERE path = :path AND owner_token = :token AND migration_status = 'import_in_progress'
+                         FOR UPDATE""")
+                  .param("path", path)
+                  .param("token", ownerToken)
+                  .query(Long.class)
+                  .optional()
+                  .orElseThrow(() -> new FencedOutException(path));
+          if (!newManifests.isEmpty()) {
+            insertBlobs(repositoryId, newManifests);
+            insertManifests(repositoryId, newManifests);
+            Map<Digest, Long> ids = manifestIds(repositoryId, newManifests);
+            insertLayerReferences(newManifests, ids);
+            insertChildReferences(newManifests, ids);
+          }
+          replaceTags(repositoryId, tags);
+          jdbc.sql(
+                  """
+                  UPDATE repositories SET migration_status = 'import_complete', migration_error = NULL,
+                         updated_at = now()
+                   WHERE id = :id""")
+              .param("id", repositoryId)
+              .update();
+        });
+  }
+
+  /** Which of {@code digests} the repository already has as manifests. */
+  Set<Digest> existingManifests(String path, Collection<Digest> digests) {
+    Set<Digest> existing = new HashSet<>();
+    List<String> values = digests.stream().map(Digest::toString).toList();
+    for (int from = 0; from < values.size(); from += LOOKUP_CHUNK) {
+      jdbc.sql(
+              """
+              SELECT m.digest FROM manifests m JOIN repositories r ON r.id = m.repository_id
+               WHERE r.path = :path AND m.digest IN (:digests)""")
+          .param("path", path)
+          .param("digests", values.subList(from, Math.min(values.size(), from + LOOKUP_CHUNK)))
+          .query(rs -> {
+            existing.add(Digest.parse(rs.getString(1)));
+          });
+    }
+    return existing;
+  }
+
+  private void replaceTags(long repositoryId, Map<String, Digest> tags) {
+    Map<Digest, Long> ids = new HashMap<>();
+    List<String> digests = tags.values().stream().distinct().map(Digest::toString).toList();
+    for (int from = 0; from < digests.size(); from += LOOKUP_CHUNK) {
+      jdbc.sql("SELECT digest, id FROM manifests WHERE repository_id = :repository AND digest IN (:digests)")
+          .param("repository", repositoryId)
+          .param("digests", digests.subList(from, Math.min(digests.size(), from + LOOKUP_CHUNK)))
+          .query(rs -> {
+            ids.put(Digest.parse(rs.getString("digest")), rs.getLong("id"));
+          });
+    }
+    jdbc.sql("DELETE FROM tags WHERE repository_id = :repository").param("repository", repositoryId).update();
+    List<Object[]> rows = new ArrayList<>();
+    tags.forEach(
+        (tag, digest) -> {
+          Long manifestId = ids.get(digest);
+          if (manifestId == null) {
+            throw new IllegalStateException("tag " + tag + " points at " + digest + ", which was not imported");
+          }
+          rows.add(new Object[] {repositoryId, tag, manifestId});
+        });
+    batches.batchUpdate("INSERT INTO tags (repository_id, name, manifest_id) VALUES (?, ?, ?)", rows);
   }
 
   /** Rows recorded for the repository so far. */
@@ -263,6 +486,7 @@ public final class RegistryStore {
   private static RepositoryState repositoryState(ResultSet rs, int row) throws SQLException {
     String status = rs.getString("migration_status");
     Timestamp updatedAt = rs.getTimestamp("updated_at");
+    Timestamp canceledAt = rs.getTimestamp("canceled_at");
     return new RepositoryState(
         rs.getLong("id"),
         rs.getString("path"),
@@ -271,6 +495,11 @@ public final class RegistryStore {
             .orElseThrow(() -> new IllegalStateException("unknown migration status in database: " + status)),
         rs.getString("migration_error"),
         rs.getString("owner_token"),
+        rs.getString("import_type") == null
+            ? null
+            : ImportType.fromWireValue(rs.getString("import_type")).orElseThrow(),
+        rs.getBoolean("owner_closed"),
+        canceledAt == null ? null : canceledAt.toInstant(),
         updatedAt.toInstant());
   }
 }

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.drydock.activities.legacy.Digest;
 import io.drydock.testsupport.TestPostgres;
 import io.drydock.workflows.migration.ImportCounts;
+import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationStatus;
 import io.drydock.workflows.migration.StatusTransition;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -20,6 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** The compare-and-set and fencing rules of the registry database, on a real PostgreSQL with the real schema. */
 class RegistryStoreTest {
   private static final String PATH = "group/project/app";
+  private static final ClaimLimits LIMITS = new ClaimLimits(0, Duration.ofSeconds(5));
 
   private RegistryStore store;
   private JdbcClient jdbc;
@@ -34,7 +38,7 @@ class RegistryStoreTest {
 
   @Test
   void aClaimCreatesTheRowInProgressOwnedByTheRun() {
-    RepositoryState claimed = store.claimPreImport(PATH, "run-1").orElseThrow();
+    RepositoryState claimed = claimPre("run-1").orElseThrow();
 
     assertThat(claimed.status()).isEqualTo(MigrationStatus.PRE_IMPORT_IN_PROGRESS);
     assertThat(claimed.ownerToken()).isEqualTo("run-1");
@@ -43,17 +47,17 @@ class RegistryStoreTest {
 
   @Test
   void aSecondClaimWhileInProgressIsRefusedAndKeepsTheOwner() {
-    store.claimPreImport(PATH, "run-1");
+    claimPre("run-1");
 
-    assertThat(store.claimPreImport(PATH, "run-2")).isEmpty();
+    assertThat(claimPre("run-2")).isEmpty();
     assertThat(store.find(PATH).orElseThrow().ownerToken()).isEqualTo("run-1");
   }
 
   @Test
   void onlyTheOwningRunCanMoveTheStatus() {
-    store.claimPreImport(PATH, "run-1");
+    claimPre("run-1");
     store.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
-    store.claimPreImport(PATH, "run-2");
+    claimPre("run-2");
 
     boolean zombie = store.transition(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
 
@@ -66,11 +70,11 @@ class RegistryStoreTest {
 
   @Test
   void aFailureKeepsItsErrorTextUntilTheNextClaim() {
-    store.claimPreImport(PATH, "run-1");
+    claimPre("run-1");
     store.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
     assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("disk gone");
 
-    store.claimPreImport(PATH, "run-2");
+    claimPre("run-2");
 
     assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress");
   }
@@ -81,19 +85,19 @@ class RegistryStoreTest {
         .param("path", PATH)
         .update();
 
-    assertThat(store.claimPreImport(PATH, "run-1")).isEmpty();
+    assertThat(claimPre("run-1")).isEmpty();
   }
 
   @Test
   void releasingAClaimRestoresThePreviousStatusOrRemovesTheNewRow() {
-    store.claimPreImport(PATH, "run-1");
+    claimPre("run-1");
     store.releaseClaim(PATH, "run-1", Optional.empty());
     assertThat(store.find(PATH)).isEmpty();
 
-    store.claimPreImport(PATH, "run-2");
+    claimPre("run-2");
     store.transition(transition("run-2", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
     Optional<RepositoryState> before = store.find(PATH);
-    store.claimPreImport(PATH, "run-3");
+    claimPre("run-3");
     store.releaseClaim(PATH, "run-3", before);
 
     RepositoryState restored = store.find(PATH).orElseThrow();
@@ -104,7 +108,7 @@ class RegistryStoreTest {
 
   @Test
   void batchesAreIdempotentAndLinkIndexesToTheirChildren() {
-    store.claimPreImport(PATH, "run-1");
+    claimPre("run-1");
     List<ManifestRecord> batch = List.of(image("a"), image("b"), index(image("a"), image("b")));
 
     store.writeManifests(PATH, "run-1", batch);
@@ -117,13 +121,106 @@ class RegistryStoreTest {
 
   @Test
   void aFencedOutRunWritesNothing() {
-    store.claimPreImport(PATH, "run-1");
+    claimPre("run-1");
     store.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "canceled"));
-    store.claimPreImport(PATH, "run-2");
+    claimPre("run-2");
 
     assertThatThrownBy(() -> store.writeManifests(PATH, "run-1", List.of(image("a"))))
         .isInstanceOf(FencedOutException.class);
     assertThat(store.counts(PATH)).isEqualTo(ImportCounts.NONE);
+  }
+
+  @Test
+  void theConcurrencyLimitCountsImportsInProgressOnEveryRepository() {
+    ClaimLimits two = new ClaimLimits(2, Duration.ofSeconds(5));
+    assertThat(store.claim("a/one", ImportType.PRE, "run-1", two)).isInstanceOf(ClaimOutcome.Claimed.class);
+    assertThat(store.claim("a/two", ImportType.PRE, "run-2", two)).isInstanceOf(ClaimOutcome.Claimed.class);
+
+    assertThat(store.claim("a/three", ImportType.PRE, "run-3", two)).isEqualTo(new ClaimOutcome.RateLimited(2));
+    assertThat(store.find("a/three")).as("a refused claim writes nothing").isEmpty();
+
+    store.finishRun(new StatusTransition("a/one", "run-1", MigrationStatus.PRE_IMPORT_IN_PROGRESS,
+        MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    assertThat(store.claim("a/three", ImportType.PRE, "run-3", two)).isInstanceOf(ClaimOutcome.Claimed.class);
+  }
+
+  @Test
+  void aCanceledRunThatHasNotClosedKeepsTheRepositoryUntilItClosesOrTheDeadlinePasses() {
+    claimPre("run-1");
+    assertThat(store.cancel(PATH, false)).get().extracting(RepositoryState::status)
+        .isEqualTo(MigrationStatus.PRE_IMPORT_CANCELED);
+
+    assertThat(store.claim(PATH, ImportType.PRE, "run-2", LIMITS)).isInstanceOf(ClaimOutcome.NotReady.class);
+
+    store.releaseRun(PATH, "run-1");
+    assertThat(claimPre("run-2")).isPresent();
+
+    store.cancel(PATH, false);
+    ClaimLimits noGrace = new ClaimLimits(0, Duration.ZERO);
+    assertThat(store.claim(PATH, ImportType.PRE, "run-3", noGrace))
+        .as("past the deadline the repository is released even though run-2 never closed")
+        .isInstanceOf(ClaimOutcome.Claimed.class);
+    assertThat(store.finishRun(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isFalse();
+    assertThat(store.find(PATH).orElseThrow().ownerToken()).isEqualTo("run-3");
+  }
+
+  @Test
+  void onlyImportsInProgressCanBeCanceledUnlessForced() {
+    assertThat(store.cancel(PATH, false)).isEmpty();
+    claimPre("run-1");
+    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+
+    assertThat(store.cancel(PATH, false)).isEmpty();
+    assertThat(store.cancel(PATH, true)).get().extracting(RepositoryState::status)
+        .isEqualTo(MigrationStatus.PRE_IMPORT_CANCELED);
+  }
+
+  @Test
+  void finishingARunIsIdempotentSoARetriedStatusWriteStillReportsItsOwnStatus() {
+    claimPre("run-1");
+
+    assertThat(store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isTrue();
+    assertThat(store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isTrue();
+    assertThat(store.find(PATH).orElseThrow().ownerClosed()).isTrue();
+  }
+
+  @Test
+  void aFinalImportCommitsTagsNewManifestsAndItsStatusTogether() {
+    claimPre("run-1");
+    ManifestRecord a = image("a");
+    store.writeManifests(PATH, "run-1", List.of(a));
+    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    assertThat(claimed(store.claim(PATH, ImportType.FINAL, "run-2", LIMITS))).isPresent();
+    ManifestRecord pushedLater = image("b");
+
+    store.commitFinalImport(PATH, "run-2", List.of(pushedLater), Map.of("v1", a.digest(), "v2", pushedLater.digest()));
+
+    assertThat(store.counts(PATH)).isEqualTo(new ImportCounts(2, 4, 2));
+    assertThat(store.find(PATH).orElseThrow().status()).isEqualTo(MigrationStatus.IMPORT_COMPLETE);
+  }
+
+  @Test
+  void aCanceledFinalImportCommitsNothing() {
+    claimPre("run-1");
+    ManifestRecord a = image("a");
+    store.writeManifests(PATH, "run-1", List.of(a));
+    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    claimed(store.claim(PATH, ImportType.FINAL, "run-2", LIMITS));
+    store.cancel(PATH, false);
+
+    assertThatThrownBy(
+            () -> store.commitFinalImport(PATH, "run-2", List.of(image("b")), Map.of("v1", a.digest())))
+        .isInstanceOf(FencedOutException.class);
+    assertThat(store.counts(PATH)).isEqualTo(new ImportCounts(1, 2, 0));
+    assertThat(store.find(PATH).orElseThrow().status()).isEqualTo(MigrationStatus.IMPORT_CANCELED);
+  }
+
+  private Optional<RepositoryState> claimPre(String token) {
+    return claimed(store.claim(PATH, ImportType.PRE, token, LIMITS));
+  }
+
+  private static Optional<RepositoryState> claimed(ClaimOutcome outcome) {
+    return outcome instanceof ClaimOutcome.Claimed claimed ? Optional.of(claimed.state()) : Optional.empty();
   }
 
   private static StatusTransition transition(String token, MigrationStatus next, String error) {

@@ -1,6 +1,7 @@
 package io.drydock.api.migration;
 
 import io.drydock.activities.legacy.LegacyStorage;
+import io.drydock.activities.migration.ClaimOutcome;
 import io.drydock.activities.migration.RegistryStore;
 import io.drydock.activities.migration.RepositoryState;
 import io.drydock.api.errors.ApiException;
@@ -10,6 +11,7 @@ import io.drydock.workflows.migration.RepositoryPaths;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -18,21 +20,21 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The GitLab container registry's import API: {@code PUT /gitlab/v1/import/<path>/?import_type=pre} starts a
- * pre-import, {@code GET /gitlab/v1/import/<path>/} reports the repository's migration status. Every check runs
- * before anything is written, so a refused request changes nothing.
+ * The GitLab container registry's import API: {@code PUT /gitlab/v1/import/<path>/?import_type=pre|final} starts
+ * an import, {@code GET} reports the repository's migration status, {@code DELETE [?force=true]} cancels. Every check
+ * runs before anything is written, so a refused request changes nothing.
  */
 @RestController
 @RequestMapping("/gitlab/v1/import")
 class ImportController {
   private final RegistryStore store;
   private final LegacyStorage legacy;
-  private final PreImportStarter preImports;
+  private final ImportStarter imports;
 
-  ImportController(RegistryStore store, LegacyStorage legacy, PreImportStarter preImports) {
+  ImportController(RegistryStore store, LegacyStorage legacy, ImportStarter imports) {
     this.store = store;
     this.legacy = legacy;
-    this.preImports = preImports;
+    this.imports = imports;
   }
 
   @PutMapping("/{*path}")
@@ -51,20 +53,34 @@ class ImportController {
     if (!legacy.repositoryExists(path)) {
       throw nameUnknown(path, "repository not found in the legacy storage");
     }
-    if (type == ImportType.FINAL) {
-      throw new ApiException(
-          HttpStatus.BAD_REQUEST,
-          "UNSUPPORTED",
-          "final import is not available yet: only import_type=pre is served",
-          "import_type=final");
-    }
     Optional<RepositoryState> current = store.find(path);
-    if (current.isPresent() && current.get().status().isOnDatabase()) {
+    if (alreadyOnDatabase(type, path, current)) {
       return ResponseEntity.ok().build();
     }
-    current.ifPresent(ImportController::refuseWhileInProgress);
-    RepositoryState started = preImports.start(path, current);
-    return ResponseEntity.status(HttpStatus.ACCEPTED).body(ImportStatusResponse.of(started));
+    ClaimOutcome outcome = imports.start(type, path, current);
+    if (outcome instanceof ClaimOutcome.Claimed claimed) {
+      return ResponseEntity.status(HttpStatus.ACCEPTED).body(ImportStatusResponse.of(claimed.state()));
+    }
+    if (outcome instanceof ClaimOutcome.RateLimited limited) {
+      throw new ApiException(
+          HttpStatus.TOO_MANY_REQUESTS,
+          "IMPORT_RATE_LIMIT",
+          "the maximum number of concurrent imports is reached; retry later",
+          "max concurrent imports: " + limited.maxConcurrentImports());
+    }
+    if (outcome instanceof ClaimOutcome.NotReady) {
+      throw new ApiException(
+          HttpStatus.TOO_MANY_REQUESTS,
+          "IMPORT_REPOSITORY_NOT_READY",
+          "the canceled import of this repository has not stopped yet; retry shortly",
+          path);
+    }
+    // Refused: the status changed between the read and the claim; answer from the status it has now.
+    if (alreadyOnDatabase(type, path, ((ClaimOutcome.Refused) outcome).state())) {
+      return ResponseEntity.ok().build();
+    }
+    throw new ApiException(
+        HttpStatus.CONFLICT, "IMPORT_IN_PROGRESS", "repository status changed concurrently; retry", path);
   }
 
   @GetMapping("/{*path}")
@@ -75,15 +91,68 @@ class ImportController {
         .orElseThrow(() -> nameUnknown(path, "repository has no migration status"));
   }
 
-  static void refuseWhileInProgress(RepositoryState state) {
-    if (state.status() == MigrationStatus.PRE_IMPORT_IN_PROGRESS) {
-      throw new ApiException(
-          HttpStatus.TOO_EARLY, "PRE_IMPORT_IN_PROGRESS", "repository is being pre imported", state.path());
+  @DeleteMapping("/{*path}")
+  ResponseEntity<ImportStatusResponse> cancel(
+      @PathVariable("path") String rawPath, @RequestParam(name = "force", required = false) String force) {
+    String path = repositoryPath(rawPath);
+    boolean forced = booleanParameter("force", force);
+    RepositoryState before = store.find(path).orElseThrow(() -> nameUnknown(path, "repository has no migration status"));
+    RepositoryState canceled =
+        store.cancel(path, forced)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        HttpStatus.BAD_REQUEST,
+                        "IMPORT_CANNOT_BE_CANCELED",
+                        "nothing to cancel: the repository is not being imported (force=true cancels a completed or"
+                            + " failed pre-import)",
+                        store.find(path).map(s -> s.status().wireValue()).orElse(path)));
+    imports.stopRun(before);
+    return ResponseEntity.status(HttpStatus.ACCEPTED).body(ImportStatusResponse.of(canceled));
+  }
+
+  /**
+   * Applies the status table of the import API to the current status: true when the repository is already on the
+   * database (200), an exception for every refusal, false when the import may be claimed.
+   */
+  private static boolean alreadyOnDatabase(ImportType type, String path, Optional<RepositoryState> current) {
+    if (current.isEmpty()) {
+      if (type == ImportType.FINAL) {
+        throw new ApiException(
+            HttpStatus.FAILED_DEPENDENCY, "PRE_IMPORT_REQUIRED", "the repository must be pre imported first", path);
+      }
+      return false;
     }
-    if (state.status() == MigrationStatus.IMPORT_IN_PROGRESS) {
-      throw new ApiException(
-          HttpStatus.CONFLICT, "IMPORT_IN_PROGRESS", "repository is being imported", state.path());
+    MigrationStatus status = current.get().status();
+    if (status.isOnDatabase()) {
+      return true;
     }
+    if (status == MigrationStatus.PRE_IMPORT_IN_PROGRESS) {
+      throw new ApiException(HttpStatus.TOO_EARLY, "PRE_IMPORT_IN_PROGRESS", "repository is being pre imported", path);
+    }
+    if (status == MigrationStatus.IMPORT_IN_PROGRESS) {
+      throw new ApiException(HttpStatus.CONFLICT, "IMPORT_IN_PROGRESS", "repository is being imported", path);
+    }
+    if (type == ImportType.FINAL && status == MigrationStatus.PRE_IMPORT_FAILED) {
+      throw new ApiException(
+          HttpStatus.FAILED_DEPENDENCY, "PRE_IMPORT_FAILED", "the pre import failed; pre import again", path);
+    }
+    if (type == ImportType.FINAL && status == MigrationStatus.PRE_IMPORT_CANCELED) {
+      throw new ApiException(
+          HttpStatus.FAILED_DEPENDENCY, "PRE_IMPORT_CANCELED", "the pre import was canceled; pre import again", path);
+    }
+    return false;
+  }
+
+  private static boolean booleanParameter(String name, String value) {
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw new ApiException(
+        HttpStatus.BAD_REQUEST, "INVALID_QUERY_PARAMETER_VALUE", name + " must be true or false", name + "=" + value);
   }
 
   /** The path as captured after {@code /gitlab/v1/import}: one leading slash, and the contract's trailing slash. */

@@ -1,21 +1,28 @@
 package io.drydock.api.migration;
 
 import io.drydock.activities.legacy.LegacyStorage;
+import io.drydock.activities.migration.ClaimLimits;
 import io.drydock.activities.migration.RegistryStore;
 import io.temporal.client.WorkflowClient;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The import API's handlers. */
+/** The import API's handlers and the limits its claims enforce. */
 @Configuration(proxyBeanMethods = false)
 public class MigrationApiConfiguration {
   @Bean
-  PreImportStarter preImportStarter(RegistryStore store, WorkflowClient client) {
-    return new PreImportStarter(store, client);
+  ImportStarter importStarter(
+      RegistryStore store,
+      WorkflowClient client,
+      @Value("${drydock.migration.max-concurrent-imports}") int maxConcurrentImports,
+      @Value("${drydock.migration.cancel-grace-deadline}") Duration cancelGraceDeadline) {
+    return new ImportStarter(store, client, new ClaimLimits(maxConcurrentImports, cancelGraceDeadline));
   }
 
   @Bean
-  ImportController importController(RegistryStore store, LegacyStorage legacy, PreImportStarter preImportStarter) {
-    return new ImportController(store, legacy, preImportStarter);
+  ImportController importController(RegistryStore store, LegacyStorage legacy, ImportStarter importStarter) {
+    return new ImportController(store, legacy, importStarter);
   }
 }

@@ -6,5 +6,10 @@ package io.drydock.workflows.migration;
  * @param repositoryPath the repository, already validated
  * @param ownerToken the fencing token the API wrote with the {@code *_in_progress} status; every status write and
  *     every batch of rows the run makes is conditional on the repository still carrying it
+ * @param resumeFromTag where a pre-import continued as new resumes: the number of tags already imported
  */
-public record ImportRequest(String repositoryPath, String ownerToken) {}
+public record ImportRequest(String repositoryPath, String ownerToken, long resumeFromTag) {
+  public ImportRequest(String repositoryPath, String ownerToken) {
+    this(repositoryPath, ownerToken, 0);
+  }
+}

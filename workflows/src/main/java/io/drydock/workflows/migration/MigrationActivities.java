@@ -3,17 +3,46 @@ package io.drydock.workflows.migration;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
-/** Activities of the migration workflows: the registry database and the legacy storage. */
+/**
+ * Activities of the migration workflows: the registry database and the legacy storage. Every write is fenced by the
+ * request's owner token; a run that no longer owns the repository fails with {@link MigrationFailures#FENCED_OUT}.
+ */
 @ActivityInterface
 public interface MigrationActivities {
   /**
-   * Records every tagged manifest of the repository (and the children of manifest lists and indexes), its config and
-   * layer blobs. Idempotent: a retry or a resumed run skips what is already recorded. Heartbeats progress.
+   * Records the manifests of tags {@code [fromTag, fromTag + maxTags)} of the repository (sorted by name), with the
+   * children of manifest lists and indexes and their config and layer blobs. Idempotent; heartbeats progress and
+   * stops when the run is canceled.
+   */
+  @ActivityMethod
+  ImportChunk importChunk(ImportRequest request, long fromTag, int maxTags);
+
+  /**
+   * Records the tags and every manifest pushed since the pre-import, and sets {@code import_complete}, in one
+   * transaction: a canceled final import commits nothing.
+   */
+  @ActivityMethod
+  ImportCounts finalImport(ImportRequest request);
+
+  /**
+   * Sets the run's final status if the repository is still the run's (idempotent) and marks the run closed; returns
+   * whether the status is the run's.
+   */
+  @ActivityMethod
+  boolean finishRun(StatusTransition transition);
+
+  /** Marks a canceled run closed, so the repository may be imported again at once. */
+  @ActivityMethod
+  void releaseRun(ImportRequest request);
+
+  /**
+   * Records the whole pre-import in one activity. Only runs started before pre-imports were split into chunks
+   * (workflow version {@code DEFAULT_VERSION} of {@link PreImportWorkflowImpl}) call it.
    */
   @ActivityMethod
   ImportCounts preImport(ImportRequest request);
 
-  /** Applies the compare-and-set; returns whether it was applied. */
+  /** Compare-and-set of the status; only runs of workflow version {@code DEFAULT_VERSION} call it. */
   @ActivityMethod
   boolean transitionStatus(StatusTransition transition);
 }

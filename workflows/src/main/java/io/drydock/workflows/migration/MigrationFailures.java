@@ -9,6 +9,9 @@ public final class MigrationFailures {
   /** The repository no longer carries the run's owner token: the run was superseded and must stop. */
   public static final String FENCED_OUT = "FencedOut";
 
+  /** The legacy storage holds something that cannot be imported as it is; retrying will not change it. */
+  public static final String INVALID_LEGACY_DATA = "InvalidLegacyData";
+
   private MigrationFailures() {}
 
   static String describe(ActivityFailure failure) {

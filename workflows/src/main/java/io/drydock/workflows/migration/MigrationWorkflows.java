@@ -7,10 +7,14 @@ public final class MigrationWorkflows {
   private MigrationWorkflows() {}
 
   /**
-   * One pre-import workflow id per repository, so the Temporal UI finds it by path and two runs for one repository
-   * can never be open at once.
+   * One workflow id per import type and repository, so the Temporal UI finds a run by path and two runs of a type
+   * for one repository can never be open at once.
    */
+  public static String workflowId(ImportType type, String repositoryPath) {
+    return (type == ImportType.PRE ? "pre-import/" : "final-import/") + repositoryPath;
+  }
+
   public static String preImportWorkflowId(String repositoryPath) {
-    return "pre-import/" + repositoryPath;
+    return workflowId(ImportType.PRE, repositoryPath);
   }
 }

@@ -1,59 +1,62 @@
 package io.drydock.workflows.migration;
 
 import io.drydock.workflows.DrydockSearchAttributes;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 
-/** Runs the pre-import activity, then records the outcome with a fenced compare-and-set. */
-public final class PreImportWorkflowImpl implements PreImportWorkflow {
-  /**
-   * The import itself: a transient failure (database restart, storage hiccup) is retried with backoff; when the
-   * retries are spent the repository is marked failed so the caller learns of it.
-   */
-  private final MigrationActivities importing =
-      Workflow.newActivityStub(
-          MigrationActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofHours(12))
-              .setHeartbeatTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .setMaximumAttempts(5)
-                      .setDoNotRetry(MigrationFailures.FENCED_OUT)
-                      .build())
-              .build());
+/**
+ * Imports the repository's tags in chunks, so the workflow knows its progress and a very large repository continues
+ * as new instead of growing one history without bound.
+ */
+public final class PreImportWorkflowImpl extends ImportWorkflowSupport implements PreImportWorkflow {
+  static final String CHUNKED_CHANGE = "chunked-pre-import";
+  static final int TAGS_PER_CHUNK = 1000;
+  static final int CHUNKS_PER_RUN = 100;
 
-  /** Status writes must land eventually, or the repository would stay "in progress" forever: retry without limit. */
-  private final MigrationActivities statusWrites =
-      Workflow.newActivityStub(
-          MigrationActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setMaximumInterval(Duration.ofSeconds(30))
-                      .build())
-              .build());
+  private ImportProgress progress = new ImportProgress(0, 0);
 
   @Override
   public ImportResult run(ImportRequest request) {
+    int version = Workflow.getVersion(CHUNKED_CHANGE, Workflow.DEFAULT_VERSION, 1);
+    if (version == Workflow.DEFAULT_VERSION) {
+      return runAsOneActivity(request);
+    }
+    progress = new ImportProgress(request.resumeFromTag(), 0);
+    return runToEnd(request, ImportStatuses.PRE, () -> importChunks(request));
+  }
+
+  @Override
+  public ImportProgress progress() {
+    return progress;
+  }
+
+  private ImportCounts importChunks(ImportRequest request) {
+    long next = request.resumeFromTag();
+    for (int chunks = 0; ; chunks++) {
+      if (chunks == CHUNKS_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) {
+        Workflow.continueAsNew(new ImportRequest(request.repositoryPath(), request.ownerToken(), next));
+      }
+      ImportChunk chunk = importing.importChunk(request, next, TAGS_PER_CHUNK);
+      next = chunk.nextTag();
+      progress = new ImportProgress(next, chunk.totalTags());
+      if (next >= chunk.totalTags()) {
+        return chunk.counts();
+      }
+    }
+  }
+
+  /** How runs started before the chunked import ran; kept so that they replay and finish unchanged. */
+  private ImportResult runAsOneActivity(ImportRequest request) {
     ImportCounts counts;
+    MigrationStatus next = MigrationStatus.PRE_IMPORT_COMPLETE;
+    String error = null;
     try {
       counts = importing.preImport(request);
     } catch (ActivityFailure failure) {
-      return finish(request, MigrationStatus.PRE_IMPORT_FAILED, MigrationFailures.describe(failure), ImportCounts.NONE);
+      counts = ImportCounts.NONE;
+      next = MigrationStatus.PRE_IMPORT_FAILED;
+      error = MigrationFailures.describe(failure);
     }
-    return finish(request, MigrationStatus.PRE_IMPORT_COMPLETE, null, counts);
-  }
-
-  private ImportResult finish(ImportRequest request, MigrationStatus next, String error, ImportCounts counts) {
     boolean applied =
         statusWrites.transitionStatus(
             new StatusTransition(

@@ -1,18 +1,26 @@
 package io.drydock.workflows.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drydock.workflows.DrydockSearchAttributes;
+import io.temporal.activity.Activity;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,15 +28,16 @@ import org.junit.jupiter.api.Test;
 
 class PreImportWorkflowTest {
   private static final ImportRequest REQUEST = new ImportRequest("group/project/app", "token-1");
+  private static final String WORKFLOW_ID = MigrationWorkflows.preImportWorkflowId(REQUEST.repositoryPath());
 
   private TestWorkflowEnvironment environment;
-  private FakeActivities activities;
+  private FakeMigrationActivities activities;
 
   @BeforeEach
   void startEnvironment() {
     environment = TestWorkflowEnvironment.newInstance();
     DrydockSearchAttributes.all().forEach(environment::registerSearchAttribute);
-    activities = new FakeActivities();
+    activities = new FakeMigrationActivities();
     Worker worker = environment.newWorker(MigrationWorkflows.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities);
@@ -41,14 +50,15 @@ class PreImportWorkflowTest {
   }
 
   @Test
-  void completedImportIsRecordedWithACompareAndSetOnTheOwnerToken() {
-    activities.importing = () -> new ImportCounts(3, 7, 0);
+  void importsTheRepositoryInChunksAndRecordsCompletionWithAFencedCompareAndSet() {
+    activities.chunks = from -> chunk(from, 2500);
 
-    ImportResult result = run();
+    ImportResult result = WorkflowStub.fromTyped(start()).getResult(ImportResult.class);
 
+    assertThat(activities.chunkStarts).containsExactly(0L, 1000L, 2000L);
     assertThat(result)
-        .isEqualTo(new ImportResult(MigrationStatus.PRE_IMPORT_COMPLETE, true, null, new ImportCounts(3, 7, 0)));
-    assertThat(activities.transitions)
+        .isEqualTo(new ImportResult(MigrationStatus.PRE_IMPORT_COMPLETE, true, null, new ImportCounts(2500, 10, 0)));
+    assertThat(activities.finished)
         .containsExactly(
             new StatusTransition(
                 "group/project/app",
@@ -60,18 +70,57 @@ class PreImportWorkflowTest {
   }
 
   @Test
+  void theProgressQueryReportsTagsDoneOutOfAll() {
+    CountDownLatch secondChunkStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    activities.chunks =
+        from -> {
+          if (from == 1000) {
+            secondChunkStarted.countDown();
+            await(release);
+          }
+          return chunk(from, 2500);
+        };
+    PreImportWorkflow workflow = start();
+    await(secondChunkStarted);
+
+    assertThat(workflow.progress()).isEqualTo(new ImportProgress(1000, 2500));
+
+    release.countDown();
+    WorkflowStub.fromTyped(workflow).getResult(ImportResult.class);
+    assertThat(workflow.progress()).isEqualTo(new ImportProgress(2500, 2500));
+  }
+
+  @Test
+  void aVeryLargeRepositoryContinuesAsNewAndResumesWhereItStopped() {
+    long tags = (PreImportWorkflowImpl.CHUNKS_PER_RUN + 20L) * PreImportWorkflowImpl.TAGS_PER_CHUNK;
+    activities.chunks = from -> chunk(from, tags);
+
+    start();
+
+    // After continue-as-new the typed stub's run has ended; the latest run of the id holds the result.
+    ImportResult result =
+        environment.getWorkflowClient().newUntypedWorkflowStub(WORKFLOW_ID).getResult(ImportResult.class);
+
+    assertThat(result.status()).isEqualTo(MigrationStatus.PRE_IMPORT_COMPLETE);
+    assertThat(activities.chunkStarts).hasSize(120).doesNotHaveDuplicates();
+    assertThat(activities.chunkStarts.get(PreImportWorkflowImpl.CHUNKS_PER_RUN)).isEqualTo(100_000L);
+    assertThat(activities.finished).hasSize(1);
+  }
+
+  @Test
   void transientFailuresAreRetriedThenTheRepositoryIsMarkedFailedWithTheError() {
-    activities.importing =
-        () -> {
+    activities.chunks =
+        from -> {
           throw ApplicationFailure.newFailure("reading tags: disk unavailable", "IOException");
         };
 
-    ImportResult result = run();
+    ImportResult result = WorkflowStub.fromTyped(start()).getResult(ImportResult.class);
 
-    assertThat(activities.importAttempts).hasValue(5);
+    assertThat(activities.chunkStarts).hasSize(5);
     assertThat(result.status()).isEqualTo(MigrationStatus.PRE_IMPORT_FAILED);
     assertThat(result.error()).isEqualTo("reading tags: disk unavailable");
-    assertThat(activities.transitions).singleElement().satisfies(t -> {
+    assertThat(activities.finished).singleElement().satisfies(t -> {
       assertThat(t.next()).isEqualTo(MigrationStatus.PRE_IMPORT_FAILED);
       assertThat(t.error()).isEqualTo("reading tags: disk unavailable");
     });
@@ -80,39 +129,69 @@ class PreImportWorkflowTest {
 
   @Test
   void aFencedOutRunStopsAtOnceAndItsStatusWriteIsRefused() {
-    activities.importing =
-        () -> {
+    activities.chunks =
+        from -> {
           throw ApplicationFailure.newNonRetryableFailure("no longer owned", MigrationFailures.FENCED_OUT);
         };
-    activities.transitionApplies = false;
+    activities.finishApplies = false;
 
-    ImportResult result = run();
+    ImportResult result = WorkflowStub.fromTyped(start()).getResult(ImportResult.class);
 
-    assertThat(activities.importAttempts).hasValue(1);
+    assertThat(activities.chunkStarts).hasSize(1);
     assertThat(result.applied()).isFalse();
     assertThat(migrationStatusAttribute()).isEqualTo("pre_import_in_progress");
   }
 
   @Test
   void aSupersededRunDoesNotOverwriteTheStatus() {
-    activities.importing = () -> new ImportCounts(1, 2, 0);
-    activities.transitionApplies = false;
+    activities.chunks = from -> chunk(from, 10);
+    activities.finishApplies = false;
 
-    ImportResult result = run();
+    ImportResult result = WorkflowStub.fromTyped(start()).getResult(ImportResult.class);
 
     assertThat(result.applied()).isFalse();
-    assertThat(result.status()).isEqualTo(MigrationStatus.PRE_IMPORT_COMPLETE);
     assertThat(migrationStatusAttribute()).isEqualTo("pre_import_in_progress");
   }
 
-  private ImportResult run() {
+  @Test
+  void aCanceledRunWaitsForItsActivityToStopThenClosesItselfAndEndsCanceled() {
+    CountDownLatch running = new CountDownLatch(1);
+    AtomicInteger heartbeatsAfterCancel = new AtomicInteger();
+    activities.chunks =
+        from -> {
+          running.countDown();
+          while (true) {
+            try {
+              Activity.getExecutionContext().heartbeat(null);
+            } catch (RuntimeException canceled) {
+              heartbeatsAfterCancel.incrementAndGet();
+              throw canceled;
+            }
+            sleep(Duration.ofMillis(50));
+          }
+        };
+    PreImportWorkflow workflow = start();
+    await(running);
+
+    WorkflowStub.fromTyped(workflow).cancel();
+
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(ImportResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(heartbeatsAfterCancel).as("the activity saw the cancel").hasValue(1);
+    assertThat(activities.released).containsExactly(REQUEST);
+    assertThat(activities.finished).isEmpty();
+    assertThat(migrationStatusAttribute()).isEqualTo("pre_import_canceled");
+  }
+
+  private PreImportWorkflow start() {
     PreImportWorkflow workflow =
         environment
             .getWorkflowClient()
             .newWorkflowStub(
                 PreImportWorkflow.class,
                 WorkflowOptions.newBuilder()
-                    .setWorkflowId(MigrationWorkflows.preImportWorkflowId(REQUEST.repositoryPath()))
+                    .setWorkflowId(WORKFLOW_ID)
                     .setTaskQueue(MigrationWorkflows.TASK_QUEUE)
                     .setTypedSearchAttributes(
                         SearchAttributes.newBuilder()
@@ -120,34 +199,80 @@ class PreImportWorkflowTest {
                             .build())
                     .build());
     WorkflowClient.start(workflow::run, REQUEST);
-    return WorkflowStub.fromTyped(workflow).getResult(ImportResult.class);
+    return workflow;
   }
 
   private String migrationStatusAttribute() {
     return environment
         .getWorkflowClient()
-        .newUntypedWorkflowStub(MigrationWorkflows.preImportWorkflowId(REQUEST.repositoryPath()))
+        .newUntypedWorkflowStub(WORKFLOW_ID)
         .describe()
         .getTypedSearchAttributes()
         .get(DrydockSearchAttributes.MIGRATION_STATUS);
   }
 
-  static final class FakeActivities implements MigrationActivities {
-    volatile Supplier<ImportCounts> importing;
-    volatile boolean transitionApplies = true;
-    final AtomicInteger importAttempts = new AtomicInteger();
-    final List<StatusTransition> transitions = new CopyOnWriteArrayList<>();
+  private static ImportChunk chunk(long from, long total) {
+    long next = Math.min(total, from + PreImportWorkflowImpl.TAGS_PER_CHUNK);
+    return new ImportChunk(next, total, new ImportCounts(next, 10, 0));
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Records what the workflow asked of its activities; the import itself is whatever a test sets. */
+  static final class FakeMigrationActivities implements MigrationActivities {
+    volatile LongFunction<ImportChunk> chunks;
+    volatile Supplier<ImportCounts> finalImport = () -> ImportCounts.NONE;
+    volatile boolean finishApplies = true;
+    final List<Long> chunkStarts = new CopyOnWriteArrayList<>();
+    final List<StatusTransition> finished = new CopyOnWriteArrayList<>();
+    final List<ImportRequest> released = new CopyOnWriteArrayList<>();
+
+    @Override
+    public ImportChunk importChunk(ImportRequest request, long fromTag, int maxTags) {
+      chunkStarts.add(fromTag);
+      return chunks.apply(fromTag);
+    }
+
+    @Override
+    public ImportCounts finalImport(ImportRequest request) {
+      return finalImport.get();
+    }
+
+    @Override
+    public boolean finishRun(StatusTransition transition) {
+      finished.add(transition);
+      return finishApplies;
+    }
+
+    @Override
+    public void releaseRun(ImportRequest request) {
+      released.add(request);
+    }
 
     @Override
     public ImportCounts preImport(ImportRequest request) {
-      importAttempts.incrementAndGet();
-      return importing.get();
+      throw new UnsupportedOperationException("only runs of DEFAULT_VERSION import in one activity");
     }
 
     @Override
     public boolean transitionStatus(StatusTransition transition) {
-      transitions.add(transition);
-      return transitionApplies;
+      throw new UnsupportedOperationException("only runs of DEFAULT_VERSION use transitionStatus");
     }
   }
 }

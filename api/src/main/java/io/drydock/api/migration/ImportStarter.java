@@ -1,0 +1,101 @@
+package io.drydock.api.migration;
+
+import io.drydock.activities.migration.ClaimLimits;
+import io.drydock.activities.migration.ClaimOutcome;
+import io.drydock.activities.migration.RegistryStore;
+import io.drydock.activities.migration.RepositoryState;
+import io.drydock.api.errors.ApiException;
+import io.drydock.workflows.DrydockSearchAttributes;
+import io.drydock.workflows.migration.FinalImportWorkflow;
+import io.drydock.workflows.migration.ImportRequest;
+import io.drydock.workflows.migration.ImportType;
+import io.drydock.workflows.migration.MigrationWorkflows;
+import io.drydock.workflows.migration.PreImportWorkflow;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Claims a repository for an import (one transaction that also writes the run's fencing token and enforces the
+ * concurrency limit and the cancel grace window) and starts the workflow that owns it; cancels it again.
+ */
+class ImportStarter {
+  private static final Logger log = LoggerFactory.getLogger(ImportStarter.class);
+
+  private final RegistryStore store;
+  private final WorkflowClient client;
+  private final ClaimLimits limits;
+
+  ImportStarter(RegistryStore store, WorkflowClient client, ClaimLimits limits) {
+    this.store = store;
+    this.client = client;
+    this.limits = limits;
+  }
+
+  /**
+   * Claims and starts. A run of the same type and repository still open after the repository was released to this
+   * claim (a canceled run past its grace deadline, say) is terminated: the claim has fenced it out already. If the
+   * workflow cannot be started the claim is undone, so the repository is never left in progress with nothing running.
+   */
+  ClaimOutcome start(ImportType type, String path, Optional<RepositoryState> before) {
+    String ownerToken = UUID.randomUUID().toString();
+    ClaimOutcome outcome = store.claim(path, type, ownerToken, limits);
+    if (!(outcome instanceof ClaimOutcome.Claimed claimed)) {
+      return outcome;
+    }
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(MigrationWorkflows.workflowId(type, path))
+            .setTaskQueue(MigrationWorkflows.TASK_QUEUE)
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING)
+            .setTypedSearchAttributes(
+                SearchAttributes.newBuilder()
+                    .set(DrydockSearchAttributes.REPOSITORY_PATH, path)
+                    .set(DrydockSearchAttributes.MIGRATION_STATUS, claimed.state().status().wireValue())
+                    .set(DrydockSearchAttributes.IMPORT_TYPE, type.wireValue())
+                    .build())
+            .build();
+    ImportRequest request = new ImportRequest(path, ownerToken);
+    try {
+      if (type == ImportType.PRE) {
+        WorkflowClient.start(client.newWorkflowStub(PreImportWorkflow.class, options)::run, request);
+      } else {
+        WorkflowClient.start(client.newWorkflowStub(FinalImportWorkflow.class, options)::run, request);
+      }
+    } catch (RuntimeException e) {
+      store.releaseClaim(path, ownerToken, before);
+      log.error("could not start the {} import workflow for {}", type.wireValue(), path, e);
+      throw new ApiException(
+          HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the workflow service is unavailable; retry later", path);
+    }
+    return outcome;
+  }
+
+  /**
+   * Asks the run that owned the repository before the cancel to stop. The database already fenced it out; this
+   * only makes it stop working sooner, so a failure to reach Temporal is logged, not returned.
+   */
+  void stopRun(RepositoryState before) {
+    if (before.ownerClosed() || before.importType() == null) {
+      return;
+    }
+    String workflowId = MigrationWorkflows.workflowId(before.importType(), before.path());
+    try {
+      client.newUntypedWorkflowStub(workflowId).cancel();
+    } catch (WorkflowNotFoundException e) {
+      log.info("no open run of {} to cancel", workflowId);
+    } catch (RuntimeException e) {
+      log.warn("could not ask {} to stop; it is fenced out and its grace deadline will release the repository",
+          workflowId, e);
+    }
+  }
+}

@@ -1,0 +1,328 @@
+package io.drydock.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.workflows.migration.ImportType;
+import io.drydock.workflows.migration.MigrationWorkflows;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The GitLab import API's status table and transitions, row by row, on the whole stack and a real Temporal server.
+ * Each row gets a repository of its own, put in the row's status directly in the database, so rows cannot disturb
+ * each other.
+ */
+class ImportContractEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicInteger REPOSITORIES = new AtomicInteger();
+  private static DrydockStack stack;
+
+  @BeforeAll
+  static void startStack() {
+    stack = DrydockStack.shared();
+  }
+
+  static Stream<Arguments> putRows() {
+    return Stream.of(
+        Arguments.of("pre", null, 202, null),
+        Arguments.of("pre", "native", 200, null),
+        Arguments.of("pre", "import_complete", 200, null),
+        Arguments.of("pre", "pre_import_in_progress", 425, "PRE_IMPORT_IN_PROGRESS"),
+        Arguments.of("pre", "import_in_progress", 409, "IMPORT_IN_PROGRESS"),
+        Arguments.of("pre", "pre_import_complete", 202, null),
+        Arguments.of("pre", "pre_import_failed", 202, null),
+        Arguments.of("pre", "pre_import_canceled", 202, null),
+        Arguments.of("pre", "import_failed", 202, null),
+        Arguments.of("pre", "import_canceled", 202, null),
+        Arguments.of("final", null, 424, "PRE_IMPORT_REQUIRED"),
+        Arguments.of("final", "native", 200, null),
+        Arguments.of("final", "import_complete", 200, null),
+        Arguments.of("final", "pre_import_in_progress", 425, "PRE_IMPORT_IN_PROGRESS"),
+        Arguments.of("final", "import_in_progress", 409, "IMPORT_IN_PROGRESS"),
+        Arguments.of("final", "pre_import_failed", 424, "PRE_IMPORT_FAILED"),
+        Arguments.of("final", "pre_import_canceled", 424, "PRE_IMPORT_CANCELED"),
+        Arguments.of("final", "pre_import_complete", 202, null),
+        Arguments.of("final", "import_failed", 202, null),
+        Arguments.of("final", "import_canceled", 202, null));
+  }
+
+  @ParameterizedTest(name = "PUT import_type={0} from {1} -> {2} {3}")
+  @MethodSource("putRows")
+  void putAnswersAsTheStatusTableSays(String importType, String from, int status, String code) {
+    String path = repository();
+    if (from != null) {
+      setStatus(path, from);
+    }
+
+    HttpResponse<String> response = put(path, importType);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    if (code != null) {
+      assertThat(errorCode(response)).isEqualTo(code);
+      assertThat(currentStatus(path)).as("a refused PUT changes nothing").isEqualTo(from);
+    } else if (status == 200) {
+      assertThat(response.body()).isEmpty();
+      assertThat(currentStatus(path)).isEqualTo(from);
+    } else {
+      String inProgress = importType.equals("pre") ? "pre_import_in_progress" : "import_in_progress";
+      assertThat(json(response).path("status").asText()).isEqualTo(inProgress);
+      String complete = importType.equals("pre") ? "pre_import_complete" : "import_complete";
+      awaitStatus(path, complete);
+    }
+  }
+
+  @Test
+  void aFullMigrationGoesFromPreImportToImportCompleteWithTags() {
+    String path = repository();
+
+    assertThat(put(path, "pre").statusCode()).isEqualTo(202);
+    awaitStatus(path, "pre_import_complete");
+    assertThat(count("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
+        path)).isZero();
+    assertThat(put(path, "final").statusCode()).isEqualTo(202);
+    awaitStatus(path, "import_complete");
+
+    assertThat(count("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
+        path)).isEqualTo(3);
+    assertThat(put(path, "pre").statusCode()).as("on the database now").isEqualTo(200);
+  }
+
+  @Test
+  void aFinalImportRecordsManifestsPushedSinceThePreImport() {
+    String path = repository();
+    put(path, "pre");
+    awaitStatus(path, "pre_import_complete");
+    DemoLegacyStorage.generateSynthetic(stack.legacyRoot, path, 5, 1);
+
+    put(path, "final");
+    awaitStatus(path, "import_complete");
+
+    assertThat(count("SELECT count(*) FROM manifests m JOIN repositories r ON r.id = m.repository_id"
+        + " WHERE r.path = ?", path)).isEqualTo(5);
+    assertThat(count("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
+        path)).isEqualTo(5);
+  }
+
+  @Test
+  void rateLimitIsAnsweredWith429WhenTheInstanceRunsItsMaximum() {
+    List<String> busy = new ArrayList<>();
+    for (int i = 0; i < DrydockStack.MAX_CONCURRENT_IMPORTS; i++) {
+      String other = "busy/r" + REPOSITORIES.incrementAndGet();
+      setStatus(other, "pre_import_in_progress");
+      busy.add(other);
+    }
+    String path = repository();
+    try {
+      HttpResponse<String> response = put(path, "pre");
+
+      assertThat(response.statusCode()).isEqualTo(429);
+      assertThat(errorCode(response)).isEqualTo("IMPORT_RATE_LIMIT");
+      assertThat(currentStatus(path)).isNull();
+    } finally {
+      busy.forEach(other -> stack.database.sql("DELETE FROM repositories WHERE path = ?").param(other).update());
+    }
+  }
+
+  @Test
+  void aCanceledRunThatHasNotStoppedKeepsNewImportsOut() {
+    String path = repository();
+    setStatus(path, "pre_import_canceled");
+    stack.database.sql("UPDATE repositories SET owner_closed = FALSE, canceled_at = now() WHERE path = ?")
+        .param(path)
+        .update();
+
+    HttpResponse<String> response = put(path, "pre");
+
+    assertThat(response.statusCode()).isEqualTo(429);
+    assertThat(errorCode(response)).isEqualTo("IMPORT_REPOSITORY_NOT_READY");
+  }
+
+  static Stream<Arguments> deleteRows() {
+    return Stream.of(
+        Arguments.of("pre_import_in_progress", "", 202, "pre_import_canceled"),
+        Arguments.of("import_in_progress", "", 202, "import_canceled"),
+        Arguments.of("pre_import_complete", "", 400, "IMPORT_CANNOT_BE_CANCELED"),
+        Arguments.of("pre_import_complete", "?force=true", 202, "pre_import_canceled"),
+        Arguments.of("pre_import_failed", "", 400, "IMPORT_CANNOT_BE_CANCELED"),
+        Arguments.of("import_complete", "?force=true", 400, "IMPORT_CANNOT_BE_CANCELED"),
+        Arguments.of("native", "", 400, "IMPORT_CANNOT_BE_CANCELED"),
+        Arguments.of("pre_import_in_progress", "?force=maybe", 400, "INVALID_QUERY_PARAMETER_VALUE"),
+        Arguments.of(null, "", 404, "NAME_UNKNOWN"));
+  }
+
+  @ParameterizedTest(name = "DELETE{1} from {0} -> {2} {3}")
+  @MethodSource("deleteRows")
+  void deleteAnswersAsTheContractSays(String from, String query, int status, String outcome) {
+    String path = repository();
+    if (from != null) {
+      setStatus(path, from);
+    }
+
+    HttpResponse<String> response = stack.request("DELETE", "/gitlab/v1/import/" + path + "/" + query);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    if (status == 202) {
+      assertThat(json(response).path("status").asText()).isEqualTo(outcome);
+      assertThat(currentStatus(path)).isEqualTo(outcome);
+    } else {
+      assertThat(errorCode(response)).isEqualTo(outcome);
+      assertThat(currentStatus(path)).isEqualTo(from);
+    }
+  }
+
+  @Test
+  void aCanceledPreImportStopsAndTheRepositoryIsAcceptedAgainAsSoonAsItHasClosed() throws Exception {
+    String path = DrydockStack.SLOW_REPOSITORIES.get(0);
+    assertThat(put(path, "pre").statusCode()).isEqualTo(202);
+    String firstRun = runId(ImportType.PRE, path);
+
+    HttpResponse<String> canceled = stack.request("DELETE", "/gitlab/v1/import/" + path + "/");
+    assertThat(canceled.statusCode()).isEqualTo(202);
+    assertThat(json(canceled).path("status").asText()).isEqualTo("pre_import_canceled");
+
+    // The grace deadline is 60 s in these tests: acceptance before it means the canceled run had closed.
+    HttpResponse<String> again = putAsRailsDoes(path, "pre");
+    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(stack.workflows.newUntypedWorkflowStub(
+                MigrationWorkflows.preImportWorkflowId(path), Optional.of(firstRun), Optional.empty())
+            .describe()
+            .getStatus())
+        .as("the canceled run has closed (canceled, or ended fenced out if its next batch came first)")
+        .isNotEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    awaitStatus(path, "pre_import_complete");
+  }
+
+  /**
+   * Seed 004: Rails cancels a slow pre-import and asks again 300 ms later; the new pre-import completes, Rails asks
+   * for the final import, and it completes. The canceled run must never write its status over the newer ones.
+   */
+  @Test
+  void theSeedsRaceEndsImportCompleteAndTheStatusNeverRegresses() throws Exception {
+    String path = DrydockStack.SLOW_REPOSITORIES.get(1);
+    List<String> observed = new CopyOnWriteArrayList<>();
+    AtomicBoolean sampling = new AtomicBoolean(true);
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (sampling.get()) {
+                String status = currentStatus(path);
+                if (status != null && (observed.isEmpty() || !observed.get(observed.size() - 1).equals(status))) {
+                  observed.add(status);
+                }
+              }
+            });
+    sampler.start();
+    try {
+      assertThat(put(path, "pre").statusCode()).isEqualTo(202);
+      Thread.sleep(300);
+      assertThat(stack.request("DELETE", "/gitlab/v1/import/" + path + "/").statusCode()).isEqualTo(202);
+      Thread.sleep(300);
+      assertThat(putAsRailsDoes(path, "pre").statusCode()).isEqualTo(202);
+      awaitStatus(path, "pre_import_complete");
+      assertThat(put(path, "final").statusCode()).isEqualTo(202);
+      awaitStatus(path, "import_complete");
+      // Give a zombie of the canceled run every chance to write.
+      Thread.sleep(2000);
+    } finally {
+      sampling.set(false);
+      sampler.join();
+    }
+
+    assertThat(currentStatus(path)).isEqualTo("import_complete");
+    assertThat(observed)
+        .containsExactly(
+            "pre_import_in_progress",
+            "pre_import_canceled",
+            "pre_import_in_progress",
+            "pre_import_complete",
+            "import_in_progress",
+            "import_complete");
+  }
+
+  /** Rails retries a 429 after a short sleep, up to 50 times. */
+  private static HttpResponse<String> putAsRailsDoes(String path, String importType) throws InterruptedException {
+    HttpResponse<String> response = put(path, importType);
+    for (int attempt = 1; response.statusCode() == 429 && attempt < 50; attempt++) {
+      Thread.sleep(100);
+      response = put(path, importType);
+    }
+    return response;
+  }
+
+  private static String repository() {
+    String path = "contract/r" + REPOSITORIES.incrementAndGet();
+    DemoLegacyStorage.generateSynthetic(stack.legacyRoot, path, 3, 1);
+    return path;
+  }
+
+  private static void setStatus(String path, String status) {
+    stack.database
+        .sql(
+            """
+            INSERT INTO repositories (path, name, migration_status, owner_token, owner_closed)
+            VALUES (:path, :name, :status, 'set-by-test', TRUE)
+            ON CONFLICT (path) DO UPDATE SET migration_status = EXCLUDED.migration_status""")
+        .param("path", path)
+        .param("name", path.substring(path.lastIndexOf('/') + 1))
+        .param("status", status)
+        .update();
+  }
+
+  private static String currentStatus(String path) {
+    return stack.database.sql("SELECT migration_status FROM repositories WHERE path = ?")
+        .param(path)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+  }
+
+  private static String runId(ImportType type, String path) {
+    return stack.workflows.newUntypedWorkflowStub(MigrationWorkflows.workflowId(type, path))
+        .describe()
+        .getRawDescription()
+        .getWorkflowExecutionInfo()
+        .getExecution()
+        .getRunId();
+  }
+
+  private static HttpResponse<String> put(String path, String importType) {
+    return stack.request("PUT", "/gitlab/v1/import/" + path + "/?import_type=" + importType);
+  }
+
+  private static void awaitStatus(String path, String status) {
+    DrydockStack.await(() -> currentStatus(path), status::equals, Duration.ofSeconds(90), path + " to reach " + status);
+  }
+
+  private static long count(String sql, String path) {
+    return stack.database.sql(sql).param(path).query(Long.class).single();
+  }
+
+  private static String errorCode(HttpResponse<String> response) {
+    return json(response).path("errors").path(0).path("code").asText();
+  }
+
+  private static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+    }
+  }
+}

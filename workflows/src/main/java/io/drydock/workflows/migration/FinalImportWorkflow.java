@@ -1,0 +1,11 @@
+package io.drydock.workflows.migration;
+
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** Final import: records the tags and anything pushed since the pre-import, in one transaction. */
+@WorkflowInterface
+public interface FinalImportWorkflow {
+  @WorkflowMethod
+  ImportResult run(ImportRequest request);
+}

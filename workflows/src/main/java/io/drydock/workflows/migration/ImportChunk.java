@@ -1,0 +1,7 @@
+package io.drydock.workflows.migration;
+
+/**
+ * What one pre-import activity did: tags {@code [from, nextTag)} of {@code totalTags} are recorded, and the counts of
+ * what the repository holds now.
+ */
+public record ImportChunk(long nextTag, long totalTags, ImportCounts counts) {}
