@@ -33,6 +33,7 @@ final class DrydockStack {
   /** Repositories large enough that a pre-import is still running when a test cancels it. */
   static final List<String> SLOW_REPOSITORIES = List.of("slow/one", "slow/two");
   static final int SLOW_REPOSITORY_TAGS = 4000;
+  static final String NOTIFICATION_SECRET = "rails-shared-notification-secret";
   /** The API's concurrency limit in the tests. */
   static final int MAX_CONCURRENT_IMPORTS = 8;
   /** The API's HS256 secret in the tests; {@link #request(String, String)} sends a token signed with it. */
@@ -44,6 +45,7 @@ final class DrydockStack {
   final Path legacyRoot;
   final JdbcClient database;
   final WorkflowClient workflows;
+  final NotificationReceiver notifications = new NotificationReceiver();
   final String baseUrl;
   private final HttpClient http = HttpClient.newHttpClient();
   private final String operatorToken =
@@ -60,6 +62,8 @@ final class DrydockStack {
                 "--spring.temporal.connection.target=" + temporal.target(),
                 "--drydock.legacy-storage-root=" + legacyRoot,
                 "--drydock.migration.max-concurrent-imports=" + MAX_CONCURRENT_IMPORTS,
+                "--drydock.notification.url=" + notifications.urlTemplate(),
+                "--drydock.notification.secret=" + NOTIFICATION_SECRET,
                 // Long enough that a new import accepted after a cancel proves the canceled run closed.
                 "--drydock.migration.cancel-grace-deadline=60s",
                 "--drydock.auth.jwt-secret=" + TOKEN_SECRET);
@@ -114,6 +118,20 @@ final class DrydockStack {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Saves the history of the workflow's latest run under target/recorded-histories, where the replay tests' fixtures
+   * in the workflows module were copied from; refreshing them is a copy after a change to a workflow.
+   */
+  void recordHistory(String workflowId, String fileName) {
+    String history = workflows.fetchHistory(workflowId).toJson(true);
+    try {
+      Path directory = Files.createDirectories(Path.of("target/recorded-histories"));
+      Files.writeString(directory.resolve(fileName), history);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

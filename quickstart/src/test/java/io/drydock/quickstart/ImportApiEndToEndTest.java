@@ -50,7 +50,7 @@ class ImportApiEndToEndTest {
             + " JOIN repositories r ON r.id = m.repository_id WHERE r.path = 'demo/debian'")).isEqualTo(2);
     assertThat(count("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id"
             + " WHERE r.path = 'demo/debian'")).as("a pre-import records no tags").isZero();
-    assertThat(searchAttribute("demo/debian")).isEqualTo("pre_import_complete");
+    assertThat(searchAttribute("demo/debian", "pre_import_complete")).isEqualTo("pre_import_complete");
     recordHistory("demo/debian", "pre-import-complete.json");
   }
 
@@ -91,7 +91,7 @@ class ImportApiEndToEndTest {
 
     JsonNode failed = awaitStatus(DrydockStack.BROKEN_REPOSITORY, "pre_import_failed");
     assertThat(failed.path("detail").asText()).contains("missing from the storage");
-    assertThat(searchAttribute(DrydockStack.BROKEN_REPOSITORY)).isEqualTo("pre_import_failed");
+    assertThat(searchAttribute(DrydockStack.BROKEN_REPOSITORY, "pre_import_failed")).isEqualTo("pre_import_failed");
     recordHistory(DrydockStack.BROKEN_REPOSITORY, "pre-import-failed.json");
   }
 
@@ -147,24 +147,18 @@ class ImportApiEndToEndTest {
         path + " to reach " + status);
   }
 
-  private static String searchAttribute(String path) {
+  /** The run's MigrationStatus search attribute once it shows {@code expected} (a failed run stays open, waiting). */
+  private static String searchAttribute(String path, String expected) {
     WorkflowStub run = stack.workflows.newUntypedWorkflowStub(MigrationWorkflows.preImportWorkflowId(path));
-    run.getResult(Object.class);
-    return run.describe().getTypedSearchAttributes().get(DrydockSearchAttributes.MIGRATION_STATUS);
+    return DrydockStack.await(
+        () -> run.describe().getTypedSearchAttributes().get(DrydockSearchAttributes.MIGRATION_STATUS),
+        expected::equals,
+        Duration.ofSeconds(60),
+        "the MigrationStatus search attribute of " + path + " to show " + expected);
   }
 
-  /**
-   * Saves the run's history under target/, where the replay tests' fixtures in the workflows module were copied
-   * from; refreshing them is a copy after a change to the workflow.
-   */
   private static void recordHistory(String path, String fileName) {
-    String history = stack.workflows.fetchHistory(MigrationWorkflows.preImportWorkflowId(path)).toJson(true);
-    try {
-      Path directory = Files.createDirectories(Path.of("target/recorded-histories"));
-      Files.writeString(directory.resolve(fileName), history);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    stack.recordHistory(MigrationWorkflows.preImportWorkflowId(path), fileName);
   }
 
   private static long count(String sql) {

@@ -102,6 +102,8 @@ class ImportContractEndToEndTest {
     assertThat(count("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
         path)).isEqualTo(3);
     assertThat(put(path, "pre").statusCode()).as("on the database now").isEqualTo(200);
+    stack.recordHistory(MigrationWorkflows.workflowId(ImportType.PRE, path), "pre-import-chunked-complete.json");
+    stack.recordHistory(MigrationWorkflows.workflowId(ImportType.FINAL, path), "final-import-complete.json");
   }
 
   @Test
@@ -235,7 +237,12 @@ class ImportContractEndToEndTest {
       assertThat(stack.request("DELETE", "/gitlab/v1/import/" + path + "/").statusCode()).isEqualTo(202);
       Thread.sleep(300);
       assertThat(putAsRailsDoes(path, "pre").statusCode()).isEqualTo(202);
-      awaitStatus(path, "pre_import_complete");
+      // As Rails does: the pre_import_complete notification is what makes it request the final import.
+      DrydockStack.await(
+          () -> stack.notifications.receivedFor(path),
+          received -> !received.isEmpty(),
+          Duration.ofSeconds(90),
+          "the pre_import_complete notification of " + path);
       assertThat(put(path, "final").statusCode()).isEqualTo(202);
       awaitStatus(path, "import_complete");
       // Give a zombie of the canceled run every chance to write.
@@ -254,6 +261,10 @@ class ImportContractEndToEndTest {
             "pre_import_complete",
             "import_in_progress",
             "import_complete");
+    assertThat(stack.notifications.receivedFor(path))
+        .as("Rails hears of each run that ended, in order, and nothing of the canceled one")
+        .extracting(r -> JSON.readTree(r.body()).path("status").asText())
+        .containsExactly("pre_import_complete", "import_complete");
   }
 
   /** Rails retries a 429 after a short sleep, up to 50 times. */

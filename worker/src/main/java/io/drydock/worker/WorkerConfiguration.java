@@ -2,7 +2,9 @@ package io.drydock.worker;
 
 import io.drydock.activities.config.StorageConfiguration;
 import io.drydock.activities.legacy.LegacyStorage;
+import io.drydock.activities.migration.CallerNotificationsImpl;
 import io.drydock.activities.migration.MigrationActivitiesImpl;
+import io.drydock.activities.migration.NotificationOutbox;
 import io.drydock.activities.migration.RegistryStore;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.drydock.workflows.migration.FinalImportWorkflowImpl;
@@ -12,6 +14,7 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,7 +31,19 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  WorkerFactory drydockWorkerFactory(WorkflowClient client, MigrationActivitiesImpl migrationActivities) {
+  CallerNotificationsImpl callerNotifications(
+      DataSource dataSource,
+      @Value("${drydock.notification.url}") String url,
+      @Value("${drydock.notification.secret}") String secret,
+      @Value("${drydock.notification.give-up-after}") Duration giveUpAfter) {
+    return new CallerNotificationsImpl(new NotificationOutbox(dataSource), url, secret, giveUpAfter);
+  }
+
+  @Bean
+  WorkerFactory drydockWorkerFactory(
+      WorkflowClient client,
+      MigrationActivitiesImpl migrationActivities,
+      CallerNotificationsImpl callerNotifications) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
         factory.newWorker(
@@ -39,7 +54,7 @@ public class WorkerConfiguration {
                 .setMaxHeartbeatThrottleInterval(Duration.ofMillis(500))
                 .build());
     migration.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class, FinalImportWorkflowImpl.class);
-    migration.registerActivitiesImplementations(migrationActivities);
+    migration.registerActivitiesImplementations(migrationActivities, callerNotifications);
     return factory;
   }
 

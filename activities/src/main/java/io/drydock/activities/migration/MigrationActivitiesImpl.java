@@ -107,6 +107,16 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   }
 
   @Override
+  public boolean resumeRun(StatusTransition transition) {
+    return store.resumeRun(transition);
+  }
+
+  @Override
+  public boolean cancelRun(ImportRequest request) {
+    return store.cancelRun(request.repositoryPath(), request.ownerToken());
+  }
+
+  @Override
   public void releaseRun(ImportRequest request) {
     store.releaseRun(request.repositoryPath(), request.ownerToken());
   }

@@ -40,6 +40,14 @@ public final class RegistryStore {
   /** Serialises claims across API replicas while they count the imports in progress. */
   private static final long CLAIM_LOCK = 0x64727964L;
 
+  /** The statuses GitLab Rails acts on; it canceled the others itself. */
+  private static final Set<MigrationStatus> NOTIFIED_STATUSES =
+      Set.of(
+          MigrationStatus.PRE_IMPORT_COMPLETE,
+          MigrationStatus.PRE_IMPORT_FAILED,
+          MigrationStatus.IMPORT_COMPLETE,
+          MigrationStatus.IMPORT_FAILED);
+
   private static final String CLAIM_CONDITION =
       """
       repositories.migration_status IN (:allowed)
@@ -229,25 +237,70 @@ public final class RegistryStore {
   boolean finishRun(StatusTransition transition) {
     return transactions.execute(
         status -> {
-          boolean applied =
+          Optional<String> name =
               jdbc.sql(
-                          """
-                          UPDATE repositories
-                             SET migration_status = :next, migration_error = :error, owner_closed = TRUE,
-                                 updated_at = now()
-                           WHERE path = :path AND owner_token = :token AND migration_status IN (:expected, :next)""")
-                      .param("next", transition.next().wireValue())
-                      .param("error", transition.error())
-                      .param("path", transition.repositoryPath())
-                      .param("token", transition.ownerToken())
-                      .param("expected", transition.expected().wireValue())
-                      .update()
-                  == 1;
-          if (!applied) {
+                      """
+                      UPDATE repositories
+                         SET migration_status = :next, migration_error = :error, owner_closed = TRUE,
+                             updated_at = now()
+                       WHERE path = :path AND owner_token = :token AND migration_status IN (:expected, :next)
+                      RETURNING name""")
+                  .param("next", transition.next().wireValue())
+                  .param("error", transition.error())
+                  .param("path", transition.repositoryPath())
+                  .param("token", transition.ownerToken())
+                  .param("expected", transition.expected().wireValue())
+                  .query(String.class)
+                  .optional();
+          if (name.isEmpty()) {
             releaseRun(transition.repositoryPath(), transition.ownerToken());
+            return false;
           }
-          return applied;
+          if (NOTIFIED_STATUSES.contains(transition.next())) {
+            jdbc.sql(
+                    """
+                    INSERT INTO notifications (repository_path, owner_token, status, detail)
+                    VALUES (:path, :token, :status, :detail)
+                    ON CONFLICT (repository_path, owner_token, status) DO NOTHING""")
+                .param("path", transition.repositoryPath())
+                .param("token", transition.ownerToken())
+                .param("status", transition.next().wireValue())
+                .param("detail", transition.error() != null ? transition.error() : transition.next().detail())
+                .update();
+          }
+          return true;
         });
+  }
+
+  /** A failed run takes its repository back into progress for a retry, if it still owns it in the failed status. */
+  boolean resumeRun(StatusTransition transition) {
+    return jdbc.sql(
+                """
+                UPDATE repositories
+                   SET migration_status = :next, migration_error = NULL, owner_closed = FALSE, updated_at = now()
+                 WHERE path = :path AND owner_token = :token AND migration_status = :expected""")
+            .param("next", transition.next().wireValue())
+            .param("path", transition.repositoryPath())
+            .param("token", transition.ownerToken())
+            .param("expected", transition.expected().wireValue())
+            .update()
+        == 1;
+  }
+
+  /** Cancels the repository's import as {@link #cancel} does, but only if the run still owns it in progress. */
+  boolean cancelRun(String path, String ownerToken) {
+    return jdbc.sql(
+                """
+                UPDATE repositories
+                   SET migration_status = CASE WHEN migration_status = 'pre_import_in_progress'
+                                               THEN 'pre_import_canceled' ELSE 'import_canceled' END,
+                       migration_error = NULL, canceled_at = now(), updated_at = now()
+                 WHERE path = :path AND owner_token = :token
+                   AND migration_status IN ('pre_import_in_progress', 'import_in_progress')""")
+            .param("path", path)
+            .param("token", ownerToken)
+            .update()
+        == 1;
   }
 
   /** Marks the run closed without touching the status: a canceled run has stopped working. */

@@ -17,6 +17,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -33,11 +34,14 @@ class ImportStarter {
   private final RegistryStore store;
   private final WorkflowClient client;
   private final ClaimLimits limits;
+  private final Duration waitForOperatorAfterFailure;
 
-  ImportStarter(RegistryStore store, WorkflowClient client, ClaimLimits limits) {
+  ImportStarter(
+      RegistryStore store, WorkflowClient client, ClaimLimits limits, Duration waitForOperatorAfterFailure) {
     this.store = store;
     this.client = client;
     this.limits = limits;
+    this.waitForOperatorAfterFailure = waitForOperatorAfterFailure;
   }
 
   /**
@@ -64,7 +68,7 @@ class ImportStarter {
                     .set(DrydockSearchAttributes.IMPORT_TYPE, type.wireValue())
                     .build())
             .build();
-    ImportRequest request = new ImportRequest(path, ownerToken);
+    ImportRequest request = new ImportRequest(path, ownerToken, waitForOperatorAfterFailure.toSeconds());
     try {
       if (type == ImportType.PRE) {
         WorkflowClient.start(client.newWorkflowStub(PreImportWorkflow.class, options)::run, request);
@@ -78,6 +82,20 @@ class ImportStarter {
           HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the workflow service is unavailable; retry later", path);
     }
     return outcome;
+  }
+
+  /**
+   * Sends an operator signal ({@code retry} or {@code cancel}) to the repository's open run.
+   *
+   * @return false when the repository has no open run of that type
+   */
+  boolean signal(RepositoryState state, String signal) {
+    try {
+      client.newUntypedWorkflowStub(MigrationWorkflows.workflowId(state.importType(), state.path())).signal(signal);
+      return true;
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    }
   }
 
   /**

@@ -17,8 +17,15 @@ public class MigrationApiConfiguration {
       RegistryStore store,
       WorkflowClient client,
       @Value("${drydock.migration.max-concurrent-imports}") int maxConcurrentImports,
-      @Value("${drydock.migration.cancel-grace-deadline}") Duration cancelGraceDeadline) {
-    return new ImportStarter(store, client, new ClaimLimits(maxConcurrentImports, cancelGraceDeadline));
+      @Value("${drydock.migration.cancel-grace-deadline}") Duration cancelGraceDeadline,
+      @Value("${drydock.migration.wait-for-operator-after-failure}") Duration waitForOperator) {
+    return new ImportStarter(
+        store, client, new ClaimLimits(maxConcurrentImports, cancelGraceDeadline), waitForOperator);
+  }
+
+  @Bean
+  OperatorController operatorController(RegistryStore store, ImportStarter importStarter) {
+    return new OperatorController(store, importStarter);
   }
 
   @Bean

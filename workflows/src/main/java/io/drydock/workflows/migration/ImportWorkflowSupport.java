@@ -6,10 +6,14 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * What pre-import and final import share: how their activities run, and how a run ends. A run ends by writing its
@@ -17,6 +21,9 @@ import java.util.function.Supplier;
  * then marking itself closed so the repository may be imported again at once.
  */
 abstract class ImportWorkflowSupport {
+  static final String NOTIFY_CALLER_CHANGE = "notify-caller";
+  static final String OPERATOR_SIGNALS_CHANGE = "operator-signals";
+
   /**
    * The import work: transient failures (database restart, storage hiccup) are retried with backoff; when the
    * retries are spent the repository is marked failed so the caller learns of it. Cancellation waits for the
@@ -52,20 +59,133 @@ abstract class ImportWorkflowSupport {
                       .build())
               .build());
 
-  /** Runs {@code work} and ends the run by what happened to it. */
-  ImportResult runToEnd(ImportRequest request, ImportStatuses statuses, Supplier<ImportCounts> work) {
+  /**
+   * Notifications are retried with backoff until the receiver answers 200; the activity itself gives up after the
+   * configured time, so the retries need no limit here.
+   */
+  private final CallerNotifications notifications =
+      Workflow.newActivityStub(
+          CallerNotifications.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setBackoffCoefficient(2)
+                      .setMaximumInterval(Duration.ofMinutes(1))
+                      .build())
+              .build());
+
+  private boolean retryRequested;
+  private boolean cancelRequested;
+
+  public void retry() {
+    retryRequested = true;
+  }
+
+  public void cancel() {
+    cancelRequested = true;
+  }
+
+  /**
+   * The run's import work. Returns the counts, or null when the run has done its share and must continue as new
+   * from {@link #continuation}.
+   */
+  interface ImportWork {
+    ImportCounts run();
+  }
+
+  /** The request the next run of a workflow that continues as new starts with. */
+  ImportRequest continuation(ImportRequest request) {
+    throw new IllegalStateException(getClass().getSimpleName() + " does not continue as new");
+  }
+
+  /**
+   * Runs {@code work} and ends the run by what happened to it. A failed run then waits, up to the request's time, for
+   * an operator's {@code retry} (the repository goes back into progress and the work runs again) or {@code cancel}.
+   */
+  ImportResult runToEnd(ImportRequest request, ImportStatuses statuses, ImportWork work) {
+    if (Workflow.getVersion(OPERATOR_SIGNALS_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return attempt(request, statuses, work);
+    }
+    while (true) {
+      ImportResult result = attemptCancelable(request, statuses, work);
+      if (!result.applied() || result.status() != statuses.failed() || request.waitForOperatorSeconds() <= 0) {
+        return result;
+      }
+      boolean signaled =
+          Workflow.await(
+              Duration.ofSeconds(request.waitForOperatorSeconds()), () -> retryRequested || cancelRequested);
+      if (!signaled || cancelRequested) {
+        return result;
+      }
+      boolean resumed =
+          statusWrites.resumeRun(
+              new StatusTransition(
+                  request.repositoryPath(), request.ownerToken(), statuses.failed(), statuses.inProgress(), null));
+      if (!resumed) {
+        return result;
+      }
+      Workflow.upsertTypedSearchAttributes(
+          DrydockSearchAttributes.MIGRATION_STATUS.valueSet(statuses.inProgress().wireValue()));
+    }
+  }
+
+  /** How runs started before operator signals ran the work. */
+  private ImportResult attempt(ImportRequest request, ImportStatuses statuses, ImportWork work) {
     ImportCounts counts;
     try {
-      counts = work.get();
+      counts = work.run();
     } catch (ActivityFailure failure) {
-      if (failure.getCause() instanceof CanceledFailure canceled) {
-        throw closeCanceled(request, statuses, canceled);
-      }
-      return finish(request, statuses.inProgress(), statuses.failed(), MigrationFailures.describe(failure), null);
+      return endAfterFailure(request, statuses, failure);
     } catch (CanceledFailure canceled) {
       throw closeCanceled(request, statuses, canceled);
     }
+    return endAfterSuccess(request, statuses, counts);
+  }
+
+  /**
+   * Runs the work in a scope of its own, so that a {@code cancel} signal can do what {@code DELETE} does: cancel the
+   * repository in the database (fencing the run out), then cancel the work and wait for its activity to stop.
+   */
+  private ImportResult attemptCancelable(ImportRequest request, ImportStatuses statuses, ImportWork work) {
+    // A retry sent from now on, while the attempt runs or reports its failure, is for the failure to come.
+    retryRequested = false;
+    List<Promise<ImportCounts>> running = new ArrayList<>(1);
+    CancellationScope scope = Workflow.newCancellationScope(() -> running.add(Async.function(work::run)));
+    scope.run();
+    Promise<ImportCounts> counts = running.get(0);
+    boolean workflowCanceled = false;
+    try {
+      Workflow.await(() -> counts.isCompleted() || cancelRequested);
+    } catch (CanceledFailure canceled) {
+      // A DELETE canceled the workflow; the work's scope is canceled with it, and its promise says when it stopped.
+      workflowCanceled = true;
+    }
+    if (!workflowCanceled && !counts.isCompleted() && statusWrites.cancelRun(request)) {
+      scope.cancel();
+    }
+    try {
+      return endAfterSuccess(request, statuses, counts.get());
+    } catch (ActivityFailure failure) {
+      return endAfterFailure(request, statuses, failure);
+    } catch (CanceledFailure canceled) {
+      throw closeCanceled(request, statuses, canceled);
+    }
+  }
+
+  private ImportResult endAfterSuccess(ImportRequest request, ImportStatuses statuses, ImportCounts counts) {
+    if (counts == null) {
+      Workflow.continueAsNew(continuation(request));
+    }
     return finish(request, statuses.inProgress(), statuses.complete(), null, counts);
+  }
+
+  private ImportResult endAfterFailure(ImportRequest request, ImportStatuses statuses, ActivityFailure failure) {
+    if (failure.getCause() instanceof CanceledFailure canceled) {
+      throw closeCanceled(request, statuses, canceled);
+    }
+    return finish(request, statuses.inProgress(), statuses.failed(), MigrationFailures.describe(failure), null);
   }
 
   /**
@@ -86,6 +206,9 @@ abstract class ImportWorkflowSupport {
     }
     if (counts != null) {
       Workflow.upsertMemo(Map.of("manifests", counts.manifests(), "blobs", counts.blobs(), "tags", counts.tags()));
+    }
+    if (applied[0] && Workflow.getVersion(NOTIFY_CALLER_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      notifications.notifyCaller(request);
     }
     return new ImportResult(next, applied[0], error, counts == null ? ImportCounts.NONE : counts);
   }

@@ -31,6 +31,17 @@ public interface MigrationActivities {
   @ActivityMethod
   boolean finishRun(StatusTransition transition);
 
+  /**
+   * Takes a failed run's repository back into progress for a retry: {@code failed} to {@code inProgress}, only while
+   * the run still owns it. Returns whether it did.
+   */
+  @ActivityMethod
+  boolean resumeRun(StatusTransition transition);
+
+  /** Cancels the run's repository as a {@code DELETE} would; returns whether the repository was the run's to cancel. */
+  @ActivityMethod
+  boolean cancelRun(ImportRequest request);
+
   /** Marks a canceled run closed, so the repository may be imported again at once. */
   @ActivityMethod
   void releaseRun(ImportRequest request);

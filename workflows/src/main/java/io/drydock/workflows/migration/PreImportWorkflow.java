@@ -6,7 +6,7 @@ import io.temporal.workflow.WorkflowMethod;
 
 /** Pre-import: copies a repository's tagged manifests and their blobs from the legacy storage into the database. */
 @WorkflowInterface
-public interface PreImportWorkflow {
+public interface PreImportWorkflow extends OperatorSignals {
   @WorkflowMethod
   ImportResult run(ImportRequest request);
 

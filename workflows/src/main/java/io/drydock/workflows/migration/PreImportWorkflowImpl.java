@@ -30,11 +30,17 @@ public final class PreImportWorkflowImpl extends ImportWorkflowSupport implement
     return progress;
   }
 
+  @Override
+  ImportRequest continuation(ImportRequest request) {
+    return request.resumingFrom(progress.tagsDone());
+  }
+
+  /** Null once this run has done its share of chunks: the workflow then continues as new. */
   private ImportCounts importChunks(ImportRequest request) {
     long next = request.resumeFromTag();
     for (int chunks = 0; ; chunks++) {
       if (chunks == CHUNKS_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) {
-        Workflow.continueAsNew(new ImportRequest(request.repositoryPath(), request.ownerToken(), next));
+        return null;
       }
       ImportChunk chunk = importing.importChunk(request, next, TAGS_PER_CHUNK);
       next = chunk.nextTag();

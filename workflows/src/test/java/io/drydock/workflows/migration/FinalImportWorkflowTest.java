@@ -14,10 +14,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FinalImportWorkflowTest {
-  private static final ImportRequest REQUEST = new ImportRequest("group/project/app", "token-2");
+  private static final ImportRequest REQUEST = new ImportRequest("group/project/app", "token-2", 0);
 
   private TestWorkflowEnvironment environment;
   private PreImportWorkflowTest.FakeMigrationActivities activities;
+  private final PreImportWorkflowTest.FakeCallerNotifications notifications =
+      new PreImportWorkflowTest.FakeCallerNotifications();
 
   @BeforeEach
   void startEnvironment() {
@@ -26,7 +28,7 @@ class FinalImportWorkflowTest {
     activities = new PreImportWorkflowTest.FakeMigrationActivities();
     Worker worker = environment.newWorker(MigrationWorkflows.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(FinalImportWorkflowImpl.class);
-    worker.registerActivitiesImplementations(activities);
+    worker.registerActivitiesImplementations(activities, notifications);
     environment.start();
   }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -27,11 +28,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PreImportWorkflowTest {
-  private static final ImportRequest REQUEST = new ImportRequest("group/project/app", "token-1");
+  private static final ImportRequest REQUEST = new ImportRequest("group/project/app", "token-1", 0);
+  /** A request whose run waits an hour for an operator after a failure. */
+  private static final ImportRequest WAITING = new ImportRequest("group/project/app", "token-1", 3600);
   private static final String WORKFLOW_ID = MigrationWorkflows.preImportWorkflowId(REQUEST.repositoryPath());
 
   private TestWorkflowEnvironment environment;
   private FakeMigrationActivities activities;
+  private final PreImportWorkflowTest.FakeCallerNotifications notifications =
+      new PreImportWorkflowTest.FakeCallerNotifications();
 
   @BeforeEach
   void startEnvironment() {
@@ -40,7 +45,7 @@ class PreImportWorkflowTest {
     activities = new FakeMigrationActivities();
     Worker worker = environment.newWorker(MigrationWorkflows.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class);
-    worker.registerActivitiesImplementations(activities);
+    worker.registerActivitiesImplementations(activities, notifications);
     environment.start();
   }
 
@@ -67,6 +72,7 @@ class PreImportWorkflowTest {
                 MigrationStatus.PRE_IMPORT_COMPLETE,
                 null));
     assertThat(migrationStatusAttribute()).isEqualTo("pre_import_complete");
+    assertThat(notifications.notified).as("the caller hears of the run's end").containsExactly(REQUEST);
   }
 
   @Test
@@ -151,6 +157,7 @@ class PreImportWorkflowTest {
 
     assertThat(result.applied()).isFalse();
     assertThat(migrationStatusAttribute()).isEqualTo("pre_import_in_progress");
+    assertThat(notifications.notified).as("a superseded run notifies nobody").isEmpty();
   }
 
   @Test
@@ -181,10 +188,85 @@ class PreImportWorkflowTest {
     assertThat(heartbeatsAfterCancel).as("the activity saw the cancel").hasValue(1);
     assertThat(activities.released).containsExactly(REQUEST);
     assertThat(activities.finished).isEmpty();
+    assertThat(notifications.notified).isEmpty();
     assertThat(migrationStatusAttribute()).isEqualTo("pre_import_canceled");
   }
 
+  @Test
+  void aFailedRunWaitsForAnOperatorsRetryAndRunsTheWorkAgain() {
+    AtomicInteger attempts = new AtomicInteger();
+    activities.chunks =
+        from -> {
+          if (attempts.incrementAndGet() <= 5) {
+            throw ApplicationFailure.newFailure("registry database unavailable", "SQLException");
+          }
+          return chunk(from, 10);
+        };
+    PreImportWorkflow workflow = start(WAITING);
+    until(() -> activities.finished.size() == 1, "the run to record its failure");
+    assertThat(migrationStatusAttribute()).isEqualTo("pre_import_failed");
+
+    workflow.retry();
+
+    ImportResult result = WorkflowStub.fromTyped(workflow).getResult(ImportResult.class);
+    assertThat(result.status()).isEqualTo(MigrationStatus.PRE_IMPORT_COMPLETE);
+    assertThat(activities.resumed)
+        .containsExactly(
+            new StatusTransition(
+                "group/project/app",
+                "token-1",
+                MigrationStatus.PRE_IMPORT_FAILED,
+                MigrationStatus.PRE_IMPORT_IN_PROGRESS,
+                null));
+    assertThat(activities.finished).extracting(StatusTransition::next)
+        .containsExactly(MigrationStatus.PRE_IMPORT_FAILED, MigrationStatus.PRE_IMPORT_COMPLETE);
+    assertThat(migrationStatusAttribute()).isEqualTo("pre_import_complete");
+  }
+
+  @Test
+  void aFailedRunStopsWaitingOnCancelOrWhenItsTimeIsUp() {
+    activities.chunks =
+        from -> {
+          throw ApplicationFailure.newNonRetryableFailure("manifest is not JSON", MigrationFailures.INVALID_LEGACY_DATA);
+        };
+    PreImportWorkflow canceledWhileWaiting = start(WAITING);
+    until(() -> activities.finished.size() == 1, "the run to record its failure");
+
+    canceledWhileWaiting.cancel();
+
+    assertThat(WorkflowStub.fromTyped(canceledWhileWaiting).getResult(ImportResult.class).status())
+        .isEqualTo(MigrationStatus.PRE_IMPORT_FAILED);
+    assertThat(activities.resumed).isEmpty();
+  }
+
+  @Test
+  void aCancelSignalCancelsTheRepositoryThenStopsTheWork() {
+    CountDownLatch running = new CountDownLatch(1);
+    activities.chunks =
+        from -> {
+          running.countDown();
+          while (true) {
+            Activity.getExecutionContext().heartbeat(null);
+            sleep(Duration.ofMillis(50));
+          }
+        };
+    PreImportWorkflow workflow = start(WAITING);
+    await(running);
+
+    workflow.cancel();
+
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(ImportResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(activities.canceled).containsExactly(WAITING);
+    assertThat(activities.released).containsExactly(WAITING);
+  }
+
   private PreImportWorkflow start() {
+    return start(REQUEST);
+  }
+
+  private PreImportWorkflow start(ImportRequest request) {
     PreImportWorkflow workflow =
         environment
             .getWorkflowClient()
@@ -198,7 +280,7 @@ class PreImportWorkflowTest {
                             .set(DrydockSearchAttributes.MIGRATION_STATUS, "pre_import_in_progress")
                             .build())
                     .build());
-    WorkflowClient.start(workflow::run, REQUEST);
+    WorkflowClient.start(workflow::run, request);
     return workflow;
   }
 
@@ -209,6 +291,17 @@ class PreImportWorkflowTest {
         .describe()
         .getTypedSearchAttributes()
         .get(DrydockSearchAttributes.MIGRATION_STATUS);
+  }
+
+  /** Polls in real time: the activities run on real threads while the test environment skips workflow time. */
+  private static void until(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      sleep(Duration.ofMillis(20));
+    }
   }
 
   private static ImportChunk chunk(long from, long total) {
@@ -234,6 +327,15 @@ class PreImportWorkflowTest {
     }
   }
 
+  static final class FakeCallerNotifications implements CallerNotifications {
+    final List<ImportRequest> notified = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void notifyCaller(ImportRequest request) {
+      notified.add(request);
+    }
+  }
+
   /** Records what the workflow asked of its activities; the import itself is whatever a test sets. */
   static final class FakeMigrationActivities implements MigrationActivities {
     volatile LongFunction<ImportChunk> chunks;
@@ -242,6 +344,8 @@ class PreImportWorkflowTest {
     final List<Long> chunkStarts = new CopyOnWriteArrayList<>();
     final List<StatusTransition> finished = new CopyOnWriteArrayList<>();
     final List<ImportRequest> released = new CopyOnWriteArrayList<>();
+    final List<StatusTransition> resumed = new CopyOnWriteArrayList<>();
+    final List<ImportRequest> canceled = new CopyOnWriteArrayList<>();
 
     @Override
     public ImportChunk importChunk(ImportRequest request, long fromTag, int maxTags) {
@@ -263,6 +367,18 @@ class PreImportWorkflowTest {
     @Override
     public void releaseRun(ImportRequest request) {
       released.add(request);
+    }
+
+    @Override
+    public boolean resumeRun(StatusTransition transition) {
+      resumed.add(transition);
+      return true;
+    }
+
+    @Override
+    public boolean cancelRun(ImportRequest request) {
+      canceled.add(request);
+      return true;
     }
 
     @Override

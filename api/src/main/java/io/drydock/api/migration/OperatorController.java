@@ -1,0 +1,61 @@
+package io.drydock.api.migration;
+
+import io.drydock.activities.migration.RegistryStore;
+import io.drydock.activities.migration.RepositoryState;
+import io.drydock.api.errors.ApiException;
+import io.drydock.workflows.migration.RepositoryPaths;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Operator endpoints: {@code POST /api/v1/operator/imports/<path>/retry|cancel} send the {@code retry} and {@code
+ * cancel} signals to the repository's open import run, as {@code temporal workflow signal} would.
+ */
+@RestController
+@RequestMapping("/api/v1/operator/imports")
+class OperatorController {
+  private static final Set<String> SIGNALS = Set.of("retry", "cancel");
+
+  private final RegistryStore store;
+  private final ImportStarter imports;
+
+  OperatorController(RegistryStore store, ImportStarter imports) {
+    this.store = store;
+    this.imports = imports;
+  }
+
+  @PostMapping("/{*pathAndSignal}")
+  ResponseEntity<ImportStatusResponse> signal(@PathVariable("pathAndSignal") String pathAndSignal) {
+    String trimmed = pathAndSignal.replaceAll("^/+|/+$", "");
+    int slash = trimmed.lastIndexOf('/');
+    String signal = slash < 0 ? "" : trimmed.substring(slash + 1);
+    if (!SIGNALS.contains(signal)) {
+      throw new ApiException(
+          HttpStatus.NOT_FOUND, "NOT_FOUND", "operator endpoints are <path>/retry and <path>/cancel", pathAndSignal);
+    }
+    String path = trimmed.substring(0, slash);
+    RepositoryPaths.problem(path)
+        .ifPresent(
+            problem -> {
+              throw new ApiException(HttpStatus.BAD_REQUEST, "NAME_INVALID", "invalid repository name", problem);
+            });
+    RepositoryState state =
+        store.find(path)
+            .filter(s -> s.importType() != null)
+            .orElseThrow(
+                () -> new ApiException(HttpStatus.NOT_FOUND, "NAME_UNKNOWN", "repository was never imported", path));
+    if (!imports.signal(state, signal)) {
+      throw new ApiException(
+          HttpStatus.CONFLICT,
+          "IMPORT_NOT_RUNNING",
+          "the repository's last " + state.importType().wireValue() + " import has no open run to signal",
+          state.status().wireValue());
+    }
+    return ResponseEntity.status(HttpStatus.ACCEPTED).body(ImportStatusResponse.of(store.find(path).orElseThrow()));
+  }
+}
