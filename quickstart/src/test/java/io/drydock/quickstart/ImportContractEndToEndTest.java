@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,20 @@ class ImportContractEndToEndTest {
   @BeforeAll
   static void startStack() {
     stack = DrydockStack.shared();
+  }
+
+  /**
+   * Rows a test put in progress directly have no run that would ever end them: end them, or they would hold slots
+   * of the concurrency limit for every test that runs after this class.
+   */
+  @AfterEach
+  void endImportsNoRunOwns() {
+    stack.database
+        .sql(
+            """
+            UPDATE repositories SET migration_status = 'import_canceled', owner_closed = TRUE
+             WHERE owner_token = 'set-by-test' AND migration_status IN ('pre_import_in_progress', 'import_in_progress')""")
+        .update();
   }
 
   static Stream<Arguments> putRows() {

@@ -58,15 +58,14 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
           for (long i = start; i < end; i++) {
             batch.addWithChildren(tagTarget(path, tags.get((int) i)));
             if (batch.size() >= batchSize) {
-              store.writeManifests(path, request.ownerToken(), batch.drain());
               committed = i + 1;
+              store.writeManifests(
+                  path, request.ownerToken(), batch.drain(), new ImportProgress(committed, tags.size()));
             }
             // Throttled by the SDK; the answer carries a cancel request, which this call turns into an exception.
             context.heartbeat(new ImportProgress(committed, tags.size()));
           }
-          if (batch.size() > 0) {
-            store.writeManifests(path, request.ownerToken(), batch.drain());
-          }
+          store.writeManifests(path, request.ownerToken(), batch.drain(), new ImportProgress(end, tags.size()));
           context.heartbeat(new ImportProgress(end, tags.size()));
           return new ImportChunk(end, tags.size(), store.counts(path));
         });

@@ -2,6 +2,7 @@ package io.drydock.activities.migration;
 
 import io.drydock.activities.legacy.Digest;
 import io.drydock.workflows.migration.ImportCounts;
+import io.drydock.workflows.migration.ImportProgress;
 import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationStatus;
 import io.drydock.workflows.migration.RepositoryPaths;
@@ -36,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class RegistryStore {
   private static final String REPOSITORY_COLUMNS =
       "id, path, name, migration_status, migration_error, owner_token, import_type, owner_closed, canceled_at,"
-          + " updated_at";
+          + " progress_done, progress_total, updated_at";
   /** Serialises claims across API replicas while they count the imports in progress. */
   private static final long CLAIM_LOCK = 0x64727964L;
 
@@ -118,7 +119,7 @@ public final class RegistryStore {
             ON CONFLICT (path) DO UPDATE
                SET migration_status = EXCLUDED.migration_status, migration_error = NULL,
                    owner_token = EXCLUDED.owner_token, import_type = 'pre', owner_closed = FALSE,
-                   canceled_at = NULL, updated_at = now()
+                   canceled_at = NULL, progress_done = NULL, progress_total = NULL, updated_at = now()
              WHERE\s"""
                 + CLAIM_CONDITION
                 + "\nRETURNING "
@@ -138,7 +139,8 @@ public final class RegistryStore {
             """
             UPDATE repositories
                SET migration_status = :next, migration_error = NULL, owner_token = :token, import_type = 'final',
-                   owner_closed = FALSE, canceled_at = NULL, updated_at = now()
+                   owner_closed = FALSE, canceled_at = NULL, progress_done = NULL, progress_total = NULL,
+                   updated_at = now()
              WHERE path = :path AND\s"""
                 + CLAIM_CONDITION
                 + "\nRETURNING "
@@ -318,14 +320,28 @@ public final class RegistryStore {
    * @throws FencedOutException when the run no longer owns the repository; nothing is written then
    */
   void writeManifests(String path, String ownerToken, List<ManifestRecord> batch) {
+    writeManifests(path, ownerToken, batch, null);
+  }
+
+  /** As {@link #writeManifests(String, String, List)}, also recording the run's progress when it is given. */
+  void writeManifests(String path, String ownerToken, List<ManifestRecord> batch, ImportProgress progress) {
     transactions.executeWithoutResult(
         status -> {
           long repositoryId = lockOwnedRepository(path, ownerToken);
-          insertBlobs(repositoryId, batch);
-          insertManifests(repositoryId, batch);
-          Map<Digest, Long> ids = manifestIds(repositoryId, batch);
-          insertLayerReferences(batch, ids);
-          insertChildReferences(batch, ids);
+          if (!batch.isEmpty()) {
+            insertBlobs(repositoryId, batch);
+            insertManifests(repositoryId, batch);
+            Map<Digest, Long> ids = manifestIds(repositoryId, batch);
+            insertLayerReferences(batch, ids);
+            insertChildReferences(batch, ids);
+          }
+          if (progress != null) {
+            jdbc.sql("UPDATE repositories SET progress_done = :done, progress_total = :total WHERE id = :id")
+                .param("done", progress.tagsDone())
+                .param("total", progress.tagsTotal())
+                .param("id", repositoryId)
+                .update();
+          }
         });
   }
 
@@ -553,6 +569,9 @@ public final class RegistryStore {
             : ImportType.fromWireValue(rs.getString("import_type")).orElseThrow(),
         rs.getBoolean("owner_closed"),
         canceledAt == null ? null : canceledAt.toInstant(),
+        rs.getObject("progress_total") == null
+            ? null
+            : new ImportProgress(rs.getLong("progress_done"), rs.getLong("progress_total")),
         updatedAt.toInstant());
   }
 }

@@ -1,5 +1,6 @@
 package io.drydock.activities.migration;
 
+import io.drydock.workflows.migration.ImportProgress;
 import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationStatus;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.Optional;
  * @param importType the kind of the owning run, or null for a repository no run ever claimed
  * @param ownerClosed false until the owning run has stopped working on the repository
  * @param canceledAt when the repository was last canceled, or null
+ * @param progress the owning pre-import's progress as of its last committed batch, or null
  */
 public record RepositoryState(
     long id,
@@ -23,11 +25,21 @@ public record RepositoryState(
     ImportType importType,
     boolean ownerClosed,
     Instant canceledAt,
+    ImportProgress progress,
     Instant updatedAt) {
 
-  /** What the import API reports as {@code detail}: the error text if any, else the status's fixed sentence. */
+  /**
+   * What the import API reports as {@code detail}: the error text if any, else the status's fixed sentence, with the
+   * progress of a pre-import in progress.
+   */
   public String detail() {
-    return error != null && !error.isBlank() ? error : status.detail();
+    if (error != null && !error.isBlank()) {
+      return error;
+    }
+    if (status == MigrationStatus.PRE_IMPORT_IN_PROGRESS && progress != null) {
+      return status.detail() + " (" + progress.tagsDone() + " of " + progress.tagsTotal() + " tags)";
+    }
+    return status.detail();
   }
 
   public Optional<ImportType> owningImportType() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.drydock.activities.legacy.Digest;
 import io.drydock.testsupport.TestPostgres;
 import io.drydock.workflows.migration.ImportCounts;
+import io.drydock.workflows.migration.ImportProgress;
 import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationStatus;
 import io.drydock.workflows.migration.StatusTransition;
@@ -213,6 +214,20 @@ class RegistryStoreTest {
         .isInstanceOf(FencedOutException.class);
     assertThat(store.counts(PATH)).isEqualTo(new ImportCounts(1, 2, 0));
     assertThat(store.find(PATH).orElseThrow().status()).isEqualTo(MigrationStatus.IMPORT_CANCELED);
+  }
+
+  @Test
+  void theProgressOfAPreImportIsReadFromTheDatabaseByEveryReplica() {
+    claimPre("run-1");
+
+    store.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(200, 4000));
+
+    assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress (200 of 4000 tags)");
+    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import completed successfully");
+    claimPre("run-2");
+    assertThat(store.find(PATH).orElseThrow().detail()).as("a new run starts without progress")
+        .isEqualTo("pre import in progress");
   }
 
   private Optional<RepositoryState> claimPre(String token) {
