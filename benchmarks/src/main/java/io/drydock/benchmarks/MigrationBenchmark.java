@@ -1,0 +1,393 @@
+package io.drydock.benchmarks;
+
+import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.activities.legacy.LegacyStorage;
+import io.drydock.activities.migration.DirectImportBaseline;
+import io.drydock.testsupport.TemporalTestServer;
+import io.drydock.testsupport.TestPostgres;
+import io.drydock.workflows.DrydockSearchAttributes;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Measures what the import issue asks for, each figure next to a baseline measured in the same run on the same
+ * machine: cancel-to-stopped and DELETE-to-next-PUT-accepted latencies and 10,000-manifest pre-import throughput or,
+ * with {@code --large}, only a 100,000-manifest pre-import with its peak heap. Run it with {@code
+ * benchmarks/migration.sh}.
+ */
+public final class MigrationBenchmark {
+  private static final String WARMUP = "bench/warmup";
+  private static final String CANCEL_TO_STOPPED = "bench/cancel-1";
+  private static final String CANCEL_TO_PUT = "bench/cancel-2";
+  private static final String THROUGHPUT = "bench/throughput";
+  private static final String LARGE = "bench/large";
+  private static final int WARMUP_MANIFESTS = 500;
+  /** Large enough that a pre-import is still running when it is canceled {@link #RUNNING_BEFORE_CANCEL} after start. */
+  private static final int CANCEL_MANIFESTS = 4000;
+  private static final int THROUGHPUT_MANIFESTS = 10_000;
+  private static final int LARGE_MANIFESTS = 100_000;
+
+  private static final int DEFAULT_SAMPLES = 40;
+  private static final int GET_SAMPLES = 200;
+  private static final int GET_WARMUP = 200;
+  /** Rounds of every cancel measurement run first and thrown away, so that the JIT has compiled the paths. */
+  private static final int WARMUP_ROUNDS = 3;
+  private static final Duration RUNNING_BEFORE_CANCEL = Duration.ofMillis(300);
+  private static final Duration STOPPED_POLL = Duration.ofMillis(5);
+  private static final Duration PUT_RETRY = Duration.ofMillis(10);
+  private static final Duration IMPORT_POLL = Duration.ofMillis(10);
+  private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(20);
+
+  private final BenchmarkStack stack;
+  private final DirectImportBaseline baseline;
+  private final HeapWatch heap = new HeapWatch();
+  private final WorkflowClient temporal;
+  private final CancelFloorActivitiesImpl floorActivities = new CancelFloorActivitiesImpl();
+  private int floorRuns;
+
+  private MigrationBenchmark(BenchmarkStack stack, DirectImportBaseline baseline) {
+    this.stack = stack;
+    this.baseline = baseline;
+    this.temporal = stack.workflowClient();
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean large = false;
+    int samples = DEFAULT_SAMPLES;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--large" -> large = true;
+        case "--samples" -> samples = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException(
+            "unknown argument " + args[i] + "; usage: migration.sh [--samples N] [--large]");
+      }
+    }
+    String machine =
+        String.format(
+            "%d cores, Java %s, max heap %d MiB",
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"),
+            Runtime.getRuntime().maxMemory() >> 20);
+    log("machine: " + machine + ", JVM options " + ManagementFactory.getRuntimeMXBean().getInputArguments()
+        + ", load average " + loadAverage());
+
+    Path legacyRoot = Files.createTempDirectory(legacyParent(), "drydock-bench-legacy-");
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> deleteRecursively(legacyRoot), "drydock-bench-legacy-cleanup"));
+    generateLegacyTree(legacyRoot, large);
+    try (TemporalTestServer temporalServer = TemporalTestServer.start(DrydockSearchAttributes.all())) {
+      String server =
+          (temporalServer.isRealServer() ? "real dev server (temporal CLI)" : "Java test server fallback (no CLI)")
+              + " on "
+              + temporalServer.target();
+      String stackDatabase = TestPostgres.freshDatabase();
+      DataSource baselineDatabase = TestPostgres.dataSource(TestPostgres.freshDatabase());
+      Flyway.configure().dataSource(baselineDatabase).locations("classpath:db/migration").load().migrate();
+      try (BenchmarkStack stack = new BenchmarkStack(temporalServer, stackDatabase, legacyRoot)) {
+        MigrationBenchmark benchmark =
+            new MigrationBenchmark(
+                stack, new DirectImportBaseline(new LegacyStorage(legacyRoot), baselineDatabase,
+                    stack.importBatchSize()));
+        List<String> results = large ? benchmark.large() : benchmark.standard(samples);
+        System.out.println();
+        System.out.println(
+            "=== Drydock migration benchmarks: " + machine + ", Temporal " + server + ", load average at the end "
+                + loadAverage() + " ===");
+        results.forEach(System.out::println);
+      }
+    }
+  }
+
+  /** Cancel-to-stopped, DELETE-to-next-PUT-accepted and 10,000-manifest throughput, each with its baselines. */
+  private List<String> standard(int samples) throws SQLException {
+    WorkerFactory floorWorkers = WorkerFactory.newInstance(temporal);
+    Worker floorWorker = floorWorkers.newWorker(CancelFloorWorkflow.TASK_QUEUE);
+    floorWorker.registerWorkflowImplementationTypes(CancelFloorWorkflowImpl.class);
+    floorWorker.registerActivitiesImplementations(floorActivities);
+    floorWorkers.start();
+    try {
+      long warmupStart = System.nanoTime();
+      warmUpImports();
+      for (int i = 0; i < GET_WARMUP; i++) {
+        getStatus(WARMUP);
+      }
+      for (int i = 0; i < WARMUP_ROUNDS; i++) {
+        cancelFloor();
+        cancelToStopped();
+        cancelToNextPutAccepted();
+      }
+      log(String.format("warm-up done in %.1f s", seconds(System.nanoTime() - warmupStart)));
+
+      Samples get = new Samples("GET status round trip");
+      for (int i = 0; i < GET_SAMPLES; i++) {
+        get.add(getStatus(WARMUP));
+      }
+      log("baseline GET: " + get.percentiles());
+
+      // Interleaved, so that drift in the machine's load during the run affects every measurement alike.
+      Samples floor = new Samples("Temporal trivial cancel");
+      Samples stopped = new Samples("cancel-to-stopped");
+      Samples nextPut = new Samples("DELETE-to-next-PUT-accepted");
+      int refusals = 0;
+      for (int i = 0; i < samples; i++) {
+        floor.add(cancelFloor());
+        stopped.add(cancelToStopped());
+        PutAccepted accepted = cancelToNextPutAccepted();
+        nextPut.add(accepted.nanos());
+        refusals += accepted.refusals();
+        log(String.format("cancel round %d/%d done", i + 1, samples));
+      }
+
+      List<String> lines = new ArrayList<>();
+      lines.add(String.format("%-40s %s  (n=%d)", "baseline GET status round trip", get.percentiles(), get.count()));
+      lines.add(
+          String.format("%-40s %s  (n=%d)", "baseline Temporal trivial cancel", floor.percentiles(), floor.count()));
+      lines.add(latencyLine(stopped, get, floor, ""));
+      lines.add(
+          latencyLine(
+              nextPut, get, floor,
+              String.format(", %d answers 429 IMPORT_REPOSITORY_NOT_READY before acceptance", refusals)));
+      lines.add(throughputLine(THROUGHPUT, THROUGHPUT_MANIFESTS));
+      lines.add("large pre-import (100,000 manifests at the JVM's heap): not run; migration.sh --large runs it");
+      return lines;
+    } finally {
+      floorWorkers.shutdownNow();
+    }
+  }
+
+  /** Only the 100,000-manifest import, so that it and its generation fit in the run's ten minutes. */
+  private List<String> large() throws SQLException {
+    warmUpImports();
+    return List.of(throughputLine(LARGE, LARGE_MANIFESTS));
+  }
+
+  /** A small pre-import through each path first, so that neither is measured while the JIT compiles it. */
+  private void warmUpImports() throws SQLException {
+    importThroughDrydock(WARMUP);
+    baseline.importRepository(WARMUP);
+  }
+
+  private static String latencyLine(Samples figure, Samples get, Samples floor, String note) {
+    return String.format(
+        "%-40s %s  (n=%d%s) | baseline GET %s | %s | baseline Temporal %s | %s",
+        figure.name(), figure.percentiles(), figure.count(), note, get.percentiles(), figure.ratioTo(get),
+        floor.percentiles(), figure.ratioTo(floor));
+  }
+
+  private String throughputLine(String path, int manifests) throws SQLException {
+    heap.reset();
+    double drydockSeconds = seconds(importThroughDrydock(path));
+    HeapWatch.Peak drydockHeap = heap.peak();
+    if (stack.manifests(path) != manifests) {
+      throw new IllegalStateException("Drydock wrote " + stack.manifests(path) + " manifests of " + path);
+    }
+    log(String.format("Drydock imported %s in %.1f s", path, drydockSeconds));
+
+    heap.reset();
+    long baselineStart = System.nanoTime();
+    long written = baseline.importRepository(path);
+    double baselineSeconds = seconds(System.nanoTime() - baselineStart);
+    HeapWatch.Peak baselineHeap = heap.peak();
+    if (written != manifests) {
+      throw new IllegalStateException("the baseline wrote " + written + " manifests of " + path + ", not " + manifests);
+    }
+    double drydockRate = manifests / drydockSeconds;
+    double baselineRate = manifests / baselineSeconds;
+    return String.format(
+        "pre-import throughput, %,d manifests: Drydock %,.0f manifests/s (%.1f s; %s) | baseline direct JDBC %,.0f"
+            + " manifests/s (%.1f s; %s) | ratio %.2fx",
+        manifests, drydockRate, drydockSeconds, drydockHeap.describe(), baselineRate, baselineSeconds,
+        baselineHeap.describe(), drydockRate / baselineRate);
+  }
+
+  /** PUT pre, then the time until the database says pre_import_complete. */
+  private long importThroughDrydock(String path) {
+    long start = System.nanoTime();
+    expect(stack.importApi("PUT", path, "?import_type=pre"), 202, "PUT pre " + path);
+    await(
+        () -> {
+          Optional<String> status = stack.status(path);
+          if (status.equals(Optional.of("pre_import_failed"))) {
+            throw new IllegalStateException("pre-import of " + path + " failed: " + stack.importApi("GET", path, ""));
+          }
+          return status.equals(Optional.of("pre_import_complete"));
+        },
+        IMPORT_POLL,
+        IMPORT_TIMEOUT,
+        "pre-import of " + path);
+    return System.nanoTime() - start;
+  }
+
+  private long getStatus(String path) {
+    long start = System.nanoTime();
+    expect(stack.importApi("GET", path, ""), 200, "GET " + path);
+    return System.nanoTime() - start;
+  }
+
+  /** From the DELETE's 202 until the canceled run has marked the repository row closed. */
+  private long cancelToStopped() {
+    startAndCancel(CANCEL_TO_STOPPED);
+    long canceled = System.nanoTime();
+    awaitClosed(CANCEL_TO_STOPPED);
+    return System.nanoTime() - canceled;
+  }
+
+  private record PutAccepted(long nanos, int refusals) {}
+
+  /** From the DELETE's 202 until a PUT retried every {@link #PUT_RETRY} is accepted. */
+  private PutAccepted cancelToNextPutAccepted() {
+    startAndCancel(CANCEL_TO_PUT);
+    long canceled = System.nanoTime();
+    int refusals = 0;
+    while (true) {
+      BenchmarkStack.Answer put = stack.importApi("PUT", CANCEL_TO_PUT, "?import_type=pre");
+      if (put.status() == 202) {
+        break;
+      }
+      if (put.status() != 429 || !put.errorCode().equals(Optional.of("IMPORT_REPOSITORY_NOT_READY"))) {
+        throw new IllegalStateException("PUT after DELETE of " + CANCEL_TO_PUT + " answered " + put);
+      }
+      if (System.nanoTime() - canceled > CANCEL_TIMEOUT.toNanos()) {
+        throw new IllegalStateException("no PUT of " + CANCEL_TO_PUT + " accepted within " + CANCEL_TIMEOUT);
+      }
+      refusals++;
+      LockSupport.parkNanos(PUT_RETRY.toNanos());
+    }
+    long elapsed = System.nanoTime() - canceled;
+    // The accepted PUT started a run: cancel it too, unmeasured, so that the next round starts from a quiet system.
+    expect(stack.importApi("DELETE", CANCEL_TO_PUT, ""), 202, "DELETE " + CANCEL_TO_PUT);
+    awaitClosed(CANCEL_TO_PUT);
+    return new PutAccepted(elapsed, refusals);
+  }
+
+  private void startAndCancel(String path) {
+    expect(stack.importApi("PUT", path, "?import_type=pre"), 202, "PUT pre " + path);
+    LockSupport.parkNanos(RUNNING_BEFORE_CANCEL.toNanos());
+    BenchmarkStack.Answer canceled = stack.importApi("DELETE", path, "");
+    expect(canceled, 202, "DELETE " + path + " (a 400 means the pre-import had already finished)");
+  }
+
+  private void awaitClosed(String path) {
+    await(() -> stack.ownerClosed(path), STOPPED_POLL, CANCEL_TIMEOUT, "the canceled run of " + path + " to close");
+  }
+
+  /** From the cancel request's return until the workflow's release activity has run. */
+  private long cancelFloor() {
+    String workflowId = "bench-cancel-floor-" + floorRuns++;
+    CancelFloorWorkflow workflow =
+        temporal.newWorkflowStub(
+            CancelFloorWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(CancelFloorWorkflow.TASK_QUEUE)
+                .build());
+    WorkflowClient.start(workflow::run);
+    LockSupport.parkNanos(RUNNING_BEFORE_CANCEL.toNanos());
+    temporal.newUntypedWorkflowStub(workflowId).cancel();
+    long canceled = System.nanoTime();
+    await(() -> floorActivities.hasStopped(workflowId), STOPPED_POLL, CANCEL_TIMEOUT, workflowId + " to stop");
+    return System.nanoTime() - canceled;
+  }
+
+  private static void generateLegacyTree(Path root, boolean large) {
+    long start = System.nanoTime();
+    DemoLegacyStorage.generateSynthetic(root, WARMUP, WARMUP_MANIFESTS, 1);
+    int manifests = WARMUP_MANIFESTS;
+    if (large) {
+      DemoLegacyStorage.generateSynthetic(root, LARGE, LARGE_MANIFESTS, 1);
+      manifests += LARGE_MANIFESTS;
+    } else {
+      DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_STOPPED, CANCEL_MANIFESTS, 1);
+      DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_PUT, CANCEL_MANIFESTS, 1);
+      DemoLegacyStorage.generateSynthetic(root, THROUGHPUT, THROUGHPUT_MANIFESTS, 1);
+      manifests += 2 * CANCEL_MANIFESTS + THROUGHPUT_MANIFESTS;
+    }
+    log(String.format(
+        "legacy tree: %,d manifests, one tag each, generated in %.1f s under %s",
+        manifests, seconds(System.nanoTime() - start), root));
+  }
+
+  private static void expect(BenchmarkStack.Answer answer, int status, String what) {
+    if (answer.status() != status) {
+      throw new IllegalStateException(what + " answered " + answer + ", expected " + status);
+    }
+  }
+
+  private static void await(BooleanSupplier done, Duration every, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
+      }
+      LockSupport.parkNanos(every.toNanos());
+    }
+  }
+
+  private static String loadAverage() {
+    return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private static void log(String line) {
+    System.out.println("[bench] " + line);
+  }
+
+  /**
+   * Memory-backed when the machine has /dev/shm: on this project's disk, writing and deleting the hundreds of thousands
+   * of small files of the trees took longer than the measurements. The imports read the tree from memory either way,
+   * since a tree just written sits in the page cache.
+   */
+  private static Path legacyParent() {
+    Path shm = Path.of("/dev/shm");
+    return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  /** Without listing the tree first: with --large it holds more than half a million files. */
+  private static void deleteRecursively(Path root) {
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+              if (failure != null) {
+                throw failure;
+              }
+              Files.delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+}
