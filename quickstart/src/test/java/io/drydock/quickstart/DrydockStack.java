@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javax.sql.DataSource;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -45,6 +46,8 @@ final class DrydockStack {
   final Path legacyRoot;
   final JdbcClient database;
   final WorkflowClient workflows;
+  /** The pool the worker and the API use, configured as they ship. */
+  final DataSource applicationDataSource;
   final NotificationReceiver notifications = new NotificationReceiver();
   final String baseUrl;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -70,6 +73,7 @@ final class DrydockStack {
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "drydock-test-stack-shutdown"));
     this.database = JdbcClient.create(TestPostgres.dataSource(jdbcUrl));
     this.workflows = context.getBean(WorkflowClient.class);
+    this.applicationDataSource = context.getBean(DataSource.class);
     this.baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
   }
 
