@@ -1,5 +1,7 @@
 package io.drydock.quickstart;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.activities.legacy.DemoLegacyStorage;
 import io.drydock.testsupport.TemporalTestServer;
 import io.drydock.testsupport.TestPostgres;
@@ -20,6 +22,7 @@ import javax.sql.DataSource;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,6 +42,8 @@ final class DrydockStack {
   static final int MAX_CONCURRENT_IMPORTS = 8;
   /** The API's HS256 secret in the tests; {@link #request(String, String)} sends a token signed with it. */
   static final String TOKEN_SECRET = "drydock-end-to-end-tests-hs256-secret";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static DrydockStack shared;
 
@@ -94,12 +99,7 @@ final class DrydockStack {
       for (String slow : SLOW_REPOSITORIES) {
         DemoLegacyStorage.generateSynthetic(root, slow, SLOW_REPOSITORY_TAGS, 1);
       }
-      try (var configs = Files.walk(root.resolve("docker/registry/v2/repositories/" + BROKEN_REPOSITORY + "/_layers"))) {
-        Path someLink = configs.filter(p -> p.getFileName().toString().equals("link")).findFirst().orElseThrow();
-        String hex = Files.readString(someLink).substring("sha256:".length());
-        Path blob = root.resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
-        Files.delete(blob);
-      }
+      deleteOneBlob(root, BROKEN_REPOSITORY);
       return root;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -107,6 +107,36 @@ final class DrydockStack {
   }
 
   /** As GitLab Rails calls the API: with a token granting import and operator access. */
+  /**
+   * Deletes the data of the repository's first config or layer blob, as a storage that lost it would: its manifest
+   * can no longer be imported. Returns the deleted file.
+   */
+  static Path deleteOneBlob(Path legacyRoot, String repositoryPath) {
+    try (Stream<Path> files = Files.walk(legacyRoot.resolve("docker/registry/v2/repositories/" + repositoryPath + "/_layers"))) {
+      Path link = files.filter(p -> p.getFileName().toString().equals("link")).findFirst().orElseThrow();
+      String hex = Files.readString(link).substring("sha256:".length());
+      Path blob = legacyRoot.resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
+      Files.delete(blob);
+      return blob;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The answer's body as JSON; an answer that is not JSON fails the test with its status and body. */
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+    }
+  }
+
+  /** The code of the first error in the answer's OCI envelope. */
+  static String errorCode(HttpResponse<String> response) {
+    return json(response).path("errors").path(0).path("code").asText();
+  }
+
   HttpResponse<String> request(String method, String pathAndQuery) {
     return request(method, pathAndQuery, Optional.of("Bearer " + operatorToken));
   }

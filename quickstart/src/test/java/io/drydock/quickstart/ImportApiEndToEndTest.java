@@ -3,7 +3,6 @@ package io.drydock.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.workflows.DrydockSearchAttributes;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.temporal.client.WorkflowStub;
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The import API as GitLab Rails calls it, against the whole stack on a real Temporal server. */
 class ImportApiEndToEndTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static DrydockStack stack;
 
   @BeforeAll
@@ -35,7 +33,7 @@ class ImportApiEndToEndTest {
     HttpResponse<String> started = stack.request("PUT", "/gitlab/v1/import/demo/debian/?import_type=pre");
 
     assertThat(started.statusCode()).isEqualTo(202);
-    assertThat(json(started).path("status").asText()).isEqualTo("pre_import_in_progress");
+    assertThat(DrydockStack.json(started).path("status").asText()).isEqualTo("pre_import_in_progress");
     JsonNode done = awaitStatus("demo/debian", "pre_import_complete");
     assertThat(done.toString())
         .isEqualTo(
@@ -132,7 +130,7 @@ class ImportApiEndToEndTest {
     HttpResponse<String> response = stack.request(method, path);
 
     assertThat(response.statusCode()).isEqualTo(status);
-    JsonNode error = json(response).path("errors").path(0);
+    JsonNode error = DrydockStack.json(response).path("errors").path(0);
     assertThat(error.path("code").asText()).isEqualTo(code);
     assertThat(error.path("message").asText()).isNotBlank();
     // The API claims the repository row before it starts a workflow, so no new row means no workflow either.
@@ -141,7 +139,7 @@ class ImportApiEndToEndTest {
 
   private static JsonNode awaitStatus(String path, String status) {
     return DrydockStack.await(
-        () -> json(stack.request("GET", "/gitlab/v1/import/" + path + "/")),
+        () -> DrydockStack.json(stack.request("GET", "/gitlab/v1/import/" + path + "/")),
         body -> status.equals(body.path("status").asText()),
         Duration.ofSeconds(60),
         path + " to reach " + status);
@@ -165,11 +163,4 @@ class ImportApiEndToEndTest {
     return stack.database.sql(sql).query(Long.class).single();
   }
 
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
-    }
-  }
 }

@@ -2,13 +2,11 @@ package io.drydock.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.activities.legacy.DemoLegacyStorage;
 import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,14 +88,14 @@ class ImportContractEndToEndTest {
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     if (code != null) {
-      assertThat(errorCode(response)).isEqualTo(code);
+      assertThat(DrydockStack.errorCode(response)).isEqualTo(code);
       assertThat(currentStatus(path)).as("a refused PUT changes nothing").isEqualTo(from);
     } else if (status == 200) {
       assertThat(response.body()).isEmpty();
       assertThat(currentStatus(path)).isEqualTo(from);
     } else {
       String inProgress = importType.equals("pre") ? "pre_import_in_progress" : "import_in_progress";
-      assertThat(json(response).path("status").asText()).isEqualTo(inProgress);
+      assertThat(DrydockStack.json(response).path("status").asText()).isEqualTo(inProgress);
       String complete = importType.equals("pre") ? "pre_import_complete" : "import_complete";
       awaitStatus(path, complete);
     }
@@ -150,7 +148,7 @@ class ImportContractEndToEndTest {
       HttpResponse<String> response = put(path, "pre");
 
       assertThat(response.statusCode()).isEqualTo(429);
-      assertThat(errorCode(response)).isEqualTo("IMPORT_RATE_LIMIT");
+      assertThat(DrydockStack.errorCode(response)).isEqualTo("IMPORT_RATE_LIMIT");
       assertThat(currentStatus(path)).isNull();
     } finally {
       busy.forEach(other -> stack.database.sql("DELETE FROM repositories WHERE path = ?").param(other).update());
@@ -168,7 +166,7 @@ class ImportContractEndToEndTest {
     HttpResponse<String> response = put(path, "pre");
 
     assertThat(response.statusCode()).isEqualTo(429);
-    assertThat(errorCode(response)).isEqualTo("IMPORT_REPOSITORY_NOT_READY");
+    assertThat(DrydockStack.errorCode(response)).isEqualTo("IMPORT_REPOSITORY_NOT_READY");
   }
 
   static Stream<Arguments> deleteRows() {
@@ -196,10 +194,10 @@ class ImportContractEndToEndTest {
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     if (status == 202) {
-      assertThat(json(response).path("status").asText()).isEqualTo(outcome);
+      assertThat(DrydockStack.json(response).path("status").asText()).isEqualTo(outcome);
       assertThat(currentStatus(path)).isEqualTo(outcome);
     } else {
-      assertThat(errorCode(response)).isEqualTo(outcome);
+      assertThat(DrydockStack.errorCode(response)).isEqualTo(outcome);
       assertThat(currentStatus(path)).isEqualTo(from);
     }
   }
@@ -212,7 +210,7 @@ class ImportContractEndToEndTest {
 
     HttpResponse<String> canceled = stack.request("DELETE", "/gitlab/v1/import/" + path + "/");
     assertThat(canceled.statusCode()).isEqualTo(202);
-    assertThat(json(canceled).path("status").asText()).isEqualTo("pre_import_canceled");
+    assertThat(DrydockStack.json(canceled).path("status").asText()).isEqualTo("pre_import_canceled");
 
     // The grace deadline is 60 s in these tests: acceptance before it means the canceled run had closed.
     HttpResponse<String> again = putAsRailsDoes(path, "pre");
@@ -340,15 +338,4 @@ class ImportContractEndToEndTest {
     return stack.database.sql(sql).param(path).query(Long.class).single();
   }
 
-  private static String errorCode(HttpResponse<String> response) {
-    return json(response).path("errors").path(0).path("code").asText();
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
-    }
-  }
 }

@@ -3,14 +3,9 @@ package io.drydock.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drydock.activities.legacy.DemoLegacyStorage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -69,24 +64,13 @@ class NotificationEndToEndTest {
   @Test
   void aFailedImportIsNotifiedWithItsError() {
     String path = repository();
-    breakRepository(path);
+    DrydockStack.deleteOneBlob(stack.legacyRoot, path);
 
     assertThat(put(path, "pre")).isEqualTo(202);
 
     assertThat(awaitNotifications(path, 1))
         .singleElement()
         .satisfies(r -> assertThat(r.body()).contains("\"status\":\"pre_import_failed\"", "missing from the storage"));
-  }
-
-  /** Deletes the blob of the repository's first config or layer: its manifest can no longer be imported. */
-  private static void breakRepository(String path) {
-    try (Stream<Path> links = Files.walk(stack.legacyRoot.resolve("docker/registry/v2/repositories/" + path + "/_layers"))) {
-      Path link = links.filter(p -> p.getFileName().toString().equals("link")).findFirst().orElseThrow();
-      String hex = Files.readString(link).substring("sha256:".length());
-      Files.delete(stack.legacyRoot.resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static List<NotificationReceiver.Received> awaitNotifications(String path, int count) {

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.activities.legacy.DemoLegacyStorage;
 import io.drydock.workflows.migration.MigrationWorkflows;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +22,10 @@ class OperatorEndToEndTest {
   }
 
   @Test
-  void aFailedPreImportWaitsAndAnOperatorsRetryCompletesItOnceTheStorageIsRepaired() throws IOException {
+  void aFailedPreImportWaitsAndAnOperatorsRetryCompletesItOnceTheStorageIsRepaired() {
     String path = "operator/retried";
     DemoLegacyStorage.generateSynthetic(stack.legacyRoot, path, 3, 1);
-    Path lost = deleteOneBlob(path);
+    Path lost = DrydockStack.deleteOneBlob(stack.legacyRoot, path);
     assertThat(put(path)).isEqualTo(202);
     awaitStatus(path, "pre_import_failed");
 
@@ -82,22 +78,11 @@ class OperatorEndToEndTest {
         Duration.ofSeconds(30),
         "the finished run of " + path + " to close");
 
-    assertThat(errorCode(stack.request("POST", "/api/v1/operator/imports/" + path + "/retry")))
+    assertThat(DrydockStack.errorCode(stack.request("POST", "/api/v1/operator/imports/" + path + "/retry")))
         .isEqualTo("IMPORT_NOT_RUNNING");
     assertThat(stack.request("POST", "/api/v1/operator/imports/never/imported/retry").statusCode()).isEqualTo(404);
     assertThat(stack.request("POST", "/api/v1/operator/imports/" + path + "/restart").statusCode()).isEqualTo(404);
-    assertThat(errorCode(stack.request("POST", "/api/v1/operator/imports/Not/Valid/retry"))).isEqualTo("NAME_INVALID");
-  }
-
-  private static Path deleteOneBlob(String path) throws IOException {
-    try (Stream<Path> links =
-        Files.walk(stack.legacyRoot.resolve("docker/registry/v2/repositories/" + path + "/_layers"))) {
-      Path link = links.filter(p -> p.getFileName().toString().equals("link")).findFirst().orElseThrow();
-      String hex = Files.readString(link).substring("sha256:".length());
-      Path blob = stack.legacyRoot.resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
-      Files.delete(blob);
-      return blob;
-    }
+    assertThat(DrydockStack.errorCode(stack.request("POST", "/api/v1/operator/imports/Not/Valid/retry"))).isEqualTo("NAME_INVALID");
   }
 
   private static int put(String path) {
@@ -116,11 +101,4 @@ class OperatorEndToEndTest {
         path + " to reach " + status);
   }
 
-  private static String errorCode(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body()).path("errors").path(0).path("code").asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -83,9 +83,10 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
             tags.put(tag, tagTarget(path, tag));
             context.heartbeat(new ImportProgress(tags.size(), tagNames.size()));
           }
-          Set<Digest> present = store.existingManifests(path, new HashSet<>(tags.values()));
+          Set<Digest> targets = new HashSet<>(tags.values());
+          Set<Digest> present = store.existingManifests(path, targets);
           ManifestCollector pushedSincePreImport = new ManifestCollector(path);
-          for (Digest target : new HashSet<>(tags.values())) {
+          for (Digest target : targets) {
             if (!present.contains(target)) {
               pushedSincePreImport.addWithChildren(target);
               context.heartbeat(new ImportProgress(tags.size(), tagNames.size()));

@@ -3,7 +3,6 @@ package io.drydock.api.migration;
 import io.drydock.activities.migration.RegistryStore;
 import io.drydock.activities.migration.RepositoryState;
 import io.drydock.api.errors.ApiException;
-import io.drydock.workflows.migration.RepositoryPaths;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -38,12 +37,7 @@ class OperatorController {
       throw new ApiException(
           HttpStatus.NOT_FOUND, "NOT_FOUND", "operator endpoints are <path>/retry and <path>/cancel", pathAndSignal);
     }
-    String path = trimmed.substring(0, slash);
-    RepositoryPaths.problem(path)
-        .ifPresent(
-            problem -> {
-              throw new ApiException(HttpStatus.BAD_REQUEST, "NAME_INVALID", "invalid repository name", problem);
-            });
+    String path = ImportController.validRepositoryPath(trimmed.substring(0, slash));
     RepositoryState state =
         store.find(path)
             .filter(s -> s.importType() != null)
