@@ -9,7 +9,7 @@ TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-temporal:7233}"
 NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
 RETENTION="${TEMPORAL_NAMESPACE_RETENTION:-72h}"
 # name=Type pairs, whitespace separated.
-SEARCH_ATTRIBUTES="${DRYDOCK_SEARCH_ATTRIBUTES:-RepositoryPath=Keyword MigrationStatus=Keyword ImportType=Keyword}"
+SEARCH_ATTRIBUTES="${DRYDOCK_SEARCH_ATTRIBUTES:-RepositoryPath=Keyword MigrationStatus=Keyword ImportType=Keyword ManifestDigest=Keyword ScanState=Keyword RescanTotal=Int RescanDone=Int RescanFailed=Int ArtifactGeneration=Keyword LostArtifacts=KeywordList}"
 MAX_ATTEMPTS="${SETUP_MAX_ATTEMPTS:-60}"
 RETRY_SECONDS="${SETUP_RETRY_SECONDS:-2}"
 

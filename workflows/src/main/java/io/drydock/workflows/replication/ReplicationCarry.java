@@ -1,0 +1,24 @@
+package io.drydock.workflows.replication;
+
+import java.util.List;
+
+/**
+ * What one run of {@link ReplicationWorkflow} hands to the next at continue-as-new.
+ *
+ * @param lifetime counters since the workflow was first started
+ * @param lastRun counters of the last finished activation, null before the first
+ * @param lost artifacts referenced by a repository that are on no sled and no longer local (sha256 hex)
+ * @param pendingActivation a signal arrived that no activation has served yet
+ */
+public record ReplicationCarry(
+    ReplicationSettings settings,
+    boolean paused,
+    boolean pendingActivation,
+    long activations,
+    ReplicationCounters lifetime,
+    ActivationSummary lastRun,
+    List<String> lost) {
+  public static ReplicationCarry first(ReplicationSettings settings) {
+    return new ReplicationCarry(settings, false, true, 0, ReplicationCounters.zero(), null, List.of());
+  }
+}
