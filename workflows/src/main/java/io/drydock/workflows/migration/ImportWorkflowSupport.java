@@ -1,5 +1,6 @@
 package io.drydock.workflows.migration;
 
+import io.drydock.workflows.ActivityFailures;
 import io.drydock.workflows.DrydockSearchAttributes;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -185,7 +186,7 @@ abstract class ImportWorkflowSupport {
     if (failure.getCause() instanceof CanceledFailure canceled) {
       throw closeCanceled(request, statuses, canceled);
     }
-    return finish(request, statuses.inProgress(), statuses.failed(), MigrationFailures.describe(failure), null);
+    return finish(request, statuses.inProgress(), statuses.failed(), ActivityFailures.describe(failure), null);
   }
 
   /**

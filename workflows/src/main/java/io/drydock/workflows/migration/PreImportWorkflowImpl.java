@@ -1,5 +1,6 @@
 package io.drydock.workflows.migration;
 
+import io.drydock.workflows.ActivityFailures;
 import io.drydock.workflows.DrydockSearchAttributes;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
@@ -61,7 +62,7 @@ public final class PreImportWorkflowImpl extends ImportWorkflowSupport implement
     } catch (ActivityFailure failure) {
       counts = ImportCounts.NONE;
       next = MigrationStatus.PRE_IMPORT_FAILED;
-      error = MigrationFailures.describe(failure);
+      error = ActivityFailures.describe(failure);
     }
     boolean applied =
         statusWrites.transitionStatus(
