@@ -1,0 +1,92 @@
+package io.drydock.activities.scan.indexer;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The versioned scanners {@link LayerScanner} runs, and the index state they add up to, as Clair's {@code GET
+ * /indexer/api/v1/index_state} reports it.
+ *
+ * <p>A report or a cached {@link LayerScan} is only as good as the scanners that produced it. Whenever a scanner's
+ * output changes (a parser fix, a new field, a new file it reads), bump that scanner's version here: the index state
+ * changes with it, every stored report then belongs to an older state, and that difference is what triggers the bulk
+ * rescan of all manifests. Forgetting the bump leaves stale reports in place forever.
+ */
+public final class ScannerSet {
+  /** One scanner: {@code kind} is {@value #PACKAGE} or {@value #DISTRIBUTION}, as in Clair. */
+  public record Scanner(String name, String version, String kind) {
+    public static final String PACKAGE = "package";
+    public static final String DISTRIBUTION = "distribution";
+
+    public Scanner {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(version, "version");
+      if (!PACKAGE.equals(kind) && !DISTRIBUTION.equals(kind)) {
+        throw new IllegalArgumentException("scanner kind must be package or distribution, not '" + kind + "'");
+      }
+    }
+  }
+
+  private static final Comparator<Scanner> ORDER =
+      Comparator.comparing(Scanner::name).thenComparing(Scanner::version).thenComparing(Scanner::kind);
+
+  private static final ScannerSet CURRENT = new ScannerSet(List.of(
+      // var/lib/dpkg/status and the distroless var/lib/dpkg/status.d/* files.
+      new Scanner("dpkg", "1", Scanner.PACKAGE),
+      // lib/apk/db/installed.
+      new Scanner("apk", "1", Scanner.PACKAGE),
+      // etc/os-release, else usr/lib/os-release.
+      new Scanner("os-release", "1", Scanner.DISTRIBUTION)));
+
+  private final List<Scanner> scanners;
+  private final String indexState;
+
+  ScannerSet(List<Scanner> scanners) {
+    this.scanners = scanners.stream().sorted(ORDER).toList();
+    this.indexState = hash(this.scanners);
+  }
+
+  public static ScannerSet current() {
+    return CURRENT;
+  }
+
+  /** The scanners, sorted by name, version and kind. */
+  public List<Scanner> scanners() {
+    return scanners;
+  }
+
+  /**
+   * Hex SHA-256 over the sorted (name, version, kind) triples. Equal sets give equal states whatever order they were
+   * listed in; each field is length-prefixed so that no two different sets can run together into the same bytes.
+   */
+  public String indexState() {
+    return indexState;
+  }
+
+  private static String hash(List<Scanner> scanners) {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform must provide SHA-256", e);
+    }
+    for (Scanner scanner : scanners) {
+      for (String field : List.of(scanner.name(), scanner.version(), scanner.kind())) {
+        byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+        sha256.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+        sha256.update(bytes);
+      }
+    }
+    return HexFormat.of().formatHex(sha256.digest());
+  }
+
+  @Override
+  public String toString() {
+    return "ScannerSet" + scanners + " state " + indexState;
+  }
+}

@@ -1,0 +1,29 @@
+package io.drydock.activities.scan.indexer;
+
+import io.drydock.activities.scan.indexer.LayerScan.InstalledPackage;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+
+/** What dpkg itself says is installed: the reference for the dpkg scanner. */
+final class DpkgQuery {
+  private static final String INSTALLED = "installed ";
+
+  private DpkgQuery() {}
+
+  /**
+   * "name version arch" of the packages dpkg-query lists as installed in the database directory {@code admin}, or in
+   * the committed output {@code expectedResource} it gave when dpkg-query is not installed.
+   */
+  static List<String> installed(Path admin, String expectedResource) {
+    List<String> output = HostTool.outputLines("dpkg-query", "--admindir=" + admin, "-W",
+            "-f=${db:Status-Status} ${Package} ${Version} ${Architecture}\\n")
+        .orElseGet(() -> TestLayer.resource(expectedResource).lines().toList());
+    return output.stream().filter(line -> line.startsWith(INSTALLED))
+        .map(line -> line.substring(INSTALLED.length())).toList();
+  }
+
+  static List<String> lines(Collection<InstalledPackage> packages) {
+    return packages.stream().map(p -> p.name() + " " + p.version() + " " + p.arch()).toList();
+  }
+}
