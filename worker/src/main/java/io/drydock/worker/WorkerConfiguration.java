@@ -6,9 +6,16 @@ import io.drydock.activities.migration.CallerNotificationsImpl;
 import io.drydock.activities.migration.MigrationActivitiesImpl;
 import io.drydock.activities.migration.NotificationOutbox;
 import io.drydock.activities.migration.RegistryStore;
+import io.drydock.activities.scan.ScanActivitiesImpl;
+import io.drydock.activities.scan.ScanStore;
+import io.drydock.activities.scan.ScannerUpgradeRescan;
+import io.drydock.activities.scan.indexer.ScannerSet;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.drydock.workflows.migration.FinalImportWorkflowImpl;
 import io.drydock.workflows.migration.PreImportWorkflowImpl;
+import io.drydock.workflows.scan.BulkRescanWorkflowImpl;
+import io.drydock.workflows.scan.RescanWorkflowImpl;
+import io.drydock.workflows.scan.ScanWorkflows;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -40,26 +47,43 @@ public class WorkerConfiguration {
   }
 
   @Bean
+  ScanActivitiesImpl scanActivities(ScanStore store, LegacyStorage legacyStorage) {
+    return new ScanActivitiesImpl(store, legacyStorage, ScannerSet.current());
+  }
+
+  @Bean
+  ScannerUpgradeRescan scannerUpgradeRescan(
+      ScanStore store, WorkflowClient client, @Value("${drydock.scan.bulk-concurrency}") int concurrency) {
+    return new ScannerUpgradeRescan(store, client, ScannerSet.current(), concurrency);
+  }
+
+  @Bean
   WorkerFactory drydockWorkerFactory(
       WorkflowClient client,
       MigrationActivitiesImpl migrationActivities,
-      CallerNotificationsImpl callerNotifications) {
+      CallerNotificationsImpl callerNotifications,
+      ScanActivitiesImpl scanActivities) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
-        factory.newWorker(
-            MigrationWorkflows.TASK_QUEUE,
-            WorkerOptions.newBuilder()
-                // A cancel reaches an activity in the answer to its heartbeat: heartbeats leave at least every
-                // half second, so a canceled import stops within a second.
-                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(500))
-                .build());
+        factory.newWorker(MigrationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
     migration.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class, FinalImportWorkflowImpl.class);
     migration.registerActivitiesImplementations(migrationActivities, callerNotifications);
+    Worker scan = factory.newWorker(ScanWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
+    scan.registerWorkflowImplementationTypes(RescanWorkflowImpl.class, BulkRescanWorkflowImpl.class);
+    scan.registerActivitiesImplementations(scanActivities);
     return factory;
   }
 
   @Bean
-  WorkerLifecycle drydockWorkerLifecycle(WorkerFactory drydockWorkerFactory) {
-    return new WorkerLifecycle(drydockWorkerFactory);
+  WorkerLifecycle drydockWorkerLifecycle(WorkerFactory drydockWorkerFactory, ScannerUpgradeRescan scannerUpgradeRescan) {
+    return new WorkerLifecycle(drydockWorkerFactory, scannerUpgradeRescan);
+  }
+
+  /**
+   * A cancel reaches an activity in the answer to its heartbeat: heartbeats leave at least every half second, so a
+   * canceled import or scan stops within a second.
+   */
+  private static WorkerOptions heartbeatsEveryHalfSecond() {
+    return WorkerOptions.newBuilder().setMaxHeartbeatThrottleInterval(Duration.ofMillis(500)).build();
   }
 }

@@ -2,8 +2,10 @@ package io.drydock.activities.config;
 
 import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.migration.RegistryStore;
+import io.drydock.activities.scan.ScanStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +22,11 @@ public class StorageConfiguration {
   @Bean
   RegistryStore registryStore(DataSource dataSource) {
     return new RegistryStore(dataSource);
+  }
+
+  @Bean
+  ScanStore scanStore(DataSource dataSource, @Value("${drydock.scan.statement-timeout}") Duration statementTimeout) {
+    return new ScanStore(dataSource, statementTimeout);
   }
 
   @Bean

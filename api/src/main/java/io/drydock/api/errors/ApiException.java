@@ -1,5 +1,6 @@
 package io.drydock.api.errors;
 
+import io.drydock.workflows.migration.RepositoryPaths;
 import org.springframework.http.HttpStatus;
 
 /** An answer in the OCI error envelope; thrown by handlers, rendered by {@link OciErrorHandler}. */
@@ -17,6 +18,16 @@ public final class ApiException extends RuntimeException {
 
   public HttpStatus status() {
     return status;
+  }
+
+  /** {@code path} itself when it is a valid repository path; otherwise 400 {@code NAME_INVALID}. */
+  public static String validRepositoryPath(String path) {
+    RepositoryPaths.problem(path)
+        .ifPresent(
+            problem -> {
+              throw new ApiException(HttpStatus.BAD_REQUEST, "NAME_INVALID", "invalid repository name", problem);
+            });
+    return path;
   }
 
   public OciError body() {

@@ -158,17 +158,7 @@ class ImportController {
   /** The path as captured after {@code /gitlab/v1/import}: one leading slash, and the contract's trailing slash. */
   private static String repositoryPath(String rawPath) {
     String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
-    return validRepositoryPath(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
-  }
-
-  /** {@code path} itself when it is a valid repository path; otherwise 400 {@code NAME_INVALID}. */
-  static String validRepositoryPath(String path) {
-    RepositoryPaths.problem(path)
-        .ifPresent(
-            problem -> {
-              throw new ApiException(HttpStatus.BAD_REQUEST, "NAME_INVALID", "invalid repository name", problem);
-            });
-    return path;
+    return ApiException.validRepositoryPath(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
   }
 
   private static ApiException nameUnknown(String path, String message) {

@@ -37,7 +37,7 @@ class OperatorController {
       throw new ApiException(
           HttpStatus.NOT_FOUND, "NOT_FOUND", "operator endpoints are <path>/retry and <path>/cancel", pathAndSignal);
     }
-    String path = ImportController.validRepositoryPath(trimmed.substring(0, slash));
+    String path = ApiException.validRepositoryPath(trimmed.substring(0, slash));
     RepositoryState state =
         store.find(path)
             .filter(s -> s.importType() != null)

@@ -47,7 +47,7 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/api/v1/operator/**")
                     .hasAuthority(RegistryAccessConverter.OPERATOR)
-                    .requestMatchers("/gitlab/v1/**", "/api/**")
+                    .requestMatchers("/gitlab/v1/**", "/api/**", "/indexer/**")
                     .hasAuthority(RegistryAccessConverter.IMPORT)
                     .anyRequest()
                     .denyAll())

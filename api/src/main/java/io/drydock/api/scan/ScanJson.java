@@ -1,0 +1,25 @@
+package io.drydock.api.scan;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Report bodies the API builds itself; stored reports are served as stored. */
+final class ScanJson {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ScanJson() {}
+
+  /** The answer while a manifest is still being indexed: its state, and nothing claiming to be a result. */
+  static String inProgressReport(String digest, String state) {
+    ObjectNode report = JSON.createObjectNode();
+    report.put("manifest_hash", digest);
+    report.put("state", state);
+    report.putObject("packages");
+    report.putObject("distributions");
+    report.putObject("repository");
+    report.putObject("environments");
+    report.put("success", false);
+    report.put("err", "");
+    return report.toString();
+  }
+}
