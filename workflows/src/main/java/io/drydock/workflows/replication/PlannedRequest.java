@@ -1,0 +1,35 @@
+package io.drydock.workflows.replication;
+
+import java.util.Locale;
+
+/**
+ * One request the planner wants sent: the depot puts an artifact on a sled, or a sled copies it from another sled.
+ *
+ * @param sourceSledId the sled the target copies from; null for a put
+ */
+record PlannedRequest(Kind kind, String sha256, String targetSledId, String sourceSledId) {
+  enum Kind {
+    PUT,
+    COPY;
+
+    /** The name {@link RequestOutcome#kind} uses. */
+    String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  static PlannedRequest put(String sha256, String targetSledId) {
+    return new PlannedRequest(Kind.PUT, sha256, targetSledId, null);
+  }
+
+  static PlannedRequest copy(String sha256, String targetSledId, String sourceSledId) {
+    return new PlannedRequest(Kind.COPY, sha256, targetSledId, sourceSledId);
+  }
+
+  /** The request an outcome answers. */
+  static PlannedRequest answeredBy(RequestOutcome outcome) {
+    Kind kind = Kind.valueOf(outcome.kind().toUpperCase(Locale.ROOT));
+    return new PlannedRequest(
+        kind, outcome.sha256(), outcome.targetSledId(), kind == Kind.COPY ? outcome.sourceSledId() : null);
+  }
+}
