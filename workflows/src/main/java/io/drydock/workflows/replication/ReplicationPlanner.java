@@ -73,7 +73,11 @@ final class ReplicationPlanner {
 
   /** One round of copies of one artifact: random missing sleds, each from a distinct random holder. */
   private static List<PlannedRequest> copyRound(
-      String artifact, List<String> holders, List<String> missing, Set<PlannedRequest> failed, SplittableRandom random) {
+      String artifact,
+      List<String> holders,
+      List<String> missing,
+      Set<PlannedRequest> failed,
+      SplittableRandom random) {
     List<String> sources = new ArrayList<>(holders);
     shuffle(sources, random);
     List<String> targets = new ArrayList<>(missing);

@@ -141,7 +141,12 @@ class ReplicationPlannerTest {
   void nothingToDoWhenEveryArtifactIsEverywhere() {
     LocalRepository repository = new LocalRepository("repo-1", List.of("x", "y"));
     FleetView fleet =
-        fleet(List.of("x", "y"), List.of(repository), listed("a", "x", "y"), listed("b", "x", "y"), listed("c", "x", "y"));
+        fleet(
+            List.of("x", "y"),
+            List.of(repository),
+            listed("a", "x", "y"),
+            listed("b", "x", "y"),
+            listed("c", "x", "y"));
 
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, SEED);
 
@@ -176,9 +181,8 @@ class ReplicationPlannerTest {
             listed("d"));
 
     assertThat(ReplicationPlanner.plan(fleet, SEED).freeableRepositories()).isEmpty();
-    assertThat(ReplicationPlanner.plan(fleet.afterOutcomes(List.of(succeeded(PlannedRequest.copy("y", "d", "a")))), SEED)
-            .freeableRepositories())
-        .containsExactly("repo-1");
+    FleetView afterCopy = fleet.afterOutcomes(List.of(succeeded(PlannedRequest.copy("y", "d", "a"))));
+    assertThat(ReplicationPlanner.plan(afterCopy, SEED).freeableRepositories()).containsExactly("repo-1");
   }
 
   @Test
@@ -247,7 +251,8 @@ class ReplicationPlannerTest {
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, SEED);
 
     assertThat(plan.rounds()).hasSize(1);
-    assertThat(plan.rounds().get(0)).containsExactlyInAnyOrder(PlannedRequest.put("x", "a"), PlannedRequest.put("y", "a"));
+    assertThat(plan.rounds().get(0))
+        .containsExactlyInAnyOrder(PlannedRequest.put("x", "a"), PlannedRequest.put("y", "a"));
     assertThat(plan.freeableRepositories()).isEmpty();
     assertThat(ReplicationPlanner.plan(afterAllSucceed(fleet, plan), SEED).freeableRepositories())
         .containsExactly("repo-1");
