@@ -25,11 +25,4 @@ record PlannedRequest(Kind kind, String sha256, String targetSledId, String sour
   static PlannedRequest copy(String sha256, String targetSledId, String sourceSledId) {
     return new PlannedRequest(Kind.COPY, sha256, targetSledId, sourceSledId);
   }
-
-  /** The request an outcome answers. */
-  static PlannedRequest answeredBy(RequestOutcome outcome) {
-    Kind kind = Kind.valueOf(outcome.kind().toUpperCase(Locale.ROOT));
-    return new PlannedRequest(
-        kind, outcome.sha256(), outcome.targetSledId(), kind == Kind.COPY ? outcome.sourceSledId() : null);
-  }
 }

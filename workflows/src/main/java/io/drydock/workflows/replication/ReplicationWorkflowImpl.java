@@ -262,11 +262,17 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
     Set<PlannedRequest> failed = new HashSet<>();
     int maxRounds = plan.rounds().size() + RETRY_ROUNDS;
     while (!plan.nothingToSend() && activation.rounds < maxRounds) {
-      List<RequestOutcome> outcomes = send(plan.rounds().get(0));
+      List<PlannedRequest> round = plan.rounds().get(0);
+      List<RequestOutcome> outcomes = send(round);
       activation.rounds++;
-      activation.count(outcomes);
+      // Outcomes come back in the order of the requests; what failed is known by the request the workflow sent.
+      for (int i = 0; i < round.size(); i++) {
+        activation.count(round.get(i), outcomes.get(i));
+        if (!outcomes.get(i).ok()) {
+          failed.add(round.get(i));
+        }
+      }
       fleet = fleet.afterOutcomes(outcomes);
-      outcomes.stream().filter(outcome -> !outcome.ok()).map(PlannedRequest::answeredBy).forEach(failed::add);
       plan = ReplicationPlanner.plan(fleet, failed, random.nextLong());
       if (outcomes.stream().noneMatch(RequestOutcome::ok)) {
         break;
@@ -418,23 +424,21 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
       counters = counters.plus(new ReplicationCounters(1, listed ? 0 : 1, listed ? 1 : 0, 0, 0, 0, 0, 0, 0));
     }
 
-    void count(List<RequestOutcome> outcomes) {
-      for (RequestOutcome outcome : outcomes) {
-        boolean put = PlannedRequest.Kind.PUT.wireName().equals(outcome.kind());
-        int failure = outcome.ok() ? 0 : 1;
-        counters =
-            counters.plus(
-                new ReplicationCounters(
-                    0,
-                    0,
-                    0,
-                    0,
-                    put ? 1 : 0,
-                    put ? failure : 0,
-                    put ? 0 : 1,
-                    put ? 0 : failure,
-                    outcome.bytesSentByDepot()));
-      }
+    void count(PlannedRequest request, RequestOutcome outcome) {
+      boolean put = request.kind() == PlannedRequest.Kind.PUT;
+      int failure = outcome.ok() ? 0 : 1;
+      counters =
+          counters.plus(
+              new ReplicationCounters(
+                  0,
+                  0,
+                  0,
+                  0,
+                  put ? 1 : 0,
+                  put ? failure : 0,
+                  put ? 0 : 1,
+                  put ? 0 : failure,
+                  outcome.bytesSentByDepot()));
     }
   }
 }
