@@ -1,6 +1,8 @@
 package io.drydock.quickstart;
 
 import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.sledagent.SledAgent;
+import io.drydock.sledagent.SledAgentOptions;
 import io.drydock.workflows.DrydockSearchAttributes;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DevInfrastructure implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevInfrastructure.class);
+
+  private static final int SLED_AGENTS = 3;
 
   private final Map<String, String> properties = new LinkedHashMap<>();
   private final List<String> summary = new ArrayList<>();
@@ -54,6 +59,7 @@ final class DevInfrastructure implements AutoCloseable {
       infrastructure.startTemporal(env);
       infrastructure.prepareLegacyStorage(env, dataDirectory);
       infrastructure.prepareTokenSecret(env, dataDirectory);
+      infrastructure.startSledAgents(env, dataDirectory);
       return infrastructure;
     } catch (IOException | RuntimeException e) {
       infrastructure.close();
@@ -126,6 +132,40 @@ final class DevInfrastructure implements AutoCloseable {
     DemoLegacyStorage.generate(demo);
     properties.put("drydock.legacy-storage-root", demo.toString());
     summary.add("Legacy storage: demo tree in " + demo + " with " + DemoLegacyStorage.DEMO_REPOSITORIES);
+  }
+
+  /**
+   * Three reference sled agents in this process, each with its own port and data directory (two disks each), and a
+   * local depot for uploaded artifacts; unless {@code DRYDOCK_SLEDS} names real ones.
+   */
+  private void startSledAgents(Map<String, String> env, Path dataDirectory) throws IOException {
+    Path depot = dataDirectory.resolve("depot");
+    properties.put("drydock.replication.depot-dir", depot.toString());
+    String configured = env.get("DRYDOCK_SLEDS");
+    if (configured != null && !configured.isBlank()) {
+      summary.add("Sleds: " + configured + " (DRYDOCK_SLEDS)");
+      return;
+    }
+    List<String> sleds = new ArrayList<>();
+    for (int i = 1; i <= SLED_AGENTS; i++) {
+      String id = "sled-" + i;
+      SledAgent agent =
+          SledAgent.start(
+              new SledAgentOptions(
+                  id,
+                  "127.0.0.1",
+                  0,
+                  dataDirectory.resolve("sleds").resolve(id),
+                  SledAgentOptions.DEFAULT_MAX_ARTIFACT_BYTES,
+                  0,
+                  SledAgentOptions.DEFAULT_RECONCILE_INTERVAL,
+                  Set.of(),
+                  false));
+      resources.add(agent);
+      sleds.add(id + "=" + agent.baseUri());
+    }
+    properties.put("drydock.replication.sleds", String.join(",", sleds));
+    summary.add("Sleds: " + SLED_AGENTS + " reference sled agents " + sleds + ", depot " + depot);
   }
 
   /** Kept in the data directory, so the tokens it signed stay valid across restarts when DRYDOCK_DATA_DIR is set. */

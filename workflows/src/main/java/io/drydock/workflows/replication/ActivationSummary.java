@@ -9,7 +9,8 @@ import java.util.List;
  * @param generation the generation it worked on
  * @param outcome {@code converged} (every artifact on every reachable in-service sled), {@code partial} (requests
  *     failed or sleds unreachable; the next activation continues), {@code stale} (a sled knew a newer generation: the
- *     view was stale and the activation stopped before planning), {@code no-sleds}
+ *     view was stale and the activation stopped before planning), {@code no-sleds}, {@code failed} (reading the
+ *     desired state or freeing failed for good; retried like a stale one)
  * @param freedRepositories repositories whose local copies this activation freed
  */
 public record ActivationSummary(
