@@ -82,6 +82,21 @@ class RescanWorkflowTest {
   }
 
   @Test
+  void aLoadThatNeverAnswersEndsInErrorAndLeavesTheStoredReportAlone() {
+    Report good = storeCurrentReport();
+    store.loadTimeouts.set(Integer.MAX_VALUE);
+
+    RescanResult result = scan.rescan(MANIFEST);
+
+    assertThat(result.state()).isEqualTo(IndexerStates.INDEX_ERROR);
+    assertThat(result.superseded()).as("no other run took the manifest").isFalse();
+    assertThat(result.error()).as("the load's last failure").isEqualTo("timeout");
+    assertThat(store.reportWrites).isEmpty();
+    assertThat(store.report(MANIFEST)).isEqualTo(good);
+    assertEndedIn(IndexerStates.INDEX_ERROR);
+  }
+
+  @Test
   void aTransientFailureToStoreTheReportIsRetriedAndTheReportWrittenOnce() {
     store.addManifest(MANIFEST, "group/app", LAYERS);
     store.indexFailures.set(3);
@@ -149,6 +164,18 @@ class RescanWorkflowTest {
         .satisfies(write -> assertThat(write.runToken()).isEqualTo(newerToken));
     assertThat(store.status(MANIFEST)).isEqualTo(new FakeScanStore.ScanStatus(newerToken, "finished", null));
     assertThat(store.recordedErrors).isEmpty();
+  }
+
+  @Test
+  void anUnknownManifestEndsInErrorWithoutWritingAnything() {
+    RescanResult result = scan.rescan(MANIFEST);
+
+    assertThat(result.state()).isEqualTo(IndexerStates.INDEX_ERROR);
+    assertThat(result.superseded()).isFalse();
+    assertThat(result.error()).contains(MANIFEST, "not in the registry");
+    assertThat(store.reportWrites).isEmpty();
+    assertThat(store.status(MANIFEST)).isNull();
+    assertEndedIn(IndexerStates.INDEX_ERROR);
   }
 
   /** The manifest, with a finished report of the current scanners. */
