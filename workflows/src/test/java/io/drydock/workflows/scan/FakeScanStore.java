@@ -35,6 +35,10 @@ final class FakeScanStore implements ScanActivities {
     }
   }
 
+  /** A finished report the scanners made before their upgrade: a rescan must index again. */
+  static final Report OLD_SCANNERS_REPORT =
+      Report.finished(OLD_INDEX_STATE, Set.of("package-from-an-older-scanner"));
+
   record ReportWrite(String manifestDigest, String runToken, Report report) {}
 
   /** @param state {@code scheduled}, {@code scanning}, {@code finished} or {@code failed} */

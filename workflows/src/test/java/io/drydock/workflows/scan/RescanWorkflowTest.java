@@ -9,7 +9,6 @@ import io.drydock.workflows.DrydockSearchAttributes;
 import io.drydock.workflows.scan.FakeScanStore.Report;
 import io.temporal.client.WorkflowStub;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +18,6 @@ class RescanWorkflowTest {
   private static final String MANIFEST = digest(1);
   private static final String WORKFLOW_ID = ScanWorkflows.rescanWorkflowId(MANIFEST);
   private static final List<String> LAYERS = List.of(layer("base"), layer("app"));
-  private static final Report OLD_REPORT =
-      Report.finished(FakeScanStore.OLD_INDEX_STATE, Set.of("package-from-an-older-scanner"));
 
   private final ScanTestEnvironment scan = new ScanTestEnvironment();
   private final FakeScanStore store = scan.store;
@@ -48,9 +45,9 @@ class RescanWorkflowTest {
   void aReportOfOlderScannersIsReplacedOnceScanningOnlyUnscannedLayersAFewAtATime() {
     List<String> layers = IntStream.range(0, 10).mapToObj(i -> layer("l" + i)).toList();
     store.addManifest(MANIFEST, "group/app", layers);
-    store.storeReport(MANIFEST, OLD_REPORT);
+    store.storeReport(MANIFEST, FakeScanStore.OLD_SCANNERS_REPORT);
     layers.subList(0, 3).forEach(cached -> store.storeLayerResult(cached, FakeScanStore.CURRENT_INDEX_STATE));
-    store.scanMillis = 50;
+    store.scanMillis = 100;
 
     RescanResult result = scan.rescan(MANIFEST);
 
@@ -113,7 +110,7 @@ class RescanWorkflowTest {
   @Test
   void anUnreadableLayerEndsInAnErrorNamingItAndTheFinishedReportStays() {
     store.addManifest(MANIFEST, "group/app", LAYERS);
-    store.storeReport(MANIFEST, OLD_REPORT);
+    store.storeReport(MANIFEST, FakeScanStore.OLD_SCANNERS_REPORT);
     store.unreadableLayers.add(layer("app"));
 
     RescanResult result = scan.rescan(MANIFEST);
@@ -124,7 +121,7 @@ class RescanWorkflowTest {
     assertThat(store.status(MANIFEST).state()).isEqualTo("failed");
     assertThat(store.status(MANIFEST).error()).isEqualTo(result.error());
     assertThat(store.reportWrites).as("a good report is never replaced by a worse one").isEmpty();
-    assertThat(store.report(MANIFEST)).isEqualTo(OLD_REPORT);
+    assertThat(store.report(MANIFEST)).isEqualTo(FakeScanStore.OLD_SCANNERS_REPORT);
     assertEndedIn(IndexerStates.INDEX_ERROR);
   }
 
