@@ -23,7 +23,8 @@ public final class RescanWorkflowImpl implements RescanWorkflow {
 
   /**
    * Timeouts and database errors are retried until the faults stop (bounded by the schedule-to-close timeout, after
-   * which the run records an error report that names the failure); outcomes retrying cannot change are not retried.
+   * which the run ends {@code IndexError} naming the failure, and records it once it holds the manifest's status);
+   * outcomes retrying cannot change are not retried.
    */
   private static final RetryOptions RETRY_TRANSIENT =
       RetryOptions.newBuilder()
@@ -74,8 +75,17 @@ public final class RescanWorkflowImpl implements RescanWorkflow {
     String digest = request.manifestDigest();
     String runToken = Workflow.getInfo().getRunId();
     enter(IndexerStates.CHECK_MANIFEST);
+    ManifestCheck check;
     try {
-      ManifestCheck check = database.checkManifest(digest, runToken, request.force());
+      check = database.checkManifest(digest, runToken, request.force());
+    } catch (ActivityFailure failure) {
+      // A failed check took no status (an unknown manifest, or a load that kept failing until the schedule-to-close
+      // timeout): the fence would refuse this run's error report, and the stored report must stay as it is anyway.
+      String error = ActivityFailures.describe(failure);
+      enter(IndexerStates.INDEX_ERROR);
+      return new RescanResult(digest, IndexerStates.INDEX_ERROR, false, false, error);
+    }
+    try {
       if (check.reusable()) {
         database.finishReused(digest, runToken);
         enter(IndexerStates.INDEX_FINISHED);
