@@ -32,8 +32,6 @@ public final class ScanActivitiesImpl implements ScanActivities {
 
   @Override
   public ManifestCheck checkManifest(String manifestDigest, String runToken, boolean force) {
-    // The status is taken first, so that even "no such manifest" ends as this run's error report and status.
-    Optional<ScanStore.StoredReportState> stored = store.begin(manifestDigest, runToken);
     ScanStore.ImageManifest manifest =
         store
             .imageManifest(manifestDigest)
@@ -42,6 +40,9 @@ public final class ScanActivitiesImpl implements ScanActivities {
                     ApplicationFailure.newNonRetryableFailure(
                         manifestDigest + " is not an image manifest the registry holds", ScanFailures.MANIFEST_UNKNOWN));
     String indexState = scanners.indexState();
+    // Takes the status and loads the report in one transaction: a check that fails holds nothing, which is what the
+    // workflow relies on when it ends such a run without writing.
+    Optional<ScanStore.StoredReportState> stored = store.begin(manifestDigest, runToken);
     boolean reusable =
         !force
             && stored
