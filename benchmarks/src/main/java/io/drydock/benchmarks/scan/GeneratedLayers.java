@@ -37,7 +37,8 @@ final class GeneratedLayers {
    */
   static List<Layer> prepare(Path directory, int count, long seed, String dpkgStatus, String osRelease)
       throws IOException {
-    String identity = count + " layers, seed " + seed + ", dpkg status of " + dpkgStatus.length() + " chars\n";
+    String identity = count + " layers, seed " + seed + ", dpkg status " + dpkgStatus.length() + " chars hash "
+        + dpkgStatus.hashCode() + ", os-release hash " + osRelease.hashCode() + "\n";
     Path marker = directory.resolve(MARKER);
     List<Layer> layers = new ArrayList<>();
     if (Files.exists(marker) && Files.readString(marker).startsWith(identity)) {
