@@ -107,11 +107,11 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
   @Override
   public boolean freeLocalCopies(String repositoryId, long generation) {
     boolean freed = store.freeLocalCopies(repositoryId, generation);
-    log.info(
-        freed ? "local copies of repository {} freed at generation {}" : "repository {} not freed: generation {} is"
-            + " no longer current or the repository is gone",
-        repositoryId,
-        generation);
+    if (freed) {
+      log.info("local copies of repository {} freed at generation {}", repositoryId, generation);
+    } else {
+      log.info("repository {} not freed: generation {} is no longer current or it is gone", repositoryId, generation);
+    }
     return freed;
   }
 

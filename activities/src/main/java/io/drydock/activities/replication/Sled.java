@@ -1,5 +1,6 @@
 package io.drydock.activities.replication;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 
 /** A registered sled: where its agent answers, and whether it is in service. */
@@ -14,6 +15,7 @@ public record Sled(String id, String baseUrl, State state, Instant createdAt, In
       this.wireValue = wireValue;
     }
 
+    @JsonValue
     public String wireValue() {
       return wireValue;
     }

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -302,8 +301,7 @@ public final class SledClient {
       throw new MalformedAnswerException("expected {\"generation\": G, \"list\": {sha256: copies}}");
     }
     Map<String, Integer> copies = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> fields = list.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : list.properties()) {
       if (LocalDepot.SHA256.matcher(field.getKey()).matches() && field.getValue().canConvertToInt()) {
         copies.put(field.getKey(), field.getValue().asInt());
       } else {

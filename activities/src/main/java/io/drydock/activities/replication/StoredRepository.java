@@ -11,7 +11,7 @@ import java.util.List;
  * @param systemVersion {@code signed.custom.system_version} of targets.json, or null
  * @param targetsVersion {@code signed.version} of targets.json
  * @param localFreedAt when the local copies of its artifacts were freed; null while the depot keeps them
- * @param targets by name
+ * @param artifacts its targets, by name
  */
 public record StoredRepository(
     String id,
@@ -20,4 +20,4 @@ public record StoredRepository(
     long targetsVersion,
     Instant uploadedAt,
     Instant localFreedAt,
-    List<RepositoryTarget> targets) {}
+    List<RepositoryTarget> artifacts) {}

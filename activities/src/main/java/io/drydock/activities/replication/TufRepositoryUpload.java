@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -244,8 +243,7 @@ public final class TufRepositoryUpload {
     }
     List<RepositoryTarget> listed = new ArrayList<>();
     long total = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> fields = targets.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : targets.properties()) {
       RepositoryTarget target = target(field.getKey(), field.getValue());
       if (target.length() > maxUploadBytes - total) {
         throw tooLarge("the targets add up to more than " + maxUploadBytes + " bytes");

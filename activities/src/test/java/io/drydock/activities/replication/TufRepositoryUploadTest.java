@@ -41,12 +41,12 @@ class TufRepositoryUploadTest {
     assertThat(repository.name()).isEqualTo("release-1");
     assertThat(repository.systemVersion()).isEqualTo("1.0.0");
     assertThat(repository.localFreedAt()).isNull();
-    assertThat(repository.targets())
+    assertThat(repository.artifacts())
         .containsExactly(
             new RepositoryTarget("README", TestArchives.sha256("read me"), 7),
             new RepositoryTarget("os/host.img", TestArchives.sha256("host image bytes"), 16),
             new RepositoryTarget("sp.bin", TestArchives.sha256("service processor"), 17));
-    for (RepositoryTarget target : repository.targets()) {
+    for (RepositoryTarget target : repository.artifacts()) {
       assertThat(Files.readAllBytes(database.depotDir.resolve(target.sha256()))).isEqualTo(TARGETS.get(target.name()));
     }
     assertThat(database.depotFiles()).hasSize(3);
@@ -65,7 +65,7 @@ class TufRepositoryUploadTest {
 
     UploadOutcome outcome = database.upload.upload(archive.stream());
 
-    assertThat(outcome.repository().targets()).extracting(RepositoryTarget::name)
+    assertThat(outcome.repository().artifacts()).extracting(RepositoryTarget::name)
         .containsExactly("README", "os/host.img", "sp.bin");
     assertThat(database.depotFiles()).hasSize(3);
   }
