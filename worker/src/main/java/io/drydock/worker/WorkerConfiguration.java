@@ -6,9 +6,12 @@ import io.drydock.activities.migration.CallerNotificationsImpl;
 import io.drydock.activities.migration.MigrationActivitiesImpl;
 import io.drydock.activities.migration.NotificationOutbox;
 import io.drydock.activities.migration.RegistryStore;
+import io.drydock.activities.replication.ReplicationActivitiesConfiguration;
+import io.drydock.activities.replication.ReplicationActivitiesImpl;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.drydock.workflows.migration.FinalImportWorkflowImpl;
 import io.drydock.workflows.migration.PreImportWorkflowImpl;
+import io.drydock.workflows.replication.ReplicationWorkflows;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -22,7 +25,7 @@ import org.springframework.context.annotation.Import;
 
 /** The Temporal workers and the activity implementations they host. */
 @Configuration(proxyBeanMethods = false)
-@Import(StorageConfiguration.class)
+@Import({StorageConfiguration.class, ReplicationActivitiesConfiguration.class})
 public class WorkerConfiguration {
   @Bean
   MigrationActivitiesImpl migrationActivities(
@@ -43,7 +46,8 @@ public class WorkerConfiguration {
   WorkerFactory drydockWorkerFactory(
       WorkflowClient client,
       MigrationActivitiesImpl migrationActivities,
-      CallerNotificationsImpl callerNotifications) {
+      CallerNotificationsImpl callerNotifications,
+      ReplicationActivitiesImpl replicationActivities) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
         factory.newWorker(
@@ -55,6 +59,7 @@ public class WorkerConfiguration {
                 .build());
     migration.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class, FinalImportWorkflowImpl.class);
     migration.registerActivitiesImplementations(migrationActivities, callerNotifications);
+    factory.newWorker(ReplicationWorkflows.TASK_QUEUE).registerActivitiesImplementations(replicationActivities);
     return factory;
   }
 
