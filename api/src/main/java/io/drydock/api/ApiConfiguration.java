@@ -5,6 +5,7 @@ import io.drydock.api.errors.TomcatErrorCustomizer;
 import io.drydock.api.errors.OciErrorController;
 import io.drydock.api.errors.OciErrorHandler;
 import io.drydock.api.migration.MigrationApiConfiguration;
+import io.drydock.api.replication.ReplicationApiConfiguration;
 import io.drydock.api.scan.ScanApiConfiguration;
 import io.drydock.api.security.SecurityConfiguration;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Import;
   StorageConfiguration.class,
   MigrationApiConfiguration.class,
   ScanApiConfiguration.class,
+  ReplicationApiConfiguration.class,
   SecurityConfiguration.class,
   OciErrorHandler.class,
   TomcatErrorCustomizer.class,

@@ -6,13 +6,17 @@ import io.drydock.activities.migration.CallerNotificationsImpl;
 import io.drydock.activities.migration.MigrationActivitiesImpl;
 import io.drydock.activities.migration.NotificationOutbox;
 import io.drydock.activities.migration.RegistryStore;
+import io.drydock.activities.replication.ReplicationActivitiesConfiguration;
+import io.drydock.activities.replication.ReplicationActivitiesImpl;
 import io.drydock.activities.scan.ScanActivitiesImpl;
 import io.drydock.activities.scan.ScanStore;
 import io.drydock.activities.scan.ScannerUpgradeRescan;
 import io.drydock.activities.scan.indexer.ScannerSet;
-import io.drydock.workflows.migration.MigrationWorkflows;
 import io.drydock.workflows.migration.FinalImportWorkflowImpl;
+import io.drydock.workflows.migration.MigrationWorkflows;
 import io.drydock.workflows.migration.PreImportWorkflowImpl;
+import io.drydock.workflows.replication.ReplicationWorkflowImpl;
+import io.drydock.workflows.replication.ReplicationWorkflows;
 import io.drydock.workflows.scan.BulkRescanWorkflowImpl;
 import io.drydock.workflows.scan.RescanWorkflowImpl;
 import io.drydock.workflows.scan.ScanWorkflows;
@@ -29,7 +33,7 @@ import org.springframework.context.annotation.Import;
 
 /** The Temporal workers and the activity implementations they host. */
 @Configuration(proxyBeanMethods = false)
-@Import(StorageConfiguration.class)
+@Import({StorageConfiguration.class, ReplicationActivitiesConfiguration.class})
 public class WorkerConfiguration {
   @Bean
   MigrationActivitiesImpl migrationActivities(
@@ -62,7 +66,8 @@ public class WorkerConfiguration {
       WorkflowClient client,
       MigrationActivitiesImpl migrationActivities,
       CallerNotificationsImpl callerNotifications,
-      ScanActivitiesImpl scanActivities) {
+      ScanActivitiesImpl scanActivities,
+      ReplicationActivitiesImpl replicationActivities) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
         factory.newWorker(MigrationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
@@ -71,6 +76,9 @@ public class WorkerConfiguration {
     Worker scan = factory.newWorker(ScanWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
     scan.registerWorkflowImplementationTypes(RescanWorkflowImpl.class, BulkRescanWorkflowImpl.class);
     scan.registerActivitiesImplementations(scanActivities);
+    Worker replication = factory.newWorker(ReplicationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
+    replication.registerWorkflowImplementationTypes(ReplicationWorkflowImpl.class);
+    replication.registerActivitiesImplementations(replicationActivities);
     return factory;
   }
 

@@ -4,6 +4,7 @@ import jakarta.servlet.DispatcherType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -16,12 +17,17 @@ import tools.jackson.databind.json.JsonMapper;
  * Bearer authentication as GitLab issues registry tokens: {@code Authorization: Bearer <JWT>} whose {@code access}
  * claim holds {@code {"type":"registry","name":"import","actions":["*"]}}. The import API and the rest of {@code
  * /api/} need the action {@code *}, operator endpoints the action {@code operator} ({@code *} alone is not enough);
- * {@code /actuator/health} is public and every other path is refused.
+ * artifact replication's reads need any valid token and its changes the action {@code operator}. {@code
+ * /actuator/health} is public and every other path is refused.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 @EnableConfigurationProperties(AuthProperties.class)
 public class SecurityConfiguration {
+  private static final String[] REPLICATION_PATHS = {
+    "/api/v1/artifact-repositories/**", "/api/v1/sleds/**", "/api/v1/replication/**"
+  };
+
   @Bean
   JwtDecoder jwtDecoder(AuthProperties auth) {
     return TokenDecoders.create(auth);
@@ -46,6 +52,11 @@ public class SecurityConfiguration {
                     .requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
                     .requestMatchers("/api/v1/operator/**")
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
+                    // Artifact replication: any valid registry token reads; changes need the operator action.
+                    .requestMatchers(HttpMethod.GET, REPLICATION_PATHS)
+                    .authenticated()
+                    .requestMatchers(REPLICATION_PATHS)
                     .hasAuthority(RegistryAccessConverter.OPERATOR)
                     .requestMatchers("/gitlab/v1/**", "/api/**", "/indexer/**")
                     .hasAuthority(RegistryAccessConverter.IMPORT)

@@ -1,0 +1,408 @@
+package io.drydock.activities.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests to sled agents. Callers name sleds by id only: each call looks the sled's base URL up in the {@link
+ * SledRegistry} when it is made and sends nothing for an id that is not an in-service sled, so no address from a
+ * request body or a workflow's input is ever contacted. Redirects are not followed (a sled cannot send us elsewhere),
+ * answers are read up to a bound, and every exchange has a time limit. Failures are answers, never exceptions.
+ */
+public final class SledClient {
+  private static final Logger log = LoggerFactory.getLogger(SledClient.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A listing of tens of thousands of artifacts fits; a sled cannot make us buffer more. */
+  private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+  private static final int MAX_ERROR_TEXT = 500;
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
+  private final SledRegistry registry;
+  private final HttpClient http;
+  private final Duration requestTimeout;
+
+  /**
+   * @param requestTimeout the limit of each exchange; for an artifact upload, the longest it may go without sending
+   *     a byte or, once all are sent, without an answer
+   */
+  public SledClient(SledRegistry registry, Duration requestTimeout) {
+    this.registry = registry;
+    this.requestTimeout = requestTimeout;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(requestTimeout)
+            .build();
+  }
+
+  /**
+   * A sled's answer.
+   *
+   * @param status the HTTP status, 0 when no answer arrived (or no request was sent)
+   * @param errorCode the sled's {@code error_code}, when it sent one
+   * @param error null when the request succeeded, else what went wrong
+   */
+  public record Answer<T>(T value, int status, String errorCode, String error) {
+    public boolean succeeded() {
+      return error == null;
+    }
+
+    static <T> Answer<T> failed(int status, String errorCode, String error) {
+      return new Answer<>(null, status, errorCode, error);
+    }
+  }
+
+  /** {@code GET /artifacts}: the config generation and, per hash in the config, the copies the sled holds. */
+  public record Listing(long generation, Map<String, Integer> copies) {}
+
+  /** {@code GET /artifacts-config}. */
+  public record Config(long generation, List<String> artifacts) {}
+
+  public Answer<Void> putConfig(String sledId, long generation, List<String> artifacts) {
+    byte[] body = json(Map.of("generation", generation, "artifacts", artifacts));
+    return exchange(
+        sledId,
+        "/artifacts-config",
+        builder -> builder.header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(body)),
+        bytes -> null);
+  }
+
+  public Answer<Listing> listArtifacts(String sledId) {
+    return exchange(sledId, "/artifacts", HttpRequest.Builder::GET, bytes -> listing(sledId, bytes));
+  }
+
+  public Answer<Config> getConfig(String sledId) {
+    return exchange(sledId, "/artifacts-config", HttpRequest.Builder::GET, SledClient::config);
+  }
+
+  /**
+   * Tells the target sled to copy the artifact from the source sled's depot, naming the source's registered base URL.
+   * Succeeds when the target accepted (202): the copy continues in the background.
+   */
+  public Answer<Void> copyFromDepot(String targetSledId, String sourceSledId, String sha256, long generation) {
+    Optional<String> sourceUrl = registry.inServiceBaseUrl(sourceSledId);
+    if (sourceUrl.isEmpty()) {
+      return notSent("source sled '" + sourceSledId + "' is not registered or not in service");
+    }
+    byte[] body = json(Map.of("depot_base_url", sourceUrl.get()));
+    return artifactExchange(
+        targetSledId,
+        sha256,
+        "/copy-from-depot?generation=" + generation,
+        builder ->
+            builder.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  /**
+   * Streams the file to the sled as the artifact's bytes. While the upload runs, {@code progress} is called about
+   * once a second, on the calling thread, with the bytes sent so far; if it throws (an activity's heartbeat reporting
+   * a cancel), the upload is abandoned and the exception passes.
+   *
+   * @param sent set to the number of bytes sent, whatever the outcome
+   */
+  public Answer<Void> putArtifact(
+      String sledId, String sha256, long generation, Path file, AtomicLong sent, LongConsumer progress) {
+    Optional<URI> uri = artifactUri(sledId, sha256, "?generation=" + generation);
+    if (uri.isEmpty()) {
+      return notSent(problem(sledId, sha256));
+    }
+    long length;
+    try {
+      length = Files.size(file);
+    } catch (IOException e) {
+      return notSent("cannot read the artifact from the local depot: " + e);
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(uri.get())
+            .header("Content-Type", "application/octet-stream")
+            .PUT(
+                HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, sent)), length))
+            .build();
+    return send(request, bytes -> null, response -> whileProgressing(response, sent, progress));
+  }
+
+  /** Waits for the answer to an upload as long as bytes keep leaving, reporting progress while it waits. */
+  private HttpResponse<byte[]> whileProgressing(
+      CompletableFuture<HttpResponse<byte[]>> response, AtomicLong sent, LongConsumer progress)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    long lastSent = -1;
+    long quietSince = System.nanoTime();
+    while (true) {
+      try {
+        return response.get(PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        long now = System.nanoTime();
+        if (sent.get() != lastSent) {
+          lastSent = sent.get();
+          quietSince = now;
+        } else if (now - quietSince > requestTimeout.toNanos()) {
+          throw new TimeoutException("stalled: no progress for " + requestTimeout.toSeconds() + " s");
+        }
+        progress.accept(sent.get());
+      }
+    }
+  }
+
+  private HttpResponse<byte[]> withinRequestTimeout(CompletableFuture<HttpResponse<byte[]>> response)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    try {
+      return response.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new TimeoutException("no complete answer within " + requestTimeout.toSeconds() + " s");
+    }
+  }
+
+  private Answer<Void> artifactExchange(
+      String sledId, String sha256, String suffix, Function<HttpRequest.Builder, HttpRequest.Builder> method) {
+    Optional<URI> uri = artifactUri(sledId, sha256, suffix);
+    if (uri.isEmpty()) {
+      return notSent(problem(sledId, sha256));
+    }
+    return send(HttpRequest.newBuilder(uri.get()), method, bytes -> null);
+  }
+
+  private <T> Answer<T> exchange(
+      String sledId,
+      String path,
+      Function<HttpRequest.Builder, HttpRequest.Builder> method,
+      Function<byte[], T> parse) {
+    Optional<String> baseUrl = registry.inServiceBaseUrl(sledId);
+    if (baseUrl.isEmpty()) {
+      return notSent(notInService(sledId));
+    }
+    return send(HttpRequest.newBuilder(URI.create(baseUrl.get() + path)), method, parse);
+  }
+
+  private <T> Answer<T> send(
+      HttpRequest.Builder builder,
+      Function<HttpRequest.Builder, HttpRequest.Builder> method,
+      Function<byte[], T> parse) {
+    return send(method.apply(builder.timeout(requestTimeout)).build(), parse, this::withinRequestTimeout);
+  }
+
+  private <T> Answer<T> send(HttpRequest request, Function<byte[], T> parse, AnswerWait wait) {
+    CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, info -> new BoundedBody());
+    try {
+      return answer(wait.await(response), parse);
+    } catch (TimeoutException e) {
+      return Answer.failed(0, null, e.getMessage());
+    } catch (ExecutionException e) {
+      return unreachable(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Answer.failed(0, null, "interrupted");
+    } finally {
+      response.cancel(true);
+    }
+  }
+
+  /** How long to wait for an answer, and what to do meanwhile. */
+  private interface AnswerWait {
+    HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> response)
+        throws ExecutionException, InterruptedException, TimeoutException;
+  }
+
+  /** The artifact's URI on the sled; empty for a sled not in service or a string that is not a sha256. */
+  private Optional<URI> artifactUri(String sledId, String sha256, String suffix) {
+    if (sha256 == null || !LocalDepot.SHA256.matcher(sha256).matches()) {
+      return Optional.empty();
+    }
+    return registry.inServiceBaseUrl(sledId).map(base -> URI.create(base + "/artifacts/" + sha256 + suffix));
+  }
+
+  private static String problem(String sledId, String sha256) {
+    return sha256 == null || !LocalDepot.SHA256.matcher(sha256).matches()
+        ? "'" + sha256 + "' is not a sha256 hex digest"
+        : notInService(sledId);
+  }
+
+  private static String notInService(String sledId) {
+    return "sled '" + sledId + "' is not registered or not in service";
+  }
+
+  private static <T> Answer<T> notSent(String why) {
+    return Answer.failed(0, null, why + "; no request was sent");
+  }
+
+  private static <T> Answer<T> answer(HttpResponse<byte[]> response, Function<byte[], T> parse) {
+    int status = response.statusCode();
+    if (status / 100 != 2) {
+      return rejected(status, response.body());
+    }
+    try {
+      return new Answer<>(parse.apply(response.body()), status, null, null);
+    } catch (MalformedAnswerException e) {
+      return Answer.failed(status, null, "malformed answer: " + e.getMessage());
+    }
+  }
+
+  /** A non-2xx answer, with the sled's {@code {"error_code","message"}} when it sent one. */
+  private static <T> Answer<T> rejected(int status, byte[] body) {
+    String errorCode = null;
+    String message = new String(body, StandardCharsets.UTF_8);
+    try {
+      JsonNode error = JSON.readTree(body);
+      if (error != null && error.path("error_code").isTextual()) {
+        errorCode = error.path("error_code").asText();
+        message = errorCode + ": " + error.path("message").asText("");
+      }
+    } catch (IOException e) {
+      // Not JSON: the text itself is the best description.
+    }
+    String text = message.length() > MAX_ERROR_TEXT ? message.substring(0, MAX_ERROR_TEXT) + "..." : message;
+    return Answer.failed(status, errorCode, "HTTP " + status + (text.isBlank() ? "" : " " + text.strip()));
+  }
+
+  private <T> Answer<T> unreachable(Throwable cause) {
+    if (cause instanceof HttpTimeoutException) {
+      return Answer.failed(0, null, "no answer within " + requestTimeout.toSeconds() + " s");
+    }
+    return Answer.failed(0, null, "unreachable: " + cause);
+  }
+
+  private static Listing listing(String sledId, byte[] body) {
+    JsonNode root = tree(body);
+    JsonNode list = root.path("list");
+    JsonNode generation = root.path("generation");
+    if (!generation.isIntegralNumber() || !generation.canConvertToLong() || !list.isObject()) {
+      throw new MalformedAnswerException("expected {\"generation\": G, \"list\": {sha256: copies}}");
+    }
+    Map<String, Integer> copies = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> field : list.properties()) {
+      if (LocalDepot.SHA256.matcher(field.getKey()).matches() && field.getValue().canConvertToInt()) {
+        copies.put(field.getKey(), field.getValue().asInt());
+      } else {
+        log.warn("sled {} listed a bogus artifact {}: {}; ignored", sledId, field.getKey(), field.getValue());
+      }
+    }
+    return new Listing(generation.asLong(), copies);
+  }
+
+  private static Config config(byte[] body) {
+    JsonNode root = tree(body);
+    JsonNode artifacts = root.path("artifacts");
+    if (!root.path("generation").isIntegralNumber() || !artifacts.isArray()) {
+      throw new MalformedAnswerException("expected {\"generation\": G, \"artifacts\": [sha256...]}");
+    }
+    List<String> hashes = new ArrayList<>();
+    artifacts.forEach(hash -> hashes.add(hash.asText()));
+    return new Config(root.path("generation").asLong(), hashes);
+  }
+
+  private static JsonNode tree(byte[] body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new MalformedAnswerException("not JSON: " + e.getMessage());
+    }
+  }
+
+  private static byte[] json(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + value + " as JSON", e);
+    }
+  }
+
+  private static InputStream counting(Path file, AtomicLong sent) {
+    try {
+      return new FilterInputStream(Files.newInputStream(file)) {
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+          int read = super.read(buffer, offset, length);
+          if (read > 0) {
+            sent.addAndGet(read);
+          }
+          return read;
+        }
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final class MalformedAnswerException extends RuntimeException {
+    MalformedAnswerException(String message) {
+      super(message);
+    }
+  }
+
+  /** Collects an answer's body, failing instead of buffering more than {@link #MAX_ANSWER_BYTES}. */
+  private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      for (ByteBuffer buffer : buffers) {
+        if (body.isDone()) {
+          return;
+        }
+        if (bytes.size() + buffer.remaining() > MAX_ANSWER_BYTES) {
+          subscription.cancel();
+          body.completeExceptionally(new IOException("answer longer than " + MAX_ANSWER_BYTES + " bytes"));
+          return;
+        }
+        byte[] chunk = new byte[buffer.remaining()];
+        buffer.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      body.completeExceptionally(error);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(bytes.toByteArray());
+    }
+  }
+}

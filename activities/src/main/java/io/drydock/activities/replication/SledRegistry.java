@@ -1,0 +1,152 @@
+package io.drydock.activities.replication;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The sleds artifacts are replicated to, and the only source of the addresses Drydock sends sled requests to: callers
+ * name a sled by id and the URL is looked up here at call time (a URL from a request or a workflow's input would be a
+ * server-side request forgery). Registered from configuration at start-up and by operators.
+ */
+public final class SledRegistry {
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final int MAX_URL_LENGTH = 2048;
+  private static final String COLUMNS = "id, base_url, state, created_at, updated_at";
+
+  private final JdbcClient jdbc;
+
+  public SledRegistry(DataSource dataSource) {
+    this.jdbc = JdbcClient.create(dataSource);
+  }
+
+  /** What is wrong with a sled id, if anything. */
+  public static Optional<String> idProblem(String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      return Optional.of(
+          "a sled id is 1 to 63 lower-case letters, digits and '-', starting with a letter or digit: " + id);
+    }
+    return Optional.empty();
+  }
+
+  /** What is wrong with a sled's base URL, if anything: http(s), a host, no user info, query or fragment. */
+  public static Optional<String> baseUrlProblem(String baseUrl) {
+    if (baseUrl == null || baseUrl.isBlank()) {
+      return Optional.of("base_url is required");
+    }
+    if (baseUrl.length() > MAX_URL_LENGTH) {
+      return Optional.of("base_url is longer than " + MAX_URL_LENGTH + " characters");
+    }
+    URI uri;
+    try {
+      uri = new URI(baseUrl);
+    } catch (URISyntaxException e) {
+      return Optional.of("base_url is not a URL: " + e.getMessage());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      return Optional.of("base_url must be an http or https URL: " + baseUrl);
+    }
+    if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
+      return Optional.of("base_url must not hold user info: " + baseUrl);
+    }
+    if (uri.getHost() == null) {
+      return Optional.of("base_url needs a host name or address: " + baseUrl);
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      return Optional.of("base_url must not have a query or fragment: " + baseUrl);
+    }
+    return Optional.empty();
+  }
+
+  /** The form a valid base URL is stored in: lower-case scheme, no trailing slash. */
+  static String normalizedBaseUrl(String baseUrl) {
+    URI uri = URI.create(baseUrl);
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+    return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority() + path;
+  }
+
+  public enum Registration {
+    CREATED,
+    UPDATED,
+    /** The id belongs to an expunged sled, which never comes back; nothing was changed. */
+    EXPUNGED
+  }
+
+  /**
+   * Registers the sled, or changes its base URL. Both arguments must be valid ({@link #idProblem}, {@link
+   * #baseUrlProblem}).
+   */
+  public Registration register(String id, String baseUrl) {
+    requireValid(idProblem(id));
+    requireValid(baseUrlProblem(baseUrl));
+    return jdbc.sql(
+            """
+            INSERT INTO sleds (id, base_url) VALUES (:id, :url)
+            ON CONFLICT (id) DO UPDATE SET base_url = EXCLUDED.base_url, updated_at = now()
+             WHERE sleds.state = 'in_service'
+            RETURNING (xmax = 0) AS created""")
+        .param("id", id)
+        .param("url", normalizedBaseUrl(baseUrl))
+        .query((rs, row) -> rs.getBoolean("created") ? Registration.CREATED : Registration.UPDATED)
+        .optional()
+        .orElse(Registration.EXPUNGED);
+  }
+
+  /** Takes the sled out of service for good. Empty when no such sled is registered. */
+  public Optional<Sled> expunge(String id) {
+    jdbc.sql("UPDATE sleds SET state = 'expunged', updated_at = now() WHERE id = :id AND state = 'in_service'")
+        .param("id", id)
+        .update();
+    return find(id);
+  }
+
+  public Optional<Sled> find(String id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM sleds WHERE id = :id")
+        .param("id", id)
+        .query(SledRegistry::sled)
+        .optional();
+  }
+
+  /** Every registered sled, expunged ones included, by id. */
+  public List<Sled> list() {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM sleds ORDER BY id COLLATE \"C\"").query(SledRegistry::sled).list();
+  }
+
+  public List<Sled> inService() {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM sleds WHERE state = 'in_service' ORDER BY id COLLATE \"C\"")
+        .query(SledRegistry::sled)
+        .list();
+  }
+
+  /** The registered base URL of an in-service sled; empty for an unknown or expunged id. */
+  public Optional<String> inServiceBaseUrl(String id) {
+    return jdbc.sql("SELECT base_url FROM sleds WHERE id = :id AND state = 'in_service'")
+        .param("id", id)
+        .query(String.class)
+        .optional();
+  }
+
+  private static void requireValid(Optional<String> problem) {
+    problem.ifPresent(
+        message -> {
+          throw new IllegalArgumentException(message);
+        });
+  }
+
+  private static Sled sled(ResultSet rs, int row) throws SQLException {
+    return new Sled(
+        rs.getString("id"),
+        rs.getString("base_url"),
+        Sled.State.fromWireValue(rs.getString("state")),
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getTimestamp("updated_at").toInstant());
+  }
+}

@@ -1,0 +1,430 @@
+package io.drydock.activities.replication;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.drydock.activities.replication.InvalidRepositoryException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+
+/**
+ * Verifies an uploaded TUF repository (a zip archive) and stores it: its artifacts in the local depot, the repository
+ * and its targets in the database, in that order, so that the database never names an artifact the depot does not
+ * hold.
+ *
+ * <p>The archive holds exactly one targets metadata file, {@code targets.json}, at the top or under {@code metadata/},
+ * either plainly named or, as TUF names metadata in a consistent snapshot, {@code <version>.targets.json}; its
+ * {@code signed.targets} lists each target's length and sha256. Every target's file is under {@code targets/},
+ * named as the target or, in a consistent snapshot, {@code <sha256>.<name>} (the hash before the last path segment).
+ * Other TUF metadata ({@code *.json} at the top or under {@code metadata/}) is allowed and ignored: signatures are not
+ * checked here. Refused, with nothing kept: a file that is not a zip, an entry name that is absolute or holds
+ * {@code ..}, {@code .}, an empty segment, a backslash or a control character, a symbolic link, a duplicate entry,
+ * more entries than allowed, any other file, a file under {@code targets/} that targets.json does not list, a target
+ * without a file or with two, and a target whose bytes do not have the listed length and sha256.
+ *
+ * <p>The body is spooled to a file under the depot (never held in memory) and read with the zip's central directory.
+ * The archive, and the total length of the targets it lists, must each be at most {@code maxUploadBytes}; every
+ * target is read at most one byte past its listed length, so a compressed entry cannot expand beyond that.
+ */
+public final class TufRepositoryUpload {
+  /** targets.json itself is read into memory to be hashed and parsed. */
+  private static final int MAX_METADATA_BYTES = 16 * 1024 * 1024;
+  /**
+   * Central directory bytes allowed per permitted entry: a directory entry is 46 bytes plus its name and extra
+   * fields, and names are at most {@link #MAX_NAME_LENGTH}.
+   */
+  private static final long CENTRAL_DIRECTORY_BYTES_PER_ENTRY = 46 + 1024 + 512;
+  private static final int MAX_NAME_LENGTH = 1024;
+  private static final String TARGETS_DIRECTORY = "targets/";
+  private static final Pattern TARGETS_METADATA = Pattern.compile("(metadata/)?([0-9]+\\.)?targets\\.json");
+  private static final Pattern OTHER_METADATA = Pattern.compile("(metadata/)?[^/]+\\.json");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final Pattern DRIVE_LETTER = Pattern.compile("[A-Za-z]:.*");
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private final ArtifactStore store;
+  private final LocalDepot depot;
+  private final long maxUploadBytes;
+  private final int maxEntries;
+
+  TufRepositoryUpload(ArtifactStore store, LocalDepot depot, long maxUploadBytes, int maxEntries) {
+    this.store = store;
+    this.depot = depot;
+    this.maxUploadBytes = maxUploadBytes;
+    this.maxEntries = maxEntries;
+  }
+
+  public long maxUploadBytes() {
+    return maxUploadBytes;
+  }
+
+  /**
+   * Verifies the archive read from {@code body} and stores the repository; a repository uploaded before is recognised
+   * by the hash of its targets.json and left as it is.
+   *
+   * @throws InvalidRepositoryException when the archive is refused; nothing was kept or inserted
+   */
+  public UploadOutcome upload(InputStream body) {
+    Path archive = spool(body);
+    List<LocalDepot.Staged> staged = new ArrayList<>();
+    try {
+      RepositoryManifest manifest;
+      try (ZipFile zip = open(archive)) {
+        manifest = verify(zip, staged);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot close the spooled archive " + archive, e);
+      }
+      return store.insert(manifest, staged);
+    } finally {
+      staged.forEach(depot::discard);
+      LocalDepot.deleteQuietly(archive);
+    }
+  }
+
+  private Path spool(InputStream body) {
+    Path archive;
+    try {
+      archive = depot.newStagingFile("upload-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a staging file in the depot", e);
+    }
+    try (OutputStream out = Files.newOutputStream(archive)) {
+      long copied = LocalDepot.copy(new ArchiveStream(body), out, maxUploadBytes + 1);
+      if (copied > maxUploadBytes) {
+        throw tooLarge("the archive is larger than " + maxUploadBytes + " bytes");
+      }
+      return archive;
+    } catch (ArchiveReadException e) {
+      LocalDepot.deleteQuietly(archive);
+      throw new InvalidRepositoryException(Reason.INCOMPLETE, "the upload ended early", e.getMessage());
+    } catch (IOException e) {
+      LocalDepot.deleteQuietly(archive);
+      throw new UncheckedIOException("cannot spool the upload to " + archive, e);
+    } catch (RuntimeException e) {
+      LocalDepot.deleteQuietly(archive);
+      throw e;
+    }
+  }
+
+  private ZipFile open(Path archive) {
+    try {
+      OptionalLong centralDirectory = ZipCentralDirectory.length(archive);
+      if (centralDirectory.isEmpty()) {
+        throw invalidArchive("the upload is not a zip archive", null);
+      }
+      if (centralDirectory.getAsLong() > maxEntries * CENTRAL_DIRECTORY_BYTES_PER_ENTRY) {
+        throw tooManyEntries();
+      }
+      return ZipFile.builder().setPath(archive).get();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof InvalidRepositoryException refused) {
+        throw refused;
+      }
+      throw invalidArchive("the upload is not a readable zip archive", e.getMessage());
+    }
+  }
+
+  private RepositoryManifest verify(ZipFile zip, List<LocalDepot.Staged> staged) {
+    ZipArchiveEntry metadataEntry = null;
+    Map<String, ZipArchiveEntry> targetFiles = new TreeMap<>();
+    Set<String> names = new HashSet<>();
+    int entries = 0;
+    for (Enumeration<ZipArchiveEntry> all = zip.getEntries(); all.hasMoreElements(); ) {
+      ZipArchiveEntry entry = all.nextElement();
+      if (++entries > maxEntries) {
+        throw tooManyEntries();
+      }
+      String name = entry.getName();
+      String problem = entryNameProblem(name);
+      if (problem != null) {
+        throw invalidArchive("unsafe entry name: " + problem, name);
+      }
+      if (entry.isUnixSymlink()) {
+        throw invalidArchive("symbolic links are not allowed", name);
+      }
+      if (!names.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name)) {
+        throw invalidArchive("the archive holds this entry twice", name);
+      }
+      if (entry.isDirectory()) {
+        continue;
+      }
+      if (!zip.canReadEntryData(entry)) {
+        throw invalidArchive("entry is encrypted or uses an unsupported compression method", name);
+      }
+      if (name.startsWith(TARGETS_DIRECTORY)) {
+        targetFiles.put(name.substring(TARGETS_DIRECTORY.length()), entry);
+      } else if (TARGETS_METADATA.matcher(name).matches()) {
+        if (metadataEntry != null) {
+          throw new InvalidRepositoryException(
+              Reason.METADATA_INVALID,
+              "the archive holds more than one targets metadata file",
+              metadataEntry.getName() + ", " + name);
+        }
+        metadataEntry = entry;
+      } else if (!OTHER_METADATA.matcher(name).matches()) {
+        throw invalidArchive(
+            "unexpected entry: only TUF metadata (*.json at the top or under metadata/) and targets/ are allowed",
+            name);
+      }
+    }
+    if (metadataEntry == null) {
+      throw new InvalidRepositoryException(
+          Reason.METADATA_INVALID,
+          "the archive holds no targets metadata (targets.json or metadata/[<version>.]targets.json)",
+          null);
+    }
+    byte[] metadata = readMetadata(zip, metadataEntry);
+    RepositoryManifest manifest = parse(metadata, metadataEntry.getName());
+    for (Map.Entry<RepositoryTarget, ZipArchiveEntry> file : match(manifest.targets(), targetFiles).entrySet()) {
+      stage(zip, file.getValue(), file.getKey(), staged);
+    }
+    return manifest;
+  }
+
+  private byte[] readMetadata(ZipFile zip, ZipArchiveEntry entry) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (InputStream in = entryStream(zip, entry)) {
+      if (LocalDepot.copy(in, bytes, MAX_METADATA_BYTES + 1L) > MAX_METADATA_BYTES) {
+        throw new InvalidRepositoryException(
+            Reason.METADATA_INVALID,
+            "targets metadata is larger than " + MAX_METADATA_BYTES + " bytes",
+            entry.getName());
+      }
+    } catch (IOException e) {
+      throw invalidArchive("cannot read the entry: " + e.getMessage(), entry.getName());
+    }
+    return bytes.toByteArray();
+  }
+
+  private RepositoryManifest parse(byte[] metadata, String entryName) {
+    JsonNode signed;
+    try {
+      signed = JSON.readTree(metadata).path("signed");
+    } catch (IOException e) {
+      String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+      throw metadataInvalid(entryName + " is not valid JSON: " + why, entryName);
+    }
+    if (!signed.isObject() || !"targets".equals(signed.path("_type").asText())) {
+      throw metadataInvalid(entryName + " is not TUF targets metadata: signed._type must be \"targets\"", entryName);
+    }
+    JsonNode version = signed.path("version");
+    if (!version.isIntegralNumber() || !version.canConvertToLong()) {
+      throw metadataInvalid("signed.version must be an integer", entryName);
+    }
+    JsonNode targets = signed.path("targets");
+    if (!targets.isObject() || targets.isEmpty()) {
+      throw metadataInvalid("signed.targets must list at least one target", entryName);
+    }
+    List<RepositoryTarget> listed = new ArrayList<>();
+    long total = 0;
+    for (Map.Entry<String, JsonNode> field : targets.properties()) {
+      RepositoryTarget target = target(field.getKey(), field.getValue());
+      if (target.length() > maxUploadBytes - total) {
+        throw tooLarge("the targets add up to more than " + maxUploadBytes + " bytes");
+      }
+      total += target.length();
+      listed.add(target);
+    }
+    JsonNode custom = signed.path("custom");
+    return new RepositoryManifest(
+        HexFormat.of().formatHex(LocalDepot.sha256Digest().digest(metadata)),
+        custom.path("name").isTextual() ? custom.path("name").asText() : null,
+        custom.path("system_version").isTextual() ? custom.path("system_version").asText() : null,
+        version.asLong(),
+        listed);
+  }
+
+  private static RepositoryTarget target(String name, JsonNode description) {
+    String problem = targetNameProblem(name);
+    if (problem != null) {
+      throw metadataInvalid("unsafe target name: " + problem, name);
+    }
+    JsonNode length = description.path("length");
+    if (!length.isIntegralNumber() || !length.canConvertToLong() || length.asLong() < 0) {
+      throw metadataInvalid("the target's length must be a non-negative integer", name);
+    }
+    JsonNode sha256 = description.path("hashes").path("sha256");
+    if (!sha256.isTextual() || !SHA256.matcher(sha256.asText()).matches()) {
+      throw metadataInvalid("the target needs hashes.sha256, 64 hex digits", name);
+    }
+    return new RepositoryTarget(name, sha256.asText().toLowerCase(Locale.ROOT), length.asLong());
+  }
+
+  /** Each target's file; every file must be a listed target's, and every target must have exactly one. */
+  private static Map<RepositoryTarget, ZipArchiveEntry> match(
+      List<RepositoryTarget> targets, Map<String, ZipArchiveEntry> files) {
+    Map<String, RepositoryTarget> byName = new LinkedHashMap<>();
+    targets.forEach(target -> byName.put(target.name(), target));
+    Map<RepositoryTarget, ZipArchiveEntry> matched = new LinkedHashMap<>();
+    files.forEach(
+        (path, entry) -> {
+          RepositoryTarget target =
+              byName.containsKey(path) ? byName.get(path) : consistentSnapshotTarget(path, byName);
+          if (target == null) {
+            throw invalidArchive("the file is not a target listed in the targets metadata", entry.getName());
+          }
+          if (matched.put(target, entry) != null) {
+            throw new InvalidRepositoryException(
+                Reason.TARGET_INVALID, "the archive holds two files for the target", target.name());
+          }
+        });
+    for (RepositoryTarget target : targets) {
+      if (!matched.containsKey(target)) {
+        throw new InvalidRepositoryException(
+            Reason.TARGET_INVALID, "the target listed in the targets metadata is missing from targets/", target.name());
+      }
+    }
+    return matched;
+  }
+
+  /** The target a file named {@code <dir>/<sha256>.<name>} stands for, if its hash is that target's. */
+  private static RepositoryTarget consistentSnapshotTarget(String path, Map<String, RepositoryTarget> byName) {
+    int slash = path.lastIndexOf('/');
+    String base = path.substring(slash + 1);
+    if (base.length() < 66 || base.charAt(64) != '.') {
+      return null;
+    }
+    RepositoryTarget target = byName.get(path.substring(0, slash + 1) + base.substring(65));
+    return target != null && target.sha256().equals(base.substring(0, 64)) ? target : null;
+  }
+
+  private void stage(ZipFile zip, ZipArchiveEntry entry, RepositoryTarget target, List<LocalDepot.Staged> staged) {
+    LocalDepot.Staged file;
+    try (InputStream in = entryStream(zip, entry)) {
+      file = depot.stage(in, target.length());
+    } catch (ArchiveReadException e) {
+      throw invalidArchive("cannot read the entry: " + e.getMessage(), entry.getName());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stage target " + target.name() + " in the depot", e);
+    }
+    staged.add(file);
+    if (file.length() != target.length()) {
+      throw new InvalidRepositoryException(
+          Reason.TARGET_INVALID,
+          (file.length() > target.length() ? "the target's file is longer than" : "the target's file is shorter than")
+              + " the " + target.length() + " bytes the targets metadata lists",
+          target.name());
+    }
+    if (!file.sha256().equals(target.sha256())) {
+      throw new InvalidRepositoryException(
+          Reason.TARGET_INVALID,
+          "the target's file has sha256 " + file.sha256() + ", the targets metadata lists " + target.sha256(),
+          target.name());
+    }
+  }
+
+  private static InputStream entryStream(ZipFile zip, ZipArchiveEntry entry) {
+    try {
+      return new ArchiveStream(zip.getInputStream(entry));
+    } catch (IOException | RuntimeException e) {
+      throw invalidArchive("cannot read the entry: " + e.getMessage(), entry.getName());
+    }
+  }
+
+  /** What makes a zip entry name unsafe to treat as a relative path, or null. */
+  static String entryNameProblem(String name) {
+    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      return "names are 1 to " + MAX_NAME_LENGTH + " characters";
+    }
+    return pathProblem(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+  }
+
+  /** What makes a TUF target name unsafe as a file path under targets/, or null. */
+  static String targetNameProblem(String name) {
+    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH - TARGETS_DIRECTORY.length()) {
+      return "names are 1 to " + (MAX_NAME_LENGTH - TARGETS_DIRECTORY.length()) + " characters";
+    }
+    return pathProblem(name);
+  }
+
+  private static String pathProblem(String path) {
+    if (path.startsWith("/") || DRIVE_LETTER.matcher(path).matches()) {
+      return "absolute path";
+    }
+    if (path.indexOf('\\') >= 0) {
+      return "backslash";
+    }
+    if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      return "control character";
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return "empty, '.' or '..' path segment";
+      }
+    }
+    return null;
+  }
+
+  private InvalidRepositoryException tooManyEntries() {
+    return invalidArchive("the archive has more than " + maxEntries + " entries", null);
+  }
+
+  private static InvalidRepositoryException tooLarge(String message) {
+    return new InvalidRepositoryException(Reason.TOO_LARGE, message, null);
+  }
+
+  private static InvalidRepositoryException invalidArchive(String message, String entry) {
+    return new InvalidRepositoryException(Reason.ARCHIVE_INVALID, message, entry);
+  }
+
+  private static InvalidRepositoryException metadataInvalid(String message, String detail) {
+    return new InvalidRepositoryException(Reason.METADATA_INVALID, message, detail);
+  }
+
+  /** Marks failures to read the upload, or the archive, apart from failures to write the depot. */
+  private static final class ArchiveReadException extends IOException {
+    ArchiveReadException(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  private static final class ArchiveStream extends FilterInputStream {
+    ArchiveStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw new ArchiveReadException(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      try {
+        return super.read(buffer, offset, length);
+      } catch (IOException e) {
+        throw new ArchiveReadException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.drydock.activities.replication;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.drydock.testsupport.TestPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * For each test, a fresh database with the real schema, a fresh depot directory, and the replication storage over
+ * them. Register with {@code @RegisterExtension}.
+ */
+final class ReplicationDatabase implements BeforeEachCallback, AfterEachCallback {
+  static final long MAX_UPLOAD_BYTES = 1024 * 1024;
+  static final int MAX_UPLOAD_ENTRIES = 20;
+
+  HikariDataSource dataSource;
+  JdbcClient jdbc;
+  Path depotDir;
+  LocalDepot depot;
+  SledRegistry registry;
+  ArtifactStore store;
+  RequestLog requests;
+  TufRepositoryUpload upload;
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(TestPostgres.freshDatabase());
+    config.setUsername("postgres");
+    config.setMaximumPoolSize(4);
+    dataSource = new HikariDataSource(config);
+    Flyway.configure().dataSource(dataSource).load().migrate();
+    jdbc = JdbcClient.create(dataSource);
+    depotDir = Files.createTempDirectory("drydock-depot-test-");
+    depot = new LocalDepot(depotDir);
+    registry = new SledRegistry(dataSource);
+    store = new ArtifactStore(dataSource, depot);
+    requests = new RequestLog(dataSource);
+    upload = new TufRepositoryUpload(store, depot, MAX_UPLOAD_BYTES, MAX_UPLOAD_ENTRIES);
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    dataSource.close();
+    try (Stream<Path> files = Files.walk(depotDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  /** The files in the depot and its staging area, relative to the depot directory. */
+  List<String> depotFiles() {
+    try (Stream<Path> files = Files.walk(depotDir)) {
+      return files.filter(Files::isRegularFile).map(file -> depotDir.relativize(file).toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  long count(String table) {
+    return jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
+  }
+}

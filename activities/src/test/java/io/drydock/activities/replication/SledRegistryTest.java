@@ -1,0 +1,94 @@
+package io.drydock.activities.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Registration, expunging and URL resolution of sleds, and the start-up list of configured sleds. */
+class SledRegistryTest {
+  @RegisterExtension final ReplicationDatabase database = new ReplicationDatabase();
+  private SledRegistry registry;
+
+  @BeforeEach
+  void registry() {
+    registry = database.registry;
+  }
+
+  @Test
+  void aSledIsRegisteredUpdatedAndResolvedToItsNormalizedUrl() {
+    assertThat(registry.register("sled-1", "HTTP://10.0.0.1:12348/")).isEqualTo(SledRegistry.Registration.CREATED);
+    assertThat(registry.inServiceBaseUrl("sled-1")).contains("http://10.0.0.1:12348");
+
+    assertThat(registry.register("sled-1", "https://sled-1.rack:8443/depot//"))
+        .isEqualTo(SledRegistry.Registration.UPDATED);
+    assertThat(registry.inServiceBaseUrl("sled-1")).contains("https://sled-1.rack:8443/depot");
+    assertThat(registry.list()).extracting(Sled::id).containsExactly("sled-1");
+  }
+
+  @Test
+  void anExpungedSledIsNeverResolvedAndCannotComeBack() {
+    registry.register("sled-1", "http://10.0.0.1:12348");
+    registry.register("sled-2", "http://10.0.0.2:12348");
+
+    assertThat(registry.expunge("sled-1").orElseThrow().state()).isEqualTo(Sled.State.EXPUNGED);
+
+    assertThat(registry.inServiceBaseUrl("sled-1")).isEmpty();
+    assertThat(registry.inService()).extracting(Sled::id).containsExactly("sled-2");
+    assertThat(registry.register("sled-1", "http://10.0.0.9:12348")).isEqualTo(SledRegistry.Registration.EXPUNGED);
+    assertThat(registry.find("sled-1").orElseThrow().baseUrl()).isEqualTo("http://10.0.0.1:12348");
+    assertThat(registry.expunge("sled-1").orElseThrow().state()).isEqualTo(Sled.State.EXPUNGED);
+    assertThat(registry.expunge("no-such-sled")).isEmpty();
+    assertThat(registry.inServiceBaseUrl("no-such-sled")).isEmpty();
+  }
+
+  @Test
+  void badIdsAndUrlsAreNamed() {
+    assertThat(SledRegistry.idProblem("Sled_1")).isPresent();
+    assertThat(SledRegistry.idProblem("-sled")).isPresent();
+    assertThat(SledRegistry.idProblem("a".repeat(64))).isPresent();
+    assertThat(SledRegistry.idProblem("a".repeat(63))).isEmpty();
+    assertThat(SledRegistry.baseUrlProblem("ftp://10.0.0.1")).hasValueSatisfying(p -> assertThat(p).contains("http"));
+    assertThat(SledRegistry.baseUrlProblem("http://admin:secret@10.0.0.1"))
+        .hasValueSatisfying(p -> assertThat(p).contains("user info"));
+    assertThat(SledRegistry.baseUrlProblem("http://10.0.0.1/?redirect=x"))
+        .hasValueSatisfying(p -> assertThat(p).contains("query"));
+    assertThat(SledRegistry.baseUrlProblem("http://10.0.0.1/#x")).isPresent();
+    assertThat(SledRegistry.baseUrlProblem("http:///path")).hasValueSatisfying(p -> assertThat(p).contains("host"));
+    assertThat(SledRegistry.baseUrlProblem("10.0.0.1:12348")).isPresent();
+    assertThat(SledRegistry.baseUrlProblem("http://[::1]:12348")).isEmpty();
+    assertThatThrownBy(() -> registry.register("sled-1", "file:///etc/passwd"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(registry.list()).isEmpty();
+  }
+
+  @Test
+  void configuredSledsAreRegisteredAtStartButAnExpungedOneStaysOut() {
+    registry.register("sled-3", "http://10.0.0.3:12348");
+    registry.expunge("sled-3");
+    ConfiguredSleds configured =
+        new ConfiguredSleds(registry, " sled-1=http://10.0.0.1:12348, sled-2=http://10.0.0.2:12348,sled-3=http://x:1");
+
+    configured.start();
+
+    assertThat(registry.inService()).extracting(Sled::id, Sled::baseUrl)
+        .containsExactly(
+            tuple("sled-1", "http://10.0.0.1:12348"),
+            tuple("sled-2", "http://10.0.0.2:12348"));
+    assertThat(registry.find("sled-3").orElseThrow().state()).isEqualTo(Sled.State.EXPUNGED);
+  }
+
+  @Test
+  void aMalformedSledListFailsStartUpNamingTheVariable() {
+    assertThat(ConfiguredSleds.parse("")).isEmpty();
+    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1"))
+        .hasMessageContaining("DRYDOCK_SLEDS")
+        .hasMessageContaining("base_url is required");
+    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=http://a:1,sled-1=http://b:1"))
+        .hasMessageContaining("id listed twice");
+    assertThatThrownBy(() -> ConfiguredSleds.parse("Sled=http://a:1")).hasMessageContaining("sled id");
+  }
+}

@@ -1,0 +1,136 @@
+package io.drydock.api.replication;
+
+import io.drydock.activities.replication.Sled;
+import io.drydock.activities.replication.SledRegistry;
+import io.drydock.api.errors.ApiException;
+import io.drydock.api.replication.ReplicationBodies.Sleds;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The sleds artifacts are replicated to: list them, register one or change its URL ({@code PUT {"base_url"}}),
+ * expunge one for good, and ask all of them what they hold ({@code /inventory}).
+ */
+@RestController
+@RequestMapping("/api/v1/sleds")
+class SledController {
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final int DEFAULT_PAGE = 1000;
+  private static final int MAX_PAGE = 10_000;
+  private static final Set<String> REGISTRATION_FIELDS = Set.of("base_url");
+
+  private final SledRegistry registry;
+  private final SledInventory inventory;
+  private final ReplicationSignals signals;
+  private final JsonMapper json;
+
+  SledController(SledRegistry registry, SledInventory inventory, ReplicationSignals signals, JsonMapper json) {
+    this.registry = registry;
+    this.inventory = inventory;
+    this.signals = signals;
+    this.json = json;
+  }
+
+  @GetMapping
+  JsonNode list() {
+    return ReplicationBodies.json(new Sleds(registry.list()));
+  }
+
+  /** 201 for a new sled, 200 for a new URL; 409 {@code SLED_EXPUNGED} for an expunged one, which never returns. */
+  @PutMapping("/{id}")
+  ResponseEntity<JsonNode> register(@PathVariable("id") String id, @RequestBody(required = false) String body) {
+    SledRegistry.idProblem(id).ifPresent(problem -> {
+      throw new ApiException(HttpStatus.BAD_REQUEST, "SLED_ID_INVALID", "invalid sled id", problem);
+    });
+    String baseUrl = baseUrl(body);
+    SledRegistry.Registration registration = registry.register(id, baseUrl);
+    if (registration == SledRegistry.Registration.EXPUNGED) {
+      throw new ApiException(
+          HttpStatus.CONFLICT, "SLED_EXPUNGED", "the sled was expunged; an expunged sled never comes back", id);
+    }
+    signals.activateAfter("the registration of sled " + id);
+    JsonNode sled = ReplicationBodies.json(registry.find(id).orElseThrow());
+    return ResponseEntity.status(registration == SledRegistry.Registration.CREATED ? HttpStatus.CREATED : HttpStatus.OK)
+        .body(sled);
+  }
+
+  /** Takes the sled out of service for good; repeating it is harmless. */
+  @PostMapping("/{id}/expunge")
+  JsonNode expunge(@PathVariable("id") String id) {
+    Sled sled =
+        registry.expunge(id)
+            .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "SLED_UNKNOWN", "no sled with this id", id));
+    signals.activateAfter("the expunge of sled " + id);
+    return ReplicationBodies.json(sled);
+  }
+
+  @GetMapping("/inventory")
+  JsonNode inventory(
+      @RequestParam(name = "limit", required = false) String limit,
+      @RequestParam(name = "after", required = false) String after)
+      throws InterruptedException {
+    if (after != null && !SHA256.matcher(after).matches()) {
+      throw badParameter("after must be an artifact's sha256 (64 lower-case hex digits)", "after=" + after);
+    }
+    return ReplicationBodies.json(inventory.inventory(pageSize(limit), after));
+  }
+
+  private static int pageSize(String limit) {
+    if (limit == null) {
+      return DEFAULT_PAGE;
+    }
+    try {
+      int size = Integer.parseInt(limit);
+      if (size >= 1 && size <= MAX_PAGE) {
+        return size;
+      }
+    } catch (NumberFormatException e) {
+      // Answered below, as an out-of-range number is.
+    }
+    throw badParameter("limit must be an integer from 1 to " + MAX_PAGE, "limit=" + limit);
+  }
+
+  /** The registration body: exactly {@code {"base_url": "http(s)://host[:port][/path]"}}. */
+  private String baseUrl(String body) {
+    JsonNode registration;
+    try {
+      registration = body == null ? null : json.readTree(body);
+    } catch (JacksonException e) {
+      throw badBody("the body is not JSON: " + e.getOriginalMessage());
+    }
+    if (registration == null || !registration.isObject()) {
+      throw badBody("send {\"base_url\": \"http://host:port\"}");
+    }
+    for (String field : registration.propertyNames()) {
+      if (!REGISTRATION_FIELDS.contains(field)) {
+        throw badBody("unknown field " + field + "; the body is {\"base_url\": \"http://host:port\"}");
+      }
+    }
+    String baseUrl = registration.path("base_url").isString() ? registration.path("base_url").asString() : null;
+    SledRegistry.baseUrlProblem(baseUrl).ifPresent(problem -> {
+      throw new ApiException(HttpStatus.BAD_REQUEST, "SLED_URL_INVALID", "invalid sled base URL", problem);
+    });
+    return baseUrl;
+  }
+
+  private static ApiException badBody(String detail) {
+    return new ApiException(HttpStatus.BAD_REQUEST, "BAD_REQUEST", "invalid sled registration", detail);
+  }
+
+  private static ApiException badParameter(String message, String detail) {
+    return new ApiException(HttpStatus.BAD_REQUEST, "INVALID_QUERY_PARAMETER_VALUE", message, detail);
+  }
+}
