@@ -115,8 +115,17 @@ class ImportContractEndToEndTest {
     assertThat(count("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
         path)).isEqualTo(3);
     assertThat(put(path, "pre").statusCode()).as("on the database now").isEqualTo(200);
+    // The completed import has its image manifests indexed, without anyone asking.
+    DrydockStack.await(
+        () -> DrydockStack.json(stack.request("GET", "/api/v1/scan-status?repository=" + path)).path("manifests"),
+        manifests ->
+            !manifests.isEmpty()
+                && Stream.iterate(0, i -> i < manifests.size(), i -> i + 1)
+                    .allMatch(i -> "finished".equals(manifests.get(i).path("status").asText())),
+        Duration.ofSeconds(60),
+        "the imported manifests of " + path + " indexed");
     stack.recordHistory(MigrationWorkflows.workflowId(ImportType.PRE, path), "pre-import-chunked-complete.json");
-    stack.recordHistory(MigrationWorkflows.workflowId(ImportType.FINAL, path), "final-import-complete.json");
+    stack.recordHistory(MigrationWorkflows.workflowId(ImportType.FINAL, path), "final-import-then-indexed.json");
   }
 
   @Test

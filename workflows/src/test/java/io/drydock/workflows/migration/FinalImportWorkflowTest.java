@@ -12,6 +12,12 @@ import io.temporal.worker.Worker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.drydock.workflows.scan.BulkRescanProgress;
+import io.drydock.workflows.scan.BulkRescanRequest;
+import io.drydock.workflows.scan.BulkRescanWorkflow;
+import io.drydock.workflows.scan.ScanWorkflows;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 class FinalImportWorkflowTest {
   private static final ImportRequest REQUEST = new ImportRequest("group/project/app", "token-2", 0);
@@ -29,7 +35,6 @@ class FinalImportWorkflowTest {
     Worker worker = environment.newWorker(MigrationWorkflows.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(FinalImportWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities, notifications);
-    environment.start();
   }
 
   @AfterEach
@@ -56,6 +61,71 @@ class FinalImportWorkflowTest {
   }
 
   @Test
+  void aCompletedImportHasItsRepositoryIndexedByABulkRescanThatOutlivesIt() {
+    activities.finalImport = () -> new ImportCounts(4, 9, 6);
+    List<BulkRescanRequest> indexing = new CopyOnWriteArrayList<>();
+    Worker scan = environment.newWorker(ScanWorkflows.TASK_QUEUE);
+    scan.registerWorkflowImplementationFactory(
+        BulkRescanWorkflow.class, () -> new RecordingBulkRescan(indexing));
+    environment.start();
+
+    run();
+
+    // The bulk rescan runs on after the import's workflow has completed.
+    for (int waited = 0; indexing.isEmpty() && waited < 200; waited++) {
+      environment.sleep(java.time.Duration.ofMillis(50));
+    }
+    assertThat(indexing)
+        .containsExactly(new BulkRescanRequest("group/project/app", false, FinalImportWorkflowImpl.INDEX_CONCURRENCY, null, null));
+  }
+
+  @Test
+  void aFailedImportIndexesNothing() {
+    activities.finalImport =
+        () -> {
+          throw ApplicationFailure.newNonRetryableFailure("no longer owned", MigrationFailures.FENCED_OUT);
+        };
+    List<BulkRescanRequest> indexing = new CopyOnWriteArrayList<>();
+    Worker scan = environment.newWorker(ScanWorkflows.TASK_QUEUE);
+    scan.registerWorkflowImplementationFactory(
+        BulkRescanWorkflow.class, () -> new RecordingBulkRescan(indexing));
+    environment.start();
+
+    run();
+
+    assertThat(indexing).isEmpty();
+  }
+
+  /** Stands in for the scan worker's bulk rescan and records what it was asked to index. */
+  static final class RecordingBulkRescan implements BulkRescanWorkflow {
+    private final List<BulkRescanRequest> requests;
+
+    RecordingBulkRescan(List<BulkRescanRequest> requests) {
+      this.requests = requests;
+    }
+
+    @Override
+    public BulkRescanProgress run(BulkRescanRequest request) {
+      requests.add(request);
+      return progress();
+    }
+
+    @Override
+    public BulkRescanProgress progress() {
+      return new BulkRescanProgress("finished", 0, 0, 0);
+    }
+
+    @Override
+    public void pause() {}
+
+    @Override
+    public void resume() {}
+
+    @Override
+    public void cancel() {}
+  }
+
+  @Test
   void aFencedOutFinalImportEndsWithoutTakingTheStatus() {
     activities.finalImport =
         () -> {
@@ -73,6 +143,9 @@ class FinalImportWorkflowTest {
   }
 
   private ImportResult run() {
+    if (!environment.isStarted()) {
+      environment.start();
+    }
     FinalImportWorkflow workflow =
         environment
             .getWorkflowClient()

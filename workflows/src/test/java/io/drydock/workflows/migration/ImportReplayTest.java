@@ -25,7 +25,7 @@ class ImportReplayTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"histories/final-import-complete.json"})
+  @ValueSource(strings = {"histories/final-import-complete.json", "histories/final-import-then-indexed.json"})
   void recordedFinalImportsReplayWithoutNonDeterminism(String history) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(history, FinalImportWorkflowImpl.class);
   }
