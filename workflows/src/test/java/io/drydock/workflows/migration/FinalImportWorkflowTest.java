@@ -16,6 +16,7 @@ import io.drydock.workflows.scan.BulkRescanProgress;
 import io.drydock.workflows.scan.BulkRescanRequest;
 import io.drydock.workflows.scan.BulkRescanWorkflow;
 import io.drydock.workflows.scan.ScanWorkflows;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -63,20 +64,18 @@ class FinalImportWorkflowTest {
   @Test
   void aCompletedImportHasItsRepositoryIndexedByABulkRescanThatOutlivesIt() {
     activities.finalImport = () -> new ImportCounts(4, 9, 6);
-    List<BulkRescanRequest> indexing = new CopyOnWriteArrayList<>();
-    Worker scan = environment.newWorker(ScanWorkflows.TASK_QUEUE);
-    scan.registerWorkflowImplementationFactory(
-        BulkRescanWorkflow.class, () -> new RecordingBulkRescan(indexing));
-    environment.start();
+    List<BulkRescanRequest> indexing = recordIndexing();
 
     run();
 
     // The bulk rescan runs on after the import's workflow has completed.
     for (int waited = 0; indexing.isEmpty() && waited < 200; waited++) {
-      environment.sleep(java.time.Duration.ofMillis(50));
+      environment.sleep(Duration.ofMillis(50));
     }
     assertThat(indexing)
-        .containsExactly(new BulkRescanRequest("group/project/app", false, FinalImportWorkflowImpl.INDEX_CONCURRENCY, null, null));
+        .containsExactly(
+            new BulkRescanRequest(
+                "group/project/app", false, FinalImportWorkflowImpl.INDEX_CONCURRENCY, null, null));
   }
 
   @Test
@@ -85,15 +84,21 @@ class FinalImportWorkflowTest {
         () -> {
           throw ApplicationFailure.newNonRetryableFailure("no longer owned", MigrationFailures.FENCED_OUT);
         };
-    List<BulkRescanRequest> indexing = new CopyOnWriteArrayList<>();
-    Worker scan = environment.newWorker(ScanWorkflows.TASK_QUEUE);
-    scan.registerWorkflowImplementationFactory(
-        BulkRescanWorkflow.class, () -> new RecordingBulkRescan(indexing));
-    environment.start();
+    List<BulkRescanRequest> indexing = recordIndexing();
 
     run();
 
     assertThat(indexing).isEmpty();
+  }
+
+  /** Starts the environment with a scan worker whose bulk rescans only record what they were asked to index. */
+  private List<BulkRescanRequest> recordIndexing() {
+    List<BulkRescanRequest> indexing = new CopyOnWriteArrayList<>();
+    environment
+        .newWorker(ScanWorkflows.TASK_QUEUE)
+        .registerWorkflowImplementationFactory(BulkRescanWorkflow.class, () -> new RecordingBulkRescan(indexing));
+    environment.start();
+    return indexing;
   }
 
   /** Stands in for the scan worker's bulk rescan and records what it was asked to index. */
