@@ -148,6 +148,15 @@ final class ReplicationStack implements AutoCloseable {
         artifacts.size() + " artifacts on every sled");
   }
 
+  /** Waits until the repository's {@code local_freed_at} is set: the depot no longer keeps its artifacts. */
+  void awaitLocalCopiesFreed(String repositoryId, Duration timeout) {
+    DrydockStack.await(
+        () -> get("/api/v1/artifact-repositories/" + repositoryId).path("local_freed_at"),
+        freedAt -> !freedAt.isNull(),
+        timeout,
+        "the local copies of repository " + repositoryId + " to be freed");
+  }
+
   /** Every artifact of the page {@code GET /api/v1/sleds/inventory} answers, to the number of sleds listing it. */
   static Map<String, Integer> sledsPerArtifact(JsonNode inventory) {
     Map<String, Integer> sleds = new LinkedHashMap<>();
