@@ -3,7 +3,6 @@ package io.drydock.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drydock.quickstart.SeparateWorkersStack.WorkerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -30,21 +29,20 @@ import java.util.stream.IntStream;
  * Activations come every {@link #ACTIVATION_PERIOD} besides the signals of uploads and deletes.
  */
 final class ReplicationStack implements AutoCloseable {
-  static final Duration ACTIVATION_PERIOD = Duration.ofSeconds(2);
-  static final int MIN_SLED_REPLICATION = 3;
+  private static final Duration ACTIVATION_PERIOD = Duration.ofSeconds(2);
+  private static final int MIN_SLED_REPLICATION = 3;
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   final SeparateWorkersStack stack;
   final List<SledAgentProcess> sleds;
   final Path depot;
-  final WorkerProcess worker;
 
   private ReplicationStack(String name, List<SledAgentProcess> sleds, SeparateWorkersStack stack, Path depot) {
     this.sleds = sleds;
     this.stack = stack;
     this.depot = depot;
-    this.worker = stack.startWorker(name);
+    stack.startWorker(name);
   }
 
   /**
@@ -74,12 +72,17 @@ final class ReplicationStack implements AutoCloseable {
       all.put("drydock.replication.sleds", String.join(",", entries));
     }
     all.putAll(properties);
+    SeparateWorkersStack stack = null;
     try {
       // The stack deletes the directory it is given as the (unused) legacy storage when it closes: the depot and the
       // sleds' data directories go with it.
-      return new ReplicationStack(name, sleds, SeparateWorkersStack.start(root, Duration.ofSeconds(5), all), depot);
+      stack = SeparateWorkersStack.start(root, Duration.ofSeconds(5), all);
+      return new ReplicationStack(name, sleds, stack, depot);
     } catch (RuntimeException e) {
       sleds.forEach(SledAgentProcess::close);
+      if (stack != null) {
+        stack.close();
+      }
       throw e;
     }
   }
