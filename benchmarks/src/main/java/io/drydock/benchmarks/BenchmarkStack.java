@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,7 +39,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * it), on a given Temporal server, database and legacy storage; called over HTTP with a registry token as GitLab Rails
  * calls it, and watched through the repositories table. Used from one thread.
  */
-final class BenchmarkStack implements AutoCloseable {
+public final class BenchmarkStack implements AutoCloseable {
   /** A response: status code and body. */
   record Answer(int status, String body) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,23 +66,18 @@ final class BenchmarkStack implements AutoCloseable {
   private final PreparedStatement manifestCount;
 
   BenchmarkStack(TemporalTestServer temporal, String jdbcUrl, Path legacyRoot) {
-    byte[] secretBytes = new byte[32];
-    new SecureRandom().nextBytes(secretBytes);
-    String secret = HexFormat.of().formatHex(secretBytes);
+    String secret = newSecret();
     context =
-        new SpringApplicationBuilder(BenchmarkApplication.class)
-            .run(
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--spring.datasource.url=" + jdbcUrl,
-                "--spring.temporal.connection.target=" + temporal.target(),
-                "--drydock.legacy-storage-root=" + legacyRoot,
-                // Long enough that a PUT accepted after a cancel proves the canceled run closed, rather than the
-                // grace deadline (5 s by default) having released the repository.
-                "--drydock.migration.cancel-grace-deadline=60s",
-                "--drydock.auth.jwt-secret=" + secret);
+        startContext(
+            temporal,
+            jdbcUrl,
+            legacyRoot,
+            secret,
+            // Long enough that a PUT accepted after a cancel proves the canceled run closed, rather than the grace
+            // deadline (5 s by default) having released the repository.
+            "--drydock.migration.cancel-grace-deadline=60s");
     baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
-    authorization = "Bearer " + importToken(secret);
+    authorization = "Bearer " + token(secret);
     try {
       probe = TestPostgres.dataSource(jdbcUrl).getConnection();
       statusQuery = probe.prepareStatement("SELECT migration_status, owner_closed FROM repositories WHERE path = ?");
@@ -165,8 +161,37 @@ final class BenchmarkStack implements AutoCloseable {
     }
   }
 
-  /** A token as GitLab issues them for the import API; the API checks iss and aud only when configured to. */
-  private static String importToken(String secret) {
+  /** A random HS256 secret for the API. */
+  public static String newSecret() {
+    byte[] secretBytes = new byte[32];
+    new SecureRandom().nextBytes(secretBytes);
+    return HexFormat.of().formatHex(secretBytes);
+  }
+
+  /**
+   * The worker and the API in one context, as the quick start runs them, on the given server, database and legacy
+   * storage, with the API's token secret and more arguments ({@code --name=value}).
+   */
+  public static ConfigurableApplicationContext startContext(
+      TemporalTestServer temporal, String jdbcUrl, Path legacyRoot, String secret, String... arguments) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--spring.main.banner-mode=off",
+                "--spring.datasource.url=" + jdbcUrl,
+                "--spring.temporal.connection.target=" + temporal.target(),
+                "--drydock.legacy-storage-root=" + legacyRoot,
+                "--drydock.auth.jwt-secret=" + secret));
+    all.addAll(List.of(arguments));
+    return new SpringApplicationBuilder(BenchmarkApplication.class).run(all.toArray(String[]::new));
+  }
+
+  /**
+   * A token as GitLab issues them for the import API, with the operator action the replication API asks for; the
+   * API checks iss and aud only when configured to.
+   */
+  public static String token(String secret) {
     Instant now = Instant.now();
     JWTClaimsSet claims =
         new JWTClaimsSet.Builder()
@@ -174,7 +199,7 @@ final class BenchmarkStack implements AutoCloseable {
             .issueTime(Date.from(now))
             .notBeforeTime(Date.from(now))
             .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
-            .claim("access", List.of(Map.of("type", "registry", "name", "import", "actions", List.of("*"))))
+            .claim("access", List.of(Map.of("type", "registry", "name", "import", "actions", List.of("*", "operator"))))
             .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {

@@ -44,17 +44,19 @@ final class SeparateWorkersStack implements AutoCloseable {
   private final String jdbcUrl;
   private final ConfigurableApplicationContext api;
   private final String baseUrl;
+  private final Map<String, String> properties;
   private final List<WorkerProcess> workers = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
   private final String token =
       DevTokens.operatorToken(DrydockStack.TOKEN_SECRET, "drydock-tests", "container_registry", Instant.now());
 
-  private SeparateWorkersStack(Path legacyRoot, Duration cancelGrace) {
+  private SeparateWorkersStack(Path legacyRoot, Duration cancelGrace, Map<String, String> properties) {
     if (!Files.isRegularFile(WORKER_JAR)) {
       throw new IllegalStateException(
           WORKER_JAR + " is missing: build it first (./mvnw install -DskipTests, or run the tests with ./mvnw verify)");
     }
     this.legacyRoot = legacyRoot;
+    this.properties = Map.copyOf(properties);
     try {
       Files.createDirectories(legacyRoot.resolve("docker/registry/v2"));
     } catch (IOException e) {
@@ -63,15 +65,17 @@ final class SeparateWorkersStack implements AutoCloseable {
     this.temporal = TemporalTestServer.start(DrydockSearchAttributes.all());
     try {
       this.jdbcUrl = TestPostgres.freshDatabase();
-      this.api =
-          new SpringApplicationBuilder(ApiApplication.class)
-              .run(
+      List<String> arguments =
+          new ArrayList<>(
+              List.of(
                   "--server.port=0",
                   "--spring.datasource.url=" + jdbcUrl,
                   "--spring.temporal.connection.target=" + temporal.target(),
                   "--drydock.legacy-storage-root=" + legacyRoot,
                   "--drydock.migration.cancel-grace-deadline=" + cancelGrace.toMillis() + "ms",
-                  "--drydock.auth.jwt-secret=" + DrydockStack.TOKEN_SECRET);
+                  "--drydock.auth.jwt-secret=" + DrydockStack.TOKEN_SECRET));
+      this.properties.forEach((name, value) -> arguments.add("--" + name + "=" + value));
+      this.api = new SpringApplicationBuilder(ApiApplication.class).run(arguments.toArray(String[]::new));
     } catch (RuntimeException e) {
       temporal.close();
       throw e;
@@ -102,7 +106,15 @@ final class SeparateWorkersStack implements AutoCloseable {
    * repositories it imports.
    */
   static SeparateWorkersStack start(Path legacyRoot, Duration cancelGrace) {
-    return new SeparateWorkersStack(legacyRoot, cancelGrace);
+    return start(legacyRoot, cancelGrace, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, Duration)}, with Spring properties ({@code drydock.replication.depot-dir}...) that the API
+   * and every worker of the stack get: the API as arguments, the workers as system properties.
+   */
+  static SeparateWorkersStack start(Path legacyRoot, Duration cancelGrace, Map<String, String> properties) {
+    return new SeparateWorkersStack(legacyRoot, cancelGrace, properties);
   }
 
   /** A worker on this stack's database, Temporal server and legacy storage, once it polls. */
@@ -119,6 +131,7 @@ final class SeparateWorkersStack implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    properties.forEach((property, value) -> command.add("-D" + property + "=" + value));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", WORKER_JAR.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -144,11 +157,37 @@ final class SeparateWorkersStack implements AutoCloseable {
   }
 
   HttpResponse<String> request(String method, String pathAndQuery) {
-    HttpRequest request =
+    return send(
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
             .method(method, HttpRequest.BodyPublishers.noBody())
             .header("Authorization", "Bearer " + token)
-            .build();
+            .build());
+  }
+
+  /** A request with a body of the given content type, with the operator token. */
+  HttpResponse<String> request(String method, String pathAndQuery, String contentType, byte[] body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", contentType)
+            .build());
+  }
+
+  /**
+   * Saves the history of the workflow's latest run under target/recorded-histories, as {@link
+   * DrydockStack#recordHistory} does for the shared stack.
+   */
+  void recordHistory(String workflowId, String fileName) {
+    try {
+      Path directory = Files.createDirectories(Path.of("target/recorded-histories"));
+      Files.writeString(directory.resolve(fileName), workflows.fetchHistory(workflowId).toJson(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -13,11 +13,22 @@ import org.junit.jupiter.api.Test;
  * activation replicates, an {@code activate} signal ends the period's timer early, the second frees the local copies;
  * then {@code WorkflowClient.fetchHistory(WORKFLOW_ID).toJson(true)} of the still-running workflow, written to
  * workflows/target/recorded-histories and copied here.
+ *
+ * <p>replication-real-dev-server.json is a real run: quickstart's ReplicationEndToEndTest on the Temporal dev server,
+ * the worker as a process of its own and four sled agent processes, written to quickstart/target/recorded-histories
+ * at the end of the test and copied here. It holds the sleds' registrations, two uploads each replicated by one
+ * activation and freed by the next, a delete, and activations with a killed sled unreachable until it came back.
  */
 class ReplicationReplayTest {
   @Test
   void twoRecordedActivationsReplayWithoutNonDeterminism() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/replication-two-activations.json", ReplicationWorkflowImpl.class);
+  }
+
+  @Test
+  void aRealRunOnTheDevServerReplaysWithoutNonDeterminism() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/replication-real-dev-server.json", ReplicationWorkflowImpl.class);
   }
 }
