@@ -19,7 +19,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,36 +32,44 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Drydock as production runs it: the API in this JVM, every worker a JVM of its own started from the worker's
- * executable jar, so that a test can kill, freeze and replace workers. The stack has its own Temporal dev server and
- * database: the in-process worker of {@link DrydockStack}, which another test class of this JVM may have started and
- * which lives as long as the JVM, polls the same task queue on the shared server and would take this stack's tasks.
+ * executable jar, so that a test can kill, freeze and replace workers, and more API processes from the API's jar, as
+ * replicas behind a load balancer. The stack has its own Temporal dev server and database: the in-process worker of
+ * {@link DrydockStack}, which another test class of this JVM may have started and which lives as long as the JVM,
+ * polls the same task queue on the shared server and would take this stack's tasks.
  */
 final class SeparateWorkersStack implements AutoCloseable {
   /** Built by the worker module's {@code package} phase, which the reactor runs before this module's tests. */
   static final Path WORKER_JAR = Path.of("../worker/target/drydock-worker-exec.jar").toAbsolutePath().normalize();
+  /** Built by the API module's {@code package} phase. */
+  static final Path API_JAR = Path.of("../api/target/drydock-api-exec.jar").toAbsolutePath().normalize();
 
-  private static final Duration WORKER_STARTUP = Duration.ofSeconds(90);
+  private static final Duration PROCESS_STARTUP = Duration.ofSeconds(90);
+  private static final Pattern TOMCAT_PORT = Pattern.compile("Tomcat started on port (\\d+)");
 
   final TemporalTestServer temporal;
   final Path legacyRoot;
   final JdbcClient database;
   final WorkflowClient workflows;
   private final String jdbcUrl;
+  private final Map<String, String> properties;
   private final ConfigurableApplicationContext api;
   private final String baseUrl;
-  private final Map<String, String> properties;
-  private final List<WorkerProcess> workers = new ArrayList<>();
+  /** Written by the threads that start processes in parallel. */
+  private final List<JavaProcess> processes = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> legacyStorageWritten;
   private final HttpClient http = HttpClient.newHttpClient();
   private final String token =
       DevTokens.operatorToken(DrydockStack.TOKEN_SECRET, "drydock-tests", "container_registry", Instant.now());
 
-  private SeparateWorkersStack(Path legacyRoot, Duration cancelGrace, Map<String, String> properties) {
-    if (!Files.isRegularFile(WORKER_JAR)) {
-      throw new IllegalStateException(
-          WORKER_JAR + " is missing: build it first (./mvnw install -DskipTests, or run the tests with ./mvnw verify)");
-    }
+  private SeparateWorkersStack(
+      Path legacyRoot,
+      Duration cancelGrace,
+      Map<String, String> properties,
+      CompletableFuture<Void> legacyStorageWritten) {
+    requireBuilt(WORKER_JAR);
     this.legacyRoot = legacyRoot;
     this.properties = Map.copyOf(properties);
+    this.legacyStorageWritten = legacyStorageWritten;
     try {
       Files.createDirectories(legacyRoot.resolve("docker/registry/v2"));
     } catch (IOException e) {
@@ -114,7 +127,41 @@ final class SeparateWorkersStack implements AutoCloseable {
    * and every worker of the stack get: the API as arguments, the workers as system properties.
    */
   static SeparateWorkersStack start(Path legacyRoot, Duration cancelGrace, Map<String, String> properties) {
-    return new SeparateWorkersStack(legacyRoot, cancelGrace, properties);
+    return new SeparateWorkersStack(legacyRoot, cancelGrace, properties, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * Starts the stack (cancel grace deadline one minute) on a new legacy storage root (see {@link #newLegacyRoot})
+   * while {@code writeLegacyStorage} writes its repositories there, since writing hundreds of images takes about as
+   * long as starting the stack. {@link #awaitLegacyStorage()} waits for the writing, and so does {@link #close()}.
+   * {@code properties} are Spring properties (such as {@code drydock.scan.statement-timeout}) that the API of this
+   * JVM and every worker and API process of the stack run with.
+   */
+  static SeparateWorkersStack startWriting(
+      String legacyRootPrefix, Consumer<Path> writeLegacyStorage, Map<String, String> properties) {
+    Path legacyRoot = newLegacyRoot(legacyRootPrefix);
+    CompletableFuture<Void> written = CompletableFuture.runAsync(() -> writeLegacyStorage.accept(legacyRoot));
+    try {
+      return new SeparateWorkersStack(legacyRoot, Duration.ofSeconds(60), properties, written);
+    } catch (RuntimeException e) {
+      written.handle((done, failure) -> done).join();
+      throw e;
+    }
+  }
+
+  /** Waits until the repositories given to {@link #startWriting} are written; rethrows what failed writing them. */
+  void awaitLegacyStorage() {
+    legacyStorageWritten.join();
+  }
+
+  /** The JDBC URL of the stack's database (user postgres, no password). */
+  String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /** The base URL of the API in this JVM. */
+  String baseUrl() {
+    return baseUrl;
   }
 
   /** A worker on this stack's database, Temporal server and legacy storage, once it polls. */
@@ -128,12 +175,41 @@ final class SeparateWorkersStack implements AutoCloseable {
    */
   WorkerProcess startWorker(String name, String temporalTarget, List<String> jvmOptions) {
     Path log = Path.of("target", "worker-" + name + ".log").toAbsolutePath();
+    WorkerProcess worker = new WorkerProcess(name, launch(WORKER_JAR, temporalTarget, jvmOptions, log), log);
+    processes.add(worker);
+    worker.awaitStarted("Started WorkerApplication");
+    return worker;
+  }
+
+  /**
+   * Another API process, started from the API's executable jar on a free port, with this stack's database, Temporal
+   * server, legacy storage, token secret and properties, once it serves. Its output goes to {@code
+   * target/api-<name>.log}.
+   */
+  ApiProcess startApi(String name) {
+    requireBuilt(API_JAR);
+    Path log = Path.of("target", "api-" + name + ".log").toAbsolutePath();
+    ApiProcess api =
+        new ApiProcess(
+            name,
+            launch(
+                API_JAR,
+                temporal.target(),
+                List.of("-Dserver.port=0", "-Ddrydock.auth.jwt-secret=" + DrydockStack.TOKEN_SECRET),
+                log),
+            log);
+    processes.add(api);
+    api.awaitStarted("Started ApiApplication");
+    return api;
+  }
+
+  private Process launch(Path jar, String temporalTarget, List<String> jvmOptions, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
-    properties.forEach((property, value) -> command.add("-D" + property + "=" + value));
+    properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", WORKER_JAR.toString()));
+    command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder
         .environment()
@@ -144,16 +220,19 @@ final class SeparateWorkersStack implements AutoCloseable {
                 "SPRING_DATASOURCE_PASSWORD", "",
                 "TEMPORAL_ADDRESS", temporalTarget,
                 "DRYDOCK_LEGACY_STORAGE_ROOT", legacyRoot.toString()));
-    WorkerProcess worker;
     try {
       Files.createDirectories(log.getParent());
-      worker = new WorkerProcess(name, builder.start(), log);
+      return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + command, e);
     }
-    workers.add(worker);
-    worker.awaitStarted();
-    return worker;
+  }
+
+  private static void requireBuilt(Path jar) {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar + " is missing: build it first (./mvnw install -DskipTests, or run the tests with ./mvnw verify)");
+    }
   }
 
   HttpResponse<String> request(String method, String pathAndQuery) {
@@ -217,7 +296,8 @@ final class SeparateWorkersStack implements AutoCloseable {
 
   @Override
   public void close() {
-    workers.forEach(WorkerProcess::kill);
+    legacyStorageWritten.handle((done, failure) -> done).join();
+    processes.forEach(JavaProcess::kill);
     try {
       api.close();
     } finally {
@@ -235,12 +315,42 @@ final class SeparateWorkersStack implements AutoCloseable {
   }
 
   /** A worker JVM that the test can kill and freeze as the kernel would: with signals. */
-  static final class WorkerProcess {
+  static final class WorkerProcess extends JavaProcess {
+    private WorkerProcess(String name, Process process, Path log) {
+      super(name, process, log);
+    }
+  }
+
+  /** An API JVM of its own, serving on {@link #baseUrl}. */
+  static final class ApiProcess extends JavaProcess {
+    private String baseUrl;
+
+    private ApiProcess(String name, Process process, Path log) {
+      super(name, process, log);
+    }
+
+    String baseUrl() {
+      return baseUrl;
+    }
+
+    @Override
+    void awaitStarted(String startedLine) {
+      super.awaitStarted(startedLine);
+      Matcher port = TOMCAT_PORT.matcher(logText());
+      if (!port.find()) {
+        throw new IllegalStateException("API " + name + " started but logged no port; see " + log);
+      }
+      baseUrl = "http://127.0.0.1:" + port.group(1);
+    }
+  }
+
+  /** A JVM of the stack that the test can kill and freeze as the kernel would: with signals. */
+  abstract static class JavaProcess {
     final String name;
     final Path log;
     private final Process process;
 
-    private WorkerProcess(String name, Process process, Path log) {
+    private JavaProcess(String name, Process process, Path log) {
       this.name = name;
       this.process = process;
       this.log = log;
@@ -255,7 +365,7 @@ final class SeparateWorkersStack implements AutoCloseable {
       process.destroyForcibly();
       try {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("worker " + name + " (pid " + pid() + ") survived SIGKILL");
+          throw new IllegalStateException(name + " (pid " + pid() + ") survived SIGKILL");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -281,15 +391,18 @@ final class SeparateWorkersStack implements AutoCloseable {
       }
     }
 
-    /** Spring Boot logs the start once the context is up, and with it the lifecycle bean that starts polling. */
-    private void awaitStarted() {
-      Instant deadline = Instant.now().plus(WORKER_STARTUP);
-      while (!logText().contains("Started WorkerApplication")) {
+    /**
+     * Spring Boot logs the start once the context is up, and with it the lifecycle bean that starts polling (a worker)
+     * or the web server (an API).
+     */
+    void awaitStarted(String startedLine) {
+      Instant deadline = Instant.now().plus(PROCESS_STARTUP);
+      while (!logText().contains(startedLine)) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("worker " + name + " exited with " + process.exitValue() + "; see " + log);
+          throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
         }
         if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException("worker " + name + " not started within " + WORKER_STARTUP + "; see " + log);
+          throw new IllegalStateException(name + " not started within " + PROCESS_STARTUP + "; see " + log);
         }
         sleep(Duration.ofMillis(100));
       }

@@ -36,15 +36,8 @@ public final class DemoLegacyStorage {
   /** Writes the four {@link #DEMO_REPOSITORIES} under {@code root}, the directory that will contain {@code docker/}. */
   public static void generate(Path root) {
     LegacyTreeWriter tree = new LegacyTreeWriter(Objects.requireNonNull(root, "root"));
-    DemoLayer debianBase = DemoLayer.builder()
-        .file("etc/debian_version", DemoContent.DEBIAN_VERSION)
-        .file("etc/motd", DemoContent.DEBIAN_MOTD)
-        .file("etc/os-release", DemoContent.DEBIAN_OS_RELEASE)
-        .file("var/lib/dpkg/status", DemoContent.DPKG_STATUS)
-        .build();
-    List<History> debianBaseHistory = List.of(
-        new History("2024-06-12T00:00:00Z", "/bin/sh -c #(nop) ADD file:" + debianBase.diffId().hex() + " in / "),
-        new History("2024-06-12T00:00:00Z", "/bin/sh -c #(nop)  CMD [\"bash\"]", true));
+    DemoLayer debianBase = debianBase();
+    List<History> debianBaseHistory = debianBaseHistory(debianBase);
     writeDebian(new Repository(tree, "demo/debian"), debianBase, debianBaseHistory);
     writeAlpine(new Repository(tree, "demo/alpine"));
     writeMultiarch(new Repository(tree, "demo/multiarch"));
@@ -81,6 +74,48 @@ public final class DemoLegacyStorage {
         repository.tag("t" + i, manifest);
       }
     }
+  }
+
+  /**
+   * Writes {@code manifestCount} distinct Debian images into one repository, each tagged ({@code t0}, {@code t1},
+   * ...): the demo Debian base layer (its os-release and dpkg status, the same blob for all) with one small layer of
+   * its own on top, so that every image has a layer no other image has and its index report lists the demo's Debian
+   * packages. Deterministic, and one image is held in memory at a time.
+   */
+  public static void generateDebianImages(Path root, String repositoryPath, int manifestCount) {
+    if (manifestCount < 0) {
+      throw new IllegalArgumentException("manifestCount must not be negative: " + manifestCount);
+    }
+    Repository repository = new Repository(new LegacyTreeWriter(Objects.requireNonNull(root, "root")), repositoryPath);
+    DemoLayer base = debianBase();
+    List<History> baseHistory = debianBaseHistory(base);
+    for (int i = 0; i < manifestCount; i++) {
+      DemoLayer own = DemoLayer.builder()
+          .file("usr/share/drydock/image", repositoryPath + " image " + i + "\n")
+          .build();
+      List<History> history = new ArrayList<>(baseHistory);
+      history.add(new History("2024-06-14T00:00:00Z", "COPY image /usr/share/drydock/image # buildkit " + i));
+      ObjectNode runtime = JSON.createObjectNode();
+      runtime.putArray("Env").add(PATH_ENV);
+      runtime.putArray("Cmd").add("bash");
+      repository.tag("t" + i, dockerImage(repository, "2024-06-14T00:00:00Z", runtime, history, List.of(base, own)));
+    }
+  }
+
+  /** The demo Debian base layer: the files a scanner reads (os-release, dpkg status) and a few others. */
+  private static DemoLayer debianBase() {
+    return DemoLayer.builder()
+        .file("etc/debian_version", DemoContent.DEBIAN_VERSION)
+        .file("etc/motd", DemoContent.DEBIAN_MOTD)
+        .file("etc/os-release", DemoContent.DEBIAN_OS_RELEASE)
+        .file("var/lib/dpkg/status", DemoContent.DPKG_STATUS)
+        .build();
+  }
+
+  private static List<History> debianBaseHistory(DemoLayer debianBase) {
+    return List.of(
+        new History("2024-06-12T00:00:00Z", "/bin/sh -c #(nop) ADD file:" + debianBase.diffId().hex() + " in / "),
+        new History("2024-06-12T00:00:00Z", "/bin/sh -c #(nop)  CMD [\"bash\"]", true));
   }
 
   private static void writeDebian(Repository repository, DemoLayer base, List<History> baseHistory) {

@@ -1,0 +1,190 @@
+package io.drydock.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.drydock.activities.scan.indexer.ScannerSet;
+import io.drydock.workflows.scan.ScanWorkflows;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The rescan and import APIs as a client calls them, on any API process of a stack: JSON bodies, and a token with
+ * import and operator access signed with the tests' secret.
+ */
+final class ScanTestClient {
+  private static final Duration IMPORT_TIMEOUT = Duration.ofSeconds(120);
+
+  final String baseUrl;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final String token =
+      DevTokens.operatorToken(DrydockStack.TOKEN_SECRET, "drydock-tests", "container_registry", Instant.now());
+
+  ScanTestClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  /** {@code body} is sent as {@code application/json} when not null. */
+  HttpResponse<String> send(String method, String pathAndQuery, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).header("Authorization", "Bearer " + token);
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  HttpResponse<String> indexReport(String manifestDigest) {
+    return send("POST", "/indexer/api/v1/index_report", "{\"hash\":\"" + manifestDigest + "\"}");
+  }
+
+  /**
+   * Pre-imports then final-imports the repository, as Rails does, unless it is already on the database (a test class
+   * of the same JVM may have imported it).
+   */
+  void importRepository(String path) {
+    HttpResponse<String> pre = send("PUT", "/gitlab/v1/import/" + path + "/?import_type=pre", null);
+    if (pre.statusCode() == 200) {
+      return;
+    }
+    assertThat(pre.statusCode()).as(pre.body()).isEqualTo(202);
+    awaitImportStatus(path, "pre_import_complete");
+    HttpResponse<String> fin = send("PUT", "/gitlab/v1/import/" + path + "/?import_type=final", null);
+    assertThat(fin.statusCode()).as(fin.body()).isEqualTo(202);
+    awaitImportStatus(path, "import_complete");
+  }
+
+  /**
+   * Waits for the bulk rescan a stack's first worker starts for the current scanner set, so that it cannot rescan the
+   * manifests a test imports afterwards (started on an empty database, it has none to rescan).
+   */
+  static void awaitScannerUpgradeRescan(WorkflowClient workflows) {
+    String workflowId = ScanWorkflows.INDEX_STATE_BULK_PREFIX + ScannerSet.current().indexState();
+    DrydockStack.await(
+        () -> {
+          try {
+            return workflows.newUntypedWorkflowStub(workflowId).describe().getStatus();
+          } catch (WorkflowNotFoundException e) {
+            return null;
+          }
+        },
+        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED::equals,
+        IMPORT_TIMEOUT,
+        workflowId + " to complete");
+  }
+
+  /**
+   * Activity attempts that failed or timed out in the latest run of the workflow, by activity type: a retried
+   * attempt's started event carries its attempt number; an activity that failed for good ends with a failed or
+   * timed-out event.
+   */
+  static Map<String, Long> failedActivityAttempts(WorkflowClient workflows, String workflowId) {
+    Map<Long, String> scheduledTypes = new HashMap<>();
+    Map<String, Long> failed = new TreeMap<>();
+    for (HistoryEvent event : workflows.fetchHistory(workflowId).getEvents()) {
+      if (event.hasActivityTaskScheduledEventAttributes()) {
+        scheduledTypes.put(
+            event.getEventId(), event.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+      } else if (event.hasActivityTaskStartedEventAttributes()) {
+        ActivityTaskStartedEventAttributes started = event.getActivityTaskStartedEventAttributes();
+        failed.merge(scheduledTypes.get(started.getScheduledEventId()), started.getAttempt() - 1L, Long::sum);
+      } else if (event.hasActivityTaskFailedEventAttributes()) {
+        failed.merge(scheduledTypes.get(event.getActivityTaskFailedEventAttributes().getScheduledEventId()), 1L,
+            Long::sum);
+      } else if (event.hasActivityTaskTimedOutEventAttributes()) {
+        failed.merge(scheduledTypes.get(event.getActivityTaskTimedOutEventAttributes().getScheduledEventId()), 1L,
+            Long::sum);
+      }
+    }
+    failed.values().removeIf(n -> n == 0);
+    return failed;
+  }
+
+  private void awaitImportStatus(String path, String status) {
+    DrydockStack.await(
+        () -> DrydockStack.json(send("GET", "/gitlab/v1/import/" + path + "/", null)).path("status").asText(),
+        status::equals,
+        IMPORT_TIMEOUT,
+        path + " to reach " + status);
+  }
+
+  /** Starts a forced bulk rescan of the repository (of every manifest when null); returns its id. */
+  String startBulkRescan(String repository, int concurrency) {
+    String body =
+        repository == null
+            ? "{\"concurrency\":" + concurrency + "}"
+            : "{\"repository\":\"" + repository + "\",\"concurrency\":" + concurrency + "}";
+    HttpResponse<String> started = send("POST", "/api/v1/rescans", body);
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    return DrydockStack.json(started).path("id").asText();
+  }
+
+  JsonNode bulkRescan(String id) {
+    HttpResponse<String> progress = send("GET", "/api/v1/rescans/" + id, null);
+    assertThat(progress.statusCode()).as(progress.body()).isEqualTo(200);
+    return DrydockStack.json(progress);
+  }
+
+  /**
+   * Polls the progress until the state is {@code state}. The progress is a query the workers answer: while none can (a
+   * killed worker's replacement is starting), the API's error answers count as "not yet".
+   */
+  JsonNode awaitBulkRescan(String id, String state, Duration timeout) {
+    return DrydockStack.json(
+        DrydockStack.await(
+            () -> send("GET", "/api/v1/rescans/" + id, null),
+            progress -> progress.statusCode() == 200 && state.equals(DrydockStack.json(progress).path("state").asText()),
+            timeout,
+            "bulk rescan " + id + " to be " + state));
+  }
+
+  /**
+   * Every manifest's scan status ({@code repository} only when not null), digest to status, paging through {@code GET
+   * /api/v1/scan-status} {@code pageSize} at a time.
+   */
+  Map<String, String> scanStatuses(String repository, int pageSize) {
+    Map<String, String> statuses = new LinkedHashMap<>();
+    String after = null;
+    do {
+      StringBuilder query = new StringBuilder("/api/v1/scan-status?limit=" + pageSize);
+      if (repository != null) {
+        query.append("&repository=").append(URLEncoder.encode(repository, StandardCharsets.UTF_8));
+      }
+      if (after != null) {
+        query.append("&after=").append(URLEncoder.encode(after, StandardCharsets.UTF_8));
+      }
+      HttpResponse<String> page = send("GET", query.toString(), null);
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+      JsonNode body = DrydockStack.json(page);
+      body.path("manifests").forEach(m -> statuses.put(m.path("digest").asText(), m.path("status").asText()));
+      after = body.path("next").isTextual() ? body.path("next").asText() : null;
+    } while (after != null);
+    return statuses;
+  }
+}
