@@ -87,6 +87,7 @@ class ScanFaultInjectionEndToEndTest {
     ScanTestClient.awaitScannerUpgradeRescan(stack.workflows);
     stack.awaitLegacyStorage();
     client.importRepository(REPOSITORY);
+    ScanTestClient.stopImportIndexing(stack.workflows, stack.database, REPOSITORY);
     ScanAudit audit = ScanAudit.install(stack.database);
     DataSource direct = TestPostgres.dataSource(stack.jdbcUrl());
 

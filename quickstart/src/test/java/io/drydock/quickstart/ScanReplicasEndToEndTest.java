@@ -77,6 +77,7 @@ class ScanReplicasEndToEndTest {
     ScanTestClient.awaitScannerUpgradeRescan(stack.workflows);
     stack.awaitLegacyStorage();
     replicas.get(0).importRepository(REPOSITORY);
+    ScanTestClient.stopImportIndexing(stack.workflows, stack.database, REPOSITORY);
     DataSource direct = TestPostgres.dataSource(stack.jdbcUrl());
 
     String id = replicas.get(1).startBulkRescan(REPOSITORY, 16);

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drydock.activities.scan.indexer.ScannerSet;
+import io.drydock.workflows.scan.BulkRescanProgress;
+import io.drydock.workflows.scan.BulkRescanWorkflow;
 import io.drydock.workflows.scan.ScanWorkflows;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,6 +81,30 @@ final class ScanTestClient {
     HttpResponse<String> fin = send("PUT", "/gitlab/v1/import/" + path + "/?import_type=final", null);
     assertThat(fin.statusCode()).as(fin.body()).isEqualTo(202);
     awaitImportStatus(path, "import_complete");
+  }
+
+  /**
+   * Cancels the bulk rescan a completed import starts to index its repository, and waits until it has ended (its
+   * running rescans finish), so that a test that measures its own rescans sees only those.
+   */
+  static void stopImportIndexing(WorkflowClient workflows, JdbcClient database, String path) {
+    String ownerToken =
+        database.sql("SELECT owner_token FROM repositories WHERE path = ?").param(path).query(String.class).single();
+    String workflowId = ScanWorkflows.bulkRescanWorkflowId("import/" + path + "/" + ownerToken);
+    // The import's workflow starts it right after writing import_complete.
+    DrydockStack.await(
+        () -> {
+          try {
+            return workflows.newUntypedWorkflowStub(workflowId).describe().getStatus();
+          } catch (WorkflowNotFoundException e) {
+            return null;
+          }
+        },
+        status -> status != null,
+        IMPORT_TIMEOUT,
+        workflowId + " to start");
+    workflows.newWorkflowStub(BulkRescanWorkflow.class, workflowId).cancel();
+    workflows.newUntypedWorkflowStub(workflowId).getResult(BulkRescanProgress.class);
   }
 
   /**

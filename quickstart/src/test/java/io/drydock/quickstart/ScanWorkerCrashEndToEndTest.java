@@ -51,6 +51,7 @@ class ScanWorkerCrashEndToEndTest {
     ScanTestClient.awaitScannerUpgradeRescan(stack.workflows);
     stack.awaitLegacyStorage();
     client.importRepository(REPOSITORY);
+    ScanTestClient.stopImportIndexing(stack.workflows, stack.database, REPOSITORY);
     ScanAudit audit = ScanAudit.install(stack.database);
 
     String id = client.startBulkRescan(REPOSITORY, CONCURRENCY);

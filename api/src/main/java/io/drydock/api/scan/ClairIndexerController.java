@@ -57,21 +57,25 @@ class ClairIndexerController {
     if (current.isPresent()) {
       return created(current.get().json());
     }
-    RescanStarter.Outcome outcome = rescans.indexAndWait(digest);
-    if (outcome.inProgressState() != null) {
-      return ResponseEntity.accepted()
-          .location(URI.create("/indexer/api/v1/index_report/" + digest))
-          .contentType(MediaType.APPLICATION_JSON)
-          .body(ScanJson.inProgressReport(digest, outcome.inProgressState()));
+    // A rescan this request joined may have been superseded (its report deleted while it ran) and written nothing:
+    // then a second rescan, started after it ended, indexes the manifest for this request.
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      RescanStarter.Outcome outcome = rescans.indexAndWait(digest);
+      if (outcome.inProgressState() != null) {
+        return ResponseEntity.accepted()
+            .location(URI.create("/indexer/api/v1/index_report/" + digest))
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(ScanJson.inProgressReport(digest, outcome.inProgressState()));
+      }
+      Optional<ScanStore.StoredReport> stored = store.report(digest);
+      if (stored.isPresent()) {
+        return created(stored.get().json());
+      }
     }
-    return store.report(digest)
-        .map(report -> created(report.json()))
-        .orElseThrow(
-            () ->
-                new ClairError(
-                    HttpStatus.CONFLICT,
-                    "conflict",
-                    "the report of " + digest + " was deleted while it was being indexed; submit it again"));
+    throw new ClairError(
+        HttpStatus.CONFLICT,
+        "conflict",
+        "the report of " + digest + " was deleted while it was being indexed; submit it again");
   }
 
   @GetMapping(value = "/index_report/{digest}", produces = MediaType.APPLICATION_JSON_VALUE)
