@@ -12,10 +12,13 @@ import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -43,8 +46,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * that times out must neither replace nor hide the report.
  */
 class ScanEndToEndTest {
-  private static final String DEBIAN = "demo/debian";
-  private static final String ALPINE = "demo/alpine";
+  /**
+   * Copies of the demo repositories (same links, same blobs): the import tests of the shared stack import the demo
+   * repositories themselves and expect them untouched.
+   */
+  private static final String DEBIAN = "scan/debian";
+  private static final String ALPINE = "scan/alpine";
   /** Enough manifests that a bulk rescan one at a time is still running while the test pauses and cancels it. */
   private static final String PACED = "scan/paced";
   private static final int PACED_MANIFESTS = 30;
@@ -88,12 +95,31 @@ class ScanEndToEndTest {
   private static ScanAudit audit;
   private static ExecutorService requests;
 
+  private static void copyRepository(String from, String to) {
+    Path repositories = stack.legacyRoot.resolve("docker/registry/v2/repositories");
+    Path source = repositories.resolve(from);
+    Path target = repositories.resolve(to);
+    if (Files.exists(target)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(source)) {
+      Files.createDirectories(target.getParent());
+      for (Path path : paths.toList()) {
+        Files.copy(path, target.resolve(source.relativize(path).toString()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @BeforeAll
   static void startStack() {
     stack = DrydockStack.shared();
     client = new ScanTestClient(stack.baseUrl);
     audit = ScanAudit.install(stack.database);
     requests = Executors.newFixedThreadPool(4);
+    copyRepository("demo/debian", DEBIAN);
+    copyRepository("demo/alpine", ALPINE);
     client.importRepository(DEBIAN);
     client.importRepository(ALPINE);
   }
