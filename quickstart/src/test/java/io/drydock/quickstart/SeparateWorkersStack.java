@@ -1,6 +1,7 @@
 package io.drydock.quickstart;
 
 import io.drydock.api.ApiApplication;
+import io.drydock.testsupport.MemoryTempDirectories;
 import io.drydock.testsupport.TemporalTestServer;
 import io.drydock.testsupport.TestPostgres;
 import io.drydock.workflows.DrydockSearchAttributes;
@@ -103,14 +104,7 @@ final class SeparateWorkersStack implements AutoCloseable {
    * is such a file system, since writing and deleting that many files on a disk takes longer than the test itself.
    */
   static Path newLegacyRoot(String prefix) {
-    Path memory = Path.of("/dev/shm");
-    try {
-      return Files.isDirectory(memory) && Files.isWritable(memory)
-          ? Files.createTempDirectory(memory, prefix)
-          : Files.createTempDirectory(prefix);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return MemoryTempDirectories.create(prefix);
   }
 
   /**

@@ -84,22 +84,6 @@ final class Os {
     }
   }
 
-  /**
-   * A temporary directory in memory ({@code /dev/shm}) where the machine has one: the dev server's SQLite database
-   * commits every workflow task, and on a disk those fsyncs are a fifth of a rescan-heavy test's time.
-   */
-  static Path createMemoryTempDir(String prefix) {
-    Path memory = Path.of("/dev/shm");
-    if (!Files.isDirectory(memory) || !Files.isWritable(memory)) {
-      return createTempDir(prefix);
-    }
-    try {
-      return Files.createTempDirectory(memory, prefix);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not create a temporary directory in " + memory, e);
-    }
-  }
-
   static Path createTempFile(String prefix, String suffix) {
     try {
       return Files.createTempFile(prefix, suffix);

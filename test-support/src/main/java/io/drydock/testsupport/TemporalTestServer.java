@@ -173,7 +173,7 @@ public final class TemporalTestServer implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       int port = freePort();
       int uiPort = freePort();
-      Path stateDir = Os.createMemoryTempDir("temporal-dev-server-");
+      Path stateDir = MemoryTempDirectories.create("temporal-dev-server-");
       Path logFile = Paths.get("target", "temporal-dev-server-" + port + ".log").toAbsolutePath();
       long startedAt = System.nanoTime();
       Process process = launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);

@@ -34,11 +34,16 @@ public record Digest(String algorithm, String hex) {
     if (s == null) {
       throw new IllegalArgumentException("digest is null");
     }
-    if (!s.startsWith(PREFIX) || !isSha256Hex(s.substring(PREFIX.length()))) {
+    if (!isDigest(s)) {
       throw new IllegalArgumentException(
           "invalid digest '" + quoted(s) + "': expected sha256: followed by exactly 64 lower-case hex characters");
     }
     return new Digest(SHA256, s.substring(PREFIX.length()));
+  }
+
+  /** Whether {@code s} is {@code sha256:} followed by exactly 64 lower-case hex characters. */
+  public static boolean isDigest(String s) {
+    return s != null && s.startsWith(PREFIX) && isSha256Hex(s.substring(PREFIX.length()));
   }
 
   public static Digest sha256Of(byte[] bytes) {

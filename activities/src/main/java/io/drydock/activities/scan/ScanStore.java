@@ -243,10 +243,6 @@ public final class ScanStore {
         });
   }
 
-  public boolean imageManifestExists(String digest) {
-    return imageManifest(digest).isPresent();
-  }
-
   /** The manifest's layer digests, bottom first; empty if the registry holds no such image manifest. */
   public Optional<List<String>> manifestLayers(String digest) {
     return imageManifest(digest).map(ImageManifest::layers);

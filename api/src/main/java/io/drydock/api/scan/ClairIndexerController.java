@@ -2,6 +2,7 @@ package io.drydock.api.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.scan.ScanStore;
 import io.drydock.activities.scan.indexer.ScannerSet;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -32,7 +32,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/indexer/api/v1")
 class ClairIndexerController {
   private static final Logger log = LoggerFactory.getLogger(ClairIndexerController.class);
-  static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final int MAX_BULK_DELETE = 1000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -149,7 +148,7 @@ class ClairIndexerController {
   }
 
   static String digest(String value, String field) {
-    if (value == null || !DIGEST.matcher(value).matches()) {
+    if (!Digest.isDigest(value)) {
       throw ClairError.badRequest(field + " must be a manifest digest sha256:<64 lowercase hex>");
     }
     return value;

@@ -1,6 +1,7 @@
 package io.drydock.api.scan;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.scan.ScanStore;
 import io.drydock.api.errors.ApiException;
 import io.drydock.workflows.scan.BulkRescanProgress;
@@ -123,7 +124,7 @@ class RescanController {
     String afterDigest = null;
     if (after != null) {
       int at = after.lastIndexOf('@');
-      if (at < 1 || !ClairIndexerController.DIGEST.matcher(after.substring(at + 1)).matches()) {
+      if (at < 1 || !Digest.isDigest(after.substring(at + 1))) {
         throw new ApiException(
             HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "after must be a cursor <repository>@<digest>", after);
       }
