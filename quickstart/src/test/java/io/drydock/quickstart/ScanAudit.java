@@ -76,6 +76,15 @@ final class ScanAudit {
   }
 
   /** The writes recorded after {@code afterId}, oldest first. */
+  /**
+   * The writes of these manifests after {@code afterId}: in the shared stack, imports of other test classes have their
+   * own manifests indexed at any moment.
+   */
+  List<Write> writesAfter(long afterId, String... digests) {
+    List<String> named = List.of(digests);
+    return writesAfter(afterId).stream().filter(write -> named.contains(write.digest())).toList();
+  }
+
   List<Write> writesAfter(long afterId) {
     return database
         .sql(
