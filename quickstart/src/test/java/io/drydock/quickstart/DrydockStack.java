@@ -137,6 +137,15 @@ final class DrydockStack {
     return json(response).path("errors").path(0).path("code").asText();
   }
 
+  /** The token {@link #request(String, String)} sends: import and operator access. */
+  String operatorToken() {
+    return operatorToken;
+  }
+
+  int port() {
+    return URI.create(baseUrl).getPort();
+  }
+
   HttpResponse<String> request(String method, String pathAndQuery) {
     return request(method, pathAndQuery, Optional.of("Bearer " + operatorToken));
   }

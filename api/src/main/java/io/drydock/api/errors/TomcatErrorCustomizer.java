@@ -8,7 +8,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 /**
  * Keeps Tomcat from answering bad requests in its own HTML. A path holding {@code %2F} is let through to the
  * application, whose security firewall refuses it in the OCI envelope; what Tomcat still refuses itself is rendered
- * by {@link OciErrorReportValve}.
+ * by {@link ContainerErrorReportValve}.
  */
 public class TomcatErrorCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
   @Override
@@ -16,6 +16,6 @@ public class TomcatErrorCustomizer implements WebServerFactoryCustomizer<TomcatS
     factory.addConnectorCustomizers(
         connector -> connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
     factory.addContextCustomizers(
-        context -> ((StandardHost) context.getParent()).setErrorReportValveClass(OciErrorReportValve.class.getName()));
+        context -> ((StandardHost) context.getParent()).setErrorReportValveClass(ContainerErrorReportValve.class.getName()));
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.scan.ScanStore;
 import io.drydock.activities.scan.indexer.ScannerSet;
+import io.drydock.api.errors.ClairError;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;

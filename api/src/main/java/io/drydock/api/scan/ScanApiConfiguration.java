@@ -21,11 +21,6 @@ public class ScanApiConfiguration {
   }
 
   @Bean
-  ClairErrorHandler clairErrorHandler() {
-    return new ClairErrorHandler();
-  }
-
-  @Bean
   RescanController rescanController(
       ScanStore store, RescanStarter rescans, @Value("${drydock.scan.bulk-concurrency}") int concurrency) {
     return new RescanController(store, rescans, concurrency);

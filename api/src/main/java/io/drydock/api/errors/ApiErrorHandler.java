@@ -1,0 +1,135 @@
+package io.drydock.api.errors;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Renders every error of every handler (ours, actuator's) in the envelope of its path ({@link ErrorEnvelope}). Spring
+ * MVC's own refusals (binding, conversion, media types, methods, unknown routes) keep the status Spring gives them
+ * ({@link ResponseEntityExceptionHandler} knows each) and get a message saying what was wrong. The body is always
+ * written as {@code application/json}, whatever the request's {@code Accept} asked for: a refusal of an {@code
+ * Accept} header must still reach the caller.
+ */
+@RestControllerAdvice
+public class ApiErrorHandler extends ResponseEntityExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+  private static final int MAX_CAUSE_LENGTH = 300;
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<Object> api(ApiException e) {
+    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON).body(e.body());
+  }
+
+  @ExceptionHandler(ClairError.class)
+  ResponseEntity<Object> clair(ClairError e) {
+    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON).body(e.body());
+  }
+
+  /** Tomcat decodes query and form parameters lazily, on the first read, and throws this on a malformed one. */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<Object> undecodableParameter(InvalidParameterException e, HttpServletRequest request) {
+    return answer(
+        request.getRequestURI(),
+        HttpStatus.BAD_REQUEST,
+        "INVALID_QUERY_PARAMETER_VALUE",
+        "a request parameter is not valid percent-encoded UTF-8",
+        null,
+        new HttpHeaders());
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+    log.error("unexpected error answering {} {}", request.getMethod(), request.getRequestURI(), e);
+    return answer(
+        request.getRequestURI(),
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "UNKNOWN",
+        "internal error; see the API log",
+        null,
+        new HttpHeaders());
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    String uri = ((ServletWebRequest) request).getRequest().getRequestURI();
+    if (status.is5xxServerError()) {
+      log.error("error answering {}", uri, e);
+    }
+    if (e instanceof MissingServletRequestParameterException missing) {
+      return answer(
+          uri, status, "INVALID_QUERY_PARAMETER_VALUE", missing.getMessage(), missing.getParameterName(), headers);
+    }
+    if (e instanceof MethodArgumentTypeMismatchException mismatch) {
+      String code =
+          mismatch.getParameter().hasParameterAnnotation(RequestParam.class) ? "INVALID_QUERY_PARAMETER_VALUE" : null;
+      String message = mismatch.getName() + " must be " + typeName(mismatch.getRequiredType());
+      return answer(uri, status, code, message, mismatch.getName() + "=" + mismatch.getValue(), headers);
+    }
+    if (e instanceof HttpMessageNotReadableException unreadable) {
+      return answer(uri, status, null, "the request body could not be read: " + cause(unreadable), null, headers);
+    }
+    if (e instanceof HttpMediaTypeException mediaType) {
+      return answer(uri, status, null, mediaType.getMessage(), null, headers);
+    }
+    if (e instanceof HttpRequestMethodNotSupportedException method) {
+      return answer(uri, status, null, "method " + method.getMethod() + " is not supported here", null, headers);
+    }
+    if (e instanceof NoResourceFoundException unknown) {
+      return answer(uri, status, "NOT_FOUND", "no such endpoint", "/" + unknown.getResourcePath(), headers);
+    }
+    String message =
+        body instanceof ProblemDetail problem && problem.getDetail() != null ? problem.getDetail() : e.getMessage();
+    return answer(uri, status, null, message, null, headers);
+  }
+
+  private static ResponseEntity<Object> answer(
+      String uri, HttpStatusCode status, String ociCode, String message, Object detail, HttpHeaders headers) {
+    return ResponseEntity.status(status)
+        .headers(headers)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(ErrorEnvelope.body(uri, status, ociCode, message, detail));
+  }
+
+  private static String typeName(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    return switch (type.getSimpleName()) {
+      case "int", "Integer", "long", "Long" -> "an integer";
+      case "boolean", "Boolean" -> "true or false";
+      default -> "a " + type.getSimpleName();
+    };
+  }
+
+  /** What the body parser said, without the stack of wrappers around it and bounded in length. */
+  private static String cause(HttpMessageNotReadableException e) {
+    Throwable cause = e.getMostSpecificCause();
+    String text = cause instanceof JacksonException jackson ? jackson.getOriginalMessage() : cause.getMessage();
+    if (text == null) {
+      text = "it is missing or malformed";
+    }
+    return text.length() <= MAX_CAUSE_LENGTH ? text : text.substring(0, MAX_CAUSE_LENGTH) + "...";
+  }
+}
