@@ -14,6 +14,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.drydock.activities.legacy.DemoLegacyStorage;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,6 +78,10 @@ class AuthenticationEndToEndTest {
             bearer(token(claims(c -> c.notBeforeTime(Date.from(Instant.now().plus(Duration.ofHours(1))))))),
             "used before"),
         Arguments.of("without exp", bearer(token(claims(c -> c.expirationTime(null)))), "exp is required"),
+        Arguments.of(
+            "nbf beyond the end of year 9999, which Nimbus overflowed into 1969",
+            bearer(token(claims(c -> c.claim("nbf", new BigInteger("100000000000000000000"))))),
+            "nbf is out of range"),
         Arguments.of("alg none", bearer(new PlainJWT(claims(c -> c)).serialize()), "Unsupported algorithm of none"),
         Arguments.of(
             "HS512, an algorithm not accepted",
