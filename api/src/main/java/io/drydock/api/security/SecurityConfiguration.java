@@ -5,11 +5,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -62,19 +65,18 @@ public class SecurityConfiguration {
                     .hasAuthority(RegistryAccessConverter.IMPORT)
                     .anyRequest()
                     .denyAll())
-        .oauth2ResourceServer(
-            resourceServer ->
-                resourceServer
-                    .jwt(jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(new RegistryAccessConverter()))
-                    .authenticationEntryPoint(errors)
-                    .accessDeniedHandler(errors)
-                    // The resource server always publishes RFC 9728 metadata, which the 401 challenge links to; our
-                    // tokens are not bound to client certificates.
-                    .protectedResourceMetadata(
-                        metadata ->
-                            metadata.protectedResourceMetadataCustomizer(
-                                resource -> resource.tlsClientCertificateBoundAccessTokens(false))))
+        // The bearer filter on its own rather than oauth2ResourceServer(), which always serves RFC 9728 metadata at
+        // /.well-known/oauth-protected-resource, built from the request's Host header: Drydock has none to publish.
+        .addFilter(bearerTokenFilter(jwtDecoder, errors))
         .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
         .build();
+  }
+
+  private static BearerTokenAuthenticationFilter bearerTokenFilter(JwtDecoder jwtDecoder, OciSecurityErrors errors) {
+    JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(jwtDecoder);
+    tokens.setJwtAuthenticationConverter(new RegistryAccessConverter());
+    BearerTokenAuthenticationFilter filter = new BearerTokenAuthenticationFilter(new ProviderManager(tokens));
+    filter.setAuthenticationEntryPoint(errors);
+    return filter;
   }
 }
