@@ -79,7 +79,7 @@ final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
             "DENIED",
             "requested access to the resource is denied",
             "the token's access claim must hold {\"type\":\"registry\",\"name\":\"import\"} with the action"
-                + " \"*\", or \"operator\" for operator endpoints"));
+                + " \"*\" for the callers' APIs and reads, or \"operator\" for an operator's changes"));
   }
 
   /**

@@ -18,16 +18,19 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Bearer authentication as GitLab issues registry tokens: {@code Authorization: Bearer <JWT>} whose {@code access}
- * claim holds {@code {"type":"registry","name":"import","actions":["*"]}}. The import API and the rest of {@code
- * /api/} need the action {@code *}, operator endpoints the action {@code operator} ({@code *} alone is not enough);
- * artifact replication's reads need any valid token and its changes the action {@code operator}. {@code
- * /actuator/health} is public and every other path is refused.
+ * claim holds {@code {"type":"registry","name":"import","actions":[...]}}. The action {@code *} opens the callers'
+ * APIs (import, Clair indexer, rescans) and every read; {@code operator} opens every change an operator makes
+ * (artifact repositories, sleds, replication signals, {@code /api/v1/operator/}); neither implies the other. {@code
+ * /actuator/health} is public and every other path is refused. docs/authentication.md has the table.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 @EnableConfigurationProperties(AuthProperties.class)
 public class SecurityConfiguration {
-  private static final String[] REPLICATION_PATHS = {
+  private static final String[] CALLER_PATHS = {
+    "/gitlab/v1/**", "/indexer/**", "/api/v1/rescans", "/api/v1/rescans/*", "/api/v1/scan-status"
+  };
+  private static final String[] OPERATED_PATHS = {
     "/api/v1/artifact-repositories/**", "/api/v1/sleds/**", "/api/v1/replication/**"
   };
 
@@ -54,15 +57,22 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
+                    .requestMatchers(CALLER_PATHS)
+                    .hasAuthority(RegistryAccessConverter.IMPORT)
+                    .requestMatchers(HttpMethod.GET, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.IMPORT)
+                    .requestMatchers(HttpMethod.HEAD, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.IMPORT)
+                    .requestMatchers(HttpMethod.POST, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
+                    .requestMatchers(HttpMethod.PUT, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
+                    .requestMatchers(HttpMethod.DELETE, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
+                    .requestMatchers(HttpMethod.PATCH, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
                     .requestMatchers("/api/v1/operator/**")
                     .hasAuthority(RegistryAccessConverter.OPERATOR)
-                    // Artifact replication: any valid registry token reads; changes need the operator action.
-                    .requestMatchers(HttpMethod.GET, REPLICATION_PATHS)
-                    .authenticated()
-                    .requestMatchers(REPLICATION_PATHS)
-                    .hasAuthority(RegistryAccessConverter.OPERATOR)
-                    .requestMatchers("/gitlab/v1/**", "/api/**", "/indexer/**")
-                    .hasAuthority(RegistryAccessConverter.IMPORT)
                     .anyRequest()
                     .denyAll())
         // The bearer filter on its own rather than oauth2ResourceServer(), which always serves RFC 9728 metadata at

@@ -31,8 +31,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 /**
  * The time claims exp, nbf and iat over every kind of JSON value a token can hold, against a model of the rule in
  * docs/authentication.md: each one present is a number of seconds from 0 to the end of year 9999 (fractions dropped),
- * exp is required and not more than 60 s past, nbf not more than 60 s ahead, and iat before exp. A refusal must be a {@link
- * BadJwtException}, which the resource server answers 401 {@code invalid_token}; any other exception would be a 500.
+ * exp is required and not more than 60 s past, nbf not more than 60 s ahead, and iat before exp. A refusal must be a
+ * {@link BadJwtException}, which the resource server answers 401 {@code invalid_token}; any other exception would be
+ * a 500.
  */
 class JwtTimeClaimsPropertyTest {
   private static final String SECRET = "a-test-secret-of-at-least-32-bytes";
@@ -194,7 +195,7 @@ class JwtTimeClaimsPropertyTest {
     }
 
     System.out.printf(
-        "%d tokens: %d accepted, %d refused with time claims in range, %d refused with a time claim that is not a time%n",
+        "%d tokens: %d accepted, %d refused with time claims in range, %d refused with one that is not a time%n",
         SAMPLES, accepted, refusedInRange, refusedNotATime);
     assertThat(accepted).isGreaterThan(SAMPLES / 10);
     assertThat(refusedInRange).isGreaterThan(SAMPLES / 10);
