@@ -14,7 +14,11 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.drydock.activities.legacy.DemoLegacyStorage;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -77,6 +81,10 @@ class AuthenticationEndToEndTest {
             bearer(token(claims(c -> c.notBeforeTime(Date.from(Instant.now().plus(Duration.ofHours(1))))))),
             "used before"),
         Arguments.of("without exp", bearer(token(claims(c -> c.expirationTime(null)))), "exp is required"),
+        Arguments.of(
+            "nbf beyond the end of year 9999, which Nimbus overflowed into 1969",
+            bearer(token(claims(c -> c.claim("nbf", new BigInteger("100000000000000000000"))))),
+            "nbf is out of range"),
         Arguments.of("alg none", bearer(new PlainJWT(claims(c -> c)).serialize()), "Unsupported algorithm of none"),
         Arguments.of(
             "HS512, an algorithm not accepted",
@@ -108,6 +116,37 @@ class AuthenticationEndToEndTest {
 
     assertThat(response.headers().firstValue("WWW-Authenticate"))
         .hasValueSatisfying(challenge -> assertThat(challenge).contains("error=\"invalid_token\""));
+  }
+
+  static Stream<Arguments> challenged() {
+    return Stream.of(
+        Arguments.of("no token", Optional.empty(), 401),
+        Arguments.of("a token that does not verify", bearer("not-a-jwt"), 401),
+        Arguments.of("a token without the access", bearer(token(claims(c -> c.claim("access", List.of())))), 403));
+  }
+
+  /**
+   * Spring Security's resource server linked every 401 to RFC 9728 metadata at a URL built from the request's Host
+   * header, so any client could make the answer name any host.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("challenged")
+  void theChallengeNamesNoHostFromTheRequest(String why, Optional<String> authorization, int status)
+      throws IOException {
+    String answer = rawRequest("/gitlab/v1/import/" + REPOSITORY + "/", "evil.example", authorization);
+
+    assertThat(answer).startsWith("HTTP/1.1 " + status + " ");
+    assertThat(answer).containsIgnoringCase("\nWWW-Authenticate: Bearer realm=\"drydock\"");
+    assertThat(answer).doesNotContain("evil.example").doesNotContain("resource_metadata");
+  }
+
+  @Test
+  void noProtectedResourceMetadataIsServed() {
+    String metadata = "/.well-known/oauth-protected-resource";
+    String both = token(claims(c -> c.claim("access", List.of(access("registry", "import", "*", "operator")))));
+
+    assertThat(stack.request("GET", metadata, Optional.empty()).statusCode()).isEqualTo(401);
+    assertThat(stack.request("GET", metadata, bearer(both)).statusCode()).isEqualTo(403);
   }
 
   static Stream<Arguments> insufficientAccess() {
@@ -261,6 +300,19 @@ class AuthenticationEndToEndTest {
       throw new IllegalStateException(e);
     }
     return jwt.serialize();
+  }
+
+  /** A request as any client can send it, with a Host header of its choosing; the answer's status line and headers. */
+  private static String rawRequest(String path, String host, Optional<String> authorization) throws IOException {
+    URI server = URI.create(stack.baseUrl);
+    try (Socket socket = new Socket(server.getHost(), server.getPort())) {
+      String request =
+          "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n"
+              + authorization.map(value -> "Authorization: " + value + "\r\n").orElse("") + "\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      return answer.substring(0, answer.indexOf("\r\n\r\n"));
+    }
   }
 
   private static Optional<String> bearer(String token) {

@@ -6,47 +6,66 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.server.resource.BearerTokenError;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Spring Security's refusals in the OCI envelope the rest of the API answers in: 401 {@code UNAUTHORIZED} (no token, or
  * one that does not verify), 403 {@code DENIED} (a valid token without the access the endpoint needs), and the
- * requests the firewall rejects before anything else runs. The bearer handlers of the resource server set the status
- * and the {@code WWW-Authenticate} header; this adds the body.
+ * requests the firewall rejects before anything else runs, each with RFC 6750's {@code WWW-Authenticate} challenge
+ * where it applies.
  */
 final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
   private static final String REALM = "drydock";
 
   private final JsonMapper json;
-  private final BearerTokenAuthenticationEntryPoint bearerEntryPoint = new BearerTokenAuthenticationEntryPoint();
   private final BearerTokenAccessDeniedHandler bearerAccessDenied = new BearerTokenAccessDeniedHandler();
 
   OciSecurityErrors(JsonMapper json) {
     this.json = json;
-    bearerEntryPoint.setRealmName(REALM);
     bearerAccessDenied.setRealmName(REALM);
   }
 
+  /**
+   * RFC 6750's challenge, written here rather than by Spring's bearer entry point, which always adds a {@code
+   * resource_metadata} URL built from the request's Host header: any client could make the answer name any host.
+   */
   @Override
   public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
-    bearerEntryPoint.commence(request, response, e);
-    String detail =
-        e instanceof OAuth2AuthenticationException oauth && oauth.getError().getDescription() != null
-            ? oauth.getError().getDescription()
-            : "no bearer token: send Authorization: Bearer <JWT>";
+    HttpStatus status = HttpStatus.UNAUTHORIZED;
+    StringBuilder challenge = new StringBuilder("Bearer realm=\"" + REALM + "\"");
+    String detail = "no bearer token: send Authorization: Bearer <JWT>";
+    if (e instanceof OAuth2AuthenticationException oauth) {
+      OAuth2Error error = oauth.getError();
+      appendParameter(challenge, "error", error.getErrorCode());
+      if (StringUtils.hasText(error.getDescription())) {
+        appendParameter(challenge, "error_description", error.getDescription());
+        detail = error.getDescription();
+      }
+      if (StringUtils.hasText(error.getUri())) {
+        appendParameter(challenge, "error_uri", error.getUri());
+      }
+      if (error instanceof BearerTokenError bearer) {
+        status = bearer.getHttpStatus();
+      }
+    }
+    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge.toString());
+    response.setStatus(status.value());
     write(response, OciError.of("UNAUTHORIZED", "authentication required", detail));
   }
 
@@ -60,7 +79,7 @@ final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
             "DENIED",
             "requested access to the resource is denied",
             "the token's access claim must hold {\"type\":\"registry\",\"name\":\"import\"} with the action"
-                + " \"*\", or \"operator\" for operator endpoints"));
+                + " \"*\" for the callers' APIs and reads, or \"operator\" for an operator's changes"));
   }
 
   /**
@@ -82,6 +101,12 @@ final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
             ? OciError.of("NAME_INVALID", "invalid repository name", e.getMessage())
             : OciError.of("BAD_REQUEST", "the request could not be parsed", e.getMessage());
     write(response, body);
+  }
+
+  /** A quoted-string (RFC 9110 section 5.6.4): the description is an exception's message. */
+  private static void appendParameter(StringBuilder challenge, String name, String value) {
+    String quoted = value.replaceAll("[\\p{Cntrl}]", " ").replace("\\", "\\\\").replace("\"", "\\\"");
+    challenge.append(", ").append(name).append("=\"").append(quoted).append('"');
   }
 
   private void write(HttpServletResponse response, OciError body) throws IOException {

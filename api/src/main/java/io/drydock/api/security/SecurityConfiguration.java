@@ -5,26 +5,32 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Bearer authentication as GitLab issues registry tokens: {@code Authorization: Bearer <JWT>} whose {@code access}
- * claim holds {@code {"type":"registry","name":"import","actions":["*"]}}. The import API and the rest of {@code
- * /api/} need the action {@code *}, operator endpoints the action {@code operator} ({@code *} alone is not enough);
- * artifact replication's reads need any valid token and its changes the action {@code operator}. {@code
- * /actuator/health} is public and every other path is refused.
+ * claim holds {@code {"type":"registry","name":"import","actions":[...]}}. The action {@code *} opens the callers'
+ * APIs (import, Clair indexer, rescans) and every read; {@code operator} opens every change an operator makes
+ * (artifact repositories, sleds, replication signals, {@code /api/v1/operator/}); neither implies the other. {@code
+ * /actuator/health} is public and every other path is refused. docs/authentication.md has the table.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 @EnableConfigurationProperties(AuthProperties.class)
 public class SecurityConfiguration {
-  private static final String[] REPLICATION_PATHS = {
+  private static final String[] CALLER_PATHS = {
+    "/gitlab/v1/**", "/indexer/**", "/api/v1/rescans", "/api/v1/rescans/*", "/api/v1/scan-status"
+  };
+  private static final String[] OPERATED_PATHS = {
     "/api/v1/artifact-repositories/**", "/api/v1/sleds/**", "/api/v1/replication/**"
   };
 
@@ -51,30 +57,36 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
+                    .requestMatchers(CALLER_PATHS)
+                    .hasAuthority(RegistryAccessConverter.IMPORT)
+                    .requestMatchers(HttpMethod.GET, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.IMPORT)
+                    .requestMatchers(HttpMethod.HEAD, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.IMPORT)
+                    .requestMatchers(HttpMethod.POST, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
+                    .requestMatchers(HttpMethod.PUT, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
+                    .requestMatchers(HttpMethod.DELETE, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
+                    .requestMatchers(HttpMethod.PATCH, OPERATED_PATHS)
+                    .hasAuthority(RegistryAccessConverter.OPERATOR)
                     .requestMatchers("/api/v1/operator/**")
                     .hasAuthority(RegistryAccessConverter.OPERATOR)
-                    // Artifact replication: any valid registry token reads; changes need the operator action.
-                    .requestMatchers(HttpMethod.GET, REPLICATION_PATHS)
-                    .authenticated()
-                    .requestMatchers(REPLICATION_PATHS)
-                    .hasAuthority(RegistryAccessConverter.OPERATOR)
-                    .requestMatchers("/gitlab/v1/**", "/api/**", "/indexer/**")
-                    .hasAuthority(RegistryAccessConverter.IMPORT)
                     .anyRequest()
                     .denyAll())
-        .oauth2ResourceServer(
-            resourceServer ->
-                resourceServer
-                    .jwt(jwt -> jwt.decoder(jwtDecoder).jwtAuthenticationConverter(new RegistryAccessConverter()))
-                    .authenticationEntryPoint(errors)
-                    .accessDeniedHandler(errors)
-                    // The resource server always publishes RFC 9728 metadata, which the 401 challenge links to; our
-                    // tokens are not bound to client certificates.
-                    .protectedResourceMetadata(
-                        metadata ->
-                            metadata.protectedResourceMetadataCustomizer(
-                                resource -> resource.tlsClientCertificateBoundAccessTokens(false))))
+        // The bearer filter on its own rather than oauth2ResourceServer(), which always serves RFC 9728 metadata at
+        // /.well-known/oauth-protected-resource, built from the request's Host header: Drydock has none to publish.
+        .addFilter(bearerTokenFilter(jwtDecoder, errors))
         .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(errors).accessDeniedHandler(errors))
         .build();
+  }
+
+  private static BearerTokenAuthenticationFilter bearerTokenFilter(JwtDecoder jwtDecoder, OciSecurityErrors errors) {
+    JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(jwtDecoder);
+    tokens.setJwtAuthenticationConverter(new RegistryAccessConverter());
+    BearerTokenAuthenticationFilter filter = new BearerTokenAuthenticationFilter(new ProviderManager(tokens));
+    filter.setAuthenticationEntryPoint(errors);
+    return filter;
   }
 }

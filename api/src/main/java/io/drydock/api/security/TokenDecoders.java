@@ -1,7 +1,11 @@
 package io.drydock.api.security;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,6 +19,7 @@ import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -49,6 +54,11 @@ final class TokenDecoders {
   private TokenDecoders() {}
 
   static JwtDecoder create(AuthProperties auth) {
+    return create(auth, Clock.systemUTC());
+  }
+
+  /** With the clock the time claims are compared to. */
+  static JwtDecoder create(AuthProperties auth, Clock clock) {
     Map<JWSAlgorithm, Key> keys = new HashMap<>();
     auth.secret().ifPresent(secret -> keys.put(JWSAlgorithm.HS256, hmacKey(secret)));
     auth.publicKey().ifPresent(publicKey -> keys.put(JWSAlgorithm.RS256, rsaKey(publicKey)));
@@ -58,7 +68,16 @@ final class TokenDecoders {
               + " bytes) and/or DRYDOCK_AUTH_JWT_PUBLIC_KEY (RS256: a PEM public key or certificate, or the path of"
               + " a PEM file)");
     }
-    DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    DefaultJWTProcessor<SecurityContext> processor =
+        new DefaultJWTProcessor<>() {
+          // Once the signature is verified, the time claims as sent, before Nimbus turns them into dates.
+          @Override
+          public JWTClaimsSet process(SignedJWT jwt, SecurityContext context) throws BadJOSEException, JOSEException {
+            JWTClaimsSet claims = super.process(jwt, context);
+            TimeClaims.check(jwt.getPayload().toJSONObject());
+            return claims;
+          }
+        };
     // The token's alg header picks the key, and a key only ever verifies its own algorithm, so an HS256 token can
     // never be checked against the public key's bytes. The kid header is not matched: GitLab derives it from its
     // signing key, and only the configured key can verify the signature anyway.
@@ -67,14 +86,15 @@ final class TokenDecoders {
     // The claims are checked by Spring's validators below, whose messages say which check failed.
     processor.setJWTClaimsSetVerifier((claims, context) -> {});
     NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
-    decoder.setJwtValidator(validator(auth));
+    decoder.setJwtValidator(validator(auth, clock));
     return decoder;
   }
 
-  private static OAuth2TokenValidator<Jwt> validator(AuthProperties auth) {
+  private static OAuth2TokenValidator<Jwt> validator(AuthProperties auth, Clock clock) {
     // exp and nbf with 60 s of clock skew; a token without exp would never expire, so it is refused.
     JwtTimestampValidator timestamps = new JwtTimestampValidator();
     timestamps.setAllowEmptyExpiryClaim(false);
+    timestamps.setClock(clock);
     List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
     validators.add(timestamps);
     // A token without GitLab's access claim is not a registry token at all: 401, where a registry token granting

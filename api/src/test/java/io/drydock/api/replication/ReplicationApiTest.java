@@ -70,8 +70,8 @@ class ReplicationApiTest {
   private static WorkerFactory workers;
   private static String baseUrl;
   private static final String OPERATOR = token(List.of("*", "operator"));
-  /** A valid registry token that grants nothing here: enough to read. */
-  private static final String READER = token(List.of("pull"));
+  /** The callers' action: enough to read, not to change anything. */
+  private static final String READER = token(List.of("*"));
 
   @TempDir static Path directories;
 
@@ -204,17 +204,20 @@ class ReplicationApiTest {
 
   @Test
   @Order(5)
-  void readsNeedAValidTokenAndChangesTheOperatorAction() {
-    String importOnly = token(List.of("*"));
+  void readsNeedTheImportActionAndChangesTheOperatorAction() {
+    String operatorOnly = token(List.of("operator"));
+    String noAction = token(List.of("pull"));
 
     assertThat(send("GET", "/api/v1/sleds", null).statusCode()).isEqualTo(401);
     assertThat(errorCode(send("GET", "/api/v1/sleds", null))).isEqualTo("UNAUTHORIZED");
     assertThat(send("GET", "/api/v1/sleds", READER).statusCode()).isEqualTo(200);
     assertThat(send("GET", "/api/v1/replication", READER).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/api/v1/replication", operatorOnly).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/api/v1/artifact-repositories", noAction).statusCode()).isEqualTo(403);
     assertThat(upload(zip("r", Map.of("a", "a"), Map.of()), READER).statusCode()).isEqualTo(403);
-    assertThat(upload(zip("r", Map.of("a", "a"), Map.of()), importOnly).statusCode()).isEqualTo(403);
+    assertThat(upload(zip("r", Map.of("a", "a"), Map.of()), noAction).statusCode()).isEqualTo(403);
     assertThat(registerSled("sled-x", "http://127.0.0.1:1", READER).statusCode()).isEqualTo(403);
-    assertThat(send("POST", "/api/v1/sleds/sled-x/expunge", importOnly).statusCode()).isEqualTo(403);
+    assertThat(send("POST", "/api/v1/sleds/sled-x/expunge", READER).statusCode()).isEqualTo(403);
     assertThat(send("POST", "/api/v1/replication/activate", READER).statusCode()).isEqualTo(403);
     assertThat(errorCode(send("DELETE", "/api/v1/artifact-repositories/" + "0".repeat(64), READER)))
         .isEqualTo("DENIED");
