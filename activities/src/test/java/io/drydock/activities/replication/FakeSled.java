@@ -43,6 +43,8 @@ final class FakeSled implements AutoCloseable {
   private final List<String> copied = new CopyOnWriteArrayList<>();
   /** Every request as "METHOD /path?query", in order. */
   final List<String> requests = new CopyOnWriteArrayList<>();
+  /** The Content-Length header of each artifact put, by hash. */
+  final Map<String, String> putContentLengths = new ConcurrentHashMap<>();
   private volatile long generation;
   private volatile List<String> config = List.of();
   /** Answers every request with this status when set. */
@@ -146,6 +148,7 @@ final class FakeSled implements AutoCloseable {
   }
 
   private void putArtifact(HttpExchange exchange, String sha256, byte[] bytes) throws IOException {
+    putContentLengths.put(sha256, String.valueOf(exchange.getRequestHeaders().getFirst("Content-Length")));
     if (!generationMatches(exchange)) {
       return;
     }
