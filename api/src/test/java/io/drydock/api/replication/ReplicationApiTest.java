@@ -238,6 +238,13 @@ class ReplicationApiTest {
     assertThat(errorCode(registerSled("Sled_1", url, OPERATOR))).isEqualTo("SLED_ID_INVALID");
     assertThat(errorCode(registerSled("sled-2", "ftp://127.0.0.1", OPERATOR))).isEqualTo("SLED_URL_INVALID");
     assertThat(errorCode(registerSled("sled-2", "http://user:pw@127.0.0.1", OPERATOR))).isEqualTo("SLED_URL_INVALID");
+    for (String badPort : List.of("http://127.0.0.1:99999", "http://127.0.0.1:0", "http://127.0.0.1:", "http://h:x")) {
+      HttpResponse<String> refused = registerSled("sled-2", badPort, OPERATOR);
+      assertThat(refused.statusCode()).as(badPort).isEqualTo(400);
+      assertThat(errorCode(refused)).isEqualTo("SLED_URL_INVALID");
+      assertThat(json(refused).path("errors").get(0).path("detail").asText())
+          .contains("port must be a number from 1 to 65535");
+    }
     assertThat(errorCode(send("PUT", "/api/v1/sleds/sled-2", OPERATOR, "application/json", "{\"base_url\":")))
         .isEqualTo("BAD_REQUEST");
     assertThat(errorCode(send("PUT", "/api/v1/sleds/sled-2", OPERATOR, "application/json", "")))
