@@ -80,8 +80,9 @@ public final class SledClient {
       return error == null;
     }
 
+    /** The error may quote a sled's answer: it is made printable, as the request log and the worker log keep it. */
     static <T> Answer<T> failed(int status, String errorCode, String error) {
-      return new Answer<>(null, status, errorCode, error);
+      return new Answer<>(null, status, errorCode, StoredText.printable(error));
     }
   }
 

@@ -33,14 +33,15 @@ public final class SledRegistry {
   public static Optional<String> idProblem(String id) {
     if (id == null || !ID.matcher(id).matches()) {
       return Optional.of(
-          "a sled id is 1 to 63 lower-case letters, digits and '-', starting with a letter or digit: " + id);
+          "a sled id is 1 to 63 lower-case letters, digits and '-', starting with a letter or digit: "
+              + StoredText.printable(id));
     }
     return Optional.empty();
   }
 
   /**
-   * What is wrong with a sled's base URL, if anything: http(s), a host, a port from 1 to 65535 if one is given, no
-   * user info, query or fragment.
+   * What is wrong with a sled's base URL, if anything: text {@link StoredText} accepts, http(s), a host, a port from 1
+   * to 65535 if one is given, no user info, query or fragment.
    */
   public static Optional<String> baseUrlProblem(String baseUrl) {
     if (baseUrl == null || baseUrl.isBlank()) {
@@ -48,6 +49,10 @@ public final class SledRegistry {
     }
     if (baseUrl.length() > MAX_URL_LENGTH) {
       return Optional.of("base_url is longer than " + MAX_URL_LENGTH + " characters");
+    }
+    Optional<String> textProblem = StoredText.problem("base_url", baseUrl);
+    if (textProblem.isPresent()) {
+      return textProblem;
     }
     URI uri;
     try {

@@ -49,6 +49,8 @@ final class FakeSled implements AutoCloseable {
   private volatile List<String> config = List.of();
   /** Answers every request with this status when set. */
   volatile int failAll;
+  /** The message of those answers. */
+  volatile String failMessage = "failing on purpose";
   /** Copies land only after this many more listings have been answered. */
   final AtomicInteger listingsBeforeCopyLands = new AtomicInteger();
   /** Accepts copy requests but never copies. */
@@ -96,7 +98,7 @@ final class FakeSled implements AutoCloseable {
       requests.add(method + " " + uri);
       byte[] body = exchange.getRequestBody().readAllBytes();
       if (failAll != 0) {
-        error(exchange, failAll, "INTERNAL", "failing on purpose");
+        error(exchange, failAll, "INTERNAL", failMessage);
         return;
       }
       String path = uri.getPath();

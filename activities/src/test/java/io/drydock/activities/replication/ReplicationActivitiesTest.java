@@ -126,6 +126,21 @@ class ReplicationActivitiesTest {
     assertThat(report.error()).isEqualTo("HTTP 503 INTERNAL: failing on purpose");
   }
 
+  /** A sled's error is text from outside: a NUL in it made PostgreSQL refuse the request log's row. */
+  @Test
+  void aSledErrorWithControlCharactersIsLoggedPrintably() {
+    sledA.failAll = 500;
+    sledA.failMessage = "disk\u0000full\u001b[2J";
+
+    SledReport report = activities(Duration.ofMinutes(1)).syncSled("sled-a", generation, artifacts);
+
+    String printable = "HTTP 500 INTERNAL: disk\\u0000full\\u001B[2J";
+    assertThat(report.error()).isEqualTo(printable);
+    assertThat(lastRequests(1).get(0))
+        .extracting(RecordedRequest::kind, RecordedRequest::ok, RecordedRequest::error)
+        .containsExactly("config", false, printable);
+  }
+
   @Test
   void aPutStreamsTheArtifactFromTheDepotAndTheSledVerifiesIt() {
     ReplicationActivities activities = activities(Duration.ofMinutes(1));

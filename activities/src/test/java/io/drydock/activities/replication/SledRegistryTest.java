@@ -91,6 +91,14 @@ class SledRegistryTest {
     assertThat(registry.list()).isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"http://10.0.0.1/\u0000", "http://10.0.0.1/a\u0085", "http://10.0.0.1\ud800:1", "\u0001"})
+  void aUrlHoldingAControlCharacterOrAnUnpairedSurrogateIsRefusedNamingIt(String url) {
+    assertThat(SledRegistry.baseUrlProblem(url))
+        .hasValueSatisfying(problem -> assertThat(problem).startsWith("base_url holds").contains("\\u"));
+    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=" + url)).hasMessageContaining("base_url holds");
+  }
+
   @Test
   void aUrlThatIsNotASledsIsNotRegistered() {
     assertThatThrownBy(() -> registry.register("sled-1", "file:///etc/passwd"))
