@@ -151,14 +151,16 @@ class ReplicationEndToEndTest {
   @Test
   @Order(3)
   void aSecondUploadSendsOnlyTheArtifactsNoSledHasYet() {
-    List<Target> targets = new ArrayList<>(ReplicationArchives.randomTargets(random, "two", 4, 100_000, 900_000));
+    List<Target> fresh = new ArrayList<>(ReplicationArchives.randomTargets(random, "two", 4, 100_000, 900_000));
+    // A zero-length target is legal TUF: it must reach every sled and let the depot's copy be freed like the rest.
+    fresh.add(new Target("empty.bin", new byte[0]));
     Target shared = first.targets().get(0);
+    List<Target> targets = new ArrayList<>(fresh);
     targets.add(new Target("shared-with-one.img", shared.bytes()));
     second = new Repository("e2e-two", "2.0.0", targets);
     JsonNode repository = created(stack.upload(second.zip()));
     secondId = repository.path("id").asText();
     long generation = repository.path("generation").asLong();
-    List<Target> fresh = targets.subList(0, 4);
 
     JsonNode run = firstRunAt(generation);
     assertThat(run.path("outcome").asText()).as(run.toString()).isEqualTo("converged");

@@ -3,6 +3,7 @@ package io.drydock.sledagent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +46,26 @@ class DepotCopyTest {
     SledClient.await("the copy finished", () -> target.copier().succeeded() == 1);
     assertThat(targetClient.inventory()).isEqualTo(Map.of(artifact.sha256(), 2));
     assertThat(targetClient.download(artifact.sha256())).isEqualTo(artifact.bytes());
+  }
+
+  /** A zero-length TUF target is legal: the sled stores it, lists it, serves it, and another sled copies it. */
+  @Test
+  void anEmptyArtifactIsStoredListedServedAndCopied() {
+    Artifact empty = Artifact.of(new byte[0]);
+    assertThat(empty.sha256()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sourceClient.putConfig(2, artifact.sha256(), empty.sha256());
+    targetClient.putConfig(5, artifact.sha256(), empty.sha256());
+
+    SledClient.Response put = sourceClient.putArtifact(2, empty.sha256(), BodyPublishers.noBody());
+
+    assertThat(put.status()).as(put.body()).isEqualTo(204);
+    assertThat(sourceClient.inventory()).containsEntry(empty.sha256(), 2);
+    assertThat(sourceClient.download(empty.sha256())).isEmpty();
+    SledClient.Response copy = targetClient.copyFromDepot(5, empty.sha256(), source.baseUri());
+    assertThat(copy.status()).as(copy.body()).isEqualTo(202);
+    SledClient.await("the copy finished", () -> target.copier().succeeded() == 1);
+    assertThat(targetClient.inventory()).isEqualTo(Map.of(empty.sha256(), 2));
+    assertThat(targetClient.download(empty.sha256())).isEmpty();
   }
 
   @Test

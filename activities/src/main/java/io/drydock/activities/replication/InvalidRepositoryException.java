@@ -23,10 +23,11 @@ public final class InvalidRepositoryException extends RuntimeException {
   private final Reason reason;
   private final String detail;
 
+  /** The message and detail may quote the archive: they are made printable, as the answer and the log show them. */
   InvalidRepositoryException(Reason reason, String message, String detail) {
-    super(message);
+    super(StoredText.printable(message));
     this.reason = reason;
-    this.detail = detail;
+    this.detail = StoredText.printable(detail);
   }
 
   public Reason reason() {

@@ -17,19 +17,22 @@ public final class RequestLog {
     this.jdbc = JdbcClient.create(dataSource);
   }
 
-  /** Appends the request and drops what falls out of the ring. */
+  /**
+   * Appends the request and drops what falls out of the ring. The sled ids and hash come from a workflow's input and
+   * the error may quote a sled, so all are made printable: a NUL would make PostgreSQL refuse the row.
+   */
   void append(String kind, String targetSled, String sourceSled, String sha256, long generation, String error) {
     jdbc.sql(
             """
             INSERT INTO replication_requests (kind, target_sled, source_sled, sha256, generation, ok, error)
             VALUES (:kind, :target, :source, :sha256, :generation, :ok, :error)""")
         .param("kind", kind)
-        .param("target", targetSled)
-        .param("source", sourceSled)
-        .param("sha256", sha256)
+        .param("target", StoredText.printable(targetSled))
+        .param("source", StoredText.printable(sourceSled))
+        .param("sha256", StoredText.printable(sha256))
         .param("generation", generation)
         .param("ok", error == null)
-        .param("error", error)
+        .param("error", StoredText.printable(error))
         .update();
     jdbc.sql(
             """

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +80,9 @@ public final class SledClient {
       return error == null;
     }
 
+    /** The error may quote a sled's answer: it is made printable, as the request log and the worker log keep it. */
     static <T> Answer<T> failed(int status, String errorCode, String error) {
-      return new Answer<>(null, status, errorCode, error);
+      return new Answer<>(null, status, errorCode, StoredText.printable(error));
     }
   }
 
@@ -134,8 +136,8 @@ public final class SledClient {
    */
   public Answer<Void> putArtifact(
       String sledId, String sha256, long generation, Path file, AtomicLong sent, LongConsumer progress) {
-    Optional<URI> uri = artifactUri(sledId, sha256, "?generation=" + generation);
-    if (uri.isEmpty()) {
+    Optional<String> baseUrl = artifactBaseUrl(sledId, sha256);
+    if (baseUrl.isEmpty()) {
       return notSent(problem(sledId, sha256));
     }
     long length;
@@ -144,14 +146,26 @@ public final class SledClient {
     } catch (IOException e) {
       return notSent("cannot read the artifact from the local depot: " + e);
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(uri.get())
-            .header("Content-Type", "application/octet-stream")
-            .PUT(
-                HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, sent)), length))
-            .build();
-    return send(request, bytes -> null, response -> whileProgressing(response, sent, progress));
+    return send(
+        () ->
+            HttpRequest.newBuilder(artifactUri(baseUrl.get(), sha256, "?generation=" + generation))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(artifactBody(file, length, sent))
+                .build(),
+        bytes -> null,
+        response -> whileProgressing(response, sent, progress));
+  }
+
+  /**
+   * The file's bytes with their length as Content-Length. An empty artifact (a zero-length TUF target) is an empty
+   * body: the JDK refuses a publisher of length 0.
+   */
+  private static HttpRequest.BodyPublisher artifactBody(Path file, long length, AtomicLong sent) {
+    if (length == 0) {
+      return HttpRequest.BodyPublishers.noBody();
+    }
+    return HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, sent)), length);
   }
 
   /** Waits for the answer to an upload as long as bytes keep leaving, reporting progress while it waits. */
@@ -187,11 +201,11 @@ public final class SledClient {
 
   private Answer<Void> artifactExchange(
       String sledId, String sha256, String suffix, Function<HttpRequest.Builder, HttpRequest.Builder> method) {
-    Optional<URI> uri = artifactUri(sledId, sha256, suffix);
-    if (uri.isEmpty()) {
+    Optional<String> baseUrl = artifactBaseUrl(sledId, sha256);
+    if (baseUrl.isEmpty()) {
       return notSent(problem(sledId, sha256));
     }
-    return send(HttpRequest.newBuilder(uri.get()), method, bytes -> null);
+    return send(() -> request(artifactUri(baseUrl.get(), sha256, suffix), method), bytes -> null);
   }
 
   private <T> Answer<T> exchange(
@@ -203,18 +217,28 @@ public final class SledClient {
     if (baseUrl.isEmpty()) {
       return notSent(notInService(sledId));
     }
-    return send(HttpRequest.newBuilder(URI.create(baseUrl.get() + path)), method, parse);
+    return send(() -> request(URI.create(baseUrl.get() + path), method), parse);
   }
 
-  private <T> Answer<T> send(
-      HttpRequest.Builder builder,
-      Function<HttpRequest.Builder, HttpRequest.Builder> method,
-      Function<byte[], T> parse) {
-    return send(method.apply(builder.timeout(requestTimeout)).build(), parse, this::withinRequestTimeout);
+  private HttpRequest request(URI uri, Function<HttpRequest.Builder, HttpRequest.Builder> method) {
+    return method.apply(HttpRequest.newBuilder(uri).timeout(requestTimeout)).build();
   }
 
-  private <T> Answer<T> send(HttpRequest request, Function<byte[], T> parse, AnswerWait wait) {
-    CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, info -> new BoundedBody());
+  private <T> Answer<T> send(Supplier<HttpRequest> request, Function<byte[], T> parse) {
+    return send(request, parse, this::withinRequestTimeout);
+  }
+
+  /**
+   * Builds the request and sends it. A request that cannot be built or handed to the HTTP client (a registered URL
+   * this JDK refuses, a body it does not take) is a failed answer like any other, so that it is logged and counted.
+   */
+  private <T> Answer<T> send(Supplier<HttpRequest> request, Function<byte[], T> parse, AnswerWait wait) {
+    CompletableFuture<HttpResponse<byte[]>> response;
+    try {
+      response = http.sendAsync(request.get(), info -> new BoundedBody());
+    } catch (RuntimeException e) {
+      return notSent("the request could not be made: " + e);
+    }
     try {
       return answer(wait.await(response), parse);
     } catch (TimeoutException e) {
@@ -235,12 +259,16 @@ public final class SledClient {
         throws ExecutionException, InterruptedException, TimeoutException;
   }
 
-  /** The artifact's URI on the sled; empty for a sled not in service or a string that is not a sha256. */
-  private Optional<URI> artifactUri(String sledId, String sha256, String suffix) {
+  /** The sled's base URL; empty for a sled not in service or a string that is not a sha256. */
+  private Optional<String> artifactBaseUrl(String sledId, String sha256) {
     if (sha256 == null || !LocalDepot.SHA256.matcher(sha256).matches()) {
       return Optional.empty();
     }
-    return registry.inServiceBaseUrl(sledId).map(base -> URI.create(base + "/artifacts/" + sha256 + suffix));
+    return registry.inServiceBaseUrl(sledId);
+  }
+
+  private static URI artifactUri(String baseUrl, String sha256, String suffix) {
+    return URI.create(baseUrl + "/artifacts/" + sha256 + suffix);
   }
 
   private static String problem(String sledId, String sha256) {

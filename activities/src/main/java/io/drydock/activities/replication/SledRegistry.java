@@ -19,6 +19,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class SledRegistry {
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final int MAX_URL_LENGTH = 2048;
+  private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+  private static final int MAX_PORT = 65535;
   private static final String COLUMNS = "id, base_url, state, created_at, updated_at";
 
   private final JdbcClient jdbc;
@@ -31,18 +33,26 @@ public final class SledRegistry {
   public static Optional<String> idProblem(String id) {
     if (id == null || !ID.matcher(id).matches()) {
       return Optional.of(
-          "a sled id is 1 to 63 lower-case letters, digits and '-', starting with a letter or digit: " + id);
+          "a sled id is 1 to 63 lower-case letters, digits and '-', starting with a letter or digit: "
+              + StoredText.printable(id));
     }
     return Optional.empty();
   }
 
-  /** What is wrong with a sled's base URL, if anything: http(s), a host, no user info, query or fragment. */
+  /**
+   * What is wrong with a sled's base URL, if anything: text {@link StoredText} accepts, http(s), a host, a port from 1
+   * to 65535 if one is given, no user info, query or fragment.
+   */
   public static Optional<String> baseUrlProblem(String baseUrl) {
     if (baseUrl == null || baseUrl.isBlank()) {
       return Optional.of("base_url is required");
     }
     if (baseUrl.length() > MAX_URL_LENGTH) {
       return Optional.of("base_url is longer than " + MAX_URL_LENGTH + " characters");
+    }
+    Optional<String> textProblem = StoredText.problem("base_url", baseUrl);
+    if (textProblem.isPresent()) {
+      return textProblem;
     }
     URI uri;
     try {
@@ -57,11 +67,34 @@ public final class SledRegistry {
     if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
       return Optional.of("base_url must not hold user info: " + baseUrl);
     }
+    Optional<String> portProblem = portProblem(uri.getRawAuthority());
+    if (portProblem.isPresent()) {
+      return Optional.of(portProblem.get() + ": " + baseUrl);
+    }
     if (uri.getHost() == null) {
       return Optional.of("base_url needs a host name or address: " + baseUrl);
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       return Optional.of("base_url must not have a query or fragment: " + baseUrl);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What is wrong with the port of an authority without user info, if anything. {@link URI} takes any digits as a
+   * port, and takes an authority whose port is empty or not a number as one without a host.
+   */
+  private static Optional<String> portProblem(String authority) {
+    if (authority == null) {
+      return Optional.empty();
+    }
+    int colon = authority.indexOf(':', authority.lastIndexOf(']') + 1);
+    if (colon < 0) {
+      return Optional.empty();
+    }
+    String port = authority.substring(colon + 1);
+    if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > MAX_PORT) {
+      return Optional.of("base_url's port must be a number from 1 to " + MAX_PORT + ", not '" + port + "'");
     }
     return Optional.empty();
   }

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -40,9 +41,11 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * named as the target or, in a consistent snapshot, {@code <sha256>.<name>} (the hash before the last path segment).
  * Other TUF metadata ({@code *.json} at the top or under {@code metadata/}) is allowed and ignored: signatures are not
  * checked here. Refused, with nothing kept: a file that is not a zip, an entry name that is absolute or holds
- * {@code ..}, {@code .}, an empty segment, a backslash or a control character, a symbolic link, a duplicate entry,
- * more entries than allowed, any other file, a file under {@code targets/} that targets.json does not list, a target
- * without a file or with two, and a target whose bytes do not have the listed length and sha256.
+ * {@code ..}, {@code .}, an empty segment, a backslash or text {@link StoredText} refuses, a symbolic link, a
+ * duplicate entry, more entries than allowed, any other file, a file under {@code targets/} that targets.json does not
+ * list, a target without a file or with two, a target whose bytes do not have the listed length and sha256, and a
+ * {@code signed.custom.name} or {@code system_version} longer than {@value #MAX_NAME_LENGTH} characters or holding
+ * text {@link StoredText} refuses.
  *
  * <p>The body is spooled to a file under the depot (never held in memory) and read with the zip's central directory.
  * The archive, and the total length of the targets it lists, must each be at most {@code maxUploadBytes}; every
@@ -254,10 +257,26 @@ public final class TufRepositoryUpload {
     JsonNode custom = signed.path("custom");
     return new RepositoryManifest(
         HexFormat.of().formatHex(LocalDepot.sha256Digest().digest(metadata)),
-        custom.path("name").isTextual() ? custom.path("name").asText() : null,
-        custom.path("system_version").isTextual() ? custom.path("system_version").asText() : null,
+        customText(custom, "name"),
+        customText(custom, "system_version"),
         version.asLong(),
         listed);
+  }
+
+  /** {@code signed.custom.<field>} when it is a string, which must be storable text; else null. */
+  private static String customText(JsonNode custom, String field) {
+    if (!custom.path(field).isTextual()) {
+      return null;
+    }
+    String text = custom.path(field).asText();
+    String name = "signed.custom." + field;
+    if (text.length() > MAX_NAME_LENGTH) {
+      throw metadataInvalid(name + " is longer than " + MAX_NAME_LENGTH + " characters", null);
+    }
+    StoredText.problem(name, text).ifPresent(problem -> {
+      throw metadataInvalid(problem, text);
+    });
+    return text;
   }
 
   private static RepositoryTarget target(String name, JsonNode description) {
@@ -370,8 +389,9 @@ public final class TufRepositoryUpload {
     if (path.indexOf('\\') >= 0) {
       return "backslash";
     }
-    if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      return "control character";
+    Optional<String> textProblem = StoredText.problem("the name", path);
+    if (textProblem.isPresent()) {
+      return textProblem.get();
     }
     for (String segment : path.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {

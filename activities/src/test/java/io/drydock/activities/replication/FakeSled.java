@@ -43,10 +43,14 @@ final class FakeSled implements AutoCloseable {
   private final List<String> copied = new CopyOnWriteArrayList<>();
   /** Every request as "METHOD /path?query", in order. */
   final List<String> requests = new CopyOnWriteArrayList<>();
+  /** The Content-Length header of each artifact put, by hash. */
+  final Map<String, String> putContentLengths = new ConcurrentHashMap<>();
   private volatile long generation;
   private volatile List<String> config = List.of();
   /** Answers every request with this status when set. */
   volatile int failAll;
+  /** The message of those answers. */
+  volatile String failMessage = "failing on purpose";
   /** Copies land only after this many more listings have been answered. */
   final AtomicInteger listingsBeforeCopyLands = new AtomicInteger();
   /** Accepts copy requests but never copies. */
@@ -94,7 +98,7 @@ final class FakeSled implements AutoCloseable {
       requests.add(method + " " + uri);
       byte[] body = exchange.getRequestBody().readAllBytes();
       if (failAll != 0) {
-        error(exchange, failAll, "INTERNAL", "failing on purpose");
+        error(exchange, failAll, "INTERNAL", failMessage);
         return;
       }
       String path = uri.getPath();
@@ -146,6 +150,7 @@ final class FakeSled implements AutoCloseable {
   }
 
   private void putArtifact(HttpExchange exchange, String sha256, byte[] bytes) throws IOException {
+    putContentLengths.put(sha256, String.valueOf(exchange.getRequestHeaders().getFirst("Content-Length")));
     if (!generationMatches(exchange)) {
       return;
     }

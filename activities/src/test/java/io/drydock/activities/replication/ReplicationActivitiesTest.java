@@ -126,6 +126,21 @@ class ReplicationActivitiesTest {
     assertThat(report.error()).isEqualTo("HTTP 503 INTERNAL: failing on purpose");
   }
 
+  /** A sled's error is text from outside: a NUL in it made PostgreSQL refuse the request log's row. */
+  @Test
+  void aSledErrorWithControlCharactersIsLoggedPrintably() {
+    sledA.failAll = 500;
+    sledA.failMessage = "disk\u0000full\u001b[2J";
+
+    SledReport report = activities(Duration.ofMinutes(1)).syncSled("sled-a", generation, artifacts);
+
+    String printable = "HTTP 500 INTERNAL: disk\\u0000full\\u001B[2J";
+    assertThat(report.error()).isEqualTo(printable);
+    assertThat(lastRequests(1).get(0))
+        .extracting(RecordedRequest::kind, RecordedRequest::ok, RecordedRequest::error)
+        .containsExactly("config", false, printable);
+  }
+
   @Test
   void aPutStreamsTheArtifactFromTheDepotAndTheSledVerifiesIt() {
     ReplicationActivities activities = activities(Duration.ofMinutes(1));
@@ -138,6 +153,53 @@ class ReplicationActivitiesTest {
     assertThat(sledA.stored().get(HOST)).isEqualTo(TARGETS.get("host.img"));
     assertThat(activities.syncSled("sled-a", generation, artifacts).copies()).containsOnlyKeys(HOST);
     assertThat(lastRequests(3).get(2).kind()).isEqualTo("put");
+  }
+
+  /** A zero-length TUF target is legal: its put is an empty body with Content-Length: 0, not a failure. */
+  @Test
+  void anEmptyArtifactIsPutWithAnEmptyBody() {
+    String empty = TestArchives.sha256(new byte[0]);
+    database.upload.upload(TestArchives.repository("with-empty", Map.of("empty.bin", new byte[0])).stream());
+    DesiredArtifacts desired = database.store.desired();
+    ReplicationActivities activities = activities(Duration.ofMinutes(1));
+    activities.syncSled("sled-a", desired.generation(), desired.artifacts());
+
+    RequestOutcome outcome = activities.putArtifact("sled-a", desired.generation(), empty);
+
+    assertThat(outcome.ok()).as(outcome.error()).isTrue();
+    assertThat(outcome.bytesSentByDepot()).isZero();
+    assertThat(sledA.stored().get(empty)).isEmpty();
+    assertThat(sledA.putContentLengths).containsEntry(empty, "0");
+    assertThat(lastRequests(1).get(0))
+        .extracting(RecordedRequest::kind, RecordedRequest::sha256, RecordedRequest::ok)
+        .containsExactly("put", empty, true);
+    assertThat(activities.syncSled("sled-a", desired.generation(), desired.artifacts()).copies())
+        .containsOnlyKeys(empty);
+  }
+
+  /**
+   * A request that fails before it is sent (here: a registered URL from before the registry's checks that this JDK's
+   * URI parser refuses) is a failed answer with its error in the request log, never an exception that leaves no trace.
+   */
+  @Test
+  void aRequestThatCannotBeMadeIsAFailedAnswerInTheRequestLog() {
+    database.jdbc.sql("INSERT INTO sleds (id, base_url) VALUES ('sled-odd', 'http://127.0.0.1:1/%zz')").update();
+    ReplicationActivities activities = activities(Duration.ofMinutes(1));
+
+    SledReport sync = activities.syncSled("sled-odd", generation, artifacts);
+    RequestOutcome put = activities.putArtifact("sled-odd", generation, HOST);
+    RequestOutcome copy = activities.copyArtifact("sled-odd", "sled-a", generation, HOST);
+
+    assertThat(sync.state()).isEqualTo(SledReport.State.UNREACHABLE);
+    assertThat(sync.error()).contains("the request could not be made").contains("no request was sent");
+    assertThat(List.of(put, copy)).allSatisfy(outcome -> assertThat(outcome.ok()).isFalse());
+    assertThat(put.error()).contains("the request could not be made");
+    assertThat(lastRequests(3))
+        .extracting(RecordedRequest::kind, RecordedRequest::targetSled, RecordedRequest::ok)
+        .containsExactly(
+            tuple("copy", "sled-odd", false), tuple("put", "sled-odd", false), tuple("config", "sled-odd", false));
+    assertThat(lastRequests(2).get(1).error()).isEqualTo(put.error());
+    assertThat(sledA.requests).isEmpty();
   }
 
   @Test

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Registration, expunging and URL resolution of sleds, and the start-up list of configured sleds. */
 class SledRegistryTest {
@@ -60,6 +62,45 @@ class SledRegistryTest {
     assertThat(SledRegistry.baseUrlProblem("http:///path")).hasValueSatisfying(p -> assertThat(p).contains("host"));
     assertThat(SledRegistry.baseUrlProblem("10.0.0.1:12348")).isPresent();
     assertThat(SledRegistry.baseUrlProblem("http://[::1]:12348")).isEmpty();
+    assertThat(SledRegistry.baseUrlProblem("http://[::1]")).isEmpty();
+    assertThat(SledRegistry.baseUrlProblem("https://sled-1.rack:1/agent")).isEmpty();
+    assertThat(SledRegistry.baseUrlProblem("http://10.0.0.1:65535")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://127.0.0.1:99999",
+        "http://127.0.0.1:65536",
+        "http://127.0.0.1:0",
+        "http://127.0.0.1:",
+        "http://127.0.0.1:/agent",
+        "http://127.0.0.1:http",
+        "http://127.0.0.1:-1",
+        "http://127.0.0.1:123456789012",
+        "http://[::1]:99999",
+        "http://[::1]:"
+      })
+  void aPortOutsideOneTo65535OrNotANumberIsRefused(String url) {
+    assertThat(SledRegistry.baseUrlProblem(url))
+        .hasValueSatisfying(problem -> assertThat(problem).contains("port must be a number from 1 to 65535"));
+    assertThatThrownBy(() -> registry.register("sled-1", url)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=" + url))
+        .hasMessageContaining("DRYDOCK_SLEDS")
+        .hasMessageContaining("port must be a number");
+    assertThat(registry.list()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://10.0.0.1/\u0000", "http://10.0.0.1/a\u0085", "http://10.0.0.1\ud800:1", "\u0001"})
+  void aUrlHoldingAControlCharacterOrAnUnpairedSurrogateIsRefusedNamingIt(String url) {
+    assertThat(SledRegistry.baseUrlProblem(url))
+        .hasValueSatisfying(problem -> assertThat(problem).startsWith("base_url holds").contains("\\u"));
+    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=" + url)).hasMessageContaining("base_url holds");
+  }
+
+  @Test
+  void aUrlThatIsNotASledsIsNotRegistered() {
     assertThatThrownBy(() -> registry.register("sled-1", "file:///etc/passwd"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(registry.list()).isEmpty();

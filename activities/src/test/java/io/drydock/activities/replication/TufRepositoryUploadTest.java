@@ -165,6 +165,97 @@ class TufRepositoryUploadTest {
         "unsafe target name");
   }
 
+  /** Regression: PostgreSQL refused the NUL ("invalid byte sequence for encoding UTF8: 0x00") and the API gave 500. */
+  @Test
+  void aNulInTheRepositoryNameIsRefusedNamingTheField() {
+    assertRefused(
+        TestArchives.repository("release\u0000-1", TARGETS).stream(),
+        Reason.METADATA_INVALID,
+        "release\\u0000-1",
+        "signed.custom.name holds a control character (\\u0000) at index 7");
+  }
+
+  /**
+   * Each text field of targets.json that is stored, with each kind of character that must never be stored: C0
+   * controls, DEL, C1 controls, and unpaired surrogates (written as JSON escapes, which Jackson reads into a string).
+   */
+  @Test
+  void controlCharactersAndUnpairedSurrogatesInStoredTextAreRefused() {
+    Map<String, String> escapes =
+        Map.of(
+            "\\u0001", "\\u0001",
+            "\\t", "\\u0009",
+            "\\n", "\\u000A",
+            "\\u001b", "\\u001B",
+            "\\u007f", "\\u007F",
+            "\\u0085", "\\u0085",
+            "\\ud800", "\\uD800",
+            "\\udc00x", "\\uDC00x");
+    escapes.forEach(
+        (json, printed) -> {
+          for (String field : new String[] {"name", "system_version"}) {
+            assertRefused(
+                archiveWithCustom(field, "v" + json).stream(),
+                Reason.METADATA_INVALID,
+                "v" + printed,
+                "signed.custom." + field + " holds");
+          }
+          String target = "a" + json + "b";
+          String metadata =
+              "{\"signed\": {\"_type\": \"targets\", \"version\": 1, \"targets\": {\"" + target
+                  + "\": {\"length\": 1, \"hashes\": {\"sha256\": \"" + TestArchives.sha256("a") + "\"}}}}}";
+          InvalidRepositoryException refused =
+              catchThrowableOfType(
+                  InvalidRepositoryException.class,
+                  () -> database.upload.upload(new TestArchives().file("targets.json", metadata).stream()));
+          assertThat(refused.reason()).isEqualTo(Reason.METADATA_INVALID);
+          if (printed.startsWith("\\uD")) {
+            // Jackson itself refuses an unpaired surrogate in a field name, as invalid JSON.
+            assertThat(refused.getMessage()).contains("surrogate");
+          } else {
+            assertThat(refused.getMessage())
+                .startsWith("unsafe target name: the name holds")
+                .contains("(" + printed + ") at index 1");
+            assertThat(refused.detail()).isEqualTo("a" + printed + "b");
+          }
+        });
+    assertThat(database.count("artifact_repositories")).isZero();
+    assertThat(database.depotFiles()).isEmpty();
+  }
+
+  @Test
+  void aControlCharacterInAnEntryNameIsRefused() {
+    for (String name : new String[] {"targets/a\u0000b", "targets/a\u0085b", "metadata/\u001b[2J.json"}) {
+      assertRefused(
+          TestArchives.repository("r", TARGETS).file(name, "x").stream(),
+          Reason.ARCHIVE_INVALID,
+          StoredText.printable(name),
+          "unsafe entry name: the name holds a control character");
+    }
+  }
+
+  @Test
+  void namesInAnyScriptAndEmojiAreStoredAsTheyAre() {
+    String name = "Grüße, 世界 \uD83D\uDE80";
+    Map<String, byte[]> targets = TestArchives.targets("ρ/\uD83D\uDE80.img", "rocket");
+
+    StoredRepository repository = database.upload.upload(TestArchives.repository(name, targets).stream()).repository();
+
+    assertThat(repository.name()).isEqualTo(name);
+    assertThat(database.store.find(repository.id()).orElseThrow().artifacts())
+        .extracting(RepositoryTarget::name)
+        .containsExactly("ρ/\uD83D\uDE80.img");
+  }
+
+  @Test
+  void aRepositoryNameLongerThan1024CharactersIsRefused() {
+    assertRefused(
+        TestArchives.repository("n".repeat(1025), TARGETS).stream(),
+        Reason.METADATA_INVALID,
+        null,
+        "signed.custom.name is longer than 1024 characters");
+  }
+
   @Test
   void symbolicLinksAreRefused() {
     assertRefused(
@@ -291,6 +382,17 @@ class TufRepositoryUploadTest {
     assertThat(database.count("artifact_repository_targets")).isZero();
     assertThat(database.store.generation()).isEqualTo(generation);
     assertThat(database.depotFiles()).isEmpty();
+  }
+
+  /** A valid repository whose {@code signed.custom.<field>} is {@code jsonText}, written into the JSON as it is. */
+  private static TestArchives archiveWithCustom(String field, String jsonText) {
+    String metadata = new String(TestArchives.targetsJson("release", TARGETS), StandardCharsets.UTF_8);
+    String value = field.equals("name") ? "\"name\":\"release\"" : "\"system_version\":\"1.0.0\"";
+    assertThat(metadata).contains(value);
+    TestArchives archive =
+        new TestArchives().file("targets.json", metadata.replace(value, "\"" + field + "\":\"" + jsonText + "\""));
+    TARGETS.forEach((name, bytes) -> archive.file("targets/" + name, bytes));
+    return archive;
   }
 
   private static byte[] randomBytes(int length) {

@@ -52,9 +52,7 @@ class SledController {
   /** 201 for a new sled, 200 for a new URL; 409 {@code SLED_EXPUNGED} for an expunged one, which never returns. */
   @PutMapping("/{id}")
   ResponseEntity<JsonNode> register(@PathVariable("id") String id, @RequestBody(required = false) String body) {
-    SledRegistry.idProblem(id).ifPresent(problem -> {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "SLED_ID_INVALID", "invalid sled id", problem);
-    });
+    requireValidId(id);
     String baseUrl = baseUrl(body);
     SledRegistry.Registration registration = registry.register(id, baseUrl);
     if (registration == SledRegistry.Registration.EXPUNGED) {
@@ -67,9 +65,13 @@ class SledController {
         .body(sled);
   }
 
-  /** Takes the sled out of service for good; repeating it is harmless. */
+  /**
+   * Takes the sled out of service for good; repeating it is harmless. An id no sled can have is refused before the
+   * database sees it (PostgreSQL refuses a NUL in a query parameter).
+   */
   @PostMapping("/{id}/expunge")
   JsonNode expunge(@PathVariable("id") String id) {
+    requireValidId(id);
     Sled sled =
         registry.expunge(id)
             .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "SLED_UNKNOWN", "no sled with this id", id));
@@ -124,6 +126,12 @@ class SledController {
       throw new ApiException(HttpStatus.BAD_REQUEST, "SLED_URL_INVALID", "invalid sled base URL", problem);
     });
     return baseUrl;
+  }
+
+  private static void requireValidId(String id) {
+    SledRegistry.idProblem(id).ifPresent(problem -> {
+      throw new ApiException(HttpStatus.BAD_REQUEST, "SLED_ID_INVALID", "invalid sled id", problem);
+    });
   }
 
   private static ApiException badBody(String detail) {

@@ -241,6 +241,13 @@ class ReplicationApiTest {
     assertThat(errorCode(registerSled("Sled_1", url, OPERATOR))).isEqualTo("SLED_ID_INVALID");
     assertThat(errorCode(registerSled("sled-2", "ftp://127.0.0.1", OPERATOR))).isEqualTo("SLED_URL_INVALID");
     assertThat(errorCode(registerSled("sled-2", "http://user:pw@127.0.0.1", OPERATOR))).isEqualTo("SLED_URL_INVALID");
+    for (String badPort : List.of("http://127.0.0.1:99999", "http://127.0.0.1:0", "http://127.0.0.1:", "http://h:x")) {
+      HttpResponse<String> refused = registerSled("sled-2", badPort, OPERATOR);
+      assertThat(refused.statusCode()).as(badPort).isEqualTo(400);
+      assertThat(errorCode(refused)).isEqualTo("SLED_URL_INVALID");
+      assertThat(json(refused).path("errors").get(0).path("detail").asText())
+          .contains("port must be a number from 1 to 65535");
+    }
     assertThat(errorCode(send("PUT", "/api/v1/sleds/sled-2", OPERATOR, "application/json", "{\"base_url\":")))
         .isEqualTo("BAD_REQUEST");
     assertThat(errorCode(send("PUT", "/api/v1/sleds/sled-2", OPERATOR, "application/json", "")))
@@ -359,6 +366,74 @@ class ReplicationApiTest {
     assertThat(send("POST", "/api/v1/replication/rewind", OPERATOR).statusCode()).isEqualTo(404);
   }
 
+  /**
+   * Text that PostgreSQL cannot store (a NUL: it answered 500 before) or that has no place in a stored name (control
+   * characters, unpaired surrogates) is refused with a 400 naming the field, and nothing is stored.
+   */
+  @Test
+  @Order(10)
+  void controlCharactersInStoredTextAre400AndStoreNothing() throws IOException {
+    long generation = generation();
+    int repositories = json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size();
+    List<Path> depot = depotFiles();
+    String target = "{\"length\":1,\"hashes\":{\"sha256\":\"" + sha256("a") + "\"}}";
+
+    HttpResponse<String> nulInName = upload(zip("release\\u0000-1", Map.of("a.bin", "a"), Map.of()));
+    HttpResponse<String> deleteInVersion =
+        upload(
+            zip(
+                "{\"signed\":{\"_type\":\"targets\",\"version\":1,\"custom\":{\"name\":\"r\","
+                    + "\"system_version\":\"1.0\\u007f\"},\"targets\":{\"a.bin\":" + target + "}}}",
+                Map.of("targets/a.bin", "a")));
+    HttpResponse<String> controlInTarget =
+        upload(
+            zip(
+                "{\"signed\":{\"_type\":\"targets\",\"version\":1,\"targets\":{\"a\\u0001b\":" + target + "}}}",
+                Map.of()));
+    HttpResponse<String> surrogateInName = upload(zip("r\\ud800", Map.of("a.bin", "a"), Map.of()));
+
+    assertThat(nulInName.statusCode()).as(nulInName.body()).isEqualTo(400);
+    JsonNode nul = json(nulInName).path("errors").get(0);
+    assertThat(nul.path("code").asText()).isEqualTo("METADATA_INVALID");
+    assertThat(nul.path("message").asText())
+        .isEqualTo("signed.custom.name holds a control character (\\u0000) at index 7");
+    assertThat(nul.path("detail").asText()).isEqualTo("release\\u0000-1");
+    for (HttpResponse<String> refused : List.of(deleteInVersion, controlInTarget, surrogateInName)) {
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(errorCode(refused)).isEqualTo("METADATA_INVALID");
+    }
+    assertThat(json(deleteInVersion).path("errors").get(0).path("message").asText())
+        .startsWith("signed.custom.system_version holds a control character (\\u007F)");
+    assertThat(json(controlInTarget).path("errors").get(0).path("detail").asText()).isEqualTo("a\\u0001b");
+    assertThat(json(surrogateInName).path("errors").get(0).path("message").asText())
+        .startsWith("signed.custom.name holds an unpaired surrogate (\\uD800)");
+
+    for (String url : List.of("http://127.0.0.1:1/\\u0000", "http://127.0.0.1:1/a\\u0085", "http://h\\ud800:1")) {
+      HttpResponse<String> refused = registerSled("sled-text", url, OPERATOR);
+      assertThat(refused.statusCode()).as(url).isEqualTo(400);
+      assertThat(errorCode(refused)).isEqualTo("SLED_URL_INVALID");
+      assertThat(json(refused).path("errors").get(0).path("detail").asText()).startsWith("base_url holds");
+    }
+    assertThat(errorCode(registerSled("sled%01", "http://127.0.0.1:1", OPERATOR))).isEqualTo("SLED_ID_INVALID");
+    for (String id : List.of("sled%00", "sled%01", "sled%C2%85")) {
+      HttpResponse<String> expunge = send("POST", "/api/v1/sleds/" + id + "/expunge", OPERATOR);
+      assertThat(expunge.statusCode()).as(id + ": " + expunge.body()).isEqualTo(400);
+      assertThat(json(expunge).path("errors").get(0).path("code").asText()).isNotBlank();
+    }
+
+    assertThat(generation()).isEqualTo(generation);
+    assertThat(json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size())
+        .isEqualTo(repositories);
+    assertThat(sledIds()).doesNotContain("sled-text");
+    assertThat(depotFiles()).isEqualTo(depot);
+  }
+
+  private static List<Path> depotFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(directories.resolve("depot"))) {
+      return files.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
   private static JsonNode awaitStatus(Predicate<JsonNode> done) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     JsonNode last = null;
@@ -452,6 +527,11 @@ class ReplicationApiTest {
     String metadata =
         "{\"signed\":{\"_type\":\"targets\",\"version\":1,\"custom\":{\"name\":\"" + name + "\"},\"targets\":{"
             + listed + "}},\"signatures\":[]}";
+    return zip(metadata, contents);
+  }
+
+  /** metadata/targets.json as given, and the files (name to content). */
+  private static byte[] zip(String metadata, Map<String, String> contents) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
       zip.putNextEntry(new ZipEntry("metadata/targets.json"));
