@@ -215,6 +215,21 @@ class AuthenticationEndToEndTest {
     assertThat(response.statusCode()).isEqualTo(404);
   }
 
+  /** Clair's services read Clair's envelope, {@code {"code","message"}}, so the indexer API refuses in it too. */
+  @Test
+  void refusalsUnderTheIndexerApiAreInClairsEnvelope() throws IOException {
+    HttpResponse<String> noToken = stack.request("GET", "/indexer/api/v1/index_state", Optional.empty());
+    HttpResponse<String> noAccess =
+        stack.request(
+            "GET", "/indexer/api/v1/index_state", bearer(token(claims(c -> c.claim("access", List.of())))));
+
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(noToken.body()).path("code").asText()).isEqualTo("unauthorized");
+    assertThat(JSON.readTree(noToken.body()).path("message").asText()).isEqualTo("authentication required");
+    assertThat(noAccess.statusCode()).isEqualTo(403);
+    assertThat(JSON.readTree(noAccess.body()).path("code").asText()).isEqualTo("forbidden");
+  }
+
   @Test
   void healthNeedsNoToken() {
     assertThat(stack.request("GET", "/actuator/health", Optional.empty()).statusCode()).isEqualTo(200);

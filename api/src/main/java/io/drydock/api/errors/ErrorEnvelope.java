@@ -26,7 +26,7 @@ public final class ErrorEnvelope {
    * The OCI code of a refused path: under the import API the path is the repository's name, so a path that cannot be
    * read is an invalid name there ({@code NAME_INVALID}), as the import handlers answer; null elsewhere.
    */
-  static String malformedPathCode(String requestUri) {
+  public static String malformedPathCode(String requestUri) {
     return requestUri != null && requestUri.startsWith(IMPORT_PATHS) ? "NAME_INVALID" : null;
   }
 

@@ -40,12 +40,12 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  OciSecurityErrors ociSecurityErrors(JsonMapper json) {
-    return new OciSecurityErrors(json);
+  SecurityErrors ociSecurityErrors(JsonMapper json) {
+    return new SecurityErrors(json);
   }
 
   @Bean
-  SecurityFilterChain securityFilterChain(HttpSecurity http, JwtDecoder jwtDecoder, OciSecurityErrors errors)
+  SecurityFilterChain securityFilterChain(HttpSecurity http, JwtDecoder jwtDecoder, SecurityErrors errors)
       throws Exception {
     return http.csrf(AbstractHttpConfigurer::disable)
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -82,7 +82,7 @@ public class SecurityConfiguration {
         .build();
   }
 
-  private static BearerTokenAuthenticationFilter bearerTokenFilter(JwtDecoder jwtDecoder, OciSecurityErrors errors) {
+  private static BearerTokenAuthenticationFilter bearerTokenFilter(JwtDecoder jwtDecoder, SecurityErrors errors) {
     JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(jwtDecoder);
     tokens.setJwtAuthenticationConverter(new RegistryAccessConverter());
     BearerTokenAuthenticationFilter filter = new BearerTokenAuthenticationFilter(new ProviderManager(tokens));

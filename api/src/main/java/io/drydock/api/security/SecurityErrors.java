@@ -1,6 +1,6 @@
 package io.drydock.api.security;
 
-import io.drydock.api.errors.OciError;
+import io.drydock.api.errors.ErrorEnvelope;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -9,6 +9,7 @@ import java.util.Arrays;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -24,18 +25,18 @@ import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Spring Security's refusals in the OCI envelope the rest of the API answers in: 401 {@code UNAUTHORIZED} (no token, or
- * one that does not verify), 403 {@code DENIED} (a valid token without the access the endpoint needs), and the
- * requests the firewall rejects before anything else runs, each with RFC 6750's {@code WWW-Authenticate} challenge
- * where it applies.
+ * Spring Security's refusals in the envelope of the path ({@link ErrorEnvelope}: Clair's under {@code /indexer/}, OCI's
+ * elsewhere), as the rest of the API answers: 401 {@code UNAUTHORIZED} (no token, or one that does not verify), 403
+ * {@code DENIED} (a valid token without the access the endpoint needs), and the requests the firewall rejects before
+ * anything else runs, each with RFC 6750's {@code WWW-Authenticate} challenge where it applies.
  */
-final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
+final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
   private static final String REALM = "drydock";
 
   private final JsonMapper json;
   private final BearerTokenAccessDeniedHandler bearerAccessDenied = new BearerTokenAccessDeniedHandler();
 
-  OciSecurityErrors(JsonMapper json) {
+  SecurityErrors(JsonMapper json) {
     this.json = json;
     bearerAccessDenied.setRealmName(REALM);
   }
@@ -66,7 +67,7 @@ final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
     }
     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge.toString());
     response.setStatus(status.value());
-    write(response, OciError.of("UNAUTHORIZED", "authentication required", detail));
+    write(request, response, "UNAUTHORIZED", "authentication required", detail);
   }
 
   @Override
@@ -74,12 +75,12 @@ final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
       throws IOException {
     bearerAccessDenied.handle(request, response, e);
     write(
+        request,
         response,
-        OciError.of(
-            "DENIED",
-            "requested access to the resource is denied",
-            "the token's access claim must hold {\"type\":\"registry\",\"name\":\"import\"} with the action"
-                + " \"*\" for the callers' APIs and reads, or \"operator\" for an operator's changes"));
+        "DENIED",
+        "requested access to the resource is denied",
+        "the token's access claim must hold {\"type\":\"registry\",\"name\":\"import\"} with the action \"*\" for"
+            + " the callers' APIs and reads, or \"operator\" for an operator's changes");
   }
 
   /**
@@ -92,15 +93,17 @@ final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
       throws IOException {
     if (Arrays.stream(HttpMethod.values()).noneMatch(method -> method.matches(request.getMethod()))) {
       response.setStatus(HttpStatus.METHOD_NOT_ALLOWED.value());
-      write(response, OciError.of("UNSUPPORTED", "method " + request.getMethod() + " is not supported here", null));
+      write(request, response, null, "method " + request.getMethod() + " is not supported here", null);
       return;
     }
     response.setStatus(HttpStatus.BAD_REQUEST.value());
-    OciError body =
-        request.getRequestURI().startsWith("/gitlab/v1/import/")
-            ? OciError.of("NAME_INVALID", "invalid repository name", e.getMessage())
-            : OciError.of("BAD_REQUEST", "the request could not be parsed", e.getMessage());
-    write(response, body);
+    String code = ErrorEnvelope.malformedPathCode(request.getRequestURI());
+    write(
+        request,
+        response,
+        code,
+        code == null ? "the request could not be parsed" : "invalid repository name",
+        e.getMessage());
   }
 
   /** A quoted-string (RFC 9110 section 5.6.4): the description is an exception's message. */
@@ -109,9 +112,14 @@ final class OciSecurityErrors implements AuthenticationEntryPoint, AccessDeniedH
     challenge.append(", ").append(name).append("=\"").append(quoted).append('"');
   }
 
-  private void write(HttpServletResponse response, OciError body) throws IOException {
+  /** The body, for the status already set, in the envelope of the request's path. */
+  private void write(
+      HttpServletRequest request, HttpServletResponse response, String ociCode, String message, String detail)
+      throws IOException {
     response.setContentType(MediaType.APPLICATION_JSON_VALUE);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    json.writeValue(response.getOutputStream(), body);
+    HttpStatusCode status = HttpStatusCode.valueOf(response.getStatus());
+    json.writeValue(
+        response.getOutputStream(), ErrorEnvelope.body(request.getRequestURI(), status, ociCode, message, detail));
   }
 }
