@@ -12,13 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -216,21 +213,14 @@ final class FuzzStack implements AutoCloseable {
     try (Stream<Path> walk = Files.walk(directory)) {
       for (Path file : walk.filter(Files::isRegularFile).toList()) {
         long size = Files.size(file);
-        files.put(directory.relativize(file).toString(), size <= SMALL_FILE ? sha256(Files.readAllBytes(file)) : "size " + size);
+        String content = size <= SMALL_FILE ? ReplicationArchives.sha256(Files.readAllBytes(file)) : "size " + size;
+        files.put(directory.relativize(file).toString(), content);
       }
     } catch (IOException e) {
       // A file renamed or deleted while walking: the next snapshot sees what is there then.
       files.put("(walk failed)", e.toString());
     }
     return files;
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
