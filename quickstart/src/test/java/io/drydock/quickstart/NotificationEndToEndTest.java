@@ -61,6 +61,32 @@ class NotificationEndToEndTest {
     assertThat(outcome(path)).isEqualTo("delivered");
   }
 
+  /**
+   * Rails aborted the repository meanwhile: its endpoint (gitlabhq/gitlabhq {@code
+   * lib/api/internal/container_registry/migration.rb} at 1327c778c43e8a423d32bc50be2a0bc7cbf82932) answers {@code
+   * bad_request!("Wrong migration state (...)")}, which Grape renders as {@code {"message":"400 Bad request - ..."}}.
+   * One request, then the notification is over.
+   */
+  @Test
+  void aNotificationRailsRefusesIsSentOnceAndEndsRefused() throws InterruptedException {
+    String path = repository();
+    String refusal = "{\"message\":\"400 Bad request - Wrong migration state (import_aborted)\"}";
+    stack.notifications.answer(path, 400, refusal);
+
+    assertThat(put(path, "pre")).isEqualTo(202);
+    DrydockStack.await(
+        () -> outcome(path), "refused"::equals, Duration.ofSeconds(60), "the notification of " + path + " refused");
+    Thread.sleep(3000);
+
+    assertThat(stack.notifications.receivedFor(path)).as("no retry after the refusal").hasSize(1);
+    assertThat(
+            stack.database.sql("SELECT response_status, response_body FROM notifications WHERE repository_path = ?")
+                .param(path)
+                .query((rs, row) -> rs.getInt(1) + " " + rs.getString(2))
+                .single())
+        .isEqualTo("400 " + refusal);
+  }
+
   @Test
   void aFailedImportIsNotifiedWithItsError() {
     String path = repository();

@@ -23,6 +23,7 @@ final class NotificationReceiver implements AutoCloseable {
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> answers = new ConcurrentHashMap<>();
+  private final Map<String, String> answerBodies = new ConcurrentHashMap<>();
 
   NotificationReceiver() {
     try {
@@ -38,7 +39,9 @@ final class NotificationReceiver implements AutoCloseable {
           String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           int answer = answers.getOrDefault(path, 200);
           received.add(new Received(path, exchange.getRequestHeaders().getFirst("Authorization"), body, answer));
-          exchange.sendResponseHeaders(answer, -1);
+          byte[] answerBody = answerBodies.getOrDefault(path, "").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(answer, answerBody.length == 0 ? -1 : answerBody.length);
+          exchange.getResponseBody().write(answerBody);
           exchange.close();
         });
     server.start();
@@ -50,6 +53,11 @@ final class NotificationReceiver implements AutoCloseable {
   }
 
   void answer(String path, int status) {
+    answers.put(path, status);
+  }
+
+  void answer(String path, int status, String body) {
+    answerBodies.put(path, body);
     answers.put(path, status);
   }
 

@@ -5,6 +5,7 @@ import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.migration.CallerNotificationsImpl;
 import io.drydock.activities.migration.MigrationActivitiesImpl;
 import io.drydock.activities.migration.NotificationOutbox;
+import io.drydock.activities.migration.NotificationSettings;
 import io.drydock.activities.migration.RegistryStore;
 import io.drydock.activities.replication.ReplicationActivitiesConfiguration;
 import io.drydock.activities.replication.ReplicationActivitiesImpl;
@@ -42,12 +43,8 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  CallerNotificationsImpl callerNotifications(
-      DataSource dataSource,
-      @Value("${drydock.notification.url}") String url,
-      @Value("${drydock.notification.secret}") String secret,
-      @Value("${drydock.notification.give-up-after}") Duration giveUpAfter) {
-    return new CallerNotificationsImpl(new NotificationOutbox(dataSource), url, secret, giveUpAfter);
+  CallerNotificationsImpl callerNotifications(DataSource dataSource, NotificationSettings notificationSettings) {
+    return new CallerNotificationsImpl(new NotificationOutbox(dataSource), notificationSettings);
   }
 
   @Bean

@@ -1,6 +1,7 @@
 package io.drydock.activities.config;
 
 import io.drydock.activities.legacy.LegacyStorage;
+import io.drydock.activities.migration.NotificationSettings;
 import io.drydock.activities.migration.RegistryStore;
 import io.drydock.activities.scan.ScanStore;
 import java.nio.file.Files;
@@ -27,6 +28,15 @@ public class StorageConfiguration {
   @Bean
   ScanStore scanStore(DataSource dataSource, @Value("${drydock.scan.statement-timeout}") Duration statementTimeout) {
     return new ScanStore(dataSource, statementTimeout);
+  }
+
+  /** Built by every process, so a receiver URL without a secret stops the API and the worker alike at start. */
+  @Bean
+  NotificationSettings notificationSettings(
+      @Value("${drydock.notification.url}") String url,
+      @Value("${drydock.notification.secret}") String secret,
+      @Value("${drydock.notification.give-up-after}") Duration giveUpAfter) {
+    return new NotificationSettings(url, secret, giveUpAfter);
   }
 
   @Bean

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.workflows.migration.CallerNotifications;
 import io.drydock.workflows.migration.ImportRequest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,13 +19,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends {@code PUT <url with {path}>} with {@code {"name","path","status","detail"}} and the shared secret in
- * {@code Authorization}, as the GitLab registry did; unlike it, a notification not answered 200 is retried. The URL
- * comes from configuration only, never from a request.
+ * {@code Authorization}, as the GitLab registry did; unlike it, a notification not answered 200 is retried, unless
+ * the receiver refused it. GitLab Rails' receiver (gitlabhq/gitlabhq {@code
+ * lib/api/internal/container_registry/migration.rb} at 1327c778c43e8a423d32bc50be2a0bc7cbf82932) answers 400 for a
+ * repository not in an active migration state or a transition it cannot make, and 404 for an unknown repository:
+ * answers that a retry would only repeat, so they end the notification as {@code refused}. Its 401 (the secret does
+ * not match) is retried, since fixing the secret on either side makes the next attempt succeed. The URL comes from
+ * configuration only, never from a request.
  */
 public final class CallerNotificationsImpl implements CallerNotifications {
   private static final Logger log = LoggerFactory.getLogger(CallerNotificationsImpl.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Enough of a refusal's body to say why (Rails sends {@code {"message":"400 Bad request - ..."}}). */
+  private static final int MAX_BODY_BYTES = 2048;
 
   private final NotificationOutbox outbox;
   private final HttpClient http;
@@ -31,16 +40,13 @@ public final class CallerNotificationsImpl implements CallerNotifications {
   private final String secret;
   private final Duration giveUpAfter;
 
-  /**
-   * @param urlTemplate the receiver's URL with {@code {path}} where the repository path goes; blank turns
-   *     notifications off (each one is recorded as abandoned)
-   */
-  public CallerNotificationsImpl(NotificationOutbox outbox, String urlTemplate, String secret, Duration giveUpAfter) {
+  /** Without a receiver URL in {@code settings} each notification is recorded as abandoned. */
+  public CallerNotificationsImpl(NotificationOutbox outbox, NotificationSettings settings) {
     this.outbox = outbox;
     this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
-    this.urlTemplate = urlTemplate == null ? "" : urlTemplate.strip();
-    this.secret = secret == null ? "" : secret;
-    this.giveUpAfter = this.urlTemplate.isEmpty() ? Duration.ZERO : giveUpAfter;
+    this.urlTemplate = settings.urlTemplate();
+    this.secret = settings.secret();
+    this.giveUpAfter = settings.enabled() ? settings.giveUpAfter() : Duration.ZERO;
   }
 
   @Override
@@ -55,12 +61,18 @@ public final class CallerNotificationsImpl implements CallerNotifications {
         }
       } while (outcome != NotificationOutbox.Outcome.NOTHING_TO_DO);
     } catch (NotificationOutbox.NotificationNotDeliveredException e) {
-      outbox.recordFailedAttempt(e.id(), e.getMessage());
+      outbox.recordFailedAttempt(e.id(), e.answer());
+      if (e.answer().secretRefused()) {
+        log.error(
+            "configuration error: the receiver answered 401 to the notification for {}: it does not take"
+                + " DRYDOCK_NOTIFICATION_SECRET; retrying until the secrets match",
+            request.repositoryPath());
+      }
       throw e;
     }
   }
 
-  private String send(NotificationOutbox.Notification notification) {
+  private NotificationOutbox.ReceiverAnswer send(NotificationOutbox.Notification notification) {
     Map<String, String> body = new LinkedHashMap<>();
     body.put("name", notification.name());
     body.put("path", notification.path());
@@ -74,19 +86,30 @@ public final class CallerNotificationsImpl implements CallerNotifications {
               .header("Content-Type", "application/json")
               .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      return "cannot build the notification request: " + e.getMessage();
+      return NotificationOutbox.ReceiverAnswer.none("cannot build the notification request: " + e.getMessage());
     }
     if (!secret.isEmpty()) {
       request.header("Authorization", secret);
     }
     try {
-      HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-      return response.statusCode() == 200 ? null : "receiver answered HTTP " + response.statusCode();
+      HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      String answered;
+      try (InputStream in = response.body()) {
+        answered = new String(in.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8);
+      }
+      NotificationOutbox.ReceiverAnswer answer =
+          NotificationOutbox.ReceiverAnswer.http(response.statusCode(), answered);
+      if (answer.refused()) {
+        log.warn(
+            "notification {} for {} refused by the receiver, not retried: HTTP {} {}",
+            notification.status(), notification.path(), answer.status(), answered);
+      }
+      return answer;
     } catch (IOException e) {
-      return "receiver unreachable: " + e;
+      return NotificationOutbox.ReceiverAnswer.none("receiver unreachable: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "interrupted while notifying";
+      return NotificationOutbox.ReceiverAnswer.none("interrupted while notifying");
     }
   }
 }

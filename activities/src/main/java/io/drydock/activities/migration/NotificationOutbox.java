@@ -10,7 +10,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Delivers a run's notification from the outbox. Deliveries for one repository hold that repository's advisory lock
  * for the whole attempt, HTTP call included, so two notifications of one repository can never cross on the wire; a
- * notification whose run no longer owns the repository is superseded instead of sent.
+ * notification whose run no longer owns the repository is superseded instead of sent. A notification the receiver
+ * refuses ({@link ReceiverAnswer#refused()}) ends there: sending it again would be refused again.
  */
 public final class NotificationOutbox {
   private final JdbcClient jdbc;
@@ -26,13 +27,44 @@ public final class NotificationOutbox {
 
   /** What the delivery attempt decided; {@link Delivery#send} runs inside the repository's lock. */
   interface Delivery {
-    /** Sends the notification; returns null when the receiver answered 200, else why it was not delivered. */
-    String send(Notification notification);
+    /** Sends the notification and returns what the receiver answered. */
+    ReceiverAnswer send(Notification notification);
+  }
+
+  /**
+   * What the receiver answered: an HTTP status and (the start of) its body, or status 0 and why nothing was answered.
+   */
+  record ReceiverAnswer(int status, String body, String failure) {
+    static ReceiverAnswer http(int status, String body) {
+      return new ReceiverAnswer(status, body, "receiver answered HTTP " + status);
+    }
+
+    static ReceiverAnswer none(String failure) {
+      return new ReceiverAnswer(0, null, failure);
+    }
+
+    boolean delivered() {
+      return status == 200;
+    }
+
+    /**
+     * GitLab Rails answers 400 for a status it does not take or a repository that is no longer importing (Rails
+     * aborted it), 404 for a repository it does not know: the same notification would be refused again.
+     */
+    boolean refused() {
+      return status == 400 || status == 404;
+    }
+
+    /** 401: the receiver does not take the secret; an operator fixing either side makes a retry succeed. */
+    boolean secretRefused() {
+      return status == 401;
+    }
   }
 
   enum Outcome {
     DELIVERED,
     SUPERSEDED,
+    REFUSED,
     ABANDONED,
     NOTHING_TO_DO
   }
@@ -41,8 +73,8 @@ public final class NotificationOutbox {
    * Delivers the run's oldest notification that is still due (not yet ended, and the run still owns the
    * repository).
    *
-   * @throws NotificationNotDeliveredException when the receiver did not answer 200; the attempt is recorded, the
-   *     notification stays due
+   * @throws NotificationNotDeliveredException when the receiver did not answer 200 and did not refuse the
+   *     notification; the notification stays due
    */
   Outcome deliver(String path, String ownerToken, Duration giveUpAfter, Delivery delivery) {
     return transactions.execute(
@@ -85,19 +117,34 @@ public final class NotificationOutbox {
             end(notification.id(), "abandoned", "not delivered within " + giveUpAfter);
             return Outcome.ABANDONED;
           }
-          String failure = delivery.send(notification);
-          if (failure == null) {
+          ReceiverAnswer answer = delivery.send(notification);
+          if (answer.delivered()) {
             end(notification.id(), "delivered", null);
             return Outcome.DELIVERED;
           }
-          throw new NotificationNotDeliveredException(notification.id(), failure);
+          if (answer.refused()) {
+            recordAnswer(notification.id(), answer);
+            end(notification.id(), "refused", null);
+            return Outcome.REFUSED;
+          }
+          throw new NotificationNotDeliveredException(notification.id(), answer);
         });
   }
 
   /** Records a failed attempt; outside the delivery's transaction, which rolls back. */
-  void recordFailedAttempt(long id, String error) {
-    jdbc.sql("UPDATE notifications SET attempts = attempts + 1, last_error = :error WHERE id = :id")
-        .param("error", error)
+  void recordFailedAttempt(long id, ReceiverAnswer answer) {
+    jdbc.sql("UPDATE notifications SET attempts = attempts + 1 WHERE id = :id").param("id", id).update();
+    recordAnswer(id, answer);
+  }
+
+  private void recordAnswer(long id, ReceiverAnswer answer) {
+    jdbc.sql(
+            """
+            UPDATE notifications SET last_error = :error, response_status = :status, response_body = :body
+             WHERE id = :id""")
+        .param("error", answer.failure())
+        .param("status", answer.status() == 0 ? null : answer.status())
+        .param("body", answer.body())
         .param("id", id)
         .update();
   }
@@ -117,14 +164,20 @@ public final class NotificationOutbox {
   /** The receiver did not take the notification; it stays due and the attempt will be retried. */
   static final class NotificationNotDeliveredException extends RuntimeException {
     private final long id;
+    private final transient ReceiverAnswer answer;
 
-    NotificationNotDeliveredException(long id, String message) {
-      super(message);
+    NotificationNotDeliveredException(long id, ReceiverAnswer answer) {
+      super(answer.failure());
       this.id = id;
+      this.answer = answer;
     }
 
     long id() {
       return id;
+    }
+
+    ReceiverAnswer answer() {
+      return answer;
     }
   }
 }
