@@ -336,7 +336,13 @@ public final class RegistryStore {
             insertChildReferences(batch, ids);
           }
           if (progress != null) {
-            jdbc.sql("UPDATE repositories SET progress_done = :done, progress_total = :total WHERE id = :id")
+            // A retried attempt resumes from its last heartbeat, which may be older than its last committed batch,
+            // and so re-commits batches below the progress already shown; GREATEST keeps the progress from going
+            // backwards (a new run starts from NULL, which GREATEST ignores).
+            jdbc.sql(
+                    """
+                    UPDATE repositories SET progress_done = GREATEST(progress_done, :done), progress_total = :total
+                     WHERE id = :id""")
                 .param("done", progress.tagsDone())
                 .param("total", progress.tagsTotal())
                 .param("id", repositoryId)

@@ -230,6 +230,22 @@ class RegistryStoreTest {
         .isEqualTo("pre import in progress");
   }
 
+  /**
+   * A worker killed after committing the batch up to tag 800 but before its heartbeat said so: the retried attempt
+   * resumes from the last heartbeat (600) and commits that batch again. The progress shown stays at 800.
+   */
+  @Test
+  void theProgressOfAPreImportNeverGoesBackwardsAcrossARetriedAttempt() {
+    claimPre("run-1");
+    store.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(800, 4000));
+
+    store.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(600, 4000));
+
+    assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress (800 of 4000 tags)");
+    store.writeManifests(PATH, "run-1", List.of(image("b")), new ImportProgress(1000, 4000));
+    assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress (1000 of 4000 tags)");
+  }
+
   private Optional<RepositoryState> claimPre(String token) {
     return claimed(store.claim(PATH, ImportType.PRE, token, LIMITS));
   }
