@@ -38,7 +38,11 @@ public class ApiErrorHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<Object> api(ApiException e) {
-    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON).body(e.body());
+    ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
+    if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+      answer.header(HttpHeaders.RETRY_AFTER, Long.toString(Unavailability.RETRY_AFTER.toSeconds()));
+    }
+    return answer.body(e.body());
   }
 
   @ExceptionHandler(ClairError.class)
@@ -58,8 +62,26 @@ public class ApiErrorHandler extends ResponseEntityExceptionHandler {
         new HttpHeaders());
   }
 
+  /**
+   * Every handler's exceptions end here, so an unreachable or restarting database or Temporal server answers 503 on
+   * every endpoint, whichever call ran into it: the caller may retry, and nothing was changed (a transaction that
+   * did not commit changed nothing; a claim whose workflow did not start is undone by {@code ImportStarter}).
+   */
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+    String unavailable = Unavailability.of(e);
+    if (unavailable != null) {
+      log.warn("{} {}: {} is unavailable: {}", request.getMethod(), request.getRequestURI(), unavailable, e.toString());
+      HttpHeaders headers = new HttpHeaders();
+      headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Unavailability.RETRY_AFTER.toSeconds()));
+      return answer(
+          request.getRequestURI(),
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "UNAVAILABLE",
+          unavailable + " is unavailable; retry later",
+          null,
+          headers);
+    }
     log.error("unexpected error answering {} {}", request.getMethod(), request.getRequestURI(), e);
     return answer(
         request.getRequestURI(),

@@ -11,6 +11,7 @@ import io.drydock.workflows.migration.ImportRequest;
 import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.drydock.workflows.migration.PreImportWorkflow;
+import io.grpc.Context;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -20,6 +21,9 @@ import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -34,14 +38,33 @@ class ImportStarter {
   private final RegistryStore store;
   private final WorkflowClient client;
   private final ClaimLimits limits;
-  private final Duration waitForOperatorAfterFailure;
+  /** Fires the deadlines of workflow starts; one daemon thread for all of them. */
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "workflow-start-deadlines");
+            thread.setDaemon(true);
+            return thread;
+          });
 
+  private final Duration waitForOperatorAfterFailure;
+  private final Duration startTimeout;
+
+  /**
+   * @param startTimeout how long a workflow start may take before the claim is undone and the request answered 503:
+   *     without it the SDK retries an unreachable server for up to a minute while the repository reads in progress
+   */
   ImportStarter(
-      RegistryStore store, WorkflowClient client, ClaimLimits limits, Duration waitForOperatorAfterFailure) {
+      RegistryStore store,
+      WorkflowClient client,
+      ClaimLimits limits,
+      Duration waitForOperatorAfterFailure,
+      Duration startTimeout) {
     this.store = store;
     this.client = client;
     this.limits = limits;
     this.waitForOperatorAfterFailure = waitForOperatorAfterFailure;
+    this.startTimeout = startTimeout;
   }
 
   /**
@@ -69,15 +92,20 @@ class ImportStarter {
                     .build())
             .build();
     ImportRequest request = new ImportRequest(path, ownerToken, waitForOperatorAfterFailure.toSeconds());
-    try {
-      if (type == ImportType.PRE) {
-        WorkflowClient.start(client.newWorkflowStub(PreImportWorkflow.class, options)::run, request);
-      } else {
-        WorkflowClient.start(client.newWorkflowStub(FinalImportWorkflow.class, options)::run, request);
-      }
+    // The SDK's retries of the start stop at the deadline of the gRPC context they run in.
+    try (Context.CancellableContext deadline =
+        Context.current().withDeadlineAfter(startTimeout.toMillis(), TimeUnit.MILLISECONDS, DEADLINES)) {
+      deadline.run(
+          () -> {
+            if (type == ImportType.PRE) {
+              WorkflowClient.start(client.newWorkflowStub(PreImportWorkflow.class, options)::run, request);
+            } else {
+              WorkflowClient.start(client.newWorkflowStub(FinalImportWorkflow.class, options)::run, request);
+            }
+          });
     } catch (RuntimeException e) {
       store.releaseClaim(path, ownerToken, before);
-      log.error("could not start the {} import workflow for {}", type.wireValue(), path, e);
+      log.error("could not start the {} import workflow for {} within {}", type.wireValue(), path, startTimeout, e);
       throw new ApiException(
           HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the workflow service is unavailable; retry later", path);
     }

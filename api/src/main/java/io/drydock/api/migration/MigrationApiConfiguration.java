@@ -18,9 +18,10 @@ public class MigrationApiConfiguration {
       WorkflowClient client,
       @Value("${drydock.migration.max-concurrent-imports}") int maxConcurrentImports,
       @Value("${drydock.migration.cancel-grace-deadline}") Duration cancelGraceDeadline,
-      @Value("${drydock.migration.wait-for-operator-after-failure}") Duration waitForOperator) {
+      @Value("${drydock.migration.wait-for-operator-after-failure}") Duration waitForOperator,
+      @Value("${drydock.temporal.start-timeout}") Duration startTimeout) {
     return new ImportStarter(
-        store, client, new ClaimLimits(maxConcurrentImports, cancelGraceDeadline), waitForOperator);
+        store, client, new ClaimLimits(maxConcurrentImports, cancelGraceDeadline), waitForOperator, startTimeout);
   }
 
   @Bean
