@@ -1,8 +1,16 @@
 #!/bin/sh
-# One-off step (temporalio/admin-tools image), run once the Temporal server is
-# healthy: makes sure the namespace exists and registers Drydock's custom
-# search attributes in it. Idempotent: existing namespace / attributes are
-# kept, "already exists" answers count as success.
+# Makes sure the namespace exists and registers Drydock's custom search
+# attributes in it, on any Temporal server (needs the temporal CLI):
+#
+#   TEMPORAL_ADDRESS=temporal.example:7233 TEMPORAL_NAMESPACE=default \
+#     deploy/temporal/register-search-attributes.sh
+#
+# The compose stack runs it as a one-off step (temporalio/admin-tools image)
+# once the server is healthy. Idempotent: existing namespace / attributes are
+# kept, "already exists" answers count as success. SEARCH_ATTRIBUTES below is
+# the one list outside Java: the worker's SearchAttributeCheckTest fails when it
+# differs from DrydockSearchAttributes, and the worker refuses to start on a
+# namespace that lacks one of them.
 set -eu
 
 TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-temporal:7233}"

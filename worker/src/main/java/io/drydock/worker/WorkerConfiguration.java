@@ -65,6 +65,7 @@ public class WorkerConfiguration {
       CallerNotificationsImpl callerNotifications,
       ScanActivitiesImpl scanActivities,
       ReplicationActivitiesImpl replicationActivities) {
+    SearchAttributeCheck.verify(client);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
         factory.newWorker(MigrationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());

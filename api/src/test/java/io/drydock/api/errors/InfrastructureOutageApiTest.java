@@ -108,7 +108,9 @@ class InfrastructureOutageApiTest {
     assertThat(put.statusCode()).as(put.body()).isEqualTo(503);
     assertThat(json(put).path("errors").path(0).path("code").asText()).isEqualTo("UNAVAILABLE");
     assertThat(put.headers().firstValue("Retry-After")).contains("5");
-    assertThat(took).as("answered within the start timeout and its own queries").isLessThan(START_TIMEOUT.plusSeconds(3));
+    assertThat(took)
+        .as("answered within the start timeout and its own queries")
+        .isLessThan(START_TIMEOUT.plusSeconds(3));
     assertThat(jdbc.sql("SELECT count(*) FROM repositories").query(Long.class).single())
         .as("the claim is undone: no row in progress, no concurrency slot held")
         .isZero();
