@@ -34,10 +34,6 @@ import org.springframework.http.HttpStatus;
  */
 class ImportStarter {
   private static final Logger log = LoggerFactory.getLogger(ImportStarter.class);
-
-  private final RegistryStore store;
-  private final WorkflowClient client;
-  private final ClaimLimits limits;
   /** Fires the deadlines of workflow starts; one daemon thread for all of them. */
   private static final ScheduledExecutorService DEADLINES =
       Executors.newSingleThreadScheduledExecutor(
@@ -47,6 +43,9 @@ class ImportStarter {
             return thread;
           });
 
+  private final RegistryStore store;
+  private final WorkflowClient client;
+  private final ClaimLimits limits;
   private final Duration waitForOperatorAfterFailure;
   private final Duration startTimeout;
 
