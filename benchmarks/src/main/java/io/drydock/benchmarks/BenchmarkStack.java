@@ -30,6 +30,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 import java.util.Optional;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -65,17 +66,14 @@ public final class BenchmarkStack implements AutoCloseable {
   private final PreparedStatement statusQuery;
   private final PreparedStatement manifestCount;
 
-  BenchmarkStack(TemporalTestServer temporal, String jdbcUrl, Path legacyRoot) {
+  /** @param notificationArguments where the worker sends run endings ({@link NotificationLatency}) */
+  BenchmarkStack(TemporalTestServer temporal, String jdbcUrl, Path legacyRoot, String... notificationArguments) {
     String secret = newSecret();
-    context =
-        startContext(
-            temporal,
-            jdbcUrl,
-            legacyRoot,
-            secret,
-            // Long enough that a PUT accepted after a cancel proves the canceled run closed, rather than the grace
-            // deadline (5 s by default) having released the repository.
-            "--drydock.migration.cancel-grace-deadline=60s");
+    String[] arguments = Arrays.copyOf(notificationArguments, notificationArguments.length + 1);
+    // Long enough that a PUT accepted after a cancel proves the canceled run closed, rather than the grace deadline
+    // (5 s by default) having released the repository.
+    arguments[notificationArguments.length] = "--drydock.migration.cancel-grace-deadline=60s";
+    context = startContext(temporal, jdbcUrl, legacyRoot, secret, arguments);
     baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
     authorization = "Bearer " + token(secret);
     try {

@@ -63,9 +63,12 @@ public final class MigrationBenchmark {
   private final HeapWatch heap = new HeapWatch();
   private final WorkflowClient temporal;
   private final CancelFloorActivitiesImpl floorActivities = new CancelFloorActivitiesImpl();
+  private final NotificationLatency notifications;
   private int floorRuns;
 
-  private MigrationBenchmark(BenchmarkStack stack, DirectImportBaseline baseline) {
+  private MigrationBenchmark(
+      BenchmarkStack stack, DirectImportBaseline baseline, NotificationLatency notifications) {
+    this.notifications = notifications;
     this.stack = stack;
     this.baseline = baseline;
     this.temporal = stack.workflowClient();
@@ -103,11 +106,14 @@ public final class MigrationBenchmark {
       String stackDatabase = TestPostgres.freshDatabase();
       DataSource baselineDatabase = TestPostgres.dataSource(TestPostgres.freshDatabase());
       Flyway.configure().dataSource(baselineDatabase).locations("classpath:db/migration").load().migrate();
-      try (BenchmarkStack stack = new BenchmarkStack(temporalServer, stackDatabase, legacyRoot)) {
+      try (NotificationLatency notifications = new NotificationLatency(legacyRoot);
+          BenchmarkStack stack =
+              new BenchmarkStack(temporalServer, stackDatabase, legacyRoot, notifications.stackArguments())) {
+        notifications.connect(stackDatabase);
         MigrationBenchmark benchmark =
             new MigrationBenchmark(
                 stack, new DirectImportBaseline(new LegacyStorage(legacyRoot), baselineDatabase,
-                    stack.importBatchSize()));
+                    stack.importBatchSize()), notifications);
         List<String> results = large ? benchmark.large() : benchmark.standard(samples);
         System.out.println();
         System.out.println(
@@ -135,6 +141,7 @@ public final class MigrationBenchmark {
         cancelFloor();
         cancelToStopped();
         cancelToNextPutAccepted();
+        notifications.sample(stack);
       }
       log(String.format("warm-up done in %.1f s", seconds(System.nanoTime() - warmupStart)));
 
@@ -148,6 +155,8 @@ public final class MigrationBenchmark {
       Samples floor = new Samples("Temporal trivial cancel");
       Samples stopped = new Samples("cancel-to-stopped");
       Samples nextPut = new Samples("DELETE-to-next-PUT-accepted");
+      Samples notified = new Samples("status-commit-to-Rails-notified");
+      Samples delivering = new Samples("  of which commit-to-delivery-start");
       int refusals = 0;
       for (int i = 0; i < samples; i++) {
         floor.add(cancelFloor());
@@ -155,6 +164,9 @@ public final class MigrationBenchmark {
         PutAccepted accepted = cancelToNextPutAccepted();
         nextPut.add(accepted.nanos());
         refusals += accepted.refusals();
+        NotificationLatency.Sample notification = notifications.sample(stack);
+        notified.add(notification.toReceiverNanos());
+        delivering.add(notification.toDeliveryNanos());
         log(String.format("cancel round %d/%d done", i + 1, samples));
       }
 
@@ -167,6 +179,8 @@ public final class MigrationBenchmark {
           latencyLine(
               nextPut, get, floor,
               String.format(", %d answers 429 IMPORT_REPOSITORY_NOT_READY before acceptance", refusals)));
+      lines.add(latencyLine(notified, get, floor, ""));
+      lines.add(latencyLine(delivering, get, floor, ""));
       lines.add(throughputLine(THROUGHPUT, THROUGHPUT_MANIFESTS));
       lines.add("large pre-import (100,000 manifests at the JVM's heap): not run; migration.sh --large runs it");
       return lines;
