@@ -107,7 +107,7 @@ public final class DrydockQuickstart {
           .append(tokenFile)
           .append("))\n");
     } else {
-      banner.append("  Token: mint one with DRYDOCK_AUTH_JWT_SECRET as the README shows, into DRYDOCK_TOKEN\n");
+      banner.append("  Token: mint one with DRYDOCK_AUTH_JWT_SECRET as docs/authentication.md shows, into DRYDOCK_TOKEN\n");
     }
     banner
         .append("  Try: curl -X PUT -H \"Authorization: Bearer $DRYDOCK_TOKEN\" 'http://localhost:")

@@ -35,9 +35,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Bearer tokens as GitLab issues them for the registry: no valid token answers 401 {@code UNAUTHORIZED}, a valid token
- * without the access an endpoint needs answers 403 {@code DENIED} (RFC 6750's insufficient_scope), both in the OCI
- * envelope, and neither changes anything.
+ * Bearer tokens as GitLab issues them for the registry: no valid token, and a valid token without the access an
+ * endpoint needs, both answer 401 {@code UNAUTHORIZED} in the OCI envelope (the second with {@code
+ * error="insufficient_scope"}), and neither changes anything.
  */
 class AuthenticationEndToEndTest {
   /** In the legacy storage, so a request that got through would claim it; no other test touches it. */
@@ -122,7 +122,7 @@ class AuthenticationEndToEndTest {
     return Stream.of(
         Arguments.of("no token", Optional.empty(), 401),
         Arguments.of("a token that does not verify", bearer("not-a-jwt"), 401),
-        Arguments.of("a token without the access", bearer(token(claims(c -> c.claim("access", List.of())))), 403));
+        Arguments.of("a token without the access", bearer(token(claims(c -> c.claim("access", List.of())))), 401));
   }
 
   /**
@@ -146,7 +146,7 @@ class AuthenticationEndToEndTest {
     String both = token(claims(c -> c.claim("access", List.of(access("registry", "import", "*", "operator")))));
 
     assertThat(stack.request("GET", metadata, Optional.empty()).statusCode()).isEqualTo(401);
-    assertThat(stack.request("GET", metadata, bearer(both)).statusCode()).isEqualTo(403);
+    assertThat(stack.request("GET", metadata, bearer(both)).statusCode()).isEqualTo(401);
   }
 
   static Stream<Arguments> insufficientAccess() {
@@ -163,20 +163,22 @@ class AuthenticationEndToEndTest {
   }
 
   /**
-   * 403 {@code DENIED}, not the 401 GitLab's own registry answers: the token is valid, so the caller is known and
-   * another token of the same kind cannot help (RFC 6750 section 3.1, insufficient_scope).
+   * 401 with {@code error="insufficient_scope"}, as GitLab's registry answers (distribution's token authentication,
+   * registry/handlers/app.go: every {@code auth.Challenge} is served as {@code UNAUTHORIZED}), not RFC 6750's 403: GitLab
+   * Rails maps 401 and takes 403 as an error that aborts the import (gitlabhq/gitlabhq
+   * lib/container_registry/gitlab_api_client.rb @2b2d833, IMPORT_RESPONSES, lines 7-16).
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("insufficientAccess")
-  void aValidTokenWithoutTheAccessAnswers403AndChangesNothing(
+  void aValidTokenWithoutTheAccessAnswers401InsufficientScopeAndChangesNothing(
       String why, String method, String path, Map<String, Object> access) {
     long rowsBefore = stack.repositoryRows();
 
     HttpResponse<String> response =
         stack.request(method, path, bearer(token(claims(c -> c.claim("access", List.of(access))))));
 
-    assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(error(response).path("code").asText()).isEqualTo("DENIED");
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(error(response).path("code").asText()).isEqualTo("UNAUTHORIZED");
     assertThat(response.headers().firstValue("WWW-Authenticate"))
         .hasValueSatisfying(challenge -> assertThat(challenge).contains("error=\"insufficient_scope\""));
     assertUnchanged(rowsBefore);
@@ -226,8 +228,8 @@ class AuthenticationEndToEndTest {
     assertThat(noToken.statusCode()).isEqualTo(401);
     assertThat(JSON.readTree(noToken.body()).path("code").asText()).isEqualTo("unauthorized");
     assertThat(JSON.readTree(noToken.body()).path("message").asText()).isEqualTo("authentication required");
-    assertThat(noAccess.statusCode()).isEqualTo(403);
-    assertThat(JSON.readTree(noAccess.body()).path("code").asText()).isEqualTo("forbidden");
+    assertThat(noAccess.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(noAccess.body()).path("code").asText()).isEqualTo("unauthorized");
   }
 
   @Test

@@ -2,18 +2,13 @@ package io.drydock.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jwt.JWTClaimsSet;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,8 +19,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every cell of the authorization table: each row's paths, with every method and every kind of token, answer 401, 403
- * or are let through (any answer but those two) as the table says. Each path is one that changes nothing when let
+ * Every cell of the authorization table: each row's paths, with every method and every kind of token, answer 401 (no
+ * valid token, or {@code insufficient_scope}: a valid one without the access) or are let through (any answer but 401)
+ * as the table says. Each path is one that changes nothing when let
  * through: an unknown id or name, an invalid body or query, or a method the endpoint does not have.
  */
 class AuthorizationTableEndToEndTest {
@@ -42,6 +38,7 @@ class AuthorizationTableEndToEndTest {
 
   enum Needs {
     NOTHING,
+    ANY_VALID_TOKEN,
     IMPORT,
     OPERATOR,
     REFUSED
@@ -60,7 +57,8 @@ class AuthorizationTableEndToEndTest {
               ANY,
               Needs.NOTHING,
               List.of("/actuator/health", "/actuator/health/liveness")),
-          new Row("/gitlab/v1/**", ANY, Needs.IMPORT, List.of("/gitlab/v1/import/auth/table-probe/")),
+          new Row("/gitlab/v1/ (compliance check)", READS, Needs.ANY_VALID_TOKEN, List.of("/gitlab/v1/")),
+          new Row("/gitlab/v1/**", ANY, Needs.IMPORT, List.of("/gitlab/v1/", "/gitlab/v1/import/auth/table-probe/")),
           new Row(
               "/indexer/**",
               ANY,
@@ -113,21 +111,7 @@ class AuthorizationTableEndToEndTest {
     }
 
     Optional<String> authorization() {
-      if (access == null) {
-        return Optional.empty();
-      }
-      Instant now = Instant.now();
-      JWTClaimsSet claims =
-          new JWTClaimsSet.Builder()
-              .issuer("gitlab-issuer")
-              .audience("container_registry")
-              .subject("root")
-              .issueTime(Date.from(now))
-              .notBeforeTime(Date.from(now))
-              .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
-              .claim("access", access)
-              .build();
-      return Optional.of("Bearer " + DevTokens.sign(DrydockStack.TOKEN_SECRET, claims));
+      return access == null ? Optional.empty() : Optional.of("Bearer " + DrydockStack.registryToken(access));
     }
   }
 
@@ -168,7 +152,11 @@ class AuthorizationTableEndToEndTest {
 
     switch (expected) {
       case UNAUTHORIZED -> assertRefused(response, 401, "UNAUTHORIZED");
-      case DENIED -> assertRefused(response, 403, "DENIED");
+      case DENIED -> {
+        assertRefused(response, 401, "UNAUTHORIZED");
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+            .hasValueSatisfying(challenge -> assertThat(challenge).contains("error=\"insufficient_scope\""));
+      }
       case LET_THROUGH -> assertThat(response.statusCode()).as(response.body()).isNotIn(401, 403).isLessThan(500);
     }
   }
@@ -176,6 +164,7 @@ class AuthorizationTableEndToEndTest {
   private static Answer expected(Needs needs, TokenKind token) {
     return switch (needs) {
       case NOTHING -> Answer.LET_THROUGH;
+      case ANY_VALID_TOKEN -> token == TokenKind.NONE ? Answer.UNAUTHORIZED : Answer.LET_THROUGH;
       case IMPORT -> grants(token, TokenKind.IMPORT);
       case OPERATOR -> grants(token, TokenKind.OPERATOR);
       case REFUSED -> token == TokenKind.NONE ? Answer.UNAUTHORIZED : Answer.DENIED;
@@ -198,8 +187,7 @@ class AuthorizationTableEndToEndTest {
     }
     if (response.uri().getPath().startsWith("/indexer/")) {
       // Clair's envelope, {"code","message"}, with Clair's kebab-case codes.
-      String clairCode = code.equals("UNAUTHORIZED") ? "unauthorized" : "forbidden";
-      assertThat(DrydockStack.json(response).path("code").asText()).isEqualTo(clairCode);
+      assertThat(DrydockStack.json(response).path("code").asText()).isEqualTo(code.toLowerCase(Locale.ROOT));
     } else {
       assertThat(DrydockStack.errorCode(response)).isEqualTo(code);
     }
@@ -233,13 +221,6 @@ class AuthorizationTableEndToEndTest {
       request.header("Content-Type", "application/json");
     }
     authorization.ifPresent(value -> request.header("Authorization", value));
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return DrydockStack.send(HTTP, request.build());
   }
 }

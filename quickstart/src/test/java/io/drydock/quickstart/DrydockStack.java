@@ -17,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import com.nimbusds.jwt.JWTClaimsSet;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -106,7 +109,6 @@ final class DrydockStack {
     }
   }
 
-  /** As GitLab Rails calls the API: with a token granting import and operator access. */
   /**
    * Deletes the data of the repository's first config or layer blob, as a storage that lost it would: its manifest
    * can no longer be imported. Returns the deleted file.
@@ -154,14 +156,59 @@ final class DrydockStack {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody());
     authorizationHeader.ifPresent(value -> request.header("Authorization", value));
+    return send(http, request.build());
+  }
+
+  /** Sends with the JDK's client, the body as a string; a failure to send fails the test. */
+  static HttpResponse<String> send(HttpClient http, HttpRequest request) {
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A registry token as GitLab mints them, signed with {@link #TOKEN_SECRET}, valid for an hour. */
+  static String registryToken(List<Map<String, Object>> access) {
+    Instant now = Instant.now();
+    return DevTokens.sign(
+        TOKEN_SECRET,
+        new JWTClaimsSet.Builder()
+            .issuer("gitlab-issuer")
+            .audience("container_registry")
+            .subject("root")
+            .issueTime(Date.from(now))
+            .notBeforeTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+            .claim("access", access)
+            .build());
+  }
+
+  /** Puts a repository in a status directly, as no run would, recording {@code owner} as its owner token. */
+  void setMigrationStatus(String path, String status, String owner) {
+    database
+        .sql(
+            """
+            INSERT INTO repositories (path, name, migration_status, owner_token, owner_closed)
+            VALUES (:path, :name, :status, :owner, TRUE)
+            ON CONFLICT (path) DO UPDATE SET migration_status = EXCLUDED.migration_status""")
+        .param("path", path)
+        .param("name", path.substring(path.lastIndexOf('/') + 1))
+        .param("status", status)
+        .param("owner", owner)
+        .update();
+  }
+
+  /** The repository's status in the database, null when it has no row. */
+  String migrationStatus(String path) {
+    return database.sql("SELECT migration_status FROM repositories WHERE path = ?")
+        .param(path)
+        .query(String.class)
+        .optional()
+        .orElse(null);
   }
 
   /**

@@ -159,14 +159,7 @@ final class FuzzStack implements AutoCloseable {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return DrydockStack.send(http, request.build());
   }
 
   Snapshot snapshot() {

@@ -101,6 +101,80 @@ class ImportContractEndToEndTest {
     }
   }
 
+  /**
+   * GitLab's handler answers from the repository's status before it looks in the legacy storage, and asks for a
+   * pre-import only after (donch/container-registry registry/handlers/import.go at
+   * 40285f93f71701af3c9bb6f85d58b5a69cee2572, shouldImport, lines 307-353): a repository that is being imported answers
+   * its status even when its legacy copy is gone (a 404 would make Rails mark it "not found" and done), and a final
+   * import of a repository missing everywhere is 404, not 424.
+   */
+  static Stream<Arguments> rowsWithoutALegacyCopy() {
+    return Stream.of(
+        Arguments.of("pre", "pre_import_in_progress", 425, "PRE_IMPORT_IN_PROGRESS"),
+        Arguments.of("final", "pre_import_in_progress", 425, "PRE_IMPORT_IN_PROGRESS"),
+        Arguments.of("pre", "import_in_progress", 409, "IMPORT_IN_PROGRESS"),
+        Arguments.of("final", "import_in_progress", 409, "IMPORT_IN_PROGRESS"),
+        Arguments.of("pre", "import_complete", 200, null),
+        Arguments.of("final", "native", 200, null),
+        Arguments.of("final", "pre_import_failed", 424, "PRE_IMPORT_FAILED"),
+        Arguments.of("final", "pre_import_canceled", 424, "PRE_IMPORT_CANCELED"),
+        Arguments.of("pre", "pre_import_complete", 404, "NAME_UNKNOWN"),
+        Arguments.of("final", "pre_import_complete", 404, "NAME_UNKNOWN"),
+        Arguments.of("pre", null, 404, "NAME_UNKNOWN"),
+        Arguments.of("final", null, 404, "NAME_UNKNOWN"));
+  }
+
+  @ParameterizedTest(name = "PUT import_type={0} from {1}, no legacy copy -> {2} {3}")
+  @MethodSource("rowsWithoutALegacyCopy")
+  void statusAnswersComeBeforeTheLegacyStorageLookup(String importType, String from, int status, String code) {
+    String path = "contract/no-legacy-copy-" + REPOSITORIES.incrementAndGet();
+    if (from != null) {
+      setStatus(path, from);
+    }
+
+    HttpResponse<String> response = put(path, importType);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    if (code != null) {
+      assertThat(DrydockStack.errorCode(response)).isEqualTo(code);
+    }
+    assertThat(currentStatus(path)).as("nothing changed").isEqualTo(from);
+  }
+
+  /**
+   * The older Rails client sends {@code ?pre=true|false} (gitlabhq/gitlabhq lib/container_registry/gitlab_api_client.rb
+   * at 2b2d833ab3e78f8c9f626af950a16d43fc38c9f8, start_import_for, lines 48-52, without the trailing slash); the newer
+   * one {@code import_type}, which wins when both are sent.
+   */
+  static Stream<Arguments> importTypeSpellings() {
+    return Stream.of(
+        Arguments.of("?pre=true", 202, "pre_import_in_progress"),
+        Arguments.of("?pre=false", 424, "PRE_IMPORT_REQUIRED"),
+        Arguments.of("?import_type=pre&pre=false", 202, "pre_import_in_progress"),
+        Arguments.of("?import_type=final&pre=true", 424, "PRE_IMPORT_REQUIRED"),
+        Arguments.of("?pre=maybe", 400, "INVALID_QUERY_PARAMETER_VALUE"),
+        Arguments.of("?pre=", 400, "INVALID_QUERY_PARAMETER_VALUE"),
+        Arguments.of("?import_type=bogus&pre=true", 400, "INVALID_QUERY_PARAMETER_VALUE"),
+        Arguments.of("", 400, "INVALID_QUERY_PARAMETER_VALUE"));
+  }
+
+  @ParameterizedTest(name = "PUT {0} -> {1} {2}")
+  @MethodSource("importTypeSpellings")
+  void theOlderClientsPreParameterIsAccepted(String query, int status, String outcome) {
+    String path = repository();
+
+    HttpResponse<String> response = stack.request("PUT", "/gitlab/v1/import/" + path + query);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    if (status == 202) {
+      assertThat(DrydockStack.json(response).path("status").asText()).isEqualTo(outcome);
+      awaitStatus(path, "pre_import_complete");
+    } else {
+      assertThat(DrydockStack.errorCode(response)).isEqualTo(outcome);
+      assertThat(currentStatus(path)).isNull();
+    }
+  }
+
   @Test
   void aFullMigrationGoesFromPreImportToImportCompleteWithTags() {
     String path = repository();
@@ -178,22 +252,52 @@ class ImportContractEndToEndTest {
     assertThat(DrydockStack.errorCode(response)).isEqualTo("IMPORT_REPOSITORY_NOT_READY");
   }
 
+  /**
+   * GitLab's registry's cancel (donch/container-registry registry/handlers/import.go at
+   * 40285f93f71701af3c9bb6f85d58b5a69cee2572, CancelRepositoryImport and cancelImport, lines 514-577): without force
+   * only an import in progress; with {@code force=true} every status but {@code native}, to {@code
+   * pre_import_canceled} from {@code pre_import_in_progress} or {@code pre_import_complete} and to {@code
+   * import_canceled} from every other, with the detail {@code forced cancelation}.
+   */
   static Stream<Arguments> deleteRows() {
-    return Stream.of(
-        Arguments.of("pre_import_in_progress", "", 202, "pre_import_canceled"),
-        Arguments.of("import_in_progress", "", 202, "import_canceled"),
-        Arguments.of("pre_import_complete", "", 400, "IMPORT_CANNOT_BE_CANCELED"),
-        Arguments.of("pre_import_complete", "?force=true", 202, "pre_import_canceled"),
-        Arguments.of("pre_import_failed", "", 400, "IMPORT_CANNOT_BE_CANCELED"),
-        Arguments.of("import_complete", "?force=true", 400, "IMPORT_CANNOT_BE_CANCELED"),
-        Arguments.of("native", "", 400, "IMPORT_CANNOT_BE_CANCELED"),
-        Arguments.of("pre_import_in_progress", "?force=maybe", 400, "INVALID_QUERY_PARAMETER_VALUE"),
-        Arguments.of(null, "", 404, "NAME_UNKNOWN"));
+    Stream<Arguments> unforced =
+        Stream.of(
+            Arguments.of("pre_import_in_progress", "", 202, "pre_import_canceled", "pre import canceled"),
+            Arguments.of("import_in_progress", "", 202, "import_canceled", "final import canceled"),
+            Arguments.of("pre_import_complete", "", 400, "IMPORT_CANNOT_BE_CANCELED", null),
+            Arguments.of("pre_import_failed", "", 400, "IMPORT_CANNOT_BE_CANCELED", null),
+            Arguments.of("import_complete", "", 400, "IMPORT_CANNOT_BE_CANCELED", null),
+            Arguments.of("native", "", 400, "IMPORT_CANNOT_BE_CANCELED", null),
+            Arguments.of("pre_import_in_progress", "?force=maybe", 400, "INVALID_QUERY_PARAMETER_VALUE", null),
+            Arguments.of(null, "", 404, "NAME_UNKNOWN", null),
+            Arguments.of(null, "?force=true", 404, "NAME_UNKNOWN", null),
+            Arguments.of("native", "?force=true", 400, "IMPORT_CANNOT_BE_CANCELED", null));
+    Stream<Arguments> forced =
+        Stream.of(
+                "pre_import_in_progress",
+                "pre_import_complete",
+                "pre_import_failed",
+                "pre_import_canceled",
+                "import_in_progress",
+                "import_complete",
+                "import_failed",
+                "import_canceled")
+            .map(
+                from ->
+                    Arguments.of(
+                        from,
+                        "?force=true",
+                        202,
+                        from.equals("pre_import_in_progress") || from.equals("pre_import_complete")
+                            ? "pre_import_canceled"
+                            : "import_canceled",
+                        "forced cancelation"));
+    return Stream.concat(unforced, forced);
   }
 
   @ParameterizedTest(name = "DELETE{1} from {0} -> {2} {3}")
   @MethodSource("deleteRows")
-  void deleteAnswersAsTheContractSays(String from, String query, int status, String outcome) {
+  void deleteAnswersAsTheContractSays(String from, String query, int status, String outcome, String detail) {
     String path = repository();
     if (from != null) {
       setStatus(path, from);
@@ -204,6 +308,7 @@ class ImportContractEndToEndTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     if (status == 202) {
       assertThat(DrydockStack.json(response).path("status").asText()).isEqualTo(outcome);
+      assertThat(DrydockStack.json(response).path("detail").asText()).isEqualTo(detail);
       assertThat(currentStatus(path)).isEqualTo(outcome);
     } else {
       assertThat(DrydockStack.errorCode(response)).isEqualTo(outcome);
@@ -223,7 +328,7 @@ class ImportContractEndToEndTest {
 
     // The grace deadline is 60 s in these tests: acceptance before it means the canceled run had closed.
     HttpResponse<String> again = putAsRailsDoes(path, "pre");
-    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
     assertThat(stack.workflows.newUntypedWorkflowStub(
                 MigrationWorkflows.preImportWorkflowId(path), Optional.of(firstRun), Optional.empty())
             .describe()
@@ -258,7 +363,8 @@ class ImportContractEndToEndTest {
       Thread.sleep(300);
       assertThat(stack.request("DELETE", "/gitlab/v1/import/" + path + "/").statusCode()).isEqualTo(202);
       Thread.sleep(300);
-      assertThat(putAsRailsDoes(path, "pre").statusCode()).isEqualTo(202);
+      HttpResponse<String> again = putAsRailsDoes(path, "pre");
+      assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
       // As Rails does: the pre_import_complete notification is what makes it request the final import.
       DrydockStack.await(
           () -> stack.notifications.receivedFor(path),
@@ -289,13 +395,19 @@ class ImportContractEndToEndTest {
         .containsExactly("pre_import_complete", "import_complete");
   }
 
-  /** Rails retries a 429 after a short sleep, up to 50 times. */
+  /**
+   * Rails retries a 429 after {@code 0.1 * try_count} seconds, up to 50 times (gitlabhq/gitlabhq
+   * app/models/container_repository.rb at 00114c0521e8bb09813fd7b9b3c68269b99b6b63, try_import). Accepted before the
+   * tests' 60 s grace deadline means the canceled run had closed: the deadline did not release the repository.
+   */
   private static HttpResponse<String> putAsRailsDoes(String path, String importType) throws InterruptedException {
+    long started = System.nanoTime();
     HttpResponse<String> response = put(path, importType);
-    for (int attempt = 1; response.statusCode() == 429 && attempt < 50; attempt++) {
-      Thread.sleep(100);
+    for (int tryCount = 1; response.statusCode() == 429 && tryCount <= 50; tryCount++) {
+      Thread.sleep(100L * tryCount);
       response = put(path, importType);
     }
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
     return response;
   }
 
@@ -306,24 +418,11 @@ class ImportContractEndToEndTest {
   }
 
   private static void setStatus(String path, String status) {
-    stack.database
-        .sql(
-            """
-            INSERT INTO repositories (path, name, migration_status, owner_token, owner_closed)
-            VALUES (:path, :name, :status, 'set-by-test', TRUE)
-            ON CONFLICT (path) DO UPDATE SET migration_status = EXCLUDED.migration_status""")
-        .param("path", path)
-        .param("name", path.substring(path.lastIndexOf('/') + 1))
-        .param("status", status)
-        .update();
+    stack.setMigrationStatus(path, status, "set-by-test");
   }
 
   private static String currentStatus(String path) {
-    return stack.database.sql("SELECT migration_status FROM repositories WHERE path = ?")
-        .param(path)
-        .query(String.class)
-        .optional()
-        .orElse(null);
+    return stack.migrationStatus(path);
   }
 
   private static String runId(ImportType type, String path) {

@@ -11,19 +11,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Stands in for GitLab Rails' import notification endpoint: records every request and answers 200, or what a test
- * told it to answer for one repository.
+ * Stands in for GitLab Rails' import notification endpoint, at its route ({@code PUT
+ * /api/v4/internal/registry/repositories/*repository_path/migration/status}, gitlabhq/gitlabhq
+ * lib/api/internal/container_registry/migration.rb): records every request and answers 200, what a test told it to
+ * answer for one repository, or what the endpoint a test routed the repository to answers.
  */
 final class NotificationReceiver implements AutoCloseable {
-  static final String PREFIX = "/rails/";
-  static final String SUFFIX = "/migration";
+  static final String PREFIX = "/api/v4/internal/registry/repositories/";
+  static final String SUFFIX = "/migration/status";
 
   record Received(String path, String authorization, String body, int answered) {}
+
+  record Answer(int status, String body) {}
+
+  /** An endpoint answering one repository's notifications. */
+  interface Endpoint {
+    Answer receive(String repositoryPath, String authorization, String body);
+  }
 
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> answers = new ConcurrentHashMap<>();
   private final Map<String, String> answerBodies = new ConcurrentHashMap<>();
+  private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
   NotificationReceiver() {
     try {
@@ -37,10 +47,15 @@ final class NotificationReceiver implements AutoCloseable {
           String uri = exchange.getRequestURI().getPath();
           String path = uri.substring(PREFIX.length(), uri.length() - SUFFIX.length());
           String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          int answer = answers.getOrDefault(path, 200);
-          received.add(new Received(path, exchange.getRequestHeaders().getFirst("Authorization"), body, answer));
-          byte[] answerBody = answerBodies.getOrDefault(path, "").getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(answer, answerBody.length == 0 ? -1 : answerBody.length);
+          String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+          Endpoint endpoint = endpoints.get(path);
+          Answer answered =
+              endpoint != null
+                  ? endpoint.receive(path, authorization, body)
+                  : new Answer(answers.getOrDefault(path, 200), answerBodies.getOrDefault(path, ""));
+          received.add(new Received(path, authorization, body, answered.status()));
+          byte[] answerBody = answered.body().getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(answered.status(), answerBody.length == 0 ? -1 : answerBody.length);
           exchange.getResponseBody().write(answerBody);
           exchange.close();
         });
@@ -50,6 +65,10 @@ final class NotificationReceiver implements AutoCloseable {
   /** The URL template Drydock is configured with. */
   String urlTemplate() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + PREFIX + "{path}" + SUFFIX;
+  }
+
+  void route(String path, Endpoint endpoint) {
+    endpoints.put(path, endpoint);
   }
 
   void answer(String path, int status) {

@@ -161,21 +161,26 @@ public final class RegistryStore {
   }
 
   /**
-   * Cancels the repository's import in one statement: an import in progress (or, with {@code force}, a pre-import
-   * that completed or failed, or a failed final import) becomes {@code *_canceled}, remembering when. The owning
-   * run is fenced out from that moment: its batches and status writes need the in-progress status. Empty when
-   * nothing could be canceled.
+   * Cancels the repository's import in one statement, as GitLab's registry does (CancelRepositoryImport and
+   * cancelImport in registry/handlers/import.go): an import in progress, or with {@code force} any status but {@code
+   * native}, becomes {@code pre_import_canceled} when it was {@code pre_import_in_progress} or {@code
+   * pre_import_complete} and {@code import_canceled} otherwise, remembering when; the detail is GitLab's ({@code
+   * forced cancelation} when forced). The owning run is fenced out from that moment: its batches and status writes need
+   * the in-progress status. Empty when nothing could be canceled.
    */
   public Optional<RepositoryState> cancel(String path, boolean force) {
     return jdbc.sql(
             """
             UPDATE repositories
-               SET migration_status = CASE WHEN migration_status LIKE 'pre_import_%' THEN 'pre_import_canceled'
-                                           ELSE 'import_canceled' END,
-                   migration_error = NULL, canceled_at = now(), updated_at = now()
+               SET migration_status = CASE WHEN migration_status IN ('pre_import_in_progress', 'pre_import_complete')
+                                           THEN 'pre_import_canceled' ELSE 'import_canceled' END,
+                   migration_error = CASE WHEN :force THEN 'forced cancelation'
+                                          WHEN migration_status = 'pre_import_in_progress' THEN 'pre import canceled'
+                                          ELSE 'final import canceled' END,
+                   canceled_at = now(), updated_at = now()
              WHERE path = :path
                AND (migration_status IN ('pre_import_in_progress', 'import_in_progress')
-                    OR (:force AND migration_status IN ('pre_import_complete', 'pre_import_failed', 'import_failed')))
+                    OR (:force AND migration_status <> 'native'))
             RETURNING\s"""
                 + REPOSITORY_COLUMNS)
         .param("path", path)
@@ -296,7 +301,9 @@ public final class RegistryStore {
                 UPDATE repositories
                    SET migration_status = CASE WHEN migration_status = 'pre_import_in_progress'
                                                THEN 'pre_import_canceled' ELSE 'import_canceled' END,
-                       migration_error = NULL, canceled_at = now(), updated_at = now()
+                       migration_error = CASE WHEN migration_status = 'pre_import_in_progress'
+                                              THEN 'pre import canceled' ELSE 'final import canceled' END,
+                       canceled_at = now(), updated_at = now()
                  WHERE path = :path AND owner_token = :token
                    AND migration_status IN ('pre_import_in_progress', 'import_in_progress')""")
             .param("path", path)

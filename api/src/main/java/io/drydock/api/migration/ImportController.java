@@ -20,9 +20,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The GitLab container registry's import API: {@code PUT /gitlab/v1/import/<path>/?import_type=pre|final} starts
- * an import, {@code GET} reports the repository's migration status, {@code DELETE [?force=true]} cancels. Every check
- * runs before anything is written, so a refused request changes nothing.
+ * The GitLab container registry's import API: {@code PUT /gitlab/v1/import/<path>/?import_type=pre|final} (or the
+ * older {@code ?pre=true|false}) starts an import, {@code GET} reports the repository's migration status, {@code
+ * DELETE [?force=true]} cancels. Every check runs before anything is written, so a refused request changes nothing.
  */
 @RestController
 @RequestMapping("/gitlab/v1/import")
@@ -37,25 +37,29 @@ class ImportController {
     this.imports = imports;
   }
 
+  /**
+   * Checks in the order of GitLab's handler (StartRepositoryImport and shouldImport in registry/handlers/import.go):
+   * the import type, then the answers from the repository's status, and only then the legacy storage, so a repository
+   * in the middle of an import never answers 404, which Rails takes as "nothing to import" and marks done. The
+   * concurrency limit is enforced by the claim, atomically across replicas, after those checks.
+   */
   @PutMapping("/{*path}")
   ResponseEntity<?> start(
-      @PathVariable("path") String rawPath, @RequestParam(name = "import_type", required = false) String importType) {
+      @PathVariable("path") String rawPath,
+      @RequestParam(name = "import_type", required = false) String importType,
+      @RequestParam(name = "pre", required = false) String pre) {
     String path = repositoryPath(rawPath);
-    ImportType type =
-        ImportType.fromWireValue(importType == null ? "" : importType)
-            .orElseThrow(
-                () ->
-                    new ApiException(
-                        HttpStatus.BAD_REQUEST,
-                        "INVALID_QUERY_PARAMETER_VALUE",
-                        "import_type must be one of: pre, final",
-                        "import_type=" + (importType == null ? "(missing)" : importType)));
-    if (!legacy.repositoryExists(path)) {
-      throw nameUnknown(path, "repository not found in the legacy storage");
-    }
+    ImportType type = importType(importType, pre);
     Optional<RepositoryState> current = store.find(path);
     if (alreadyOnDatabase(type, path, current)) {
       return ResponseEntity.ok().build();
+    }
+    if (!legacy.repositoryExists(path)) {
+      throw nameUnknown(path, "repository not found in the legacy storage");
+    }
+    if (current.isEmpty() && type == ImportType.FINAL) {
+      throw new ApiException(
+          HttpStatus.FAILED_DEPENDENCY, "PRE_IMPORT_REQUIRED", "the repository must be pre imported first", path);
     }
     ClaimOutcome outcome = imports.start(type, path, current);
     if (outcome instanceof ClaimOutcome.Claimed claimed) {
@@ -104,23 +108,41 @@ class ImportController {
                     new ApiException(
                         HttpStatus.BAD_REQUEST,
                         "IMPORT_CANNOT_BE_CANCELED",
-                        "nothing to cancel: the repository is not being imported (force=true cancels a completed or"
-                            + " failed pre-import)",
+                        "nothing to cancel: the repository is not being imported (force=true cancels any status but"
+                            + " native)",
                         store.find(path).map(s -> s.status().wireValue()).orElse(path)));
     imports.stopRun(before);
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(ImportStatusResponse.of(canceled));
   }
 
   /**
+   * {@code import_type=pre|final}, or the older client's {@code pre=true|false} (gitlabhq/gitlabhq
+   * lib/container_registry/gitlab_api_client.rb, {@code start_import_for}) when {@code import_type} is absent.
+   */
+  private static ImportType importType(String importType, String pre) {
+    if (importType == null && pre != null) {
+      if (pre.equals("true") || pre.equals("false")) {
+        return pre.equals("true") ? ImportType.PRE : ImportType.FINAL;
+      }
+      throw new ApiException(
+          HttpStatus.BAD_REQUEST, "INVALID_QUERY_PARAMETER_VALUE", "pre must be true or false", "pre=" + pre);
+    }
+    return ImportType.fromWireValue(importType == null ? "" : importType)
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "INVALID_QUERY_PARAMETER_VALUE",
+                    "import_type must be one of: pre, final",
+                    "import_type=" + (importType == null ? "(missing)" : importType)));
+  }
+
+  /**
    * Applies the status table of the import API to the current status: true when the repository is already on the
-   * database (200), an exception for every refusal, false when the import may be claimed.
+   * database (200), an exception for every refusal, false when the import may go on to the legacy storage check.
    */
   private static boolean alreadyOnDatabase(ImportType type, String path, Optional<RepositoryState> current) {
     if (current.isEmpty()) {
-      if (type == ImportType.FINAL) {
-        throw new ApiException(
-            HttpStatus.FAILED_DEPENDENCY, "PRE_IMPORT_REQUIRED", "the repository must be pre imported first", path);
-      }
       return false;
     }
     MigrationStatus status = current.get().status();

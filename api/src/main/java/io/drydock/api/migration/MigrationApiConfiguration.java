@@ -5,11 +5,13 @@ import io.drydock.activities.migration.ClaimLimits;
 import io.drydock.activities.migration.RegistryStore;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The import API's handlers and the limits its claims enforce. */
+/** The GitLab API's handlers (compliance check, import) and the limits the import's claims enforce. */
 @Configuration(proxyBeanMethods = false)
 public class MigrationApiConfiguration {
   @Bean
@@ -32,5 +34,10 @@ public class MigrationApiConfiguration {
   @Bean
   ImportController importController(RegistryStore store, LegacyStorage legacy, ImportStarter importStarter) {
     return new ImportController(store, legacy, importStarter);
+  }
+
+  @Bean
+  ComplianceController complianceController(ObjectProvider<BuildProperties> build) {
+    return new ComplianceController(build);
   }
 }

@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Bearer authentication as GitLab issues registry tokens: {@code Authorization: Bearer <JWT>} whose {@code access}
  * claim holds {@code {"type":"registry","name":"import","actions":[...]}}. The action {@code *} opens the callers'
  * APIs (import, Clair indexer, rescans) and every read; {@code operator} opens every change an operator makes
- * (artifact repositories, sleds, replication signals, {@code /api/v1/operator/}); neither implies the other. {@code
- * /actuator/health} is public and every other path is refused. docs/authentication.md has the table.
+ * (artifact repositories, sleds, replication signals, {@code /api/v1/operator/}); neither implies the other. GitLab's
+ * compliance check {@code GET /gitlab/v1/} needs a valid token only, {@code /actuator/health} nothing, and every
+ * other path is refused. docs/authentication.md has the table.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -57,6 +58,11 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
+                    // GitLab's compliance check answers any valid registry token, whatever its access.
+                    .requestMatchers(HttpMethod.GET, "/gitlab/v1/")
+                    .authenticated()
+                    .requestMatchers(HttpMethod.HEAD, "/gitlab/v1/")
+                    .authenticated()
                     .requestMatchers(CALLER_PATHS)
                     .hasAuthority(RegistryAccessConverter.IMPORT)
                     .requestMatchers(HttpMethod.GET, OPERATED_PATHS)

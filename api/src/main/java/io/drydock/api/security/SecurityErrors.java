@@ -16,7 +16,6 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.server.resource.BearerTokenError;
-import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.firewall.RequestRejectedException;
@@ -26,19 +25,19 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Spring Security's refusals in the envelope of the path ({@link ErrorEnvelope}: Clair's under {@code /indexer/}, OCI's
- * elsewhere), as the rest of the API answers: 401 {@code UNAUTHORIZED} (no token, or one that does not verify), 403
- * {@code DENIED} (a valid token without the access the endpoint needs), and the requests the firewall rejects before
- * anything else runs, each with RFC 6750's {@code WWW-Authenticate} challenge where it applies.
+ * elsewhere), as the rest of the API answers, and the requests the firewall rejects before anything else runs. Every
+ * authentication or authorization refusal is 401 {@code UNAUTHORIZED} with RFC 6750's {@code WWW-Authenticate}
+ * challenge: no token, one that does not verify, and a valid token without the access the endpoint needs ({@code
+ * error="insufficient_scope"}). The last is 401 rather than RFC 6750's 403 because GitLab's registry (distribution's
+ * token authentication) answers it so, and GitLab Rails maps 401 but takes 403 as an error that aborts the import.
  */
 final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
   private static final String REALM = "drydock";
 
   private final JsonMapper json;
-  private final BearerTokenAccessDeniedHandler bearerAccessDenied = new BearerTokenAccessDeniedHandler();
 
   SecurityErrors(JsonMapper json) {
     this.json = json;
-    bearerAccessDenied.setRealmName(REALM);
   }
 
   /**
@@ -73,14 +72,15 @@ final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHand
   @Override
   public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
-    bearerAccessDenied.handle(request, response, e);
-    write(
-        request,
-        response,
-        "DENIED",
-        "requested access to the resource is denied",
+    String detail =
         "the token's access claim must hold {\"type\":\"registry\",\"name\":\"import\"} with the action \"*\" for"
-            + " the callers' APIs and reads, or \"operator\" for an operator's changes");
+            + " the callers' APIs and reads, or \"operator\" for an operator's changes";
+    StringBuilder challenge = new StringBuilder("Bearer realm=\"" + REALM + "\"");
+    appendParameter(challenge, "error", "insufficient_scope");
+    appendParameter(challenge, "error_description", detail);
+    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge.toString());
+    response.setStatus(HttpStatus.UNAUTHORIZED.value());
+    write(request, response, "UNAUTHORIZED", "authentication required", detail);
   }
 
   /**

@@ -212,15 +212,15 @@ class ReplicationApiTest {
     assertThat(errorCode(send("GET", "/api/v1/sleds", null))).isEqualTo("UNAUTHORIZED");
     assertThat(send("GET", "/api/v1/sleds", READER).statusCode()).isEqualTo(200);
     assertThat(send("GET", "/api/v1/replication", READER).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/api/v1/replication", operatorOnly).statusCode()).isEqualTo(403);
-    assertThat(send("GET", "/api/v1/artifact-repositories", noAction).statusCode()).isEqualTo(403);
-    assertThat(upload(zip("r", Map.of("a", "a"), Map.of()), READER).statusCode()).isEqualTo(403);
-    assertThat(upload(zip("r", Map.of("a", "a"), Map.of()), noAction).statusCode()).isEqualTo(403);
-    assertThat(registerSled("sled-x", "http://127.0.0.1:1", READER).statusCode()).isEqualTo(403);
-    assertThat(send("POST", "/api/v1/sleds/sled-x/expunge", READER).statusCode()).isEqualTo(403);
-    assertThat(send("POST", "/api/v1/replication/activate", READER).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/api/v1/replication", operatorOnly).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/api/v1/artifact-repositories", noAction).statusCode()).isEqualTo(401);
+    assertThat(upload(zip("r", Map.of("a", "a"), Map.of()), READER).statusCode()).isEqualTo(401);
+    assertThat(upload(zip("r", Map.of("a", "a"), Map.of()), noAction).statusCode()).isEqualTo(401);
+    assertThat(registerSled("sled-x", "http://127.0.0.1:1", READER).statusCode()).isEqualTo(401);
+    assertThat(send("POST", "/api/v1/sleds/sled-x/expunge", READER).statusCode()).isEqualTo(401);
+    assertThat(send("POST", "/api/v1/replication/activate", READER).statusCode()).isEqualTo(401);
     assertThat(errorCode(send("DELETE", "/api/v1/artifact-repositories/" + "0".repeat(64), READER)))
-        .isEqualTo("DENIED");
+        .isEqualTo("UNAUTHORIZED");
   }
 
   @Test
