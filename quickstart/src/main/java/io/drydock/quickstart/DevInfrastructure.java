@@ -141,6 +141,13 @@ final class DevInfrastructure implements AutoCloseable {
   private void startSledAgents(Map<String, String> env, Path dataDirectory) throws IOException {
     Path depot = dataDirectory.resolve("depot");
     properties.put("drydock.replication.depot-dir", depot.toString());
+    // The demo's repositories are unsigned (DRYDOCK_TUF_TRUSTED_ROOT, when set, makes every upload verified anyway).
+    if (!env.containsKey("DRYDOCK_TUF_ALLOW_UNSIGNED")) {
+      properties.put("drydock.tuf.allow-unsigned", "true");
+      summary.add(
+          "TUF: DRYDOCK_TUF_ALLOW_UNSIGNED=true for the demo: unsigned artifact repositories are accepted unless"
+              + " DRYDOCK_TUF_TRUSTED_ROOT is set");
+    }
     String configured = env.get("DRYDOCK_SLEDS");
     if (configured != null && !configured.isBlank()) {
       summary.add("Sleds: " + configured + " (DRYDOCK_SLEDS)");

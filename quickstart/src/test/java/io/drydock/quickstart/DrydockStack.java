@@ -77,7 +77,8 @@ final class DrydockStack {
                 "--drydock.notification.secret=" + NOTIFICATION_SECRET,
                 // Long enough that a new import accepted after a cancel proves the canceled run closed.
                 "--drydock.migration.cancel-grace-deadline=60s",
-                "--drydock.auth.jwt-secret=" + TOKEN_SECRET);
+                "--drydock.auth.jwt-secret=" + TOKEN_SECRET,
+                "--drydock.tuf.allow-unsigned=true");
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "drydock-test-stack-shutdown"));
     this.database = JdbcClient.create(TestPostgres.dataSource(jdbcUrl));
     this.workflows = context.getBean(WorkflowClient.class);

@@ -17,7 +17,23 @@ public final class InvalidRepositoryException extends RuntimeException {
     /** A target is missing, or its bytes do not match targets.json; the detail names the target. */
     TARGET_INVALID,
     /** The request body ended before the archive did. */
-    INCOMPLETE
+    INCOMPLETE,
+    /** No trusted root is configured and unsigned uploads are not allowed. */
+    TUF_ROOT_NOT_CONFIGURED,
+    /** The archive's root chain does not lead from a trusted root. */
+    ROOT_UNTRUSTED,
+    /** A signature by a key of the role does not verify (the metadata was changed after signing, say). */
+    SIGNATURE_INVALID,
+    /** Fewer distinct keys of the role signed the metadata than its threshold. */
+    THRESHOLD_NOT_MET,
+    /** The metadata expired before the upload. */
+    METADATA_EXPIRED,
+    /** Versions, lengths or hashes that one role's metadata names for another do not match it. */
+    VERSION_MISMATCH,
+    /** A root, snapshot or targets version lower than one already accepted under the same trusted root. */
+    ROLLBACK,
+    /** The targets metadata delegates to other roles, which Drydock does not verify. */
+    DELEGATIONS_UNSUPPORTED
   }
 
   private final Reason reason;

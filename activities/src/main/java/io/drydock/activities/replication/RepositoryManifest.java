@@ -2,6 +2,27 @@ package io.drydock.activities.replication;
 
 import java.util.List;
 
-/** What a verified upload inserts: the repository's identity from its targets.json, and its targets by name. */
+/**
+ * What a verified upload inserts: the repository's identity from its targets.json, and its targets by name.
+ *
+ * @param accepted the versions signature verification accepted, or null for an upload taken unverified
+ */
 record RepositoryManifest(
-    String id, String name, String systemVersion, long targetsVersion, List<RepositoryTarget> targets) {}
+    String id,
+    String name,
+    String systemVersion,
+    long targetsVersion,
+    List<RepositoryTarget> targets,
+    AcceptedVersions accepted) {
+
+  /** The versions of a verified upload's metadata, under the trusted root its chain started from. */
+  record AcceptedVersions(String trustedRootId, long rootVersion, long snapshotVersion, long targetsVersion) {}
+
+  RepositoryManifest accepted(AcceptedVersions versions) {
+    return new RepositoryManifest(id, name, systemVersion, targetsVersion, targets, versions);
+  }
+
+  RepositoryManifest withSystemVersion(String version) {
+    return new RepositoryManifest(id, name, version, targetsVersion, targets, accepted);
+  }
+}

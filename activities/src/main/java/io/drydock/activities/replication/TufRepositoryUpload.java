@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -75,12 +76,21 @@ public final class TufRepositoryUpload {
   private final LocalDepot depot;
   private final long maxUploadBytes;
   private final int maxEntries;
+  private final TufTrust trust;
+  private final boolean allowUnsigned;
 
-  TufRepositoryUpload(ArtifactStore store, LocalDepot depot, long maxUploadBytes, int maxEntries) {
+  /**
+   * @param trust the trusted roots; with one or more, every upload's signatures are verified
+   * @param allowUnsigned without a trusted root: take archives unverified (the quick start's demo) rather than refuse
+   */
+  TufRepositoryUpload(
+      ArtifactStore store, LocalDepot depot, long maxUploadBytes, int maxEntries, TufTrust trust, boolean allowUnsigned) {
     this.store = store;
     this.depot = depot;
     this.maxUploadBytes = maxUploadBytes;
     this.maxEntries = maxEntries;
+    this.trust = trust;
+    this.allowUnsigned = allowUnsigned;
   }
 
   public long maxUploadBytes() {
@@ -154,19 +164,32 @@ public final class TufRepositoryUpload {
   }
 
   private RepositoryManifest verify(ZipFile zip, List<LocalDepot.Staged> staged) {
-    ZipArchiveEntry metadataEntry = null;
+    if (!trust.hasTrustedRoot() && !allowUnsigned) {
+      throw new InvalidRepositoryException(
+          Reason.TUF_ROOT_NOT_CONFIGURED,
+          "no trusted TUF root is configured (DRYDOCK_TUF_TRUSTED_ROOT), so no upload can be verified",
+          null);
+    }
+    List<ZipArchiveEntry> targetsMetadata = new ArrayList<>();
+    Map<String, ZipArchiveEntry> metadataFiles = new TreeMap<>();
     Map<String, ZipArchiveEntry> targetFiles = new TreeMap<>();
     Set<String> names = new HashSet<>();
-    int entries = 0;
-    for (Enumeration<ZipArchiveEntry> all = zip.getEntries(); all.hasMoreElements(); ) {
-      ZipArchiveEntry entry = all.nextElement();
-      if (++entries > maxEntries) {
+    List<ZipArchiveEntry> all = new ArrayList<>();
+    for (Enumeration<ZipArchiveEntry> listed = zip.getEntries(); listed.hasMoreElements(); ) {
+      all.add(listed.nextElement());
+      if (all.size() > maxEntries) {
         throw tooManyEntries();
       }
-      String name = entry.getName();
-      String problem = entryNameProblem(name);
+    }
+    String top = topFolder(all);
+    for (ZipArchiveEntry entry : all) {
+      String problem = entryNameProblem(entry.getName());
       if (problem != null) {
-        throw invalidArchive("unsafe entry name: " + problem, name);
+        throw invalidArchive("unsafe entry name: " + problem, entry.getName());
+      }
+      String name = entry.getName().substring(top.length());
+      if (name.isEmpty()) {
+        continue;
       }
       if (entry.isUnixSymlink()) {
         throw invalidArchive("symbolic links are not allowed", name);
@@ -182,32 +205,80 @@ public final class TufRepositoryUpload {
       }
       if (name.startsWith(TARGETS_DIRECTORY)) {
         targetFiles.put(name.substring(TARGETS_DIRECTORY.length()), entry);
-      } else if (TARGETS_METADATA.matcher(name).matches()) {
-        if (metadataEntry != null) {
-          throw new InvalidRepositoryException(
-              Reason.METADATA_INVALID,
-              "the archive holds more than one targets metadata file",
-              metadataEntry.getName() + ", " + name);
-        }
-        metadataEntry = entry;
-      } else if (!OTHER_METADATA.matcher(name).matches()) {
+        continue;
+      }
+      if (!OTHER_METADATA.matcher(name).matches()) {
         throw invalidArchive(
             "unexpected entry: only TUF metadata (*.json at the top or under metadata/) and targets/ are allowed",
             name);
       }
+      String baseName = name.substring(name.lastIndexOf('/') + 1);
+      ZipArchiveEntry sameName = metadataFiles.put(baseName, entry);
+      if (sameName != null) {
+        throw new InvalidRepositoryException(
+            Reason.METADATA_INVALID,
+            "the archive holds more than one metadata file named " + baseName,
+            String.join(", ", new TreeSet<>(List.of(sameName.getName(), name))));
+      }
+      if (TARGETS_METADATA.matcher(name).matches()) {
+        targetsMetadata.add(entry);
+      }
     }
-    if (metadataEntry == null) {
-      throw new InvalidRepositoryException(
-          Reason.METADATA_INVALID,
-          "the archive holds no targets metadata (targets.json or metadata/[<version>.]targets.json)",
-          null);
+    RepositoryManifest manifest;
+    if (trust.hasTrustedRoot()) {
+      Map<String, byte[]> metadata = new TreeMap<>();
+      metadataFiles.forEach((name, entry) -> metadata.put(name, readMetadata(zip, entry)));
+      TufTrust.Verified verified = trust.verify(metadata);
+      manifest =
+          parse(verified.targets(), verified.targetsVersion() + ".targets.json")
+              .accepted(
+                  new RepositoryManifest.AcceptedVersions(
+                      verified.trustedRootId(),
+                      verified.rootVersion(),
+                      verified.snapshotVersion(),
+                      verified.targetsVersion()));
+    } else {
+      if (targetsMetadata.size() != 1) {
+        throw new InvalidRepositoryException(
+            Reason.METADATA_INVALID,
+            targetsMetadata.isEmpty()
+                ? "the archive holds no targets metadata (targets.json or metadata/[<version>.]targets.json)"
+                : "the archive holds more than one targets metadata file",
+            targetsMetadata.stream().map(ZipArchiveEntry::getName).reduce((a, b) -> a + ", " + b).orElse(null));
+      }
+      manifest = parse(readMetadata(zip, targetsMetadata.get(0)), targetsMetadata.get(0).getName());
     }
-    byte[] metadata = readMetadata(zip, metadataEntry);
-    RepositoryManifest manifest = parse(metadata, metadataEntry.getName());
+    Map<String, LocalDepot.Staged> byName = new TreeMap<>();
     for (Map.Entry<RepositoryTarget, ZipArchiveEntry> file : match(manifest.targets(), targetFiles).entrySet()) {
-      stage(zip, file.getValue(), file.getKey(), staged);
+      byName.put(file.getKey().name(), stage(zip, file.getValue(), file.getKey(), staged));
+    }
+    for (String artifacts : TufaceousArtifacts.TARGET_NAMES) {
+      if (byName.containsKey(artifacts)) {
+        return manifest.withSystemVersion(TufaceousArtifacts.systemVersion(artifacts, byName.get(artifacts).file()));
+      }
     }
     return manifest;
+  }
+
+  /**
+   * The one folder every entry is under, as tufaceous zips a repository ({@code repo/metadata/...}, {@code
+   * repo/targets/...}), with its slash; else empty.
+   */
+  private static String topFolder(List<ZipArchiveEntry> entries) {
+    String first = null;
+    for (ZipArchiveEntry entry : entries) {
+      int slash = entry.getName().indexOf('/');
+      if (slash <= 0) {
+        return "";
+      }
+      String folder = entry.getName().substring(0, slash + 1);
+      if (first == null) {
+        first = folder;
+      } else if (!first.equals(folder)) {
+        return "";
+      }
+    }
+    return first == null || first.equals("metadata/") || first.equals(TARGETS_DIRECTORY) ? "" : first;
   }
 
   private byte[] readMetadata(ZipFile zip, ZipArchiveEntry entry) {
@@ -260,7 +331,8 @@ public final class TufRepositoryUpload {
         customText(custom, "name"),
         customText(custom, "system_version"),
         version.asLong(),
-        listed);
+        listed,
+        null);
   }
 
   /** {@code signed.custom.<field>} when it is a string, which must be storable text; else null. */
@@ -333,7 +405,8 @@ public final class TufRepositoryUpload {
     return target != null && target.sha256().equals(base.substring(0, 64)) ? target : null;
   }
 
-  private void stage(ZipFile zip, ZipArchiveEntry entry, RepositoryTarget target, List<LocalDepot.Staged> staged) {
+  private LocalDepot.Staged stage(
+      ZipFile zip, ZipArchiveEntry entry, RepositoryTarget target, List<LocalDepot.Staged> staged) {
     LocalDepot.Staged file;
     try (InputStream in = entryStream(zip, entry)) {
       file = depot.stage(in, target.length());
@@ -356,6 +429,7 @@ public final class TufRepositoryUpload {
           "the target's file has sha256 " + file.sha256() + ", the targets metadata lists " + target.sha256(),
           target.name());
     }
+    return file;
   }
 
   private static InputStream entryStream(ZipFile zip, ZipArchiveEntry entry) {

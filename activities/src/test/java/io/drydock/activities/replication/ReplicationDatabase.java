@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -47,7 +48,7 @@ final class ReplicationDatabase implements BeforeEachCallback, AfterEachCallback
     registry = new SledRegistry(dataSource);
     store = new ArtifactStore(dataSource, depot);
     requests = new RequestLog(dataSource);
-    upload = new TufRepositoryUpload(store, depot, MAX_UPLOAD_BYTES, MAX_UPLOAD_ENTRIES);
+    upload = signedUpload(List.of(), Clock.systemUTC());
   }
 
   @Override
@@ -58,6 +59,15 @@ final class ReplicationDatabase implements BeforeEachCallback, AfterEachCallback
         Files.delete(file);
       }
     }
+  }
+
+  /**
+   * An upload that verifies signatures against {@code roots} at {@code clock}'s time; with no roots it takes
+   * archives unverified, as {@code DRYDOCK_TUF_ALLOW_UNSIGNED} does.
+   */
+  TufRepositoryUpload signedUpload(List<TufTrust.TrustedRoot> roots, Clock clock) {
+    return new TufRepositoryUpload(
+        store, depot, MAX_UPLOAD_BYTES, MAX_UPLOAD_ENTRIES, new TufTrust(roots, clock), roots.isEmpty());
   }
 
   /** The files in the depot and its staging area, relative to the depot directory. */

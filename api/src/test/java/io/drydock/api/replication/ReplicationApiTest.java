@@ -88,6 +88,7 @@ class ReplicationApiTest {
                 "--drydock.legacy-storage-root=" + directories.resolve("legacy"),
                 "--drydock.auth.jwt-secret=" + SECRET,
                 "--drydock.replication.depot-dir=" + directories.resolve("depot"),
+                "--drydock.tuf.allow-unsigned=true",
                 "--drydock.replication.max-upload-bytes=" + MAX_UPLOAD_BYTES + "B",
                 "--drydock.replication.activation-period=2m",
                 "--drydock.replication.inventory-timeout=2s",

@@ -53,6 +53,7 @@ final class DrydockPlan implements AutoCloseable {
             legacyRoot,
             secret,
             "--drydock.replication.depot-dir=" + directory.resolve("depot"),
+            "--drydock.tuf.allow-unsigned=true",
             "--drydock.replication.activation-period=" + ACTIVATION_PERIOD.toSeconds() + "s",
             "--drydock.replication.min-sled-replication=" + OxidePlan.PUTS_PER_ARTIFACT,
             "--drydock.replication.max-requests-in-flight=" + inFlight);
