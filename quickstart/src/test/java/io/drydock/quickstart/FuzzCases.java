@@ -280,16 +280,16 @@ final class FuzzCases {
    */
   private byte[] hostileArchive() {
     Map<String, byte[]> entries = unzip(archive);
-    String targetsName = "metadata/1.targets.json";
+    String targetsName = "repo/metadata/1.targets.json";
     String targets = new String(entries.get(targetsName), StandardCharsets.UTF_8);
-    String target = entries.keySet().stream().filter(name -> name.startsWith("targets/")).findFirst().orElseThrow();
+    String target = entries.keySet().stream().filter(name -> name.startsWith("repo/targets/")).findFirst().orElseThrow();
     switch (random.nextInt(14)) {
       case 0 -> entries.put("../escape.json", bytes("x"));
       case 1 -> entries.put("/etc/absolute", bytes("x"));
       case 2 -> entries.put(targetsName, bytes(targets.replace("\"fuzz\"", "\"fu\\u0000zz\"")));
       case 3 -> entries.put(targetsName, bytes(targets.replace("\"1.0.0\"", "\"1.0\\u0001\\u007f\"")));
       case 4 -> entries.put(target, bytes("not the listed bytes"));
-      case 5 -> entries.put("targets/unlisted", bytes("a"));
+      case 5 -> entries.put("repo/targets/unlisted", bytes("a"));
       case 6 -> entries.put(targetsName, bytes("{"));
       case 7 -> entries.put(target, new byte[(int) FuzzStack.MAX_UPLOAD_BYTES + 1]);
       case 8 -> entries.put(target.replace("targets/", "targets/../../"), entries.remove(target));
@@ -306,7 +306,7 @@ final class FuzzCases {
         return flipped(archive);
       }
       default -> {
-        return zip(entries, "targets/link");
+        return zip(entries, "repo/targets/link");
       }
     }
     return zip(entries, null);

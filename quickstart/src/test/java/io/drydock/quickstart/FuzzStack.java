@@ -100,7 +100,7 @@ final class FuzzStack implements AutoCloseable {
                 "--drydock.legacy-storage-root=" + legacy,
                 "--drydock.auth.jwt-secret=" + DrydockStack.TOKEN_SECRET,
                 "--drydock.replication.depot-dir=" + depot,
-                "--drydock.tuf.allow-unsigned=true",
+                "--drydock.tuf.trusted-root=" + ReplicationArchives.trustedRoot(),
                 "--drydock.replication.sleds=" + configuredSleds,
                 "--drydock.replication.min-sled-replication=2",
                 "--drydock.replication.activation-period=1h",

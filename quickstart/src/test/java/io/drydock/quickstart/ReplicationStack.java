@@ -65,7 +65,7 @@ final class ReplicationStack implements AutoCloseable {
     Path depot = root.resolve("depot");
     Map<String, String> all = new LinkedHashMap<>();
     all.put("drydock.replication.depot-dir", depot.toString());
-    all.put("drydock.tuf.allow-unsigned", "true");
+    all.put("drydock.tuf.trusted-root", ReplicationArchives.trustedRoot().toString());
     all.put("drydock.replication.activation-period", ACTIVATION_PERIOD.toSeconds() + "s");
     all.put("drydock.replication.min-sled-replication", String.valueOf(MIN_SLED_REPLICATION));
     if (configured) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * in decimal, {@code true}, {@code false}, {@code null}. A document it cannot encode (a number with a fraction or an
  * exponent, a string with an unpaired surrogate) cannot have been signed, so it is refused.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
   /** Python compares strings by code point; {@link String#compareTo} compares UTF-16 units, which differs above U+FFFF. */
   private static final Comparator<String> CODE_POINT_ORDER =
       (a, b) -> {
@@ -38,7 +38,7 @@ final class CanonicalJson {
   /**
    * @throws IllegalArgumentException naming what cannot be encoded
    */
-  static byte[] encode(JsonNode node) {
+  public static byte[] encode(JsonNode node) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     write(node, out);
     return out.toByteArray();
