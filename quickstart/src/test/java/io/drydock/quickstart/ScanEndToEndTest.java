@@ -143,6 +143,17 @@ class ScanEndToEndTest {
     assertThat(report.path("success").asBoolean()).isTrue();
     assertThat(report.path("err").asText()).isEmpty();
     assertThat(binaryPackages(report)).isEqualTo(DEBIAN_PACKAGES);
+    // Every package names its source package, its own name and version when the status file has no Source: (as
+    // quay/claircore dpkg/scanner.go fills it); only claircore's fields, so no package_db.
+    report.path("packages").forEach(p -> {
+      assertThat(p.path("source").path("kind").asText()).as("source of %s", p).isEqualTo("source");
+      assertThat(p.has("package_db")).as("package_db of %s", p).isFalse();
+    });
+    JsonNode libssl = packageNamed(report, "libssl3");
+    assertThat(libssl.path("source").path("name").asText()).isEqualTo("openssl");
+    JsonNode tzdata = packageNamed(report, "tzdata");
+    assertThat(tzdata.path("source").path("name").asText() + " " + tzdata.path("source").path("version").asText())
+        .isEqualTo("tzdata 2024a-0+deb12u1");
     JsonNode distribution = onlyDistribution(report);
     assertThat(distribution.path("did").asText()).isEqualTo("debian");
     assertThat(distribution.path("version_id").asText()).isEqualTo("12");
@@ -191,11 +202,13 @@ class ScanEndToEndTest {
     assertThat(report.path("state").asText()).isEqualTo("IndexFinished");
     assertThat(binaryPackages(report)).isEqualTo(ALPINE_PACKAGES);
     report.path("packages").forEach(p -> {
-      if ("binary".equals(p.path("kind").asText())) {
-        assertThat(p.path("arch").asText()).isEqualTo("x86_64");
-        assertThat(p.path("package_db").asText()).isEqualTo("lib/apk/db/installed");
-      }
+      assertThat(p.path("arch").asText()).isEqualTo("x86_64");
+      assertThat(p.path("source").path("kind").asText()).as("apk origin of %s", p).isEqualTo("source");
     });
+    // claircore's package has no package_db (quay/claircore package.go, json:"-"); it is in the environment.
+    assertThat(report.path("packages").findValues("package_db")).isEmpty();
+    report.path("environments").forEach(environments -> assertThat(environments.path(0).path("package_db").asText())
+        .isEqualTo("lib/apk/db/installed"));
     JsonNode distribution = onlyDistribution(report);
     assertThat(distribution.path("did").asText()).isEqualTo("alpine");
     assertThat(distribution.path("version_id").asText()).isEqualTo("3.20.3");
@@ -511,6 +524,15 @@ class ScanEndToEndTest {
       }
     });
     return packages;
+  }
+
+  private static JsonNode packageNamed(JsonNode report, String name) {
+    for (JsonNode p : report.path("packages")) {
+      if (p.path("name").asText().equals(name)) {
+        return p;
+      }
+    }
+    throw new AssertionError("no package " + name + " in " + report);
   }
 
   private static JsonNode onlyDistribution(JsonNode report) {
