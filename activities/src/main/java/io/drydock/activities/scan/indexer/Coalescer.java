@@ -99,11 +99,6 @@ public final class Coalescer {
     return null;
   }
 
-  /** The scanner that reads the package database at {@code packageDb}. */
-  private static String detector(String packageDb) {
-    return (ScannedPaths.of(packageDb) == ScannedPaths.APK_INSTALLED ? ScannerSet.APK : ScannerSet.DPKG).urn();
-  }
-
   private static IndexContents contents(
       Map<String, Map<InstalledPackage, String>> databases, Distribution distribution) {
     List<Placed> placed = new ArrayList<>();
@@ -129,7 +124,8 @@ public final class Coalescer {
       InstalledPackage pkg = p.pkg();
       SourceKey key = new SourceKey(pkg.sourceName(), pkg.sourceVersion());
       Package source = Package.source(sourceIds.get(key), key.name(), key.version());
-      packages.put(id, Package.binary(id, pkg.name(), pkg.version(), source, pkg.arch(), detector(p.packageDb())));
+      String detector = ScannerSet.packageScanner(p.packageDb()).urn();
+      packages.put(id, Package.binary(id, pkg.name(), pkg.version(), source, pkg.arch(), detector));
       environments.put(id, List.of(new Environment(p.packageDb(), p.introducedIn(), distributionId, List.of())));
     }
     Map<String, Distribution> distributions = distribution == null ? Map.of() : Map.of(distribution.id(), distribution);

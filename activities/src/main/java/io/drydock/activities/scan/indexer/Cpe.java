@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * claircore in one way: a value with a wildcard ({@code *} or {@code ?} inside it) is refused, as no os-release file
  * names a pattern.
  */
-final class Cpe {
+public final class Cpe {
   private static final String URI_PREFIX = "cpe:/";
   private static final String FS_PREFIX = "cpe:2.3:";
   private static final int ATTRIBUTES = 11;
@@ -31,7 +31,7 @@ final class Cpe {
   private Cpe() {}
 
   /** The name bound as a CPE 2.3 formatted string, or empty when it is none or is not well-formed. */
-  static String formattedString(String name) {
+  public static String formattedString(String name) {
     List<String> values;
     if (name.startsWith(URI_PREFIX)) {
       values = unbindUri(name.substring(URI_PREFIX.length()));

@@ -44,9 +44,9 @@ public final class ScannerSet {
    * var/lib/dpkg/status and the distroless var/lib/dpkg/status.d/* files. Version 2: every package has a source
    * package, and reports have claircore's package fields.
    */
-  static final Scanner DPKG = new Scanner("dpkg", "2", Scanner.PACKAGE);
+  public static final Scanner DPKG = new Scanner("dpkg", "2", Scanner.PACKAGE);
   /** lib/apk/db/installed. Version 2: as dpkg's. */
-  static final Scanner APK = new Scanner("apk", "2", Scanner.PACKAGE);
+  public static final Scanner APK = new Scanner("apk", "2", Scanner.PACKAGE);
   /** etc/os-release, else usr/lib/os-release. Version 2: the CPE is bound as claircore binds it, or empty. */
   static final Scanner OS_RELEASE = new Scanner("os-release", "2", Scanner.DISTRIBUTION);
 
@@ -58,6 +58,11 @@ public final class ScannerSet {
   ScannerSet(List<Scanner> scanners) {
     this.scanners = scanners.stream().sorted(ORDER).toList();
     this.indexState = hash(this.scanners);
+  }
+
+  /** The package scanner that reads the package database at {@code packageDb}, a path an environment names. */
+  public static Scanner packageScanner(String packageDb) {
+    return ScannedPaths.of(packageDb) == ScannedPaths.APK_INSTALLED ? APK : DPKG;
   }
 
   public static ScannerSet current() {
