@@ -21,7 +21,8 @@ class ApkDatabaseTest {
         new InstalledPackage("zlib", "1.3.1-r1", "x86_64", "zlib", "1.3.1-r1"),
         new InstalledPackage("scanelf", "1.3.7-r2", "x86_64", "pax-utils", "1.3.7-r2"),
         new InstalledPackage("apk-tools", "2.14.4-r0", "x86_64", "apk-tools", "2.14.4-r0"),
-        // Its stanza has no o: line: its own source, where claircore's apk scanner gives it none.
+        // Its stanza has no o: line: its own source, where quay/claircore apk/scanner.go
+        // (b882dc5d2b7309c53d10f1cd021bb5c9c86e4514) gives it none; see docs/compatibility.md.
         new InstalledPackage("libc-utils", "0.7.2-r5", "x86_64", "libc-utils", "0.7.2-r5"));
   }
 

@@ -33,7 +33,8 @@ class DpkgDatabaseTest {
     assertThat(packages).contains(
         new InstalledPackage("libc6", "2.36-9+deb12u10", "amd64", "glibc", "2.36-9+deb12u10"),
         new InstalledPackage("libssl3", "3.0.15-1~deb12u1+b1", "amd64", "openssl", "3.0.15-1~deb12u1"),
-        // No Source: field: its own name and version, as dpkg-query's ${source:Package} (and claircore) say.
+        // No Source: field: its own name and version, as dpkg-query's ${source:Package} says and quay/claircore
+        // dpkg/scanner.go (b882dc5d2b7309c53d10f1cd021bb5c9c86e4514, parseStatus) fills it.
         new InstalledPackage("tzdata", "2025b-0+deb12u1", "all", "tzdata", "2025b-0+deb12u1"));
   }
 
