@@ -63,7 +63,10 @@ class AuthorizationTableEndToEndTest {
               "/indexer/**",
               ANY,
               Needs.IMPORT,
-              List.of("/indexer/api/v1/index_report", "/indexer/api/v1/index_report/not-a-digest")),
+              List.of(
+                  "/indexer/api/v1/index_report",
+                  "/indexer/api/v1/index_report/not-a-digest",
+                  "/indexer/api/v1/internal/affected_manifest/")),
           new Row(
               "/api/v1/rescans, /api/v1/rescans/*, /api/v1/scan-status",
               ANY,

@@ -169,6 +169,11 @@ final class FuzzCases {
               ? "[\"sha256:" + hex(32) + "\"]"
               : "{\"hash\":\"sha256:" + hex(32) + "\",\"layers\":[{\"hash\":\"sha256:" + hex(32)
                   + "\",\"uri\":\"http://127.0.0.1:9/blob\",\"headers\":{}}]}";
+      case "/indexer/api/v1/internal/affected_manifest/" ->
+          "{\"vulnerabilities\":[{\"id\":\"" + random.nextInt(1000) + "\",\"package\":{\"name\":\""
+              + pick(List.of("openssl", "libssl3", "busybox", "")) + "\"},\"distribution\":{\"did\":\""
+              + pick(List.of("debian", "alpine", "")) + "\"},\"fixed_in_version\":\""
+              + pick(List.of("1:1.0-1", "3.3.2-r1", "", "~")) + "\"}]}";
       default -> "{}";
     };
   }

@@ -38,6 +38,7 @@ class FuzzEndToEndTest {
           "/indexer/api/v1/index_report",
           "/indexer/api/v1/index_report/{digest}",
           "/indexer/api/v1/index_state",
+          "/indexer/api/v1/internal/affected_manifest/",
           "/api/v1/artifact-repositories",
           "/api/v1/artifact-repositories/{id}",
           "/api/v1/sleds/{id}",

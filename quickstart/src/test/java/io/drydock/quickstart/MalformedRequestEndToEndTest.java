@@ -45,7 +45,8 @@ class MalformedRequestEndToEndTest {
         Arguments.of("PUT", "/gitlab/v1/import/tools/bu%zzsybox/?import_type=pre", true, "BAD_REQUEST"),
         Arguments.of("PUT", "/gitlab/v1/import/tools/busybox;v=%zz/?import_type=pre", true, "NAME_INVALID"),
         Arguments.of("GET", "/api/v1/scan-status?repository=%C3%28", true, "INVALID_QUERY_PARAMETER_VALUE"),
-        Arguments.of("GET", "/indexer/api/v1/index_state?x=%zz", true, "bad-request"));
+        Arguments.of("GET", "/indexer/api/v1/index_state?x=%zz", true, "bad-request"),
+        Arguments.of("POST", "/indexer/api/v1/internal/affected_manifest/?x=%zz", true, "bad-request"));
   }
 
   @ParameterizedTest(name = "{0} {1}, token: {2}")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drydock.activities.legacy.DemoLegacyStorage;
 import io.drydock.activities.scan.indexer.ScannerSet;
 import io.drydock.workflows.scan.ScanWorkflows;
@@ -24,6 +25,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +58,7 @@ class ScanEndToEndTest {
   private static final String PACED = "scan/paced";
   private static final int PACED_MANIFESTS = 30;
   private static final String UNKNOWN_DIGEST = "sha256:" + "1".repeat(64);
+  private static final String AFFECTED_MANIFEST = "/indexer/api/v1/internal/affected_manifest/";
 
   /** The installed binary packages of the demo's dpkg status (nano is removed, only its configuration is kept). */
   private static final Map<String, String> DEBIAN_PACKAGES =
@@ -143,6 +146,17 @@ class ScanEndToEndTest {
     assertThat(report.path("success").asBoolean()).isTrue();
     assertThat(report.path("err").asText()).isEmpty();
     assertThat(binaryPackages(report)).isEqualTo(DEBIAN_PACKAGES);
+    // Every package names its source package, its own name and version when the status file has no Source: (as
+    // quay/claircore dpkg/scanner.go fills it); only claircore's fields, so no package_db.
+    report.path("packages").forEach(p -> {
+      assertThat(p.path("source").path("kind").asText()).as("source of %s", p).isEqualTo("source");
+      assertThat(p.has("package_db")).as("package_db of %s", p).isFalse();
+    });
+    JsonNode libssl = packageNamed(report, "libssl3");
+    assertThat(libssl.path("source").path("name").asText()).isEqualTo("openssl");
+    JsonNode tzdata = packageNamed(report, "tzdata");
+    assertThat(tzdata.path("source").path("name").asText() + " " + tzdata.path("source").path("version").asText())
+        .isEqualTo("tzdata 2024a-0+deb12u1");
     JsonNode distribution = onlyDistribution(report);
     assertThat(distribution.path("did").asText()).isEqualTo("debian");
     assertThat(distribution.path("version_id").asText()).isEqualTo("12");
@@ -191,11 +205,13 @@ class ScanEndToEndTest {
     assertThat(report.path("state").asText()).isEqualTo("IndexFinished");
     assertThat(binaryPackages(report)).isEqualTo(ALPINE_PACKAGES);
     report.path("packages").forEach(p -> {
-      if ("binary".equals(p.path("kind").asText())) {
-        assertThat(p.path("arch").asText()).isEqualTo("x86_64");
-        assertThat(p.path("package_db").asText()).isEqualTo("lib/apk/db/installed");
-      }
+      assertThat(p.path("arch").asText()).isEqualTo("x86_64");
+      assertThat(p.path("source").path("kind").asText()).as("apk origin of %s", p).isEqualTo("source");
     });
+    // claircore's package has no package_db (quay/claircore package.go, json:"-"); it is in the environment.
+    assertThat(report.path("packages").findValues("package_db")).isEmpty();
+    report.path("environments").forEach(environments -> assertThat(environments.path(0).path("package_db").asText())
+        .isEqualTo("lib/apk/db/installed"));
     JsonNode distribution = onlyDistribution(report);
     assertThat(distribution.path("did").asText()).isEqualTo("alpine");
     assertThat(distribution.path("version_id").asText()).isEqualTo("3.20.3");
@@ -252,7 +268,96 @@ class ScanEndToEndTest {
         Arguments.of("GET", "/indexer/api/v1/index_report/" + UNKNOWN_DIGEST, null, 404, "not-found"),
         Arguments.of("DELETE", "/indexer/api/v1/index_report/latest", null, 400, "bad-request"),
         Arguments.of("DELETE", "/indexer/api/v1/index_report", "{\"hash\":\"{debian}\"}", 400, "bad-request"),
-        Arguments.of("DELETE", "/indexer/api/v1/index_report", "[\"{debian}\", 7]", 400, "bad-request"));
+        Arguments.of("DELETE", "/indexer/api/v1/index_report", "[\"{debian}\", 7]", 400, "bad-request"),
+        Arguments.of("POST", AFFECTED_MANIFEST, "", 400, "bad-request"),
+        Arguments.of("POST", AFFECTED_MANIFEST, "not JSON", 400, "bad-request"),
+        Arguments.of("POST", AFFECTED_MANIFEST, "[]", 400, "bad-request"),
+        Arguments.of("POST", AFFECTED_MANIFEST, "{\"vulnerabilities\":{}}", 400, "bad-request"),
+        Arguments.of("POST", AFFECTED_MANIFEST, "{\"vulnerabilities\":[7]}", 400, "bad-request"),
+        // claircore dereferences a vulnerability's package: Clair fails on one without.
+        Arguments.of("POST", AFFECTED_MANIFEST, "{\"vulnerabilities\":[{\"id\":\"1\"}]}", 400, "bad-request"),
+        Arguments.of("POST", AFFECTED_MANIFEST, "{\"vulnerabilities\":[{\"id\":1,\"package\":{\"name\":\"bash\"}}]}",
+            400, "bad-request"),
+        Arguments.of("POST", AFFECTED_MANIFEST,
+            "{\"vulnerabilities\":[{\"id\":\"1\",\"package\":{\"name\":\"bash\"},\"distribution\":{\"cpe\":\"bash 5\"}}]}",
+            400, "bad-request"),
+        Arguments.of("POST", AFFECTED_MANIFEST,
+            "{\"vulnerabilities\":[{\"id\":\"1\",\"package\":{\"name\":\"bash\"},\"normalized_severity\":\"Dire\"}]}",
+            400, "bad-request"));
+  }
+
+  /**
+   * Clair's notifier asking which manifests vulnerabilities affect, on the demo images indexed for real: the Debian
+   * image's libssl3 3.0.13-1~deb12u1 (source openssl), zlib1g 1:1.2.13.dfsg-1 (source zlib), bash 5.2.15-2+b7 (source
+   * bash 5.2.15-2) and tzdata (its own source) on Debian 12 bookworm; the Alpine image's libssl3 3.3.2-r0 (origin
+   * openssl) on Alpine 3.20.3. Vulnerabilities in claircore's JSON, as quay/clair's notifier sends them.
+   */
+  @Test
+  void affectedManifestAnswersWhichIndexedManifestsEachVulnerabilityAffects() throws Exception {
+    String debian = digestOf(DEBIAN);
+    String alpine = digestOf(ALPINE);
+    indexAfresh(debian);
+    indexAfresh(alpine);
+    String body = """
+        {"vulnerabilities":[
+          %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s
+        ]}""".formatted(
+        // ~deb12u1 is below the fix 3.0.13-1; the installed version itself and an older ~ build are not.
+        vulnerability("openssl-fixed-later", "openssl", "", "debian", "12", "", "3.0.13-1", "Medium"),
+        vulnerability("openssl-fixed-installed", "openssl", "", "debian", "12", "", "3.0.13-1~deb12u1", "Medium"),
+        vulnerability("openssl-fixed-older", "openssl", "source", "debian", "", "", "3.0.13-1~deb11u1", "High"),
+        // The epoch 1: puts the installed zlib1g above 1.2.14.
+        vulnerability("zlib-no-epoch", "zlib1g", "binary", "debian", "", "", "1.2.14", "Critical"),
+        vulnerability("zlib-epoch", "zlib", "source", "debian", "", "", "1:1.2.13.dfsg-2", "Critical"),
+        // libssl3 is a binary package only; bash's source, on bookworm but not trixie.
+        vulnerability("libssl3-as-source", "libssl3", "source", "", "", "", "", "High"),
+        vulnerability("bash-bookworm", "bash", "source", "debian", "", "bookworm", "", "Low"),
+        vulnerability("bash-trixie", "bash", "source", "debian", "", "trixie", "", "Low"),
+        // Any distribution, any version: both images.
+        vulnerability("libssl3-anywhere", "libssl3", "binary", "", "", "", "", "Negligible"),
+        // apk's order on Alpine: 3.3.2-r0 is below 3.3.2-r1, not below itself.
+        vulnerability("openssl-alpine", "openssl", "", "alpine", "3.20.3", "", "3.3.2-r1", "High"),
+        vulnerability("openssl-alpine-installed", "openssl", "", "alpine", "", "", "3.3.2-r0", "High"));
+
+    HttpResponse<String> response = client.send("POST", AFFECTED_MANIFEST, body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode answer = DrydockStack.json(response);
+    List<String> asked = new ArrayList<>();
+    answer.path("vulnerabilities").fieldNames().forEachRemaining(asked::add);
+    assertThat(asked).as("every vulnerability asked about, by id, as claircore's AffectedManifests.Add keeps them")
+        .hasSize(11).contains("bash-trixie", "openssl-alpine");
+    assertThat(answer.path("vulnerabilities").path("zlib-epoch").path("package").path("name").asText())
+        .isEqualTo("zlib");
+    JsonNode manifests = answer.path("vulnerable_manifests");
+    // Most severe first, as claircore's AffectedManifests.Sort; other tests' images may be affected too.
+    assertThat(JSON.convertValue(manifests.path(debian), List.class)).containsExactly(
+        "zlib-epoch", "openssl-fixed-later", "bash-bookworm", "libssl3-anywhere");
+    assertThat(JSON.convertValue(manifests.path(alpine), List.class)).containsExactly(
+        "openssl-alpine", "libssl3-anywhere");
+  }
+
+  private static String vulnerability(String id, String packageName, String kind, String did, String versionId,
+      String codeName, String fixedIn, String severity) {
+    ObjectNode vulnerability = JSON.createObjectNode();
+    vulnerability.put("id", id);
+    vulnerability.put("updater", "test");
+    vulnerability.put("name", "CVE-for-" + id);
+    vulnerability.put("issued", "2026-12-01T00:00:00Z");
+    vulnerability.put("normalized_severity", severity);
+    ObjectNode pkg = vulnerability.putObject("package");
+    pkg.put("id", "");
+    pkg.put("name", packageName);
+    pkg.put("version", "");
+    pkg.put("kind", kind);
+    if (!did.isEmpty()) {
+      ObjectNode dist = vulnerability.putObject("distribution");
+      dist.put("did", did);
+      dist.put("version_id", versionId);
+      dist.put("version_code_name", codeName);
+    }
+    vulnerability.put("fixed_in_version", fixedIn);
+    return vulnerability.toString();
   }
 
   @ParameterizedTest(name = "{0} {1} {2} -> {3} {4}")
@@ -511,6 +616,15 @@ class ScanEndToEndTest {
       }
     });
     return packages;
+  }
+
+  private static JsonNode packageNamed(JsonNode report, String name) {
+    for (JsonNode p : report.path("packages")) {
+      if (p.path("name").asText().equals(name)) {
+        return p;
+      }
+    }
+    throw new AssertionError("no package " + name + " in " + report);
   }
 
   private static JsonNode onlyDistribution(JsonNode report) {

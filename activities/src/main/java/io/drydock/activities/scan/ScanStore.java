@@ -5,17 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.drydock.activities.scan.indexer.Coalescer;
+import io.drydock.activities.scan.indexer.Distribution;
 import io.drydock.activities.scan.indexer.IndexReport;
 import io.drydock.activities.scan.indexer.LayerScan;
 import io.drydock.activities.scan.indexer.ScannedLayer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -39,6 +46,9 @@ public final class ScanStore {
          SET index_state = excluded.index_state, state = excluded.state, success = excluded.success,
              err = excluded.err, report = excluded.report, written_by_run = excluded.written_by_run, written_at = now()
       """;
+
+  /** Package names a query of {@link #affectedManifests} asks for: an index lookup each, in one statement. */
+  private static final int NAMES_PER_QUERY = 500;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -243,6 +253,56 @@ public final class ScanStore {
         });
   }
 
+  /**
+   * Clair's affected_manifest: for each manifest with a stored finished report that one of {@code vulnerabilities}
+   * affects ({@link VulnerablePackage#affects}), the ids of those that do, in the order given. The packages are read by
+   * name from the indexed package rows, {@value #NAMES_PER_QUERY} distinct names a query, each query in its own
+   * transaction under the statement timeout.
+   */
+  public Map<String, List<String>> affectedManifests(List<VulnerablePackage> vulnerabilities) {
+    Map<String, List<VulnerablePackage>> byName = new LinkedHashMap<>();
+    vulnerabilities.forEach(v -> byName.computeIfAbsent(v.packageName(), name -> new ArrayList<>()).add(v));
+    Map<String, Set<String>> affected = new TreeMap<>();
+    List<String> names = List.copyOf(byName.keySet());
+    for (int from = 0; from < names.size(); from += NAMES_PER_QUERY) {
+      List<String> batch = names.subList(from, Math.min(names.size(), from + NAMES_PER_QUERY));
+      inTransaction(
+          () -> {
+            jdbc.sql(
+                    """
+                    SELECT manifest_digest, kind, name, version, package_db, did, dist_name, dist_version,
+                           dist_version_code_name, dist_version_id, dist_arch, dist_cpe, dist_pretty_name
+                      FROM index_report_packages
+                     WHERE name IN (:names)
+                    """)
+                .param("names", batch)
+                .query(
+                    (ResultSet rs) -> {
+                      VulnerablePackage.StoredPackage stored = storedPackage(rs);
+                      for (VulnerablePackage v : byName.get(stored.name())) {
+                        if (v.affects(stored)) {
+                          affected.computeIfAbsent(stored.manifestDigest(), d -> new LinkedHashSet<>()).add(v.id());
+                        }
+                      }
+                    });
+            return null;
+          });
+    }
+    // In the order the vulnerabilities were given, whichever package row matched first.
+    List<String> order = vulnerabilities.stream().map(VulnerablePackage::id).distinct().toList();
+    Map<String, List<String>> answer = new TreeMap<>();
+    affected.forEach((digest, ids) -> answer.put(digest, order.stream().filter(ids::contains).toList()));
+    return answer;
+  }
+
+  private static VulnerablePackage.StoredPackage storedPackage(ResultSet rs) throws SQLException {
+    Distribution distribution = new Distribution("", rs.getString("did"), rs.getString("dist_name"),
+        rs.getString("dist_version"), rs.getString("dist_version_code_name"), rs.getString("dist_version_id"),
+        rs.getString("dist_arch"), rs.getString("dist_cpe"), rs.getString("dist_pretty_name"));
+    return new VulnerablePackage.StoredPackage(rs.getString("manifest_digest"), rs.getString("kind"),
+        rs.getString("name"), rs.getString("version"), rs.getString("package_db"), distribution);
+  }
+
   /** The manifest's layer digests, bottom first; empty if the registry holds no such image manifest. */
   public Optional<List<String>> manifestLayers(String digest) {
     return imageManifest(digest).map(ImageManifest::layers);
@@ -374,15 +434,24 @@ public final class ScanStore {
         .update();
   }
 
+  /** Stores the report and, from the same JSON, its package rows (an error report has none). */
   private void upsertReport(String digest, String runToken, String indexState, IndexReport report) {
+    String json = write(report);
     jdbc.sql(UPSERT_REPORT)
         .param("digest", digest)
         .param("indexState", indexState)
         .param("state", report.state())
         .param("success", report.success())
         .param("err", report.err())
-        .param("report", write(report))
+        .param("report", json)
         .param("run", runToken)
+        .update();
+    jdbc.sql("DELETE FROM index_report_packages WHERE manifest_digest = :digest").param("digest", digest).update();
+    jdbc.sql(
+            "INSERT INTO index_report_packages"
+                + " SELECT :digest, p.* FROM index_report_package_rows(CAST(:report AS JSONB)) AS p")
+        .param("digest", digest)
+        .param("report", json)
         .update();
   }
 

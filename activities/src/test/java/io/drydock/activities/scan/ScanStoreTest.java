@@ -185,7 +185,7 @@ class ScanStoreTest {
         List.of(
             new LayerScan.PackageDatabase(
                 "var/lib/dpkg/status",
-                List.of(new LayerScan.InstalledPackage("bash", "5.2.15-2+b2", "amd64", null, null)))),
+                List.of(new LayerScan.InstalledPackage("bash", "5.2.15-2+b2", "amd64", "bash", "5.2.15-2")))),
         List.of(),
         List.of(),
         List.of());

@@ -155,7 +155,8 @@ class ClairIndexerController {
     return value;
   }
 
-  private static JsonNode parse(byte[] body) {
+  /** The body as JSON, or a 400 in Clair's envelope. */
+  static JsonNode parse(byte[] body) {
     if (body == null || body.length == 0) {
       throw ClairError.badRequest("request body is empty");
     }

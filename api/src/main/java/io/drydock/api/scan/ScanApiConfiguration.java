@@ -21,6 +21,11 @@ public class ScanApiConfiguration {
   }
 
   @Bean
+  ClairAffectedManifestController clairAffectedManifestController(ScanStore store) {
+    return new ClairAffectedManifestController(store);
+  }
+
+  @Bean
   RescanController rescanController(
       ScanStore store, RescanStarter rescans, @Value("${drydock.scan.bulk-concurrency}") int concurrency) {
     return new RescanController(store, rescans, concurrency);

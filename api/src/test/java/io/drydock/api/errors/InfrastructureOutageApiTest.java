@@ -61,6 +61,11 @@ class InfrastructureOutageApiTest {
           new String[] {"DELETE", "/gitlab/v1/import/outage/app/"},
           new String[] {"GET", "/indexer/api/v1/index_report/" + DIGEST},
           new String[] {"DELETE", "/indexer/api/v1/index_report/" + DIGEST},
+          new String[] {
+            "POST",
+            "/indexer/api/v1/internal/affected_manifest/",
+            "{\"vulnerabilities\":[{\"id\":\"1\",\"package\":{\"name\":\"openssl\"}}]}"
+          },
           new String[] {"GET", "/api/v1/sleds"},
           new String[] {"GET", "/api/v1/artifact-repositories"});
 
@@ -137,7 +142,7 @@ class InfrastructureOutageApiTest {
     database.cut();
     try {
       for (String[] request : DATABASE_REQUESTS) {
-        HttpResponse<String> answer = send(request[0], request[1]);
+        HttpResponse<String> answer = send(request[0], request[1], request.length > 2 ? request[2] : null);
         String what = request[0] + " " + request[1] + " -> " + answer.body();
 
         assertThat(answer.statusCode()).as(what).isEqualTo(503);
@@ -168,11 +173,18 @@ class InfrastructureOutageApiTest {
   }
 
   private static HttpResponse<String> send(String method, String path) {
+    return send(method, path, null);
+  }
+
+  private static HttpResponse<String> send(String method, String path, String jsonBody) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer " + TOKEN)
-            .method(method, HttpRequest.BodyPublishers.noBody())
+            .header("Content-Type", "application/json")
+            .method(method, jsonBody == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody))
             .build();
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

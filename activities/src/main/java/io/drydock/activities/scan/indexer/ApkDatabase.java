@@ -23,10 +23,11 @@ final class ApkDatabase {
       if (name.isEmpty() || version.isEmpty()) {
         continue;
       }
+      // An origin is built at the same version as its subpackages: apk records no other. A package without one is
+      // its own source, as dpkg's are; claircore's apk scanner leaves it without a source (docs/compatibility.md).
       String origin = stanza.getOrDefault("o", "");
-      // An origin is built at the same version as its subpackages: apk records no other.
       packages.add(new InstalledPackage(name, version, stanza.getOrDefault("A", ""),
-          origin.isEmpty() ? null : origin, origin.isEmpty() ? null : version));
+          origin.isEmpty() ? name : origin, version));
     }
     return packages;
   }

@@ -27,21 +27,20 @@ public final class Coalescer {
   /** More links than any real os-release chain has; a loop of links ends here instead of spinning. */
   private static final int MAX_LINKS = 8;
 
-  private static final Comparator<String> NULLS_FIRST = Comparator.nullsFirst(Comparator.naturalOrder());
   private static final Comparator<Placed> PACKAGE_ORDER = Comparator
       .comparing((Placed p) -> p.pkg().name())
       .thenComparing(p -> p.pkg().version())
       .thenComparing(p -> p.pkg().arch())
       .thenComparing(Placed::packageDb)
-      .thenComparing(p -> p.pkg().sourceName(), NULLS_FIRST)
-      .thenComparing(p -> p.pkg().sourceVersion(), NULLS_FIRST);
+      .thenComparing(p -> p.pkg().sourceName())
+      .thenComparing(p -> p.pkg().sourceVersion());
 
   private Coalescer() {}
 
   /** A package in the final image: its database and the layer that introduced it there. */
   private record Placed(InstalledPackage pkg, String packageDb, String introducedIn) {}
 
-  private record SourceKey(String name, String version, String packageDb) {}
+  private record SourceKey(String name, String version) {}
 
   /**
    * @param layersBottomUp the image's layers in manifest order, base layer first
@@ -93,7 +92,7 @@ public final class Coalescer {
             fields.getOrDefault("VERSION_CODENAME", ""),
             fields.getOrDefault("VERSION_ID", ""),
             "",
-            fields.getOrDefault("CPE_NAME", ""),
+            Cpe.formattedString(fields.getOrDefault("CPE_NAME", "")),
             fields.getOrDefault("PRETTY_NAME", ""));
       }
     }
@@ -108,11 +107,9 @@ public final class Coalescer {
     placed.sort(PACKAGE_ORDER);
 
     Map<SourceKey, String> sourceIds = new TreeMap<>(Comparator
-        .comparing(SourceKey::name).thenComparing(SourceKey::version).thenComparing(SourceKey::packageDb));
+        .comparing(SourceKey::name).thenComparing(SourceKey::version));
     for (Placed p : placed) {
-      if (p.pkg().sourceName() != null) {
-        sourceIds.put(new SourceKey(p.pkg().sourceName(), p.pkg().sourceVersion(), p.packageDb()), "");
-      }
+      sourceIds.put(new SourceKey(p.pkg().sourceName(), p.pkg().sourceVersion()), "");
     }
     int nextSourceId = placed.size() + 1;
     for (Map.Entry<SourceKey, String> source : sourceIds.entrySet()) {
@@ -125,12 +122,10 @@ public final class Coalescer {
     for (Placed p : placed) {
       String id = Integer.toString(packages.size() + 1);
       InstalledPackage pkg = p.pkg();
-      Package source = null;
-      if (pkg.sourceName() != null) {
-        SourceKey key = new SourceKey(pkg.sourceName(), pkg.sourceVersion(), p.packageDb());
-        source = new Package(sourceIds.get(key), key.name(), key.version(), Package.SOURCE, null, "", key.packageDb());
-      }
-      packages.put(id, new Package(id, pkg.name(), pkg.version(), Package.BINARY, source, pkg.arch(), p.packageDb()));
+      SourceKey key = new SourceKey(pkg.sourceName(), pkg.sourceVersion());
+      Package source = Package.source(sourceIds.get(key), key.name(), key.version());
+      String detector = ScannerSet.packageScanner(p.packageDb()).urn();
+      packages.put(id, Package.binary(id, pkg.name(), pkg.version(), source, pkg.arch(), detector));
       environments.put(id, List.of(new Environment(p.packageDb(), p.introducedIn(), distributionId, List.of())));
     }
     Map<String, Distribution> distributions = distribution == null ? Map.of() : Map.of(distribution.id(), distribution);

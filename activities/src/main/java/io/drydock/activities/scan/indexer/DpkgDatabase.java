@@ -39,11 +39,12 @@ final class DpkgDatabase {
       }
       String arch = stanza.getOrDefault("architecture", "");
       String source = stanza.getOrDefault("source", "");
+      // As claircore's dpkg scanner (quay/claircore dpkg/scanner.go): no Source: means the source package has the
+      // binary's name and version; "Source: glibc (2.36-9)" names a version differing from the binary's.
       if (source.isEmpty()) {
-        packages.add(new InstalledPackage(name, version, arch, null, null));
+        packages.add(new InstalledPackage(name, version, arch, name, version));
         continue;
       }
-      // "Source: glibc (2.36-9)" when the source version differs from the binary's; otherwise they are the same.
       int paren = source.indexOf('(');
       if (paren > 0 && source.endsWith(")")) {
         packages.add(new InstalledPackage(name, version, arch, source.substring(0, paren).strip(),

@@ -49,8 +49,9 @@ public record LayerScan(
    * One package a database lists as installed.
    *
    * @param arch empty when the database records none
-   * @param sourceName the source package it was built from (dpkg {@code Source:}, apk {@code o:}), or null
-   * @param sourceVersion the source package's version, null exactly when {@code sourceName} is
+   * @param sourceName the source package it was built from (dpkg {@code Source:}, apk {@code o:}), its own name when
+   *     the database names none
+   * @param sourceVersion the source package's version
    */
   public record InstalledPackage(
       String name, String version, String arch, String sourceName, String sourceVersion) {
@@ -58,9 +59,8 @@ public record LayerScan(
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(arch, "arch");
-      if ((sourceName == null) != (sourceVersion == null)) {
-        throw new IllegalArgumentException("a source package needs both a name and a version");
-      }
+      Objects.requireNonNull(sourceName, "sourceName");
+      Objects.requireNonNull(sourceVersion, "sourceVersion");
     }
   }
 

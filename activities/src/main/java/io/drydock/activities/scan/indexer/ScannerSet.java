@@ -30,18 +30,27 @@ public final class ScannerSet {
         throw new IllegalArgumentException("scanner kind must be package or distribution, not '" + kind + "'");
       }
     }
+
+    /** The scanner as claircore binds a package's {@code detector} ({@code detector.go}'s MarshalText). */
+    public String urn() {
+      return "urn:claircore:detector:" + name + ":" + version + ":" + kind;
+    }
   }
 
   private static final Comparator<Scanner> ORDER =
       Comparator.comparing(Scanner::name).thenComparing(Scanner::version).thenComparing(Scanner::kind);
 
-  private static final ScannerSet CURRENT = new ScannerSet(List.of(
-      // var/lib/dpkg/status and the distroless var/lib/dpkg/status.d/* files.
-      new Scanner("dpkg", "1", Scanner.PACKAGE),
-      // lib/apk/db/installed.
-      new Scanner("apk", "1", Scanner.PACKAGE),
-      // etc/os-release, else usr/lib/os-release.
-      new Scanner("os-release", "1", Scanner.DISTRIBUTION)));
+  /**
+   * var/lib/dpkg/status and the distroless var/lib/dpkg/status.d/* files. Version 2: every package has a source
+   * package, and reports have claircore's package fields.
+   */
+  public static final Scanner DPKG = new Scanner("dpkg", "2", Scanner.PACKAGE);
+  /** lib/apk/db/installed. Version 2: as dpkg's. */
+  public static final Scanner APK = new Scanner("apk", "2", Scanner.PACKAGE);
+  /** etc/os-release, else usr/lib/os-release. Version 2: the CPE is bound as claircore binds it, or empty. */
+  static final Scanner OS_RELEASE = new Scanner("os-release", "2", Scanner.DISTRIBUTION);
+
+  private static final ScannerSet CURRENT = new ScannerSet(List.of(DPKG, APK, OS_RELEASE));
 
   private final List<Scanner> scanners;
   private final String indexState;
@@ -49,6 +58,11 @@ public final class ScannerSet {
   ScannerSet(List<Scanner> scanners) {
     this.scanners = scanners.stream().sorted(ORDER).toList();
     this.indexState = hash(this.scanners);
+  }
+
+  /** The package scanner that reads the package database at {@code packageDb}, a path an environment names. */
+  public static Scanner packageScanner(String packageDb) {
+    return ScannedPaths.of(packageDb) == ScannedPaths.APK_INSTALLED ? APK : DPKG;
   }
 
   public static ScannerSet current() {

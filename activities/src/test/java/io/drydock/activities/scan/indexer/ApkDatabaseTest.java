@@ -21,21 +21,22 @@ class ApkDatabaseTest {
         new InstalledPackage("zlib", "1.3.1-r1", "x86_64", "zlib", "1.3.1-r1"),
         new InstalledPackage("scanelf", "1.3.7-r2", "x86_64", "pax-utils", "1.3.7-r2"),
         new InstalledPackage("apk-tools", "2.14.4-r0", "x86_64", "apk-tools", "2.14.4-r0"),
-        // Its stanza has no o: line.
-        new InstalledPackage("libc-utils", "0.7.2-r5", "x86_64", null, null));
+        // Its stanza has no o: line: its own source, where quay/claircore apk/scanner.go
+        // (b882dc5d2b7309c53d10f1cd021bb5c9c86e4514) gives it none; see docs/compatibility.md.
+        new InstalledPackage("libc-utils", "0.7.2-r5", "x86_64", "libc-utils", "0.7.2-r5"));
   }
 
   @Test
   void keysAreCaseSensitive() {
     // p: is what a package provides, not its name.
     assertThat(ApkDatabase.installedFile("p:so:libz.so.1=1\nP:zlib\nV:1.3.1-r1\nv:9\n"))
-        .containsExactly(new InstalledPackage("zlib", "1.3.1-r1", "", null, null));
+        .containsExactly(new InstalledPackage("zlib", "1.3.1-r1", "", "zlib", "1.3.1-r1"));
   }
 
   @Test
   void skipsIncompleteStanzasAndReadsAFileWithoutTrailingNewline() {
     assertThat(ApkDatabase.installedFile("")).isEmpty();
     assertThat(ApkDatabase.installedFile("P:nover\nA:x86_64\n\nV:1\n\nP:musl\nV:1.2.5-r0"))
-        .containsExactly(new InstalledPackage("musl", "1.2.5-r0", "", null, null));
+        .containsExactly(new InstalledPackage("musl", "1.2.5-r0", "", "musl", "1.2.5-r0"));
   }
 }

@@ -27,12 +27,15 @@ class CoalescerTest {
 
     IndexContents contents = Coalescer.coalesce(List.of(base));
 
-    Package bashSource = new Package("4", "bash", "5.2.15-2", Package.SOURCE, null, "", STATUS);
-    Package glibc = new Package("5", "glibc", "2.36-9+deb12u10", Package.SOURCE, null, "", STATUS);
+    Package bashSource = Package.source("4", "bash", "5.2.15-2");
+    Package glibc = Package.source("5", "glibc", "2.36-9+deb12u10");
+    // No Source: field: the package is its own source, as claircore's dpkg scanner has it.
+    Package tzdataSource = Package.source("6", "tzdata", "2025b-0+deb12u1");
+    String dpkg = "urn:claircore:detector:dpkg:2:package";
     assertThat(contents.packages()).containsExactly(
-        Map.entry("1", new Package("1", "bash", "5.2.15-2+b7", Package.BINARY, bashSource, "amd64", STATUS)),
-        Map.entry("2", new Package("2", "libc6", "2.36-9+deb12u10", Package.BINARY, glibc, "amd64", STATUS)),
-        Map.entry("3", new Package("3", "tzdata", "2025b-0+deb12u1", Package.BINARY, null, "all", STATUS)));
+        Map.entry("1", Package.binary("1", "bash", "5.2.15-2+b7", bashSource, "amd64", dpkg)),
+        Map.entry("2", Package.binary("2", "libc6", "2.36-9+deb12u10", glibc, "amd64", dpkg)),
+        Map.entry("3", Package.binary("3", "tzdata", "2025b-0+deb12u1", tzdataSource, "all", dpkg)));
     assertThat(contents.distributions()).containsExactly(Map.entry("1", DEBIAN));
     assertThat(contents.repository()).isEmpty();
     Environment inBase = new Environment(STATUS, TestLayer.digest(1), "1", List.of());
@@ -108,7 +111,7 @@ class CoalescerTest {
             .scanned(2)));
 
     assertThat(names(contents)).containsExactly("base-files 12.4+deb12u11 layer 1", "libc6 2.36-9+deb12u10 layer 2");
-    assertThat(contents.packages().get("2").packageDb()).isEqualTo("var/lib/dpkg/status.d/libc6");
+    assertThat(contents.environments().get("2").get(0).packageDb()).isEqualTo("var/lib/dpkg/status.d/libc6");
     assertThat(contents.packages().get("2").source().name()).isEqualTo("glibc");
     assertThat(contents.distributions()).containsExactly(Map.entry("1", DEBIAN));
   }
@@ -127,7 +130,7 @@ class CoalescerTest {
     assertThat(contents.packages().values()).allSatisfy(p -> {
       assertThat(p.kind()).isEqualTo(Package.BINARY);
       assertThat(p.arch()).isEqualTo("x86_64");
-      assertThat(p.packageDb()).isEqualTo("lib/apk/db/installed");
+      assertThat(p.detector()).isEqualTo("urn:claircore:detector:apk:2:package");
     });
     assertThat(contents.packages().values())
         .filteredOn(p -> p.name().equals("libssl3")).singleElement()

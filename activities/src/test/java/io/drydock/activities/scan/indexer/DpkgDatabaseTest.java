@@ -19,11 +19,11 @@ class DpkgDatabaseTest {
     assertThat(DpkgQuery.lines(DpkgDatabase.statusFile(status))).containsExactlyInAnyOrderElementsOf(expected);
     // The fixture's other stanzas are config-files, half-installed, unpacked and triggers-pending packages.
     assertThat(expected).containsExactlyInAnyOrder(
-        "base-files 12.4+deb12u11 amd64",
-        "libc6 2.36-9+deb12u10 amd64",
-        "libc6 2.36-9+deb12u10 i386",
-        "libssl3 3.0.15-1~deb12u1+b1 amd64",
-        "tzdata 2025b-0+deb12u1 all");
+        "base-files 12.4+deb12u11 amd64 base-files 12.4+deb12u11",
+        "libc6 2.36-9+deb12u10 amd64 glibc 2.36-9+deb12u10",
+        "libc6 2.36-9+deb12u10 i386 glibc 2.36-9+deb12u10",
+        "libssl3 3.0.15-1~deb12u1+b1 amd64 openssl 3.0.15-1~deb12u1",
+        "tzdata 2025b-0+deb12u1 all tzdata 2025b-0+deb12u1");
   }
 
   @Test
@@ -33,7 +33,9 @@ class DpkgDatabaseTest {
     assertThat(packages).contains(
         new InstalledPackage("libc6", "2.36-9+deb12u10", "amd64", "glibc", "2.36-9+deb12u10"),
         new InstalledPackage("libssl3", "3.0.15-1~deb12u1+b1", "amd64", "openssl", "3.0.15-1~deb12u1"),
-        new InstalledPackage("tzdata", "2025b-0+deb12u1", "all", null, null));
+        // No Source: field: its own name and version, as dpkg-query's ${source:Package} says and quay/claircore
+        // dpkg/scanner.go (b882dc5d2b7309c53d10f1cd021bb5c9c86e4514, parseStatus) fills it.
+        new InstalledPackage("tzdata", "2025b-0+deb12u1", "all", "tzdata", "2025b-0+deb12u1"));
   }
 
   @Test
@@ -51,9 +53,9 @@ class DpkgDatabaseTest {
         + "package: c\nSTATUS: install ok installed\nversion: 3\nArchitecture: arm64";
 
     assertThat(DpkgDatabase.statusFile(text)).containsExactly(
-        new InstalledPackage("a", "1", "amd64", null, null),
-        new InstalledPackage("b", "2", "", null, null),
-        new InstalledPackage("c", "3", "arm64", null, null));
+        new InstalledPackage("a", "1", "amd64", "a", "1"),
+        new InstalledPackage("b", "2", "", "b", "2"),
+        new InstalledPackage("c", "3", "arm64", "c", "3"));
   }
 
   @Test

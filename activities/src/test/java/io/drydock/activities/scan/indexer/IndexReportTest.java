@@ -17,8 +17,14 @@ class IndexReportTest {
   private static final ObjectMapper JACKSON_2 = new ObjectMapper();
   private static final JsonMapper JACKSON_3 = JsonMapper.builder().build();
 
+  /**
+   * The JSON claircore writes for the same package: quay/claircore {@code package.go} at v1.5.52
+   * (b882dc5d2b7309c53d10f1cd021bb5c9c86e4514), whose {@code source} and {@code arch} are {@code omitempty}, whose
+   * {@code package_db} is {@code json:"-"}, and whose store gives a binary package its scanner as {@code detector}
+   * ({@code datastore/postgres/packagesbylayer.go}) and the nested source package none.
+   */
   @Test
-  void finishedReportHasClairsJsonShapeInBothJacksonGenerations() throws Exception {
+  void finishedReportHasClaircoresJsonShapeInBothJacksonGenerations() throws Exception {
     IndexReport report = IndexReport.finished(MANIFEST, Coalescer.coalesce(List.of(TestLayer.builder()
         .file("etc/os-release", "ID=debian\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\n")
         .file("var/lib/dpkg/status", CoalescerTest.stanza("libssl3", "3.0.15-1~deb12u1+b1", "amd64",
@@ -27,8 +33,9 @@ class IndexReportTest {
     String expected = """
         {"manifest_hash":"%s","state":"IndexFinished",\
         "packages":{"1":{"id":"1","name":"libssl3","version":"3.0.15-1~deb12u1+b1","kind":"binary",\
-        "source":{"id":"2","name":"openssl","version":"3.0.15-1~deb12u1","kind":"source","source":null,"arch":"",\
-        "package_db":"var/lib/dpkg/status"},"arch":"amd64","package_db":"var/lib/dpkg/status"}},\
+        "source":{"id":"2","name":"openssl","version":"3.0.15-1~deb12u1","kind":"source","normalized_version":"",\
+        "cpe":"","detector":null},\
+        "normalized_version":"","arch":"amd64","cpe":"","detector":"urn:claircore:detector:dpkg:2:package"}},\
         "distributions":{"1":{"id":"1","did":"debian","name":"Debian GNU/Linux","version":"",\
         "version_code_name":"","version_id":"12","arch":"","cpe":"","pretty_name":""}},\
         "repository":{},\

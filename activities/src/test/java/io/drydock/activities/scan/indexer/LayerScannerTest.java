@@ -63,7 +63,7 @@ class LayerScannerTest {
 
     assertThat(scan.packageDatabases()).containsExactly(
         new PackageDatabase("var/lib/dpkg/status.d/base-files",
-            List.of(new InstalledPackage("base-files", "12.4+deb12u11", "amd64", null, null))),
+            List.of(new InstalledPackage("base-files", "12.4+deb12u11", "amd64", "base-files", "12.4+deb12u11"))),
         new PackageDatabase("var/lib/dpkg/status.d/libc6",
             List.of(new InstalledPackage("libc6", "2.36-9+deb12u10", "amd64", "glibc", "2.36-9+deb12u10"))));
   }

@@ -2,9 +2,13 @@ package io.drydock.activities.scan.indexer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,10 +29,40 @@ class RealDebianImageTest {
 
     assertThat(expected).hasSizeGreaterThan(500);
     assertThat(contents.packages().values().stream()
-            .map(p -> p.name() + " " + p.version() + " " + p.arch()).toList())
+            .map(p -> p.name() + " " + p.version() + " " + p.arch() + " " + p.source().name() + " "
+                + p.source().version())
+            .toList())
         .containsExactlyInAnyOrderElementsOf(expected);
     assertThat(contents.environments().values()).allSatisfy(environments -> assertThat(environments)
         .singleElement().extracting(Environment::introducedIn).isEqualTo(TestLayer.digest(1)));
+  }
+
+  /**
+   * Every package object has only claircore's fields (quay/claircore {@code package.go} at v1.5.52,
+   * b882dc5d2b7309c53d10f1cd021bb5c9c86e4514, so a decoder refusing unknown fields reads it) and a source package
+   * object, which Clair's matchers dereference.
+   */
+  @Test
+  void everyPackageHasASourcePackageAndOnlyClaircoresFields() throws Exception {
+    IndexReport report = IndexReport.finished("sha256:" + "a".repeat(64),
+        Coalescer.coalesce(List.of(debianLayer(TestLayer.resource(STATUS_RESOURCE)))));
+    JsonNode packages = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(report)).path("packages");
+    Set<String> claircoreFields =
+        Set.of("id", "name", "version", "kind", "source", "normalized_version", "module", "arch", "cpe", "detector");
+
+    assertThat(packages.size()).isGreaterThan(500);
+    for (JsonNode binary : packages) {
+      JsonNode source = binary.path("source");
+      assertThat(source.isObject()).as(binary.toString()).isTrue();
+      assertThat(source.path("kind").asText()).isEqualTo("source");
+      assertThat(source.path("name").asText()).isNotEmpty();
+      assertThat(source.path("version").asText()).isNotEmpty();
+      for (JsonNode pkg : List.of(binary, source)) {
+        List<String> fields = new ArrayList<>();
+        pkg.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).as(pkg.toString()).isSubsetOf(claircoreFields);
+      }
+    }
   }
 
   @Test
