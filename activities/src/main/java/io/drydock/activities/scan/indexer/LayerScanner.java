@@ -16,6 +16,7 @@ import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /**
  * Scans one image layer blob, a gzip-compressed or plain tar, in a single streaming pass: only the few small files the
@@ -44,8 +45,7 @@ public final class LayerScanner {
     BufferedInputStream buffered = new BufferedInputStream(source, READ_BUFFER_BYTES);
     Compression compression = Compression.probe(buffered);
     LayerContents contents = new LayerContents();
-    try (InputStream tarBytes = compression == Compression.GZIP
-            ? new GzipCompressorInputStream(buffered, true) : buffered;
+    try (InputStream tarBytes = compression.decompressing(buffered);
         CheckedTarInputStream tar = new CheckedTarInputStream(tarBytes)) {
       byte[] skipBuffer = new byte[READ_BUFFER_BYTES];
       for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
@@ -71,7 +71,7 @@ public final class LayerScanner {
   }
 
   private static String describe(Compression compression, IOException e) {
-    String format = compression == Compression.GZIP ? "gzip-compressed tar" : "tar archive";
+    String format = compression.format;
     // Commons Compress says "Truncated TAR archive" when an entry's data stops short.
     if (e instanceof EOFException || String.valueOf(e.getMessage()).startsWith("Truncated")) {
       return "layer blob is truncated: its " + format + " ends unexpectedly";
@@ -79,9 +79,20 @@ public final class LayerScanner {
     return "layer blob is not a valid " + format + ": " + e.getMessage();
   }
 
+  /**
+   * Found by the blob's magic bytes, not its media type: a registry's manifests name layers {@code tar+gzip} that are
+   * plain tars and the reverse, and OCI's {@code tar+zstd} layers start with zstd's frame magic.
+   */
   private enum Compression {
-    GZIP,
-    NONE;
+    GZIP("gzip-compressed tar"),
+    ZSTD("zstd-compressed tar"),
+    NONE("tar archive");
+
+    final String format;
+
+    Compression(String format) {
+      this.format = format;
+    }
 
     static Compression probe(BufferedInputStream in) throws IOException {
       in.mark(4);
@@ -92,9 +103,21 @@ public final class LayerScanner {
       }
       if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
           && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
-        throw new InvalidLayerException("zstd-compressed layers are not supported: only gzip-compressed and plain tar");
+        return ZSTD;
       }
       return NONE;
+    }
+
+    /** Every gzip member and every zstd frame is read, as a multi-member layer holds them one after another. */
+    InputStream decompressing(BufferedInputStream in) throws IOException {
+      switch (this) {
+        case GZIP:
+          return new GzipCompressorInputStream(in, true);
+        case ZSTD:
+          return new ZstdCompressorInputStream(in);
+        default:
+          return in;
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.drydock.activities.scan.indexer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.activities.scan.indexer.LayerScan.InstalledPackage;
@@ -204,13 +205,41 @@ class LayerScannerTest {
         .hasMessageStartingWith("layer blob is not a valid tar archive");
   }
 
+  /** OCI's tar+zstd, found by zstd's frame magic, compressed by Debian's zstd: scanned as its gzip twin is. */
   @Test
-  void zstdLayersAreRefusedByName() {
-    byte[] zstd = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0, 0, 0};
+  void aZstdLayerIsScannedAsTheSameLayerCompressedWithGzip() throws IOException {
+    assumeTrue(commandExists("zstd"), "Debian's zstd is not installed");
+    TestLayer layer = layerWithPadding();
 
-    assertThatThrownBy(() -> LayerScanner.scan(new ByteArrayInputStream(zstd)))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("zstd-compressed layers are not supported");
+    LayerScan fromZstd = LayerScanner.scan(new ByteArrayInputStream(layer.zstd()));
+
+    assertThat(fromZstd).usingRecursiveComparison().isEqualTo(LayerScanner.scan(new ByteArrayInputStream(layer.gzip())));
+    assertThat(fromZstd.packageDatabases()).isNotEmpty();
+  }
+
+  @Test
+  void truncatedOrCorruptZstdIsAnError() {
+    assumeTrue(commandExists("zstd"), "Debian's zstd is not installed");
+    byte[] zstd = layerWithPadding().zstd();
+    byte[] corrupt = zstd.clone();
+    corrupt[corrupt.length / 2] ^= 0x5a;
+
+    for (byte[] bad : new byte[][] {Arrays.copyOf(zstd, zstd.length / 2), Arrays.copyOf(zstd, 8), corrupt}) {
+      assertThatThrownBy(() -> LayerScanner.scan(new ByteArrayInputStream(bad)))
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("layer blob is ");
+    }
+  }
+
+  private static boolean commandExists(String command) {
+    try {
+      return new ProcessBuilder(command, "--version").start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.drydock.activities.scan.indexer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -123,6 +124,26 @@ final class TestLayer {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** The tar compressed by the {@code zstd} command, as container tools write OCI's {@code tar+zstd} layers. */
+  byte[] zstd() {
+    try {
+      Process zstd = new ProcessBuilder("zstd", "-q", "-c", "-").start();
+      try (OutputStream in = zstd.getOutputStream()) {
+        in.write(tar());
+      }
+      byte[] compressed = zstd.getInputStream().readAllBytes();
+      if (zstd.waitFor() != 0) {
+        throw new IllegalStateException("zstd failed: " + new String(zstd.getErrorStream().readAllBytes()));
+      }
+      return compressed;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   LayerScan scan() {
