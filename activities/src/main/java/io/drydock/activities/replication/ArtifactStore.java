@@ -136,8 +136,8 @@ public final class ArtifactStore {
                 .update();
             targets.batchUpdate(
                 """
-                INSERT INTO artifact_repository_targets (repository_id, target_name, sha256, length)
-                VALUES (?, ?, ?, ?)""",
+                INSERT INTO artifact_repository_targets (repository_id, target_name, sha256, length, kind, version)
+                VALUES (?, ?, ?, ?, ?, ?)""",
                 manifest.targets(),
                 TARGET_BATCH,
                 (statement, target) -> {
@@ -145,6 +145,8 @@ public final class ArtifactStore {
                   statement.setString(2, target.name());
                   statement.setString(3, target.sha256());
                   statement.setLong(4, target.length());
+                  statement.setString(5, target.kind());
+                  statement.setString(6, target.version());
                 });
             long generation = bumpGeneration();
             return new UploadOutcome(true, generation, find(manifest.id()).orElseThrow());
@@ -305,7 +307,7 @@ public final class ArtifactStore {
         jdbc.sql(
             """
             SELECT r.id, r.name, r.system_version, r.targets_version, r.uploaded_at, r.local_freed_at,
-                   t.target_name, t.sha256, t.length
+                   t.target_name, t.sha256, t.length, t.kind, t.version
               FROM artifact_repositories r
               LEFT JOIN artifact_repository_targets t ON t.repository_id = r.id
             """
@@ -333,7 +335,13 @@ public final class ArtifactStore {
           if (rs.getString("target_name") != null) {
             targets
                 .get(repositoryId)
-                .add(new RepositoryTarget(rs.getString("target_name"), rs.getString("sha256"), rs.getLong("length")));
+                .add(
+                    new RepositoryTarget(
+                        rs.getString("target_name"),
+                        rs.getString("sha256"),
+                        rs.getLong("length"),
+                        rs.getString("kind"),
+                        rs.getString("version")));
           }
         });
     return repositories.values().stream()

@@ -22,7 +22,16 @@ record RepositoryManifest(
     return new RepositoryManifest(id, name, systemVersion, targetsVersion, targets, versions);
   }
 
-  RepositoryManifest withSystemVersion(String version) {
-    return new RepositoryManifest(id, name, version, targetsVersion, targets, accepted);
+  /** The system version, and each target's kind and version, as the repository's tufaceous manifest gives them. */
+  RepositoryManifest describedBy(TufaceousArtifacts.Manifest manifest) {
+    List<RepositoryTarget> described =
+        targets.stream()
+            .map(
+                target -> {
+                  TufaceousArtifacts.Description description = manifest.byTarget().get(target.name());
+                  return description == null ? target : target.described(description.kind(), description.version());
+                })
+            .toList();
+    return new RepositoryManifest(id, name, manifest.systemVersion(), targetsVersion, described, accepted);
   }
 }

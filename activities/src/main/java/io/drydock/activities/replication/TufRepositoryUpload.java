@@ -254,7 +254,7 @@ public final class TufRepositoryUpload {
     }
     for (String artifacts : TufaceousArtifacts.TARGET_NAMES) {
       if (byName.containsKey(artifacts)) {
-        return manifest.withSystemVersion(TufaceousArtifacts.systemVersion(artifacts, byName.get(artifacts).file()));
+        return manifest.describedBy(TufaceousArtifacts.read(artifacts, byName.get(artifacts).file()));
       }
     }
     return manifest;

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,10 +30,10 @@ import java.util.regex.Pattern;
  * Verifies an archive's TUF metadata as the TUF specification's client workflow does (section 5, "Detailed client
  * workflow"; python-tuf's ngclient is the reference): from a trusted root, the archive's root chain version by
  * version (each new root signed by a threshold of the previous root's root keys and of its own), then timestamp,
- * snapshot and targets, each signed by a threshold of distinct keys of its role in the final root, each version, length
- * and hash one role names for the next matching it, none expired at the time of the upload. Signatures are over the
- * canonical form of {@code signed} ({@link CanonicalJson}); key ids must be the sha256 of the key's canonical form, as
- * the specification computes them.
+ * snapshot and targets, each signed by a threshold of distinct keys of its role in the final root, each version,
+ * length and hash (sha256 and sha512; others are not checked) one role names for the next matching it, none expired
+ * at the time of the upload. Signatures are over the canonical form of {@code signed} ({@link CanonicalJson}); key
+ * ids must be the sha256 of the key's canonical form, as the specification computes them.
  */
 final class TufTrust {
   private static final JsonMapper JSON =
@@ -320,9 +322,19 @@ final class TufTrust {
     if (meta.has("length") && meta.path("length").asLong(-1) != bytes.length) {
       throw mismatch(in + " gives " + name + " a length of " + meta.path("length") + ", it has " + bytes.length, name);
     }
-    JsonNode sha256 = meta.path("hashes").path("sha256");
-    if (!sha256.isMissingNode() && !sha256.asText().equalsIgnoreCase(sha256(bytes))) {
-      throw mismatch(in + " names another sha256 for " + name, name);
+    for (Map.Entry<String, JsonNode> hash : meta.path("hashes").properties()) {
+      String algorithm = hash.getKey().equals("sha256") ? "SHA-256" : hash.getKey().equals("sha512") ? "SHA-512" : null;
+      if (algorithm != null && !hash.getValue().asText().equalsIgnoreCase(digest(algorithm, bytes))) {
+        throw mismatch(in + " names another " + hash.getKey() + " for " + name, name);
+      }
+    }
+  }
+
+  private static String digest(String algorithm, byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(algorithm + " is part of every JDK", e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.drydock.activities.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,8 +72,11 @@ class TufVerificationTest {
     assertThat(outcome.repository().systemVersion()).as("artifacts.json's system_version").isEqualTo("1.0.0");
     assertThat(outcome.repository().targetsVersion()).isEqualTo(targetsVersion);
     assertThat(outcome.repository().artifacts())
-        .extracting(RepositoryTarget::name)
-        .contains("host-fake-host-1.0.0.tar.gz", "os/zones/zone-1.tar.gz", "artifacts.json");
+        .extracting(RepositoryTarget::name, RepositoryTarget::kind, RepositoryTarget::version)
+        .contains(
+            tuple("host-fake-host-1.0.0.tar.gz", "host", "1.0.0"),
+            tuple("os/zones/zone-1.tar.gz", "zone", "1.0.0"),
+            tuple("artifacts.json", null, null));
     assertThat(
             database.jdbc.sql("SELECT root_version FROM tuf_accepted_versions").query(Long.class).single())
         .isEqualTo(rootVersion);
@@ -131,6 +135,9 @@ class TufVerificationTest {
 
     assertThat(outcome.repository().systemVersion()).isEqualTo("1.0.0");
     assertThat(outcome.repository().artifacts()).hasSize(15);
+    assertThat(outcome.repository().artifacts())
+        .extracting(RepositoryTarget::name, RepositoryTarget::kind)
+        .contains(tuple("host-fake-host-1.0.0.tar.gz", "host"), tuple("gimlet_sp-fake-gimlet-sp-1.0.0.tar.gz", "gimlet_sp"));
   }
 
   @Test
