@@ -126,6 +126,27 @@ final class DrydockStack {
     }
   }
 
+  /**
+   * Copies a repository of the legacy tree (same links, same blobs) unless the copy exists: the import tests of the
+   * shared stack import the demo repositories themselves and expect them untouched, so other tests import copies.
+   */
+  void copyRepository(String from, String to) {
+    Path repositories = legacyRoot.resolve("docker/registry/v2/repositories");
+    Path source = repositories.resolve(from);
+    Path target = repositories.resolve(to);
+    if (Files.exists(target)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(source)) {
+      Files.createDirectories(target.getParent());
+      for (Path path : paths.toList()) {
+        Files.copy(path, target.resolve(source.relativize(path).toString()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The answer's body as JSON; an answer that is not JSON fails the test with its status and body. */
   static JsonNode json(HttpResponse<String> response) {
     try {
@@ -158,6 +179,11 @@ final class DrydockStack {
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody());
     authorizationHeader.ifPresent(value -> request.header("Authorization", value));
     return send(http, request.build());
+  }
+
+  /** {@link #send(HttpClient, HttpRequest)} with the stack's client. */
+  HttpResponse<String> send(HttpRequest request) {
+    return send(http, request);
   }
 
   /** Sends with the JDK's client, the body as a string; a failure to send fails the test. */

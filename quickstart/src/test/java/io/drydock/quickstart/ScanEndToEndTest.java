@@ -98,31 +98,14 @@ class ScanEndToEndTest {
   private static ScanAudit audit;
   private static ExecutorService requests;
 
-  private static void copyRepository(String from, String to) {
-    Path repositories = stack.legacyRoot.resolve("docker/registry/v2/repositories");
-    Path source = repositories.resolve(from);
-    Path target = repositories.resolve(to);
-    if (Files.exists(target)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(source)) {
-      Files.createDirectories(target.getParent());
-      for (Path path : paths.toList()) {
-        Files.copy(path, target.resolve(source.relativize(path).toString()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @BeforeAll
   static void startStack() {
     stack = DrydockStack.shared();
     client = new ScanTestClient(stack.baseUrl);
     audit = ScanAudit.install(stack.database);
     requests = Executors.newFixedThreadPool(4);
-    copyRepository("demo/debian", DEBIAN);
-    copyRepository("demo/alpine", ALPINE);
+    stack.copyRepository("demo/debian", DEBIAN);
+    stack.copyRepository("demo/alpine", ALPINE);
     client.importRepository(DEBIAN);
     client.importRepository(ALPINE);
   }
