@@ -13,12 +13,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.util.Date;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -45,6 +47,9 @@ final class DrydockStack {
   static final int MAX_CONCURRENT_IMPORTS = 8;
   /** The API's HS256 secret in the tests; {@link #request(String, String)} sends a token signed with it. */
   static final String TOKEN_SECRET = "drydock-end-to-end-tests-hs256-secret";
+  /** Clair's pre-shared key in the tests (DRYDOCK_CLAIR_PSK is its base64), and the issuer configured beside Clair's. */
+  static final byte[] CLAIR_PSK = "drydock-end-to-end-tests-clair-psk".getBytes(StandardCharsets.US_ASCII);
+  static final String CLAIR_PSK_ISSUER = "drydock-tests-clair";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,7 +83,9 @@ final class DrydockStack {
                 // Long enough that a new import accepted after a cancel proves the canceled run closed.
                 "--drydock.migration.cancel-grace-deadline=60s",
                 "--drydock.auth.jwt-secret=" + TOKEN_SECRET,
-                "--drydock.tuf.allow-unsigned=true");
+                "--drydock.tuf.allow-unsigned=true",
+                "--drydock.clair.psk=" + Base64.getEncoder().encodeToString(CLAIR_PSK),
+                "--drydock.clair.psk-issuers=" + CLAIR_PSK_ISSUER);
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "drydock-test-stack-shutdown"));
     this.database = JdbcClient.create(TestPostgres.dataSource(jdbcUrl));
     this.workflows = context.getBean(WorkflowClient.class);
