@@ -37,9 +37,7 @@ class ClairIndexerHttpEndToEndTest {
   static void indexAManifest() {
     stack = DrydockStack.shared();
     client = new ScanTestClient(stack.baseUrl);
-    stack.copyRepository("demo/alpine", REPOSITORY);
-    client.importRepository(REPOSITORY);
-    digest = client.scanStatuses(REPOSITORY, 10).keySet().iterator().next();
+    digest = client.importCopy(stack, "demo/alpine", REPOSITORY);
     state = ScannerSet.current().indexState();
     HttpResponse<String> indexed = client.indexReport(digest);
     assertThat(indexed.statusCode()).as(indexed.body()).isEqualTo(201);

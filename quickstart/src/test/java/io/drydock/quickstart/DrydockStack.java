@@ -154,6 +154,20 @@ final class DrydockStack {
     }
   }
 
+  /** The manifest's payload as stored, parsed. */
+  JsonNode manifest(String digest) {
+    String payload =
+        database.sql("SELECT convert_from(payload, 'UTF8') FROM manifests WHERE digest = ? LIMIT 1")
+            .param(digest)
+            .query(String.class)
+            .single();
+    try {
+      return JSON.readTree(payload);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The answer's body as JSON; an answer that is not JSON fails the test with its status and body. */
   static JsonNode json(HttpResponse<String> response) {
     try {

@@ -204,12 +204,7 @@ class ScanEndToEndTest {
   @Test
   void theManifestsOwnLayersAreAcceptedAndTheirUrisAreNeverFetched() throws IOException {
     String digest = digestOf(DEBIAN);
-    JsonNode manifest =
-        JSON.readTree(
-            stack.database.sql("SELECT convert_from(payload, 'UTF8') FROM manifests WHERE digest = ? LIMIT 1")
-                .param(digest)
-                .query(String.class)
-                .single());
+    JsonNode manifest = stack.manifest(digest);
     try (ServerSocket layerServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String uri = "http://127.0.0.1:" + layerServer.getLocalPort() + "/blobs/";
       StringBuilder layers = new StringBuilder();
