@@ -3,6 +3,9 @@
 // methods, paths, bodies, headers), signed as Clair's signer signs them (internal/httputil/signer.go, same commit),
 // every answer decoded into claircore's own types (github.com/quay/claircore v1.5.52, the version Clair's go.mod pins).
 //
+// It calls State, Index, IndexReport, AffectedManifests and DeleteManifests, decodes every answer refusing unknown
+// fields, and reads the report as Clair's matcher does (IndexRecords, each record's Package.Source).
+//
 // quickstart's ClairGoClientEndToEndTest starts the stack, imports a manifest and runs this with:
 //
 //	DRYDOCK_URL        the API's base URL
@@ -37,6 +40,7 @@ const (
 	indexAPIPath       = "/indexer/api/v1/index_report"
 	indexReportAPIPath = "/indexer/api/v1/index_report/"
 	indexStateAPIPath  = "/indexer/api/v1/index_state"
+	affectedAPIPath    = "/indexer/api/v1/internal/affected_manifest/"
 )
 
 // client holds what Clair's client.HTTP holds for these calls: the address and a signer.
@@ -130,6 +134,7 @@ func TestClairIndexerClient(t *testing.T) {
 	}
 
 	var state string
+	var records []*claircore.IndexRecord
 	t.Run("State", func(t *testing.T) {
 		resp, err := c.do(ctx, http.MethodGet, indexStateAPIPath, nil, nil)
 		if err != nil {
@@ -157,7 +162,7 @@ func TestClairIndexerClient(t *testing.T) {
 		// Clair's client wants 200 here, Clair's server answers 201 (httptransport/indexer_v1.go, indexReport):
 		// Drydock follows the server.
 		var ir claircore.IndexReport
-		decodeReport(t, resp, http.StatusCreated, "application/json", &ir)
+		decodeStrictly(t, resp, http.StatusCreated, "application/json", &ir)
 		if ir.Hash.String() != digest.String() || ir.State != "IndexFinished" || !ir.Success {
 			t.Fatalf("report of %v: state %q, success %v, err %q", ir.Hash, ir.State, ir.Success, ir.Err)
 		}
@@ -180,8 +185,8 @@ func TestClairIndexerClient(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ir claircore.IndexReport
-		decodeReport(t, resp, http.StatusOK, "application/vnd.clair.index_report.v1+json", &ir)
-		records := ir.IndexRecords()
+		decodeStrictly(t, resp, http.StatusOK, "application/vnd.clair.index_report.v1+json", &ir)
+		records = ir.IndexRecords()
 		if len(records) == 0 {
 			t.Fatalf("no index records in the report of %v (%d packages)", digest, len(ir.Packages))
 		}
@@ -190,25 +195,57 @@ func TestClairIndexerClient(t *testing.T) {
 				t.Errorf("package %s %s: no distribution", r.Package.Name, r.Package.Version)
 			}
 		}
-		t.Run("Source", func(t *testing.T) {
-			for _, r := range records {
-				if r.Package.Source == nil {
-					t.Skipf("package %s %s has no source package: Drydock's reports do not carry claircore's"+
-						" source packages yet", r.Package.Name, r.Package.Version)
-				}
-				// As the matcher's query does (claircore datastore/postgres/querybuilder.go, buildGetQuery), which
-				// reads record.Package.Source.Name without a nil check.
-				if r.Package.Source.Name == "" {
-					t.Errorf("package %s %s: source package without a name", r.Package.Name, r.Package.Version)
-				}
+		for _, r := range records {
+			// As the matcher's query does (claircore datastore/postgres/querybuilder.go, buildGetQuery), which reads
+			// record.Package.Source.Name without a nil check.
+			if r.Package.Source == nil {
+				t.Fatalf("package %s %s has no source package", r.Package.Name, r.Package.Version)
 			}
-		})
+			if r.Package.Source.Name == "" {
+				t.Errorf("package %s %s: source package without a name", r.Package.Name, r.Package.Version)
+			}
+		}
 		c.expectStatus(t, http.MethodGet, path.Join(indexReportAPIPath, digest.String()), notModifiedSince(state),
 			http.StatusNotModified)
 	})
 
 	t.Run("AffectedManifests", func(t *testing.T) {
-		t.Skip("Drydock does not serve POST /indexer/api/v1/internal/affected_manifest/ yet")
+		if len(records) == 0 {
+			t.Fatal("no index records to ask about")
+		}
+		held := records[0]
+		// A vulnerability of a package the image holds, in its distribution, fixed in no version (every version is
+		// affected), and one of a package no image holds.
+		vulnerabilities := []*claircore.Vulnerability{
+			{
+				ID: "drydock-go-held", Name: "DRYDOCK-GO-1", NormalizedSeverity: claircore.High,
+				Package: &claircore.Package{Name: held.Package.Name, Kind: held.Package.Kind},
+				Dist:    &claircore.Distribution{DID: held.Distribution.DID, VersionID: held.Distribution.VersionID},
+			},
+			{
+				ID: "drydock-go-absent", Name: "DRYDOCK-GO-2", NormalizedSeverity: claircore.Low,
+				Package: &claircore.Package{Name: "no-image-holds-this-package"},
+			},
+		}
+		// AffectedManifests of httptransport/client/indexer.go: the body is {"vulnerabilities": [...]}.
+		body := struct {
+			V []*claircore.Vulnerability `json:"vulnerabilities"`
+		}{vulnerabilities}
+		resp, err := c.do(ctx, http.MethodPost, affectedAPIPath, body, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var affected claircore.AffectedManifests
+		decodeStrictly(t, resp, http.StatusOK, "application/vnd.clair.affected_manifests.v1+json", &affected)
+		for _, v := range vulnerabilities {
+			if _, ok := affected.Vulnerabilities[v.ID]; !ok {
+				t.Errorf("vulnerability %s asked about is not in the answer", v.ID)
+			}
+		}
+		if got := affected.VulnerableManifests[digest.String()]; len(got) != 1 || got[0] != "drydock-go-held" {
+			t.Errorf("vulnerabilities of %v: got %v, want [drydock-go-held] (package %s %s in %s %s)", digest, got,
+				held.Package.Name, held.Package.Kind, held.Distribution.DID, held.Distribution.VersionID)
+		}
 	})
 
 	t.Run("DeleteManifests", func(t *testing.T) {
@@ -248,19 +285,9 @@ func notModifiedSince(state string) http.Header {
 	return http.Header{"If-None-Match": {`"` + state + `"`}}
 }
 
-// decodeReport decodes an index report. Until Drydock writes claircore's exact package shape it may hold fields
-// claircore's types leave out (package_db), so a report is decoded without refusing unknown fields.
-func decodeReport(t *testing.T, resp *http.Response, status int, contentType string, v any) {
-	t.Helper()
-	decode(t, resp, status, contentType, v, false)
-}
-
+// decodeStrictly checks the status and Content-Type, then decodes the one JSON value of the body refusing any field
+// claircore's type does not have.
 func decodeStrictly(t *testing.T, resp *http.Response, status int, contentType string, v any) {
-	t.Helper()
-	decode(t, resp, status, contentType, v, true)
-}
-
-func decode(t *testing.T, resp *http.Response, status int, contentType string, v any, strict bool) {
 	t.Helper()
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
@@ -274,9 +301,7 @@ func decode(t *testing.T, resp *http.Response, status int, contentType string, v
 		t.Errorf("%s %s: content-type %q, want %q", resp.Request.Method, resp.Request.URL.Path, got, contentType)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if strict {
-		dec.DisallowUnknownFields()
-	}
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		t.Fatalf("%s %s: %v: %s", resp.Request.Method, resp.Request.URL.Path, err, body)
 	}

@@ -77,6 +77,7 @@ class AcceptCombinationEndToEndTest {
           new Endpoint("DELETE", "/indexer/api/v1/index_report/" + UNKNOWN_DIGEST, null),
           new Endpoint("DELETE", "/indexer/api/v1/index_report", "[\"" + UNKNOWN_DIGEST + "\"]"),
           new Endpoint("GET", "/indexer/api/v1/index_state", null),
+          new Endpoint("POST", "/indexer/api/v1/internal/affected_manifest/", "{\"vulnerabilities\":[]}"),
           new Endpoint("POST", "/api/v1/rescans", "{\"concurrency\":0}"),
           new Endpoint("GET", "/api/v1/rescans/not-a-uuid", null),
           new Endpoint("POST", "/api/v1/operator/rescans/not-a-uuid/pause", null),

@@ -65,6 +65,7 @@ class ClairGoClientEndToEndTest {
     assertThat(exited).as("go test ended within " + GO_TEST_TIMEOUT + ":\n" + log).isTrue();
     assertThat(process.exitValue()).as(log).isZero();
     assertThat(log).as("the Go test ran rather than skipped").contains("--- PASS: TestClairIndexerClient ");
+    assertThat(log).as("no part of it skipped").doesNotContain("--- SKIP");
   }
 
   private static List<String> layers(DrydockStack stack, String digest) {

@@ -18,13 +18,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Clair's indexer API answers with the media types, validators and headers Clair's server gives, read from quay/clair
  * at eb22407da3d3ee32534ed956be3696080754288d: {@code httptransport/common.go} ({@code pickContentType}), {@code
- * httptransport/indexer_v1.go} ({@code indexReport}, {@code indexReportOne}, {@code indexState}) and {@code
+ * httptransport/indexer_v1.go} ({@code indexReport}, {@code indexReportOne}, {@code indexState}, {@code
+ * affectedManifests}) and {@code
  * httptransport/server.go} ({@code unmodified}).
  */
 class ClairIndexerHttpEndToEndTest {
   private static final String REPOSITORY = "clairhttp/alpine";
   private static final String INDEX_REPORT = "application/vnd.clair.index_report.v1+json";
   private static final String INDEX_STATE = "application/vnd.clair.index_state.v1+json";
+  private static final String AFFECTED_MANIFESTS = "application/vnd.clair.affected_manifests.v1+json";
   private static final String JSON = "application/json";
   private static final String REPORT_RELATION = "rel=\"https://projectquay.io/clair/v1/index_report\"";
 
@@ -44,35 +46,46 @@ class ClairIndexerHttpEndToEndTest {
   }
 
   /** Accept as sent; the type Clair answers for each of the two GET endpoints, or its refusal. */
+  /** Accept as sent; the type Clair answers for each of the three endpoints that negotiate, or its refusal. */
   static Stream<Arguments> acceptHeaders() {
     return Stream.of(
-        Arguments.of(null, INDEX_STATE, INDEX_REPORT),
-        Arguments.of("*/*", INDEX_STATE, INDEX_REPORT),
-        Arguments.of("application/*", INDEX_STATE, INDEX_REPORT),
-        Arguments.of(JSON, JSON, JSON),
-        Arguments.of(INDEX_REPORT, "415", INDEX_REPORT),
-        Arguments.of(INDEX_STATE, INDEX_STATE, "415"),
-        Arguments.of("APPLICATION/JSON; charset=utf-8", JSON, JSON),
-        Arguments.of(INDEX_REPORT + ", application/json;q=0.9", JSON, INDEX_REPORT),
-        Arguments.of("application/json;q=0.5, " + INDEX_REPORT, JSON, INDEX_REPORT),
+        Arguments.of(null, INDEX_STATE, INDEX_REPORT, AFFECTED_MANIFESTS),
+        Arguments.of("*/*", INDEX_STATE, INDEX_REPORT, AFFECTED_MANIFESTS),
+        Arguments.of("application/*", INDEX_STATE, INDEX_REPORT, AFFECTED_MANIFESTS),
+        Arguments.of(JSON, JSON, JSON, JSON),
+        Arguments.of(INDEX_REPORT, "415", INDEX_REPORT, "415"),
+        Arguments.of(INDEX_STATE, INDEX_STATE, "415", "415"),
+        Arguments.of(AFFECTED_MANIFESTS, "415", "415", AFFECTED_MANIFESTS),
+        Arguments.of("APPLICATION/JSON; charset=utf-8", JSON, JSON, JSON),
+        Arguments.of(INDEX_REPORT + ", application/json;q=0.9", JSON, INDEX_REPORT, JSON),
+        Arguments.of("application/json;q=0.5, " + INDEX_REPORT, JSON, INDEX_REPORT, JSON),
         // q=0 only sorts last in Clair's algorithm: it is still chosen.
-        Arguments.of("application/json;q=0", JSON, JSON),
-        Arguments.of("text/html;q=1, application/json;q=0", JSON, JSON),
-        Arguments.of("application/json;q=abc", JSON, JSON),
-        Arguments.of("text/html", "415", "415"),
-        Arguments.of("application/xml", "415", "415"),
-        Arguments.of("foo", "400", "400"),
-        Arguments.of("application/json;", JSON, JSON),
-        Arguments.of("application/json;q", "400", "400"),
-        Arguments.of("application/json;q=1;q=0.5", "400", "400"),
-        Arguments.of("application/json,", "400", "400"));
+        Arguments.of("application/json;q=0", JSON, JSON, JSON),
+        Arguments.of("text/html;q=1, application/json;q=0", JSON, JSON, JSON),
+        Arguments.of("application/json;q=abc", JSON, JSON, JSON),
+        Arguments.of("text/html", "415", "415", "415"),
+        Arguments.of("application/xml", "415", "415", "415"),
+        Arguments.of("foo", "400", "400", "400"),
+        Arguments.of("application/json;", JSON, JSON, JSON),
+        Arguments.of("application/json;q", "400", "400", "400"),
+        Arguments.of("application/json;q=1;q=0.5", "400", "400", "400"),
+        Arguments.of("application/json,", "400", "400", "400"));
   }
 
   @ParameterizedTest(name = "Accept: {0}")
   @MethodSource("acceptHeaders")
-  void eachGetAnswersTheTypeClairPicks(String accept, String stateAnswer, String reportAnswer) {
+  void eachEndpointAnswersTheTypeClairPicks(
+      String accept, String stateAnswer, String reportAnswer, String affectedAnswer) {
     assertAnswers(get("/indexer/api/v1/index_state", accept, null), stateAnswer);
     assertAnswers(get("/indexer/api/v1/index_report/" + digest, accept, null), reportAnswer);
+    HttpRequest.Builder affected =
+        authorized("/indexer/api/v1/internal/affected_manifest/")
+            .header("Content-Type", JSON)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"vulnerabilities\":[]}"));
+    if (accept != null) {
+      affected.header("Accept", accept);
+    }
+    assertAnswers(stack.send(affected.build()), affectedAnswer);
   }
 
   @Test

@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -107,7 +106,7 @@ class ClairIndexerController {
   @GetMapping("/index_report/{digest}")
   ResponseEntity<String> report(@PathVariable("digest") String digest, HttpServletRequest request) {
     String valid = digest(digest, "digest");
-    String type = ClairMediaTypes.pick(accept(request), List.of(ClairMediaTypes.INDEX_REPORT, ClairMediaTypes.JSON));
+    String type = ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_REPORT, ClairMediaTypes.JSON));
     ScanStore.StoredReport report =
         store.report(valid).orElseThrow(() -> ClairError.notFound("no index report for " + valid));
     ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(MediaType.parseMediaType(type));
@@ -143,7 +142,7 @@ class ClairIndexerController {
   /** The index state in the type {@code Accept} picks as Clair does, with the state as {@code ETag}. */
   @GetMapping("/index_state")
   ResponseEntity<IndexStateResponse> indexState(HttpServletRequest request) {
-    String type = ClairMediaTypes.pick(accept(request), List.of(ClairMediaTypes.INDEX_STATE, ClairMediaTypes.JSON));
+    String type = ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_STATE, ClairMediaTypes.JSON));
     String state = ScannerSet.current().indexState();
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType(type))
@@ -182,10 +181,6 @@ class ClairIndexerController {
     return "\"" + indexState + "\"";
   }
 
-  /** Every {@code Accept} header, in order, as Clair's handler reads {@code r.Header["Accept"]}. */
-  private static List<String> accept(HttpServletRequest request) {
-    return Collections.list(request.getHeaders(HttpHeaders.ACCEPT));
-  }
 
   private static void checkLayers(JsonNode requested, List<String> layers) {
     if (requested.isMissingNode() || requested.isNull()) {

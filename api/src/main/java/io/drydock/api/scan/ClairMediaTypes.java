@@ -1,13 +1,16 @@
 package io.drydock.api.scan;
 
 import io.drydock.api.errors.ClairError;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -40,10 +43,12 @@ final class ClairMediaTypes {
   }
 
   /**
-   * @param accept every {@code Accept} header of the request, in order; empty when it has none
+   * @param request the request, whose every {@code Accept} header is read in order, as Clair's handler reads {@code
+   *     r.Header["Accept"]}
    * @param offered the endpoint's types, its vendor type first
    */
-  static String pick(List<String> accept, List<String> offered) {
+  static String pick(HttpServletRequest request, List<String> offered) {
+    List<String> accept = Collections.list(request.getHeaders(HttpHeaders.ACCEPT));
     if (accept.isEmpty()) {
       return offered.get(0);
     }
