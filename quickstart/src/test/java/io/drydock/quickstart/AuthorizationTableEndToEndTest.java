@@ -40,6 +40,8 @@ class AuthorizationTableEndToEndTest {
     NOTHING,
     ANY_VALID_TOKEN,
     IMPORT,
+    /** The action {@code *}, or Clair's intra-service token. */
+    IMPORT_OR_CLAIR_PSK,
     OPERATOR,
     REFUSED
   }
@@ -62,11 +64,13 @@ class AuthorizationTableEndToEndTest {
           new Row(
               "/indexer/**",
               ANY,
-              Needs.IMPORT,
+              Needs.IMPORT_OR_CLAIR_PSK,
               List.of(
                   "/indexer/api/v1/index_report",
                   "/indexer/api/v1/index_report/not-a-digest",
-                  "/indexer/api/v1/internal/affected_manifest/")),
+                  "/indexer/api/v1/internal/affected_manifest/",
+                  "/indexer/api/v1/index_state",
+                  "/indexer/api/v1/unknown")),
           new Row(
               "/api/v1/rescans, /api/v1/rescans/*, /api/v1/scan-status",
               ANY,
@@ -105,7 +109,9 @@ class AuthorizationTableEndToEndTest {
     OPERATOR(List.of(access("registry", "import", "operator"))),
     BOTH(List.of(access("registry", "import", "*", "operator"))),
     OTHER_NAME_OR_TYPE(
-        List.of(access("registry", "other/repo", "*", "operator"), access("repository", "import", "*", "operator")));
+        List.of(access("registry", "other/repo", "*", "operator"), access("repository", "import", "*", "operator"))),
+    /** Signed as Clair's services sign their requests to each other: no access claim at all. */
+    CLAIR_PSK(null);
 
     private final List<Map<String, Object>> access;
 
@@ -114,6 +120,9 @@ class AuthorizationTableEndToEndTest {
     }
 
     Optional<String> authorization() {
+      if (this == CLAIR_PSK) {
+        return Optional.of(ClairTokens.authorization(ClairTokens.INTRASERVICE));
+      }
       return access == null ? Optional.empty() : Optional.of("Bearer " + DrydockStack.registryToken(access));
     }
   }
@@ -166,16 +175,23 @@ class AuthorizationTableEndToEndTest {
 
   private static Answer expected(Needs needs, TokenKind token) {
     return switch (needs) {
-      case NOTHING -> Answer.LET_THROUGH;
-      case ANY_VALID_TOKEN -> token == TokenKind.NONE ? Answer.UNAUTHORIZED : Answer.LET_THROUGH;
+      // Any token is authenticated where it is sent, and a PSK token is not one off /indexer/, even on the health check.
+      case NOTHING -> token == TokenKind.CLAIR_PSK ? Answer.UNAUTHORIZED : Answer.LET_THROUGH;
+      case ANY_VALID_TOKEN -> unauthenticated(token) ? Answer.UNAUTHORIZED : Answer.LET_THROUGH;
       case IMPORT -> grants(token, TokenKind.IMPORT);
+      case IMPORT_OR_CLAIR_PSK -> token == TokenKind.CLAIR_PSK ? Answer.LET_THROUGH : grants(token, TokenKind.IMPORT);
       case OPERATOR -> grants(token, TokenKind.OPERATOR);
-      case REFUSED -> token == TokenKind.NONE ? Answer.UNAUTHORIZED : Answer.DENIED;
+      case REFUSED -> unauthenticated(token) ? Answer.UNAUTHORIZED : Answer.DENIED;
     };
   }
 
+  /** No token, or a PSK token off {@code /indexer/}, where it is checked as a registry token and is not one. */
+  private static boolean unauthenticated(TokenKind token) {
+    return token == TokenKind.NONE || token == TokenKind.CLAIR_PSK;
+  }
+
   private static Answer grants(TokenKind token, TokenKind needed) {
-    if (token == TokenKind.NONE) {
+    if (unauthenticated(token)) {
       return Answer.UNAUTHORIZED;
     }
     return token == needed || token == TokenKind.BOTH ? Answer.LET_THROUGH : Answer.DENIED;

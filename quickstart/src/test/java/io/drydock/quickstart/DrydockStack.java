@@ -13,12 +13,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.util.Date;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -45,6 +47,9 @@ final class DrydockStack {
   static final int MAX_CONCURRENT_IMPORTS = 8;
   /** The API's HS256 secret in the tests; {@link #request(String, String)} sends a token signed with it. */
   static final String TOKEN_SECRET = "drydock-end-to-end-tests-hs256-secret";
+  /** Clair's pre-shared key in the tests (DRYDOCK_CLAIR_PSK is its base64), and the issuer configured beside Clair's. */
+  static final byte[] CLAIR_PSK = "drydock-end-to-end-tests-clair-psk".getBytes(StandardCharsets.US_ASCII);
+  static final String CLAIR_PSK_ISSUER = "drydock-tests-clair";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,7 +83,9 @@ final class DrydockStack {
                 // Long enough that a new import accepted after a cancel proves the canceled run closed.
                 "--drydock.migration.cancel-grace-deadline=60s",
                 "--drydock.auth.jwt-secret=" + TOKEN_SECRET,
-                "--drydock.tuf.allow-unsigned=true");
+                "--drydock.tuf.allow-unsigned=true",
+                "--drydock.clair.psk=" + Base64.getEncoder().encodeToString(CLAIR_PSK),
+                "--drydock.clair.psk-issuers=" + CLAIR_PSK_ISSUER);
     Runtime.getRuntime().addShutdownHook(new Thread(context::close, "drydock-test-stack-shutdown"));
     this.database = JdbcClient.create(TestPostgres.dataSource(jdbcUrl));
     this.workflows = context.getBean(WorkflowClient.class);
@@ -126,6 +133,41 @@ final class DrydockStack {
     }
   }
 
+  /**
+   * Copies a repository of the legacy tree (same links, same blobs) unless the copy exists: the import tests of the
+   * shared stack import the demo repositories themselves and expect them untouched, so other tests import copies.
+   */
+  void copyRepository(String from, String to) {
+    Path repositories = legacyRoot.resolve("docker/registry/v2/repositories");
+    Path source = repositories.resolve(from);
+    Path target = repositories.resolve(to);
+    if (Files.exists(target)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(source)) {
+      Files.createDirectories(target.getParent());
+      for (Path path : paths.toList()) {
+        Files.copy(path, target.resolve(source.relativize(path).toString()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The manifest's payload as stored, parsed. */
+  JsonNode manifest(String digest) {
+    String payload =
+        database.sql("SELECT convert_from(payload, 'UTF8') FROM manifests WHERE digest = ? LIMIT 1")
+            .param(digest)
+            .query(String.class)
+            .single();
+    try {
+      return JSON.readTree(payload);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The answer's body as JSON; an answer that is not JSON fails the test with its status and body. */
   static JsonNode json(HttpResponse<String> response) {
     try {
@@ -158,6 +200,11 @@ final class DrydockStack {
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody());
     authorizationHeader.ifPresent(value -> request.header("Authorization", value));
     return send(http, request.build());
+  }
+
+  /** {@link #send(HttpClient, HttpRequest)} with the stack's client. */
+  HttpResponse<String> send(HttpRequest request) {
+    return send(http, request);
   }
 
   /** Sends with the JDK's client, the body as a string; a failure to send fails the test. */

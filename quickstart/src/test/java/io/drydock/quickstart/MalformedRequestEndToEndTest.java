@@ -79,8 +79,8 @@ class MalformedRequestEndToEndTest {
 
   /**
    * GitLab's registry answers its JSON API whatever {@code Accept} says, and so do the import, operator, rescan and
-   * replication APIs (RFC 9110, section 12.5.1, lets a server disregard it); actuator and Clair's indexer API
-   * negotiate and answer 406 in their envelope.
+   * replication APIs (RFC 9110, section 12.5.1, lets a server disregard it); Clair's indexer API negotiates as Clair
+   * does (415 for no common type, 400 for a malformed one: ClairIndexerHttpEndToEndTest).
    */
   @ParameterizedTest(name = "Accept: {0} on {1}")
   @MethodSource("acceptHeaders")
@@ -94,6 +94,9 @@ class MalformedRequestEndToEndTest {
     }
     if (answer.status() == 406) {
       assertThat(code(target, answer)).isIn("NOT_ACCEPTABLE", "not-acceptable");
+    }
+    if (answer.status() == 415) {
+      assertThat(code(target, answer)).isEqualTo("unsupported-media-type");
     }
   }
 

@@ -98,31 +98,14 @@ class ScanEndToEndTest {
   private static ScanAudit audit;
   private static ExecutorService requests;
 
-  private static void copyRepository(String from, String to) {
-    Path repositories = stack.legacyRoot.resolve("docker/registry/v2/repositories");
-    Path source = repositories.resolve(from);
-    Path target = repositories.resolve(to);
-    if (Files.exists(target)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(source)) {
-      Files.createDirectories(target.getParent());
-      for (Path path : paths.toList()) {
-        Files.copy(path, target.resolve(source.relativize(path).toString()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @BeforeAll
   static void startStack() {
     stack = DrydockStack.shared();
     client = new ScanTestClient(stack.baseUrl);
     audit = ScanAudit.install(stack.database);
     requests = Executors.newFixedThreadPool(4);
-    copyRepository("demo/debian", DEBIAN);
-    copyRepository("demo/alpine", ALPINE);
+    stack.copyRepository("demo/debian", DEBIAN);
+    stack.copyRepository("demo/alpine", ALPINE);
     client.importRepository(DEBIAN);
     client.importRepository(ALPINE);
   }
@@ -221,12 +204,7 @@ class ScanEndToEndTest {
   @Test
   void theManifestsOwnLayersAreAcceptedAndTheirUrisAreNeverFetched() throws IOException {
     String digest = digestOf(DEBIAN);
-    JsonNode manifest =
-        JSON.readTree(
-            stack.database.sql("SELECT convert_from(payload, 'UTF8') FROM manifests WHERE digest = ? LIMIT 1")
-                .param(digest)
-                .query(String.class)
-                .single());
+    JsonNode manifest = stack.manifest(digest);
     try (ServerSocket layerServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String uri = "http://127.0.0.1:" + layerServer.getLocalPort() + "/blobs/";
       StringBuilder layers = new StringBuilder();

@@ -74,6 +74,13 @@ final class ScanTestClient {
     awaitImportStatus(path, "import_complete");
   }
 
+  /** Imports a copy of the legacy repository {@code from} as {@code copy}; returns its first image manifest's digest. */
+  String importCopy(DrydockStack stack, String from, String copy) {
+    stack.copyRepository(from, copy);
+    importRepository(copy);
+    return scanStatuses(copy, 10).keySet().iterator().next();
+  }
+
   /**
    * Cancels the bulk rescan a completed import starts to index its repository, and waits until it has ended (its
    * running rescans finish), so that a test that measures its own rescans sees only those.

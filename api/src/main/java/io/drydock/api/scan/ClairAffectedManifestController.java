@@ -7,6 +7,7 @@ import io.drydock.activities.scan.ScanStore;
 import io.drydock.activities.scan.VulnerablePackage;
 import io.drydock.activities.scan.indexer.Distribution;
 import io.drydock.api.errors.ClairError;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,8 +41,13 @@ class ClairAffectedManifestController {
     this.store = store;
   }
 
-  @PostMapping(value = "/indexer/api/v1/internal/affected_manifest/", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<String> affectedManifests(@RequestBody(required = false) byte[] body) {
+  /** In the type {@code Accept} picks as Clair's handler does, before the body is read, as there. */
+  @PostMapping("/indexer/api/v1/internal/affected_manifest/")
+  ResponseEntity<String> affectedManifests(
+      @RequestBody(required = false) byte[] body, HttpServletRequest servletRequest) {
+    String type =
+        ClairMediaTypes.pick(
+            servletRequest, List.of(ClairMediaTypes.AFFECTED_MANIFESTS, ClairMediaTypes.JSON));
     JsonNode request = ClairIndexerController.parse(body);
     JsonNode list = request.path("vulnerabilities");
     if (!request.isObject() || !list.isArray()) {
@@ -67,7 +73,7 @@ class ClairAffectedManifestController {
       var array = manifests.putArray(digest);
       ids.stream().sorted(mostSevereFirst).forEach(array::add);
     });
-    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer.toString());
+    return ResponseEntity.ok().contentType(MediaType.parseMediaType(type)).body(answer.toString());
   }
 
   private static VulnerablePackage vulnerablePackage(JsonNode vulnerability, String where) {

@@ -6,6 +6,7 @@ import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.scan.ScanStore;
 import io.drydock.activities.scan.indexer.ScannerSet;
 import io.drydock.api.errors.ClairError;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -23,6 +25,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.ServletWebRequest;
 
 /**
  * Clair's indexer API over Drydock's rescans. Reports are served exactly as stored; a layer's {@code uri} in a request
@@ -35,6 +38,9 @@ class ClairIndexerController {
   private static final Logger log = LoggerFactory.getLogger(ClairIndexerController.class);
   private static final int MAX_BULK_DELETE = 1000;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String INDEX_REPORT_PATH = "/indexer/api/v1/index_report";
+  /** The relation Clair's server names the report's link with (quay/clair httptransport/indexer_v1.go, linkIndex). */
+  private static final String INDEX_REPORT_RELATION = "https://projectquay.io/clair/v1/index_report";
 
   private final ScanStore store;
   private final RescanStarter rescans;
@@ -44,18 +50,31 @@ class ClairIndexerController {
     this.rescans = rescans;
   }
 
-  @PostMapping(value = "/index_report", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<String> index(@RequestBody(required = false) byte[] body) {
+  /**
+   * Clair's {@code POST index_report}: 201 with the report, {@code Etag} (the index state), {@code Location} and {@code
+   * Link} of the report; 412 when {@code If-None-Match} names the current index state, before anything is indexed.
+   * {@code Accept} is disregarded, as Clair's handler does. Drydock also answers 202 when the indexing outlasts {@code
+   * DRYDOCK_SCAN_INDEX_WAIT}, where Clair blocks.
+   */
+  @PostMapping("/index_report")
+  ResponseEntity<String> index(@RequestBody(required = false) byte[] body, ServletWebRequest web) {
     JsonNode request = parse(body);
     String digest = digest(request.path("hash").asText(null), "hash");
+    String indexState = ScannerSet.current().indexState();
+    String location = INDEX_REPORT_PATH + "/" + digest;
+    HttpHeaders links = new HttpHeaders();
+    links.add(HttpHeaders.LINK, "<" + location + ">; rel=\"" + INDEX_REPORT_RELATION + "\"");
+    // RFC 9110's If-None-Match (a list, weak comparison, *): what Clair matches exactly, and the rest of the RFC.
+    if (web.checkNotModified(etag(indexState))) {
+      return ResponseEntity.status(HttpStatus.PRECONDITION_FAILED).headers(links).build();
+    }
     List<String> layers =
         store.manifestLayers(digest)
             .orElseThrow(() -> ClairError.notFound(digest + " is not an image manifest this registry holds"));
     checkLayers(request.path("layers"), layers);
-    String indexState = ScannerSet.current().indexState();
     Optional<ScanStore.StoredReport> current = currentReport(digest, indexState);
     if (current.isPresent()) {
-      return created(current.get().json());
+      return created(current.get().json(), indexState, location, links);
     }
     // A rescan this request joined may have been superseded (its report deleted while it ran) and written nothing:
     // then a second rescan, started after it ended, indexes the manifest for this request.
@@ -63,13 +82,14 @@ class ClairIndexerController {
       RescanStarter.Outcome outcome = rescans.indexAndWait(digest);
       if (outcome.inProgressState() != null) {
         return ResponseEntity.accepted()
-            .location(URI.create("/indexer/api/v1/index_report/" + digest))
+            .location(URI.create(location))
+            .headers(links)
             .contentType(MediaType.APPLICATION_JSON)
             .body(ScanJson.inProgressReport(digest, outcome.inProgressState()));
       }
       Optional<ScanStore.StoredReport> stored = store.report(digest);
       if (stored.isPresent()) {
-        return created(stored.get().json());
+        return created(stored.get().json(), stored.get().indexState(), location, links);
       }
     }
     throw new ClairError(
@@ -78,12 +98,23 @@ class ClairIndexerController {
         "the report of " + digest + " was deleted while it was being indexed; submit it again");
   }
 
-  @GetMapping(value = "/index_report/{digest}", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<String> report(@PathVariable("digest") String digest) {
+  /**
+   * The stored report, in the type {@code Accept} picks as Clair does. Only a finished report of the current scanners
+   * has an {@code ETag} (the index state, as Clair's): one still being indexed, or made by older scanners, is about to
+   * change, and a cache must not keep it; Spring answers 304 to a matching {@code If-None-Match}.
+   */
+  @GetMapping("/index_report/{digest}")
+  ResponseEntity<String> report(@PathVariable("digest") String digest, HttpServletRequest request) {
     String valid = digest(digest, "digest");
-    return store.report(valid)
-        .map(report -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(report.json()))
-        .orElseThrow(() -> ClairError.notFound("no index report for " + valid));
+    String type = ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_REPORT, ClairMediaTypes.JSON));
+    ScanStore.StoredReport report =
+        store.report(valid).orElseThrow(() -> ClairError.notFound("no index report for " + valid));
+    ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(MediaType.parseMediaType(type));
+    if ("IndexFinished".equals(report.state())
+        && ScannerSet.current().indexState().equals(report.indexState())) {
+      answer.eTag(etag(report.indexState()));
+    }
+    return answer.body(report.json());
   }
 
   @DeleteMapping("/index_report/{digest}")
@@ -93,7 +124,7 @@ class ClairIndexerController {
   }
 
   /** Clair's bulk delete: the body is an array of digests; the answer lists those that had a report. */
-  @DeleteMapping(value = "/index_report", produces = MediaType.APPLICATION_JSON_VALUE)
+  @DeleteMapping("/index_report")
   ResponseEntity<List<String>> deleteMany(@RequestBody(required = false) byte[] body) {
     JsonNode digests = parse(body);
     if (!digests.isArray() || digests.size() > MAX_BULK_DELETE) {
@@ -103,13 +134,20 @@ class ClairIndexerController {
     for (JsonNode digest : digests) {
       valid.add(digest(digest.isTextual() ? digest.asText() : null, "digest"));
     }
-    return ResponseEntity.ok(store.deleteReports(valid.stream().distinct().toList()));
+    return ResponseEntity.ok()
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(store.deleteReports(valid.stream().distinct().toList()));
   }
 
-  @GetMapping(value = "/index_state", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<IndexStateResponse> indexState() {
+  /** The index state in the type {@code Accept} picks as Clair does, with the state as {@code ETag}. */
+  @GetMapping("/index_state")
+  ResponseEntity<IndexStateResponse> indexState(HttpServletRequest request) {
+    String type = ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_STATE, ClairMediaTypes.JSON));
     String state = ScannerSet.current().indexState();
-    return ResponseEntity.ok().eTag("\"" + state + "\"").body(new IndexStateResponse(state));
+    return ResponseEntity.ok()
+        .contentType(MediaType.parseMediaType(type))
+        .eTag(etag(state))
+        .body(new IndexStateResponse(state));
   }
 
   record IndexStateResponse(String state) {}
@@ -128,9 +166,21 @@ class ClairIndexerController {
     }
   }
 
-  private static ResponseEntity<String> created(String json) {
-    return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON).body(json);
+  /** Clair's answer to an indexed manifest; the validator is the index state the report was made in. */
+  private static ResponseEntity<String> created(String json, String indexState, String location, HttpHeaders links) {
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .eTag(etag(indexState))
+        .location(URI.create(location))
+        .headers(links)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(json);
   }
+
+  /** Clair's validator of reports and of the state: the index state, quoted. */
+  private static String etag(String indexState) {
+    return "\"" + indexState + "\"";
+  }
+
 
   private static void checkLayers(JsonNode requested, List<String> layers) {
     if (requested.isMissingNode() || requested.isNull()) {

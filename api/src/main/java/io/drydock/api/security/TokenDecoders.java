@@ -68,6 +68,26 @@ final class TokenDecoders {
               + " bytes) and/or DRYDOCK_AUTH_JWT_PUBLIC_KEY (RS256: a PEM public key or certificate, or the path of"
               + " a PEM file)");
     }
+    NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(keys));
+    decoder.setJwtValidator(validator(auth, clock));
+    return decoder;
+  }
+
+  /**
+   * The decoder of Clair's intra-service tokens (quay/clair {@code middleware/auth/httpauth_psk.go}): HS256 with the
+   * pre-shared key, {@code iss} one of {@code issuers}, and the time claims checked as a registry token's are.
+   */
+  static JwtDecoder clairPsk(byte[] key, List<String> issuers, Clock clock) {
+    NimbusJwtDecoder decoder =
+        new NimbusJwtDecoder(processor(Map.of(JWSAlgorithm.HS256, new SecretKeySpec(key, "HmacSHA256"))));
+    decoder.setJwtValidator(
+        JwtValidators.createDefaultWithValidators(
+            List.of(timestamps(clock), new JwtClaimValidator<Object>("iss", issuer -> issuer != null && issuers.contains(issuer)))));
+    return decoder;
+  }
+
+  /** Verifies the signature with the key of the token's algorithm, then checks the time claims as sent. */
+  private static DefaultJWTProcessor<SecurityContext> processor(Map<JWSAlgorithm, Key> keys) {
     DefaultJWTProcessor<SecurityContext> processor =
         new DefaultJWTProcessor<>() {
           // Once the signature is verified, the time claims as sent, before Nimbus turns them into dates.
@@ -83,20 +103,22 @@ final class TokenDecoders {
     // signing key, and only the configured key can verify the signature anyway.
     processor.setJWSKeySelector(
         (header, context) -> Optional.ofNullable(keys.get(header.getAlgorithm())).map(List::of).orElse(List.of()));
-    // The claims are checked by Spring's validators below, whose messages say which check failed.
+    // The claims are checked by Spring's validators, whose messages say which check failed.
     processor.setJWTClaimsSetVerifier((claims, context) -> {});
-    NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
-    decoder.setJwtValidator(validator(auth, clock));
-    return decoder;
+    return processor;
   }
 
-  private static OAuth2TokenValidator<Jwt> validator(AuthProperties auth, Clock clock) {
-    // exp and nbf with 60 s of clock skew; a token without exp would never expire, so it is refused.
+  /** exp and nbf with 60 s of clock skew; a token without exp would never expire, so it is refused. */
+  private static JwtTimestampValidator timestamps(Clock clock) {
     JwtTimestampValidator timestamps = new JwtTimestampValidator();
     timestamps.setAllowEmptyExpiryClaim(false);
     timestamps.setClock(clock);
+    return timestamps;
+  }
+
+  private static OAuth2TokenValidator<Jwt> validator(AuthProperties auth, Clock clock) {
     List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-    validators.add(timestamps);
+    validators.add(timestamps(clock));
     // A token without GitLab's access claim is not a registry token at all: 401, where a registry token granting
     // other access is refused with 403 by the authorization rules.
     validators.add(new JwtClaimValidator<Object>(ACCESS_CLAIM, Collection.class::isInstance));
