@@ -1,10 +1,5 @@
 package io.drydock.activities.replication;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.drydock.activities.replication.InvalidRepositoryException.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -17,12 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,17 +28,16 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * and its targets in the database, in that order, so that the database never names an artifact the depot does not
  * hold.
  *
- * <p>The archive holds exactly one targets metadata file, {@code targets.json}, at the top or under {@code metadata/},
- * either plainly named or, as TUF names metadata in a consistent snapshot, {@code <version>.targets.json}; its
- * {@code signed.targets} lists each target's length and sha256. Every target's file is under {@code targets/},
+ * <p>Everything may sit under one top folder (tufaceous zips {@code repo/}). Metadata files ({@code *.json}) lie at
+ * the top or under {@code metadata/}; with a trusted root, {@link TufTrust} verifies them and names the targets
+ * metadata; without one (and unsigned uploads allowed) the archive must hold exactly one, {@code targets.json} or
+ * {@code <version>.targets.json} ({@link TargetsMetadata} reads it). Every target's file is under {@code targets/},
  * named as the target or, in a consistent snapshot, {@code <sha256>.<name>} (the hash before the last path segment).
- * Other TUF metadata ({@code *.json} at the top or under {@code metadata/}) is allowed and ignored: signatures are not
- * checked here. Refused, with nothing kept: a file that is not a zip, an entry name that is absolute or holds
- * {@code ..}, {@code .}, an empty segment, a backslash or text {@link StoredText} refuses, a symbolic link, a
- * duplicate entry, more entries than allowed, any other file, a file under {@code targets/} that targets.json does not
- * list, a target without a file or with two, a target whose bytes do not have the listed length and sha256, and a
- * {@code signed.custom.name} or {@code system_version} longer than {@value #MAX_NAME_LENGTH} characters or holding
- * text {@link StoredText} refuses.
+ * A tufaceous manifest among the targets gives the system version and the artifacts' kinds ({@link
+ * TufaceousArtifacts}). Refused, with nothing kept: a file that is not a zip, an entry name {@link ArchivePaths}
+ * refuses, a symbolic link, a duplicate entry, two metadata files of one name, more entries than allowed, any other
+ * file, a file under {@code targets/} that the targets metadata does not list, a target without a file or with two,
+ * and a target whose bytes do not have the listed length and sha256.
  *
  * <p>The body is spooled to a file under the depot (never held in memory) and read with the zip's central directory.
  * The archive, and the total length of the targets it lists, must each be at most {@code maxUploadBytes}; every
@@ -57,21 +48,12 @@ public final class TufRepositoryUpload {
   private static final int MAX_METADATA_BYTES = 16 * 1024 * 1024;
   /**
    * Central directory bytes allowed per permitted entry: a directory entry is 46 bytes plus its name and extra
-   * fields, and names are at most {@link #MAX_NAME_LENGTH}.
+   * fields, and names are at most {@link ArchivePaths#MAX_NAME_LENGTH}.
    */
-  private static final long CENTRAL_DIRECTORY_BYTES_PER_ENTRY = 46 + 1024 + 512;
-  private static final int MAX_NAME_LENGTH = 1024;
-  private static final String TARGETS_DIRECTORY = "targets/";
+  private static final long CENTRAL_DIRECTORY_BYTES_PER_ENTRY = 46 + ArchivePaths.MAX_NAME_LENGTH + 512;
+  private static final String TARGETS_DIRECTORY = ArchivePaths.TARGETS_DIRECTORY;
   private static final Pattern TARGETS_METADATA = Pattern.compile("(metadata/)?([0-9]+\\.)?targets\\.json");
   private static final Pattern OTHER_METADATA = Pattern.compile("(metadata/)?[^/]+\\.json");
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
-  private static final Pattern DRIVE_LETTER = Pattern.compile("[A-Za-z]:.*");
-  private static final JsonMapper JSON =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
-
   private final ArtifactStore store;
   private final LocalDepot depot;
   private final long maxUploadBytes;
@@ -183,7 +165,7 @@ public final class TufRepositoryUpload {
     }
     String top = topFolder(all);
     for (ZipArchiveEntry entry : all) {
-      String problem = entryNameProblem(entry.getName());
+      String problem = ArchivePaths.entryNameProblem(entry.getName());
       if (problem != null) {
         throw invalidArchive("unsafe entry name: " + problem, entry.getName());
       }
@@ -230,7 +212,7 @@ public final class TufRepositoryUpload {
       metadataFiles.forEach((name, entry) -> metadata.put(name, readMetadata(zip, entry)));
       TufTrust.Verified verified = trust.verify(metadata);
       manifest =
-          parse(verified.targets(), verified.targetsVersion() + ".targets.json")
+          TargetsMetadata.parse(verified.targets(), verified.targetsVersion() + ".targets.json", maxUploadBytes)
               .accepted(
                   new RepositoryManifest.AcceptedVersions(
                       verified.trustedRootId(),
@@ -246,7 +228,9 @@ public final class TufRepositoryUpload {
                 : "the archive holds more than one targets metadata file",
             targetsMetadata.stream().map(ZipArchiveEntry::getName).reduce((a, b) -> a + ", " + b).orElse(null));
       }
-      manifest = parse(readMetadata(zip, targetsMetadata.get(0)), targetsMetadata.get(0).getName());
+      manifest =
+          TargetsMetadata.parse(
+              readMetadata(zip, targetsMetadata.get(0)), targetsMetadata.get(0).getName(), maxUploadBytes);
     }
     Map<String, LocalDepot.Staged> byName = new TreeMap<>();
     for (Map.Entry<RepositoryTarget, ZipArchiveEntry> file : match(manifest.targets(), targetFiles).entrySet()) {
@@ -294,77 +278,6 @@ public final class TufRepositoryUpload {
       throw invalidArchive("cannot read the entry: " + e.getMessage(), entry.getName());
     }
     return bytes.toByteArray();
-  }
-
-  private RepositoryManifest parse(byte[] metadata, String entryName) {
-    JsonNode signed;
-    try {
-      signed = JSON.readTree(metadata).path("signed");
-    } catch (IOException e) {
-      String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-      throw metadataInvalid(entryName + " is not valid JSON: " + why, entryName);
-    }
-    if (!signed.isObject() || !"targets".equals(signed.path("_type").asText())) {
-      throw metadataInvalid(entryName + " is not TUF targets metadata: signed._type must be \"targets\"", entryName);
-    }
-    JsonNode version = signed.path("version");
-    if (!version.isIntegralNumber() || !version.canConvertToLong()) {
-      throw metadataInvalid("signed.version must be an integer", entryName);
-    }
-    JsonNode targets = signed.path("targets");
-    if (!targets.isObject() || targets.isEmpty()) {
-      throw metadataInvalid("signed.targets must list at least one target", entryName);
-    }
-    List<RepositoryTarget> listed = new ArrayList<>();
-    long total = 0;
-    for (Map.Entry<String, JsonNode> field : targets.properties()) {
-      RepositoryTarget target = target(field.getKey(), field.getValue());
-      if (target.length() > maxUploadBytes - total) {
-        throw tooLarge("the targets add up to more than " + maxUploadBytes + " bytes");
-      }
-      total += target.length();
-      listed.add(target);
-    }
-    JsonNode custom = signed.path("custom");
-    return new RepositoryManifest(
-        HexFormat.of().formatHex(LocalDepot.sha256Digest().digest(metadata)),
-        customText(custom, "name"),
-        customText(custom, "system_version"),
-        version.asLong(),
-        listed,
-        null);
-  }
-
-  /** {@code signed.custom.<field>} when it is a string, which must be storable text; else null. */
-  private static String customText(JsonNode custom, String field) {
-    if (!custom.path(field).isTextual()) {
-      return null;
-    }
-    String text = custom.path(field).asText();
-    String name = "signed.custom." + field;
-    if (text.length() > MAX_NAME_LENGTH) {
-      throw metadataInvalid(name + " is longer than " + MAX_NAME_LENGTH + " characters", null);
-    }
-    StoredText.problem(name, text).ifPresent(problem -> {
-      throw metadataInvalid(problem, text);
-    });
-    return text;
-  }
-
-  private static RepositoryTarget target(String name, JsonNode description) {
-    String problem = targetNameProblem(name);
-    if (problem != null) {
-      throw metadataInvalid("unsafe target name: " + problem, name);
-    }
-    JsonNode length = description.path("length");
-    if (!length.isIntegralNumber() || !length.canConvertToLong() || length.asLong() < 0) {
-      throw metadataInvalid("the target's length must be a non-negative integer", name);
-    }
-    JsonNode sha256 = description.path("hashes").path("sha256");
-    if (!sha256.isTextual() || !SHA256.matcher(sha256.asText()).matches()) {
-      throw metadataInvalid("the target needs hashes.sha256, 64 hex digits", name);
-    }
-    return new RepositoryTarget(name, sha256.asText().toLowerCase(Locale.ROOT), length.asLong());
   }
 
   /** Each target's file; every file must be a listed target's, and every target must have exactly one. */
@@ -440,41 +353,6 @@ public final class TufRepositoryUpload {
     }
   }
 
-  /** What makes a zip entry name unsafe to treat as a relative path, or null. */
-  static String entryNameProblem(String name) {
-    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-      return "names are 1 to " + MAX_NAME_LENGTH + " characters";
-    }
-    return pathProblem(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
-  }
-
-  /** What makes a TUF target name unsafe as a file path under targets/, or null. */
-  static String targetNameProblem(String name) {
-    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH - TARGETS_DIRECTORY.length()) {
-      return "names are 1 to " + (MAX_NAME_LENGTH - TARGETS_DIRECTORY.length()) + " characters";
-    }
-    return pathProblem(name);
-  }
-
-  private static String pathProblem(String path) {
-    if (path.startsWith("/") || DRIVE_LETTER.matcher(path).matches()) {
-      return "absolute path";
-    }
-    if (path.indexOf('\\') >= 0) {
-      return "backslash";
-    }
-    Optional<String> textProblem = StoredText.problem("the name", path);
-    if (textProblem.isPresent()) {
-      return textProblem.get();
-    }
-    for (String segment : path.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        return "empty, '.' or '..' path segment";
-      }
-    }
-    return null;
-  }
-
   private InvalidRepositoryException tooManyEntries() {
     return invalidArchive("the archive has more than " + maxEntries + " entries", null);
   }
@@ -485,10 +363,6 @@ public final class TufRepositoryUpload {
 
   private static InvalidRepositoryException invalidArchive(String message, String entry) {
     return new InvalidRepositoryException(Reason.ARCHIVE_INVALID, message, entry);
-  }
-
-  private static InvalidRepositoryException metadataInvalid(String message, String detail) {
-    return new InvalidRepositoryException(Reason.METADATA_INVALID, message, detail);
   }
 
   /** Marks failures to read the upload, or the archive, apart from failures to write the depot. */
