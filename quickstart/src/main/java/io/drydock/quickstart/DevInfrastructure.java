@@ -155,6 +155,7 @@ final class DevInfrastructure implements AutoCloseable {
                   id,
                   "127.0.0.1",
                   0,
+                  SledAgentOptions.NO_DEPOT_PORT,
                   dataDirectory.resolve("sleds").resolve(id),
                   SledAgentOptions.DEFAULT_MAX_ARTIFACT_BYTES,
                   0,

@@ -48,6 +48,13 @@ public final class SledClient {
   private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
   private static final int MAX_ERROR_TEXT = 500;
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * Sled agents are dropshot servers, which refuse a request without the version of the API its client implements
+   * (oxidecomputer/dropshot {@code dropshot/src/versioning.rs}); this client implements the artifact endpoints of
+   * omicron's sled agent API 48.0.0 (oxidecomputer/omicron {@code openapi/sled-agent/sled-agent-48.0.0-808ec1.json}).
+   */
+  static final String API_VERSION_HEADER = "api-version";
+  static final String SLED_AGENT_API_VERSION = "48.0.0";
 
   private final SledRegistry registry;
   private final HttpClient http;
@@ -149,6 +156,7 @@ public final class SledClient {
     return send(
         () ->
             HttpRequest.newBuilder(artifactUri(baseUrl.get(), sha256, "?generation=" + generation))
+                .header(API_VERSION_HEADER, SLED_AGENT_API_VERSION)
                 .header("Content-Type", "application/octet-stream")
                 .PUT(artifactBody(file, length, sent))
                 .build(),
@@ -221,7 +229,9 @@ public final class SledClient {
   }
 
   private HttpRequest request(URI uri, Function<HttpRequest.Builder, HttpRequest.Builder> method) {
-    return method.apply(HttpRequest.newBuilder(uri).timeout(requestTimeout)).build();
+    return method.apply(
+            HttpRequest.newBuilder(uri).timeout(requestTimeout).header(API_VERSION_HEADER, SLED_AGENT_API_VERSION))
+        .build();
   }
 
   private <T> Answer<T> send(Supplier<HttpRequest> request, Function<byte[], T> parse) {
