@@ -155,7 +155,8 @@ final class DevInfrastructure implements AutoCloseable {
                   id,
                   "127.0.0.1",
                   0,
-                  SledAgentOptions.NO_DEPOT_PORT,
+                  // The repo depot on a port of its own, as omicron runs it, so that copies go through it.
+                  0,
                   dataDirectory.resolve("sleds").resolve(id),
                   SledAgentOptions.DEFAULT_MAX_ARTIFACT_BYTES,
                   0,
@@ -163,7 +164,7 @@ final class DevInfrastructure implements AutoCloseable {
                   Set.of(),
                   false));
       resources.add(agent);
-      sleds.add(id + "=" + agent.baseUri());
+      sleds.add(id + "=" + agent.baseUri() + "|" + agent.depotUri().orElseThrow());
     }
     properties.put("drydock.replication.sleds", String.join(",", sleds));
     summary.add("Sleds: " + SLED_AGENTS + " reference sled agents " + sleds + ", depot " + depot);
