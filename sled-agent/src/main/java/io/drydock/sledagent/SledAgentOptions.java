@@ -116,7 +116,7 @@ public record SledAgentOptions(
         values.get("sled-id"),
         values.get("bind"),
         (int) number(values, "port"),
-        values.get("depot-port").isBlank() ? NO_DEPOT_PORT : (int) number(values, "depot-port"),
+        depotPort(values),
         values.get("data-dir") == null || values.get("data-dir").isBlank() ? null : Path.of(values.get("data-dir")),
         number(values, "max-artifact-bytes"),
         number(values, "bandwidth-bytes-per-second"),
@@ -146,6 +146,18 @@ public record SledAgentOptions(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a whole number, got '" + values.get(name) + "'");
     }
+  }
+
+  /** Empty for none; otherwise a port as {@code --port} takes it. */
+  private static int depotPort(Map<String, String> values) {
+    if (values.get("depot-port").isBlank()) {
+      return NO_DEPOT_PORT;
+    }
+    long port = number(values, "depot-port");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("depot-port must be between 0 and 65535, or empty for none: " + port);
+    }
+    return (int) port;
   }
 
   private static boolean bool(Map<String, String> values, String name) {
