@@ -44,6 +44,7 @@ final class SledApi {
   private static final String ARTIFACTS_PREFIX = "/artifacts/";
   private static final String COPY_SUFFIX = "/copy-from-depot";
   private static final String DEPOT_PREFIX = "/artifact/sha256/";
+  private static final String REQUEST_ID_HEADER = "x-request-id";
   private static final ObjectReader CONFIG_READER = Json.MAPPER.readerFor(ArtifactsConfig.class);
   private static final ObjectReader COPY_READER = Json.MAPPER.readerFor(CopyRequest.class);
   private static final ObjectReader FAULTS_READER =
@@ -96,6 +97,8 @@ final class SledApi {
   private void handle(HttpExchange exchange, boolean depotOnly) {
     long started = System.nanoTime();
     requestsInProgress.incrementAndGet();
+    // dropshot names every request in an x-request-id header, and error bodies repeat it.
+    exchange.getResponseHeaders().set(REQUEST_ID_HEADER, UUID.randomUUID().toString());
     try {
       if (stopping) {
         throw new ApiException(ErrorCode.STOPPING, "the sled agent is stopping");
@@ -355,16 +358,15 @@ final class SledApi {
   }
 
   /**
-   * Answers with dropshot's error envelope, its request id also in {@code x-request-id} as dropshot sends it; unless
-   * the answer had already begun (then the connection just closes).
+   * Answers with dropshot's error envelope, naming the request's {@code x-request-id}; unless the answer had already
+   * begun (then the connection just closes).
    */
   private void sendError(HttpExchange exchange, ErrorCode code, String message) {
     if (exchange.getResponseCode() != -1) {
       return;
     }
     discardRequestBody(exchange);
-    String requestId = UUID.randomUUID().toString();
-    exchange.getResponseHeaders().set("x-request-id", requestId);
+    String requestId = exchange.getResponseHeaders().getFirst(REQUEST_ID_HEADER);
     try {
       sendJson(exchange, code.status, new ErrorBody(requestId, code.wireCode, message));
     } catch (IOException e) {

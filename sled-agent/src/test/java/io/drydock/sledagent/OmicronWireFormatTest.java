@@ -127,6 +127,7 @@ class OmicronWireFormatTest {
     SLED.assertAllows("PUT", "/artifacts/{sha256}", stored);
     assertThat(stored.statusCode()).isEqualTo(200);
     assertThat(stored.body()).isEqualTo("{\"datasets\":2,\"successful_writes\":2}");
+    assertThat(stored.headers().firstValue("x-request-id")).isPresent();
 
     HttpResponse<String> list = get("/artifacts");
     SLED.assertAllows("GET", "/artifacts", list);
