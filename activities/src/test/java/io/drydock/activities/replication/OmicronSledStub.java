@@ -31,6 +31,7 @@ final class OmicronSledStub implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ARTIFACT = Pattern.compile("/artifacts/([0-9a-f]{64})(/copy-from-depot)?");
   private static final int[] LATEST_VERSION = {48, 0, 0};
+  private static final String TEMPLATE = "path-template";
 
   private final HttpServer server;
   /** Null until the first config, as omicron's ledger. */
@@ -39,6 +40,11 @@ final class OmicronSledStub implements AutoCloseable {
   final List<String> requests = new CopyOnWriteArrayList<>();
   /** The {@code depot_base_url} of every copy request. */
   final List<String> copySources = new CopyOnWriteArrayList<>();
+  /** Every answer, to be held against omicron's document. */
+  final List<Answer> answers = new CopyOnWriteArrayList<>();
+
+  /** An answer to {@code method} on the document's {@code pathTemplate}; an empty body for none. */
+  record Answer(String method, String pathTemplate, int status, String contentType, String body) {}
 
   OmicronSledStub() {
     try {
@@ -56,6 +62,7 @@ final class OmicronSledStub implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      exchange.setAttribute(TEMPLATE, pathTemplate(exchange.getRequestURI().getRawPath()));
       byte[] body = exchange.getRequestBody().readAllBytes();
       String version = exchange.getRequestHeaders().getFirst("api-version");
       String path = exchange.getRequestURI().getRawPath();
@@ -126,7 +133,16 @@ final class OmicronSledStub implements AutoCloseable {
       }
     }
     config = proposed;
+    answers.add(new Answer("PUT", "/artifacts-config", 204, "", ""));
     exchange.sendResponseHeaders(204, -1);
+  }
+
+  private static String pathTemplate(String path) {
+    Matcher artifact = ARTIFACT.matcher(path);
+    if (!artifact.matches()) {
+      return path;
+    }
+    return artifact.group(2) == null ? "/artifacts/{sha256}" : "/artifacts/{sha256}/copy-from-depot";
   }
 
   private static boolean newerThanLatest(String version) {
@@ -141,7 +157,7 @@ final class OmicronSledStub implements AutoCloseable {
   }
 
   /** dropshot's {@code HttpErrorResponseBody}: {@code error_code} only when there is one. */
-  private static void error(HttpExchange exchange, int status, String errorCode, String message) throws IOException {
+  private void error(HttpExchange exchange, int status, String errorCode, String message) throws IOException {
     String requestId = UUID.randomUUID().toString();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("request_id", requestId);
@@ -153,11 +169,17 @@ final class OmicronSledStub implements AutoCloseable {
     json(exchange, status, body);
   }
 
-  private static void json(HttpExchange exchange, int status, Object value) throws IOException {
-    byte[] bytes = JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+  private void json(HttpExchange exchange, int status, Object value) throws IOException {
+    String text = JSON.writeValueAsString(value);
+    answers.add(new Answer(exchange.getRequestMethod(), template(exchange), status, "application/json", text));
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
+  }
+
+  private static String template(HttpExchange exchange) {
+    return (String) exchange.getAttribute(TEMPLATE);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.drydock.activities.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.drydock.sledagent.OmicronDocument;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * error bodies, treats 409 {@code CONFIG_GENERATION} on a config as stale (as Nexus does,
  * oxidecomputer/omicron {@code nexus/src/app/background/tasks/tuf_artifact_replication.rs} at
  * b848b6df85531e85aaaa6d434dfb5bfd45bb42ce, {@code sled_put_config_and_list}) and names the source's depot URL in a
- * copy, as Nexus names a sled's {@code repo_depot_port}.
+ * copy, as Nexus names a sled's {@code repo_depot_port}. Every answer of the stub is held against omicron's document
+ * with sled-agent's {@link OmicronDocument}.
  */
 class SledClientOmicronTest {
   private static final String A = "a".repeat(64);
@@ -43,10 +45,16 @@ class SledClientOmicronTest {
     client = new SledClient(database.registry, Duration.ofSeconds(10));
   }
 
+  /** Every answer the stubs gave is one omicron's document allows. */
   @AfterEach
-  void stop() {
+  void stopAndHoldTheAnswersAgainstTheDocument() {
     target.close();
     source.close();
+    assertThat(target.answers).isNotEmpty();
+    for (OmicronSledStub.Answer answer : target.answers) {
+      OmicronDocument.SLED_AGENT.assertAllows(
+          answer.method(), answer.pathTemplate(), answer.status(), answer.contentType(), answer.body());
+    }
   }
 
   @Test
