@@ -162,6 +162,8 @@ final class DevInfrastructure implements AutoCloseable {
                   id,
                   "127.0.0.1",
                   0,
+                  // The repo depot on a port of its own, as omicron runs it, so that copies go through it.
+                  0,
                   dataDirectory.resolve("sleds").resolve(id),
                   SledAgentOptions.DEFAULT_MAX_ARTIFACT_BYTES,
                   0,
@@ -169,7 +171,7 @@ final class DevInfrastructure implements AutoCloseable {
                   Set.of(),
                   false));
       resources.add(agent);
-      sleds.add(id + "=" + agent.baseUri());
+      sleds.add(id + "=" + agent.baseUri() + "|" + agent.depotUri().orElseThrow());
     }
     properties.put("drydock.replication.sleds", String.join(",", sleds));
     summary.add("Sleds: " + SLED_AGENTS + " reference sled agents " + sleds + ", depot " + depot);

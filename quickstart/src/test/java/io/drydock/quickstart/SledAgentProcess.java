@@ -260,6 +260,8 @@ final class SledAgentProcess implements AutoCloseable {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl() + path))
             .timeout(REQUEST_TIMEOUT)
+            // The sled agent API version the agent implements; without it the agent answers 400, as dropshot does.
+            .header("api-version", "48.0.0")
             .method(
                 method,
                 json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));

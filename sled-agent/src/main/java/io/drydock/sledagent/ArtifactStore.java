@@ -191,6 +191,11 @@ final class ArtifactStore {
       return copies;
     }
 
+    /** The disks the bytes were written to. */
+    int datasets() {
+      return temps.size();
+    }
+
     void discard() {
       ArtifactStore.this.discard(temps);
     }

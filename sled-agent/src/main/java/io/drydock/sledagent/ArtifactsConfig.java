@@ -12,8 +12,6 @@ import java.util.TreeSet;
  * @param artifacts SHA-256 hex names of the wanted artifacts
  */
 record ArtifactsConfig(long generation, SortedSet<String> artifacts) {
-  static final ArtifactsConfig EMPTY = new ArtifactsConfig(0, new TreeSet<>());
-
   ArtifactsConfig {
     if (generation < 0) {
       throw new IllegalArgumentException("generation must not be negative: " + generation);

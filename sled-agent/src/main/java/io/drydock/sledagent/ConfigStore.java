@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The sled's artifacts config, kept in {@code DIR/config.json} so that the generation never goes back, not even across
- * a restart: a control plane with an older view must keep getting 409 after the sled reboots. Callers serialize
+ * a restart: a control plane with an older view must keep getting 409 after the sled reboots. Until the first config
+ * arrives there is none, which omicron's sled agent answers differently from an empty config. Callers serialize
  * {@link #replace}.
  */
 final class ConfigStore {
   private static final String FILE_NAME = "config.json";
 
   private final Path file;
+  /** Null until the first config arrives. */
   private volatile ArtifactsConfig current;
 
   private ConfigStore(Path file, ArtifactsConfig current) {
@@ -30,7 +33,7 @@ final class ConfigStore {
       }
     }
     if (!Files.exists(file)) {
-      return new ConfigStore(file, ArtifactsConfig.EMPTY);
+      return new ConfigStore(file, null);
     }
     try {
       return new ConfigStore(file, Json.MAPPER.readValue(file.toFile(), ArtifactsConfig.class));
@@ -39,8 +42,8 @@ final class ConfigStore {
     }
   }
 
-  ArtifactsConfig current() {
-    return current;
+  Optional<ArtifactsConfig> current() {
+    return Optional.ofNullable(current);
   }
 
   /**
@@ -49,18 +52,20 @@ final class ConfigStore {
    */
   boolean replace(ArtifactsConfig proposed) throws IOException {
     ArtifactsConfig present = current;
-    if (proposed.generation() < present.generation()) {
-      throw new ApiException(
-          ErrorCode.CONFIG_GENERATION,
-          "generation " + proposed.generation() + " is older than the current generation " + present.generation());
-    }
-    if (proposed.generation() == present.generation()) {
-      if (proposed.equals(present)) {
-        return false;
+    if (present != null) {
+      if (proposed.generation() < present.generation()) {
+        throw new ApiException(
+            ErrorCode.CONFIG_GENERATION,
+            "generation " + proposed.generation() + " is older than the current generation " + present.generation());
       }
-      throw new ApiException(
-          ErrorCode.CONFIG_GENERATION,
-          "generation " + proposed.generation() + " is already the current generation, with other artifacts");
+      if (proposed.generation() == present.generation()) {
+        if (proposed.equals(present)) {
+          return false;
+        }
+        throw new ApiException(
+            ErrorCode.CONFIG_GENERATION,
+            "generation " + proposed.generation() + " is already the current generation, with other artifacts");
+      }
     }
     Durable.writeAtomically(file, Json.MAPPER.writeValueAsBytes(proposed));
     current = proposed;

@@ -120,6 +120,8 @@ final class DepotCopier implements AutoCloseable {
       connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
       connection.setInstanceFollowRedirects(false);
       connection.setUseCaches(false);
+      // Depots are dropshot servers too (omicron's repo depot client sends its API version).
+      connection.setRequestProperty(ApiVersion.HEADER, ApiVersion.REPO_DEPOT.toString());
       int status = connection.getResponseCode();
       if (status != 200) {
         connection.disconnect();
@@ -137,7 +139,7 @@ final class DepotCopier implements AutoCloseable {
 
   private void copy(String sha256, URI depotBaseUrl, HttpURLConnection source) {
     try (InputStream body = source.getInputStream()) {
-      int copiesHere = sled.receive(sha256, receiveLimiter.throttle(body), maxArtifactBytes);
+      int copiesHere = sled.receive(sha256, receiveLimiter.throttle(body), maxArtifactBytes).successfulWrites();
       succeeded.incrementAndGet();
       log.info(() -> sledId + " copied " + sha256 + " from " + depotBaseUrl + " onto " + copiesHere + " disk(s)");
     } catch (IOException | RuntimeException e) {

@@ -27,8 +27,9 @@ final class Sled {
     return new Sled(ConfigStore.load(dataDir), ArtifactStore.open(dataDir));
   }
 
+  /** The config; 404 as omicron answers before the first one arrived. */
   ArtifactsConfig config() {
-    return configs.current();
+    return configs.current().orElseThrow(() -> new ApiException(ErrorCode.CONFIG_NOT_FOUND, "Not Found"));
   }
 
   /** Makes {@code proposed} the config; false when it already was (an idempotent repeat). */
@@ -40,7 +41,7 @@ final class Sled {
 
   /** The config's generation and, for each artifact of the config present here, on how many disks. */
   Inventory inventory() {
-    ArtifactsConfig config = configs.current();
+    ArtifactsConfig config = configOrNoConfig();
     SortedMap<String, Integer> copies = new TreeMap<>();
     for (String sha256 : config.artifacts()) {
       int count = artifacts.copies(sha256);
@@ -57,7 +58,7 @@ final class Sled {
 
   /** Refuses a write the caller numbered with another generation than the current one, or of an unwanted hash. */
   void requireAccepts(long generation, String sha256) {
-    ArtifactsConfig config = configs.current();
+    ArtifactsConfig config = configOrNoConfig();
     if (generation != config.generation()) {
       throw new ApiException(
           ErrorCode.CONFIG_GENERATION,
@@ -74,7 +75,7 @@ final class Sled {
    * and the hash is still wanted once they all arrived; the config may have moved on meanwhile, and the reconciler
    * may already have passed.
    */
-  int receive(String sha256, InputStream body, long maxBytes) throws IOException {
+  Stored receive(String sha256, InputStream body, long maxBytes) throws IOException {
     ArtifactStore.Received received = artifacts.receive(sha256, body, maxBytes);
     if (!received.digest.equals(sha256)) {
       received.discard();
@@ -82,7 +83,7 @@ final class Sled {
           ErrorCode.DIGEST_MISMATCH, "the bytes hash to " + received.digest + ", not to " + sha256 + ": not kept");
     }
     synchronized (lock) {
-      ArtifactsConfig config = configs.current();
+      ArtifactsConfig config = configOrNoConfig();
       if (!config.wants(sha256)) {
         received.discard();
         throw new ApiException(
@@ -90,7 +91,7 @@ final class Sled {
             "artifact " + sha256 + " left the config (now generation " + config.generation()
                 + ") while it arrived: not kept");
       }
-      return received.commit();
+      return new Stored(received.datasets(), received.commit());
     }
   }
 
@@ -103,7 +104,8 @@ final class Sled {
     for (Path file : artifacts.files()) {
       synchronized (lock) {
         String name = file.getFileName().toString();
-        boolean wanted = configs.current().wants(name) || artifacts.isBeingWritten(file);
+        boolean wanted =
+            configs.current().map(config -> config.wants(name)).orElse(false) || artifacts.isBeingWritten(file);
         if (!wanted && Files.deleteIfExists(file)) {
           deleted++;
         }
@@ -111,6 +113,15 @@ final class Sled {
     }
     return deleted;
   }
+
+  /** The config; 400 as omicron answers a list or a write before the first one arrived. */
+  private ArtifactsConfig configOrNoConfig() {
+    return configs.current()
+        .orElseThrow(() -> new ApiException(ErrorCode.NO_CONFIG, "No artifact configuration present"));
+  }
+
+  /** The answer of {@code PUT /artifacts/{sha256}}: the disks written to, and how many now hold the artifact. */
+  record Stored(int datasets, int successfulWrites) {}
 
   /** The answer of {@code GET /artifacts}. */
   record Inventory(long generation, SortedMap<String, Integer> list) {}

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +46,8 @@ public final class SledAgent implements AutoCloseable {
   private final ExecutorService requestThreads;
   private final SledApi api;
   private final HttpServer server;
+  /** The repo depot's own port, when it has one. */
+  private final HttpServer depotServer;
 
   private SledAgent(SledAgentOptions options, FileChannel lockChannel) throws IOException {
     this.options = options;
@@ -55,6 +58,16 @@ public final class SledAgent implements AutoCloseable {
     // Bound before any thread starts, so that a port in use fails the start without leaving threads behind.
     this.server =
         HttpServer.create(new InetSocketAddress(InetAddress.getByName(options.bind()), options.port()), BACKLOG);
+    try {
+      this.depotServer =
+          options.depotPort() == SledAgentOptions.NO_DEPOT_PORT
+              ? null
+              : HttpServer.create(
+                  new InetSocketAddress(InetAddress.getByName(options.bind()), options.depotPort()), BACKLOG);
+    } catch (IOException e) {
+      server.stop(0);
+      throw e;
+    }
     this.receiveLimiter = new BandwidthLimiter(options.bandwidthBytesPerSecond());
     this.sendLimiter = new BandwidthLimiter(options.bandwidthBytesPerSecond());
     this.copier = new DepotCopier(options.sledId(), sled, options, receiveLimiter);
@@ -62,9 +75,14 @@ public final class SledAgent implements AutoCloseable {
     this.requestThreads = Executors.newFixedThreadPool(REQUEST_THREADS, daemonThreads(options.sledId() + "-http"));
     this.api =
         new SledApi(options, sled, copier, receiveLimiter, sendLimiter, () -> reconciler.execute(this::reconcileAndLog));
-    server.createContext("/", api);
+    server.createContext("/", api.sledAgentHandler());
     server.setExecutor(requestThreads);
     server.start();
+    if (depotServer != null) {
+      depotServer.createContext("/", api.repoDepotHandler());
+      depotServer.setExecutor(requestThreads);
+      depotServer.start();
+    }
     long interval = options.reconcileInterval().toMillis();
     reconciler.scheduleWithFixedDelay(this::reconcileAndLog, interval, interval, TimeUnit.MILLISECONDS);
   }
@@ -96,12 +114,21 @@ public final class SledAgent implements AutoCloseable {
 
   /** Where the agent answers, e.g. {@code http://127.0.0.1:12348}; loopback when it listens on every address. */
   public URI baseUri() {
-    InetAddress address = server.getAddress().getAddress();
+    return uri(server.getAddress());
+  }
+
+  /** Where the repo depot alone answers, when it has a port of its own. */
+  public Optional<URI> depotUri() {
+    return Optional.ofNullable(depotServer).map(depot -> uri(depot.getAddress()));
+  }
+
+  private static URI uri(InetSocketAddress socket) {
+    InetAddress address = socket.getAddress();
     String host = address.isAnyLocalAddress() ? "127.0.0.1" : address.getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + server.getAddress().getPort());
+    return URI.create("http://" + host + ":" + socket.getPort());
   }
 
   /** Runs the reconciler now, after any run already queued, and returns how many files it deleted. */
@@ -147,6 +174,9 @@ public final class SledAgent implements AutoCloseable {
   public void close() {
     api.drain(STOP_GRACE);
     server.stop(0);
+    if (depotServer != null) {
+      depotServer.stop(0);
+    }
     requestThreads.shutdownNow();
     copier.close();
     reconciler.shutdownNow();

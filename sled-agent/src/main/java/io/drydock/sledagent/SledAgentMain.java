@@ -12,7 +12,8 @@ import java.util.logging.StreamHandler;
 
 /**
  * {@code java -jar drydock-sled-agent.jar --sled-id=ID --data-dir=DIR ...}: starts one agent, prints
- * {@code sled-agent <id> listening on http://<host>:<port>} once it answers, and stops it on SIGTERM.
+ * {@code sled-agent <id> listening on http://<host>:<port>} once it answers (followed by {@code (repo depot also on
+ * http://<host>:<port>)} when the depot has a port of its own), and stops it on SIGTERM.
  */
 public final class SledAgentMain {
   private SledAgentMain() {}
@@ -50,7 +51,9 @@ public final class SledAgentMain {
                   System.out.flush();
                 },
                 "sled-agent-shutdown"));
-    System.out.println("sled-agent " + options.sledId() + " listening on " + agent.baseUri());
+    System.out.println(
+        "sled-agent " + options.sledId() + " listening on " + agent.baseUri()
+            + agent.depotUri().map(depot -> " (repo depot also on " + depot + ")").orElse(""));
     System.out.flush();
   }
 

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * @param sledId names the sled in its log lines and its ready line
  * @param bind the address to listen on; loopback unless told otherwise
  * @param port the port to listen on; 0 for any free one
+ * @param depotPort the port the repo depot alone also listens on, as omicron's does; 0 for any free one, {@link
+ *     #NO_DEPOT_PORT} for none (the depot is served on {@code port} either way)
  * @param dataDir holds {@code config.json} and the two disks {@code disk0/} and {@code disk1/}
  * @param maxArtifactBytes the largest artifact accepted, by upload or copy
  * @param bandwidthBytesPerSecond the cap on artifact bytes sent, and separately on those received; 0 for none
@@ -29,6 +31,7 @@ public record SledAgentOptions(
     String sledId,
     String bind,
     int port,
+    int depotPort,
     Path dataDir,
     long maxArtifactBytes,
     long bandwidthBytesPerSecond,
@@ -38,6 +41,7 @@ public record SledAgentOptions(
 
   /** The port Oxide's repo depot listens on. */
   public static final int DEFAULT_PORT = 12348;
+  public static final int NO_DEPOT_PORT = -1;
   public static final long DEFAULT_MAX_ARTIFACT_BYTES = 2L * 1024 * 1024 * 1024;
   public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(60);
 
@@ -57,6 +61,9 @@ public record SledAgentOptions(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
     }
+    if (depotPort != NO_DEPOT_PORT && (depotPort < 0 || depotPort > 65535)) {
+      throw new IllegalArgumentException("depot-port must be between 0 and 65535, or empty for none: " + depotPort);
+    }
     if (maxArtifactBytes <= 0) {
       throw new IllegalArgumentException("max-artifact-bytes must be positive: " + maxArtifactBytes);
     }
@@ -75,6 +82,7 @@ public record SledAgentOptions(
     defaults.put("data-dir", null);
     defaults.put("bind", "127.0.0.1");
     defaults.put("port", String.valueOf(DEFAULT_PORT));
+    defaults.put("depot-port", "");
     defaults.put("max-artifact-bytes", String.valueOf(DEFAULT_MAX_ARTIFACT_BYTES));
     defaults.put("bandwidth-bytes-per-second", "0");
     defaults.put("reconcile-interval", DEFAULT_RECONCILE_INTERVAL.toSeconds() + "s");
@@ -108,6 +116,7 @@ public record SledAgentOptions(
         values.get("sled-id"),
         values.get("bind"),
         (int) number(values, "port"),
+        depotPort(values),
         values.get("data-dir") == null || values.get("data-dir").isBlank() ? null : Path.of(values.get("data-dir")),
         number(values, "max-artifact-bytes"),
         number(values, "bandwidth-bytes-per-second"),
@@ -137,6 +146,18 @@ public record SledAgentOptions(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a whole number, got '" + values.get(name) + "'");
     }
+  }
+
+  /** Empty for none; otherwise a port as {@code --port} takes it. */
+  private static int depotPort(Map<String, String> values) {
+    if (values.get("depot-port").isBlank()) {
+      return NO_DEPOT_PORT;
+    }
+    long port = number(values, "depot-port");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("depot-port must be between 0 and 65535, or empty for none: " + port);
+    }
+    return (int) port;
   }
 
   private static boolean bool(Map<String, String> values, String name) {

@@ -1,5 +1,6 @@
 package io.drydock.sledagent;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -16,14 +17,22 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The sled's HTTP API: routes requests, turns refusals into the error envelope and logs one line per request. */
-final class SledApi implements HttpHandler {
+/**
+ * The sled's HTTP APIs, in omicron's wire format (oxidecomputer/omicron {@code openapi/sled-agent/sled-agent-48.0.0-
+ * 808ec1.json} and {@code openapi/repo-depot/repo-depot-1.0.0-65083f.json} at b848b6df85531e85aaaa6d434dfb5bfd45bb42ce):
+ * the sled agent's artifact endpoints, with the repo depot's {@code GET /artifact/sha256/{sha256}} beside them, and the
+ * repo depot alone for a port of its own, as omicron runs it. Routes requests, turns refusals into dropshot's error
+ * envelope and logs one line per request.
+ */
+final class SledApi {
   private static final Logger log = Logger.getLogger(SledApi.class.getName());
   static final int MAX_JSON_BYTES = 1024 * 1024;
   // After a refusal the rest of a body up to this size is read and dropped, so that the client, still sending, gets
@@ -35,6 +44,7 @@ final class SledApi implements HttpHandler {
   private static final String ARTIFACTS_PREFIX = "/artifacts/";
   private static final String COPY_SUFFIX = "/copy-from-depot";
   private static final String DEPOT_PREFIX = "/artifact/sha256/";
+  private static final String REQUEST_ID_HEADER = "x-request-id";
   private static final ObjectReader CONFIG_READER = Json.MAPPER.readerFor(ArtifactsConfig.class);
   private static final ObjectReader COPY_READER = Json.MAPPER.readerFor(CopyRequest.class);
   private static final ObjectReader FAULTS_READER =
@@ -74,15 +84,26 @@ final class SledApi implements HttpHandler {
     this.reconcileSoon = reconcileSoon;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) {
+  /** The sled agent API, with the repo depot's one endpoint and {@code /faults}. */
+  HttpHandler sledAgentHandler() {
+    return exchange -> handle(exchange, false);
+  }
+
+  /** The repo depot API alone. */
+  HttpHandler repoDepotHandler() {
+    return exchange -> handle(exchange, true);
+  }
+
+  private void handle(HttpExchange exchange, boolean depotOnly) {
     long started = System.nanoTime();
     requestsInProgress.incrementAndGet();
+    // dropshot names every request in an x-request-id header, and error bodies repeat it.
+    exchange.getResponseHeaders().set(REQUEST_ID_HEADER, UUID.randomUUID().toString());
     try {
       if (stopping) {
         throw new ApiException(ErrorCode.STOPPING, "the sled agent is stopping");
       }
-      route(exchange);
+      route(exchange, depotOnly);
     } catch (ApiException e) {
       sendError(exchange, e.code, e.getMessage());
     } catch (IOException e) {
@@ -123,13 +144,19 @@ final class SledApi implements HttpHandler {
     }
   }
 
-  private void route(HttpExchange exchange) throws IOException {
+  private void route(HttpExchange exchange, boolean depotOnly) throws IOException {
     String path = exchange.getRequestURI().getRawPath();
-    if (path.equals("/faults")) {
+    if (path.equals("/faults") && !depotOnly) {
+      // Not omicron's: the tests' switch, which needs no version.
       handleFaults(exchange);
       return;
     }
+    // dropshot reads the version before it routes: even a request for no endpoint needs the header.
+    (depotOnly ? ApiVersion.REPO_DEPOT : ApiVersion.SLED_AGENT).require(exchange);
     injectFaults();
+    if (depotOnly && !path.startsWith(DEPOT_PREFIX)) {
+      throw new ApiException(ErrorCode.NOT_FOUND, "no such resource: " + Sha256.quoted(path));
+    }
     if (path.equals("/artifacts-config")) {
       if (requireMethod(exchange, "GET", "PUT").equals("GET")) {
         sendJson(exchange, 200, sled.config());
@@ -184,8 +211,7 @@ final class SledApi implements HttpHandler {
       throw new ApiException(
           ErrorCode.BODY_TOO_LARGE, "artifact is larger than the limit of " + maxArtifactBytes + " bytes");
     }
-    sled.receive(sha256, receiveLimiter.throttle(exchange.getRequestBody()), maxArtifactBytes);
-    sendEmpty(exchange, 204);
+    sendJson(exchange, 200, sled.receive(sha256, receiveLimiter.throttle(exchange.getRequestBody()), maxArtifactBytes));
   }
 
   private void copyFromDepot(HttpExchange exchange, String candidate) throws IOException {
@@ -193,7 +219,7 @@ final class SledApi implements HttpHandler {
     sled.requireAccepts(generationParameter(exchange), sha256);
     CopyRequest request = readJson(exchange, COPY_READER);
     copier.start(sha256, copier.parseDepotBaseUrl(request.depotBaseUrl()));
-    sendEmpty(exchange, 202);
+    sendJson(exchange, 202, Map.of());
   }
 
   private void serveArtifact(HttpExchange exchange, String candidate) throws IOException {
@@ -331,14 +357,18 @@ final class SledApi implements HttpHandler {
     exchange.sendResponseHeaders(status, -1);
   }
 
-  /** Answers with the error envelope, unless the answer had already begun (then the connection just closes). */
+  /**
+   * Answers with dropshot's error envelope, naming the request's {@code x-request-id}; unless the answer had already
+   * begun (then the connection just closes).
+   */
   private void sendError(HttpExchange exchange, ErrorCode code, String message) {
     if (exchange.getResponseCode() != -1) {
       return;
     }
     discardRequestBody(exchange);
+    String requestId = exchange.getResponseHeaders().getFirst(REQUEST_ID_HEADER);
     try {
-      sendJson(exchange, code.status, new ErrorBody(code.name(), message));
+      sendJson(exchange, code.status, new ErrorBody(requestId, code.wireCode, message));
     } catch (IOException e) {
       log.fine(() -> sledId + " could not answer " + target(exchange) + ": " + e);
     }
@@ -370,6 +400,6 @@ final class SledApi implements HttpHandler {
   /** The body of {@code POST /artifacts/{sha256}/copy-from-depot}. */
   record CopyRequest(String depotBaseUrl) {}
 
-  /** The body of every 4xx and 5xx answer. */
-  record ErrorBody(String errorCode, String message) {}
+  /** The body of every 4xx and 5xx answer: dropshot's {@code HttpErrorResponseBody}, which omits a null code. */
+  record ErrorBody(String requestId, @JsonInclude(JsonInclude.Include.NON_NULL) String errorCode, String message) {}
 }

@@ -85,7 +85,7 @@ class ReconcilerTest {
     assertThat(TestSleds.filesOn(dataDir, "disk0")).singleElement().asString()
         .startsWith(ArtifactStore.TEMP_PREFIX);
     release.countDown();
-    assertThat(upload.join().status()).isEqualTo(204);
+    assertThat(upload.join().status()).isEqualTo(200);
     assertThat(sled.inventory()).isEqualTo(Map.of(artifact.sha256(), 2));
   }
 

@@ -34,18 +34,23 @@ class SledApiTest {
   }
 
   @Test
-  void aNewSledHasGenerationZeroAndNoArtifacts() {
+  void aNewSledHasNoConfigAndAnswersAsOmicronDoes() {
+    // oxidecomputer/omicron b848b6df85531e85aaaa6d434dfb5bfd45bb42ce: sled-agent/src/http_entrypoints.rs
+    // artifact_config_get answers for_not_found before any config, and ArtifactStore::list (sled-agent/src/
+    // artifact_store.rs) Error::NoConfig, a 400 without error_code.
     SledClient.Response config = sled.get("/artifacts-config");
-    assertThat(config.status()).isEqualTo(200);
-    assertThat(config.json().path("generation").asLong()).isZero();
-    assertThat(config.json().path("artifacts").isArray()).isTrue();
-    assertThat(config.json().path("artifacts")).isEmpty();
+    assertThat(config.status()).isEqualTo(404);
+    assertThat(config.json().has("error_code")).isFalse();
+    assertThat(config.json().path("message").asText()).isEqualTo("Not Found");
 
     SledClient.Response artifacts = sled.get("/artifacts");
-    assertThat(artifacts.status()).isEqualTo(200);
-    assertThat(artifacts.json().path("generation").asLong()).isZero();
-    assertThat(artifacts.json().path("list").isObject()).isTrue();
-    assertThat(artifacts.json().path("list")).isEmpty();
+    assertThat(artifacts.status()).isEqualTo(400);
+    assertThat(artifacts.json().has("error_code")).isFalse();
+    assertThat(artifacts.json().path("message").asText()).isEqualTo("No artifact configuration present");
+
+    SledClient.Response put = sled.putArtifact(0, Artifact.random(10).sha256(), BodyPublishers.ofString("x"));
+    assertThat(put.status()).isEqualTo(400);
+    assertThat(put.json().path("message").asText()).isEqualTo("No artifact configuration present");
   }
 
   @Test
@@ -129,7 +134,7 @@ class SledApiTest {
 
     SledClient.Response response = sled.putArtifact(1, artifact.sha256(), SledClient.chunked(artifact.bytes()));
 
-    assertThat(response.status()).isEqualTo(204);
+    assertThat(response.status()).isEqualTo(200);
     assertThat(sled.inventory()).isEqualTo(Map.of(artifact.sha256(), 2));
   }
 
@@ -142,8 +147,8 @@ class SledApiTest {
         BodyPublishers.ofByteArray(artifact.bytes()));
     var second = sled.sendAsync("PUT", "/artifacts/" + artifact.sha256() + "?generation=1",
         BodyPublishers.ofByteArray(artifact.bytes()));
-    assertThat(first.join().status()).isEqualTo(204);
-    assertThat(second.join().status()).isEqualTo(204);
+    assertThat(first.join().status()).isEqualTo(200);
+    assertThat(second.join().status()).isEqualTo(200);
     sled.upload(1, artifact);
 
     assertThat(TestSleds.filesOn(dataDir, "disk0")).containsExactly(artifact.sha256());
@@ -289,6 +294,6 @@ class SledApiTest {
 
     post.assertError(404, "NOT_FOUND");
     assertThat(delete.status()).isEqualTo(404);
-    assertThat(sled.get("/artifacts").status()).isEqualTo(200);
+    assertThat(sled.get("/artifacts-config").status()).isEqualTo(404);
   }
 }

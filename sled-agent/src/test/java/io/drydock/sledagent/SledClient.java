@@ -30,6 +30,10 @@ final class SledClient {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
+  static final String VERSION = ApiVersion.HEADER;
+  /** What omicron's clients send: the version of the API they were generated from. */
+  static final String VERSION_SENT = ApiVersion.SLED_AGENT.toString();
+
   final URI base;
 
   SledClient(URI base) {
@@ -82,7 +86,8 @@ final class SledClient {
   }
 
   CompletableFuture<Response> sendAsync(String method, String path, BodyPublisher body) {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).method(method, body).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path)).method(method, body).header(VERSION, VERSION_SENT).build();
     return HTTP.sendAsync(request, BodyHandlers.ofString())
         .thenApply(response -> new Response(response.statusCode(), response.body()));
   }
@@ -114,7 +119,7 @@ final class SledClient {
 
   void upload(long generation, Artifact artifact) {
     Response response = putArtifact(generation, artifact.sha256(), BodyPublishers.ofByteArray(artifact.bytes()));
-    assertThat(response.status()).as(response.body()).isIn(201, 204);
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
   }
 
   Response copyFromDepot(long generation, String sha256, URI depot) {
@@ -138,7 +143,8 @@ final class SledClient {
 
   /** {@code GET /artifact/sha256/{sha256}}, which must answer 200, its body handled by {@code handler}. */
   <T> T download(String sha256, HttpResponse.BodyHandler<T> handler) {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve("/artifact/sha256/" + sha256)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("/artifact/sha256/" + sha256)).header(VERSION, VERSION_SENT).build();
     try {
       HttpResponse<T> response = HTTP.send(request, handler);
       assertThat(response.statusCode()).isEqualTo(200);
@@ -158,7 +164,7 @@ final class SledClient {
   int rawStatus(String method, String rawTarget) {
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write((method + " " + rawTarget + " HTTP/1.1\r\nHost: sled\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+      out.write((method + " " + rawTarget + " HTTP/1.1\r\nHost: sled\r\napi-version: " + VERSION_SENT + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();

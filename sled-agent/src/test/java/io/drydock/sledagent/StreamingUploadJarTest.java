@@ -30,7 +30,7 @@ class StreamingUploadJarTest {
           client.putArtifact(
               1, sha256, BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(content::stream), SIZE));
 
-      assertThat(upload.status()).as(upload.body()).isEqualTo(204);
+      assertThat(upload.status()).as(upload.body()).isEqualTo(200);
       assertThat(client.inventory()).isEqualTo(Map.of(sha256, 2));
       assertThat(dataDir.resolve("disk0").resolve(sha256).toFile().length()).isEqualTo(SIZE);
       assertThat(dataDir.resolve("disk1").resolve(sha256).toFile().length()).isEqualTo(SIZE);

@@ -3,8 +3,11 @@ package io.drydock.activities.replication;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 
-/** A registered sled: where its agent answers, and whether it is in service. */
-public record Sled(String id, String baseUrl, State state, Instant createdAt, Instant updatedAt) {
+/**
+ * A registered sled: where its agent answers, where its repo depot answers (the base URL unless registered apart), and
+ * whether it is in service.
+ */
+public record Sled(String id, String baseUrl, String depotUrl, State state, Instant createdAt, Instant updatedAt) {
   public enum State {
     IN_SERVICE("in_service"),
     EXPUNGED("expunged");

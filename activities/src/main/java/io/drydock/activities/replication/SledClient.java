@@ -48,6 +48,14 @@ public final class SledClient {
   private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
   private static final int MAX_ERROR_TEXT = 500;
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+  private static final String NO_CONFIG = "No artifact configuration present";
+  /**
+   * Sled agents are dropshot servers, which refuse a request without the version of the API its client implements
+   * (oxidecomputer/dropshot {@code dropshot/src/versioning.rs}); this client implements the artifact endpoints of
+   * omicron's sled agent API 48.0.0 (oxidecomputer/omicron {@code openapi/sled-agent/sled-agent-48.0.0-808ec1.json}).
+   */
+  static final String API_VERSION_HEADER = "api-version";
+  static final String SLED_AGENT_API_VERSION = "48.0.0";
 
   private final SledRegistry registry;
   private final HttpClient http;
@@ -101,20 +109,38 @@ public final class SledClient {
         bytes -> null);
   }
 
+  /**
+   * The sled's listing. Before its first config omicron's sled answers 400 {@code No artifact configuration present}
+   * (oxidecomputer/omicron {@code sled-agent/src/artifact_store.rs}, {@code Error::NoConfig}): it holds nothing then,
+   * read as generation 0 and no artifacts.
+   */
   public Answer<Listing> listArtifacts(String sledId) {
-    return exchange(sledId, "/artifacts", HttpRequest.Builder::GET, bytes -> listing(sledId, bytes));
-  }
-
-  public Answer<Config> getConfig(String sledId) {
-    return exchange(sledId, "/artifacts-config", HttpRequest.Builder::GET, SledClient::config);
+    Answer<Listing> answer =
+        exchange(sledId, "/artifacts", HttpRequest.Builder::GET, bytes -> listing(sledId, bytes));
+    return answer.status() == 400 && answer.errorCode() == null && answer.error().equals("HTTP 400 " + NO_CONFIG)
+        ? new Answer<>(new Listing(0, Map.of()), 400, null, null)
+        : answer;
   }
 
   /**
-   * Tells the target sled to copy the artifact from the source sled's depot, naming the source's registered base URL.
-   * Succeeds when the target accepted (202): the copy continues in the background.
+   * The sled's config. Before its first config omicron's sled answers 404 ({@code sled-agent/src/http_entrypoints.rs},
+   * {@code artifact_config_get}: dropshot's {@code for_not_found}, message "Not Found"), read as generation 0 and no
+   * artifacts, as a sled that was never given any.
+   */
+  public Answer<Config> getConfig(String sledId) {
+    Answer<Config> answer = exchange(sledId, "/artifacts-config", HttpRequest.Builder::GET, SledClient::config);
+    return answer.status() == 404 && answer.errorCode() == null && answer.error().equals("HTTP 404 Not Found")
+        ? new Answer<>(new Config(0, List.of()), 404, null, null)
+        : answer;
+  }
+
+  /**
+   * Tells the target sled to copy the artifact from the source sled's repo depot, naming the source's registered depot
+   * URL (its base URL unless registered apart), as Nexus names a sled's {@code repo_depot_port}. Succeeds when the
+   * target accepted (202): the copy continues in the background.
    */
   public Answer<Void> copyFromDepot(String targetSledId, String sourceSledId, String sha256, long generation) {
-    Optional<String> sourceUrl = registry.inServiceBaseUrl(sourceSledId);
+    Optional<String> sourceUrl = registry.inServiceDepotUrl(sourceSledId);
     if (sourceUrl.isEmpty()) {
       return notSent("source sled '" + sourceSledId + "' is not registered or not in service");
     }
@@ -149,6 +175,7 @@ public final class SledClient {
     return send(
         () ->
             HttpRequest.newBuilder(artifactUri(baseUrl.get(), sha256, "?generation=" + generation))
+                .header(API_VERSION_HEADER, SLED_AGENT_API_VERSION)
                 .header("Content-Type", "application/octet-stream")
                 .PUT(artifactBody(file, length, sent))
                 .build(),
@@ -221,7 +248,9 @@ public final class SledClient {
   }
 
   private HttpRequest request(URI uri, Function<HttpRequest.Builder, HttpRequest.Builder> method) {
-    return method.apply(HttpRequest.newBuilder(uri).timeout(requestTimeout)).build();
+    return method.apply(
+            HttpRequest.newBuilder(uri).timeout(requestTimeout).header(API_VERSION_HEADER, SLED_AGENT_API_VERSION))
+        .build();
   }
 
   private <T> Answer<T> send(Supplier<HttpRequest> request, Function<byte[], T> parse) {
@@ -297,15 +326,18 @@ public final class SledClient {
     }
   }
 
-  /** A non-2xx answer, with the sled's {@code {"error_code","message"}} when it sent one. */
+  /**
+   * A non-2xx answer, read from dropshot's error body {@code {"request_id", "error_code"?, "message"}} when the sled
+   * sent one: {@code HTTP 409 CONFIG_GENERATION: <message>}, or {@code HTTP 404 Not Found} without a code.
+   */
   private static <T> Answer<T> rejected(int status, byte[] body) {
     String errorCode = null;
     String message = new String(body, StandardCharsets.UTF_8);
     try {
       JsonNode error = JSON.readTree(body);
-      if (error != null && error.path("error_code").isTextual()) {
-        errorCode = error.path("error_code").asText();
-        message = errorCode + ": " + error.path("message").asText("");
+      if (error != null && error.path("message").isTextual()) {
+        errorCode = error.path("error_code").isTextual() ? error.path("error_code").asText() : null;
+        message = (errorCode == null ? "" : errorCode + ": ") + error.path("message").asText();
       }
     } catch (IOException e) {
       // Not JSON: the text itself is the best description.

@@ -21,7 +21,8 @@ public final class SledRegistry {
   private static final int MAX_URL_LENGTH = 2048;
   private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
   private static final int MAX_PORT = 65535;
-  private static final String COLUMNS = "id, base_url, state, created_at, updated_at";
+  private static final String COLUMNS =
+      "id, base_url, coalesce(depot_url, base_url) AS depot_url, state, created_at, updated_at";
 
   private final JdbcClient jdbc;
 
@@ -44,38 +45,47 @@ public final class SledRegistry {
    * to 65535 if one is given, no user info, query or fragment.
    */
   public static Optional<String> baseUrlProblem(String baseUrl) {
-    if (baseUrl == null || baseUrl.isBlank()) {
-      return Optional.of("base_url is required");
+    return urlProblem("base_url", baseUrl);
+  }
+
+  /** What is wrong with a sled's depot URL, if anything: the rules of {@link #baseUrlProblem}. */
+  public static Optional<String> depotUrlProblem(String depotUrl) {
+    return urlProblem("depot_url", depotUrl);
+  }
+
+  private static Optional<String> urlProblem(String field, String url) {
+    if (url == null || url.isBlank()) {
+      return Optional.of(field + " is required");
     }
-    if (baseUrl.length() > MAX_URL_LENGTH) {
-      return Optional.of("base_url is longer than " + MAX_URL_LENGTH + " characters");
+    if (url.length() > MAX_URL_LENGTH) {
+      return Optional.of(field + " is longer than " + MAX_URL_LENGTH + " characters");
     }
-    Optional<String> textProblem = StoredText.problem("base_url", baseUrl);
+    Optional<String> textProblem = StoredText.problem(field, url);
     if (textProblem.isPresent()) {
       return textProblem;
     }
     URI uri;
     try {
-      uri = new URI(baseUrl);
+      uri = new URI(url);
     } catch (URISyntaxException e) {
-      return Optional.of("base_url is not a URL: " + e.getMessage());
+      return Optional.of(field + " is not a URL: " + e.getMessage());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      return Optional.of("base_url must be an http or https URL: " + baseUrl);
+      return Optional.of(field + " must be an http or https URL: " + url);
     }
     if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
-      return Optional.of("base_url must not hold user info: " + baseUrl);
+      return Optional.of(field + " must not hold user info: " + url);
     }
-    Optional<String> portProblem = portProblem(uri.getRawAuthority());
+    Optional<String> portProblem = portProblem(field, uri.getRawAuthority());
     if (portProblem.isPresent()) {
-      return Optional.of(portProblem.get() + ": " + baseUrl);
+      return Optional.of(portProblem.get() + ": " + url);
     }
     if (uri.getHost() == null) {
-      return Optional.of("base_url needs a host name or address: " + baseUrl);
+      return Optional.of(field + " needs a host name or address: " + url);
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      return Optional.of("base_url must not have a query or fragment: " + baseUrl);
+      return Optional.of(field + " must not have a query or fragment: " + url);
     }
     return Optional.empty();
   }
@@ -84,7 +94,7 @@ public final class SledRegistry {
    * What is wrong with the port of an authority without user info, if anything. {@link URI} takes any digits as a
    * port, and takes an authority whose port is empty or not a number as one without a host.
    */
-  private static Optional<String> portProblem(String authority) {
+  private static Optional<String> portProblem(String field, String authority) {
     if (authority == null) {
       return Optional.empty();
     }
@@ -94,14 +104,14 @@ public final class SledRegistry {
     }
     String port = authority.substring(colon + 1);
     if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > MAX_PORT) {
-      return Optional.of("base_url's port must be a number from 1 to " + MAX_PORT + ", not '" + port + "'");
+      return Optional.of(field + "'s port must be a number from 1 to " + MAX_PORT + ", not '" + port + "'");
     }
     return Optional.empty();
   }
 
-  /** The form a valid base URL is stored in: lower-case scheme, no trailing slash. */
-  static String normalizedBaseUrl(String baseUrl) {
-    URI uri = URI.create(baseUrl);
+  /** The form a valid base or depot URL is stored in: lower-case scheme, no trailing slash. */
+  static String normalizedUrl(String url) {
+    URI uri = URI.create(url);
     String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
     return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority() + path;
   }
@@ -114,20 +124,25 @@ public final class SledRegistry {
   }
 
   /**
-   * Registers the sled, or changes its base URL. Both arguments must be valid ({@link #idProblem}, {@link
-   * #baseUrlProblem}).
+   * Registers the sled, or changes its URLs. The arguments must be valid ({@link #idProblem}, {@link #baseUrlProblem},
+   * {@link #depotUrlProblem}); a null {@code depotUrl} means the depot answers at the base URL, whatever it becomes.
    */
-  public Registration register(String id, String baseUrl) {
+  public Registration register(String id, String baseUrl, String depotUrl) {
     requireValid(idProblem(id));
     requireValid(baseUrlProblem(baseUrl));
+    if (depotUrl != null) {
+      requireValid(depotUrlProblem(depotUrl));
+    }
     return jdbc.sql(
             """
-            INSERT INTO sleds (id, base_url) VALUES (:id, :url)
-            ON CONFLICT (id) DO UPDATE SET base_url = EXCLUDED.base_url, updated_at = now()
+            INSERT INTO sleds (id, base_url, depot_url) VALUES (:id, :url, :depot)
+            ON CONFLICT (id) DO UPDATE SET base_url = EXCLUDED.base_url, depot_url = EXCLUDED.depot_url,
+                                           updated_at = now()
              WHERE sleds.state = 'in_service'
             RETURNING (xmax = 0) AS created""")
         .param("id", id)
-        .param("url", normalizedBaseUrl(baseUrl))
+        .param("url", normalizedUrl(baseUrl))
+        .param("depot", depotUrl == null ? null : normalizedUrl(depotUrl))
         .query((rs, row) -> rs.getBoolean("created") ? Registration.CREATED : Registration.UPDATED)
         .optional()
         .orElse(Registration.EXPUNGED);
@@ -167,6 +182,17 @@ public final class SledRegistry {
         .optional();
   }
 
+  /**
+   * The registered depot URL of an in-service sled (its base URL when none was given), which other sleds are told to
+   * copy from; empty for an unknown or expunged id.
+   */
+  public Optional<String> inServiceDepotUrl(String id) {
+    return jdbc.sql("SELECT coalesce(depot_url, base_url) FROM sleds WHERE id = :id AND state = 'in_service'")
+        .param("id", id)
+        .query(String.class)
+        .optional();
+  }
+
   private static void requireValid(Optional<String> problem) {
     problem.ifPresent(
         message -> {
@@ -178,6 +204,7 @@ public final class SledRegistry {
     return new Sled(
         rs.getString("id"),
         rs.getString("base_url"),
+        rs.getString("depot_url"),
         Sled.State.fromWireValue(rs.getString("state")),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant());

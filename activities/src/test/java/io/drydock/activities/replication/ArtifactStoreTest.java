@@ -45,9 +45,9 @@ class ArtifactStoreTest {
 
   @Test
   void theDesiredSetHoldsEveryArtifactOnceTheInServiceSledsAndTheLocalRepositories() {
-    database.registry.register("sled-b", "http://127.0.0.1:1");
-    database.registry.register("sled-a", "http://127.0.0.1:2");
-    database.registry.register("sled-gone", "http://127.0.0.1:3");
+    database.registry.register("sled-b", "http://127.0.0.1:1", null);
+    database.registry.register("sled-a", "http://127.0.0.1:2", null);
+    database.registry.register("sled-gone", "http://127.0.0.1:3", null);
     database.registry.expunge("sled-gone");
     String first = database.upload.upload(TestArchives.repository("first", FIRST).stream()).repository().id();
     String second = database.upload.upload(TestArchives.repository("second", SECOND).stream()).repository().id();

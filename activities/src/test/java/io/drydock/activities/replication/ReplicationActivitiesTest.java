@@ -45,8 +45,8 @@ class ReplicationActivitiesTest {
     database.upload.upload(TestArchives.repository("release", TARGETS).stream());
     sledA = sled();
     sledB = sled();
-    database.registry.register("sled-a", sledA.baseUrl());
-    database.registry.register("sled-b", sledB.baseUrl());
+    database.registry.register("sled-a", sledA.baseUrl(), null);
+    database.registry.register("sled-b", sledB.baseUrl(), null);
     DesiredArtifacts desired = database.store.desired();
     generation = desired.generation();
     artifacts = desired.artifacts();
@@ -107,7 +107,7 @@ class ReplicationActivitiesTest {
 
   @Test
   void aSledRefusingConnectionsIsUnreachableWithTheError() throws IOException {
-    database.registry.register("sled-down", "http://127.0.0.1:" + closedPort());
+    database.registry.register("sled-down", "http://127.0.0.1:" + closedPort(), null);
 
     SledReport report = activities(Duration.ofMinutes(1)).syncSled("sled-down", generation, artifacts);
 

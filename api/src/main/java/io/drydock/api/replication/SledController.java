@@ -4,7 +4,9 @@ import io.drydock.activities.replication.Sled;
 import io.drydock.activities.replication.SledRegistry;
 import io.drydock.api.errors.ApiException;
 import io.drydock.api.replication.ReplicationBodies.Sleds;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,7 +23,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The sleds artifacts are replicated to: list them, register one or change its URL ({@code PUT {"base_url"}}),
+ * The sleds artifacts are replicated to: list them, register one or change its URLs ({@code PUT {"base_url",
+ * "depot_url"}}),
  * expunge one for good, and ask all of them what they hold ({@code /inventory}).
  */
 @RestController
@@ -30,7 +33,9 @@ class SledController {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int DEFAULT_PAGE = 1000;
   private static final int MAX_PAGE = 10_000;
-  private static final Set<String> REGISTRATION_FIELDS = Set.of("base_url");
+  private static final Set<String> REGISTRATION_FIELDS = Set.of("base_url", "depot_url");
+  private static final String REGISTRATION_FORM =
+      "{\"base_url\": \"http://host:port\", \"depot_url\": \"http://host:depot-port\"} (depot_url optional)";
 
   private final SledRegistry registry;
   private final SledInventory inventory;
@@ -49,19 +54,27 @@ class SledController {
     return ReplicationBodies.json(new Sleds(registry.list()));
   }
 
-  /** 201 for a new sled, 200 for a new URL; 409 {@code SLED_EXPUNGED} for an expunged one, which never returns. */
+  /**
+   * 201 for a new sled, 200 for new URLs; 409 {@code SLED_EXPUNGED} for an expunged one, which never returns. Without
+   * a {@code depot_url} the sled's depot is at its base URL.
+   */
   @PutMapping("/{id}")
   ResponseEntity<JsonNode> register(@PathVariable("id") String id, @RequestBody(required = false) String body) {
     requireValidId(id);
-    String baseUrl = baseUrl(body);
-    SledRegistry.Registration registration = registry.register(id, baseUrl);
-    if (registration == SledRegistry.Registration.EXPUNGED) {
+    JsonNode registration = registration(body);
+    String baseUrl = url(registration, "base_url", SledRegistry::baseUrlProblem);
+    String depotUrl =
+        registration.path("depot_url").isNull() || registration.path("depot_url").isMissingNode()
+            ? null
+            : url(registration, "depot_url", SledRegistry::depotUrlProblem);
+    SledRegistry.Registration outcome = registry.register(id, baseUrl, depotUrl);
+    if (outcome == SledRegistry.Registration.EXPUNGED) {
       throw new ApiException(
           HttpStatus.CONFLICT, "SLED_EXPUNGED", "the sled was expunged; an expunged sled never comes back", id);
     }
     signals.activateAfter("the registration of sled " + id);
     JsonNode sled = ReplicationBodies.json(registry.find(id).orElseThrow());
-    return ResponseEntity.status(registration == SledRegistry.Registration.CREATED ? HttpStatus.CREATED : HttpStatus.OK)
+    return ResponseEntity.status(outcome == SledRegistry.Registration.CREATED ? HttpStatus.CREATED : HttpStatus.OK)
         .body(sled);
   }
 
@@ -105,8 +118,8 @@ class SledController {
     throw badParameter("limit must be an integer from 1 to " + MAX_PAGE, "limit=" + limit);
   }
 
-  /** The registration body: exactly {@code {"base_url": "http(s)://host[:port][/path]"}}. */
-  private String baseUrl(String body) {
+  /** The registration body: {@code {"base_url": "http(s)://host[:port][/path]"}}, and optionally {@code depot_url}. */
+  private JsonNode registration(String body) {
     JsonNode registration;
     try {
       registration = body == null ? null : json.readTree(body);
@@ -114,18 +127,23 @@ class SledController {
       throw badBody("the body is not JSON: " + e.getOriginalMessage());
     }
     if (registration == null || !registration.isObject()) {
-      throw badBody("send {\"base_url\": \"http://host:port\"}");
+      throw badBody("send " + REGISTRATION_FORM);
     }
     for (String field : registration.propertyNames()) {
       if (!REGISTRATION_FIELDS.contains(field)) {
-        throw badBody("unknown field " + field + "; the body is {\"base_url\": \"http://host:port\"}");
+        throw badBody("unknown field " + field + "; the body is " + REGISTRATION_FORM);
       }
     }
-    String baseUrl = registration.path("base_url").isString() ? registration.path("base_url").asString() : null;
-    SledRegistry.baseUrlProblem(baseUrl).ifPresent(problem -> {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "SLED_URL_INVALID", "invalid sled base URL", problem);
+    return registration;
+  }
+
+  /** The registration's URL {@code field}, refused with {@code SLED_URL_INVALID} unless a string the rules accept. */
+  private static String url(JsonNode registration, String field, Function<String, Optional<String>> problemOf) {
+    String url = registration.path(field).isString() ? registration.path(field).asString() : null;
+    problemOf.apply(url).ifPresent(problem -> {
+      throw new ApiException(HttpStatus.BAD_REQUEST, "SLED_URL_INVALID", "invalid sled " + field, problem);
     });
-    return baseUrl;
+    return url;
   }
 
   private static void requireValidId(String id) {

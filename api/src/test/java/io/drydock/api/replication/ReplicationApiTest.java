@@ -255,6 +255,24 @@ class ReplicationApiTest {
         .isEqualTo("BAD_REQUEST");
     assertThat(sledIds()).doesNotContain("sled-2");
 
+    // A depot_url follows the rules of base_url, and without one the depot is at the base URL.
+    assertThat(json(updated).path("depot_url").asText()).isEqualTo(url + "/agent");
+    HttpResponse<String> withDepot =
+        send("PUT", "/api/v1/sleds/sled-1", OPERATOR, "application/json",
+            "{\"base_url\":\"" + url + "\",\"depot_url\":\"HTTP://depot.sled-1:12348/\"}");
+    assertThat(withDepot.statusCode()).as(withDepot.body()).isEqualTo(200);
+    assertThat(json(withDepot).path("base_url").asText()).isEqualTo(url);
+    assertThat(json(withDepot).path("depot_url").asText()).isEqualTo("http://depot.sled-1:12348");
+    for (String badDepot : List.of("\"ftp://127.0.0.1\"", "\"http://u:p@127.0.0.1\"", "\"http://127.0.0.1:0\"", "7")) {
+      HttpResponse<String> refused =
+          send("PUT", "/api/v1/sleds/sled-2", OPERATOR, "application/json",
+              "{\"base_url\":\"" + url + "\",\"depot_url\":" + badDepot + "}");
+      assertThat(refused.statusCode()).as(badDepot).isEqualTo(400);
+      assertThat(errorCode(refused)).isEqualTo("SLED_URL_INVALID");
+      assertThat(json(refused).path("errors").get(0).path("detail").asText()).startsWith("depot_url");
+    }
+    assertThat(sledIds()).doesNotContain("sled-2");
+
     HttpResponse<String> expunged = send("POST", "/api/v1/sleds/sled-1/expunge", OPERATOR);
     assertThat(expunged.statusCode()).isEqualTo(200);
     assertThat(json(expunged).path("state").asText()).isEqualTo("expunged");

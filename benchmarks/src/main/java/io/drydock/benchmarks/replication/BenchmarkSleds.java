@@ -53,6 +53,7 @@ final class BenchmarkSleds implements AutoCloseable {
                     id,
                     "127.0.0.1",
                     0,
+                    SledAgentOptions.NO_DEPOT_PORT,
                     dataDir,
                     SledAgentOptions.DEFAULT_MAX_ARTIFACT_BYTES,
                     bandwidthBytesPerSecond,

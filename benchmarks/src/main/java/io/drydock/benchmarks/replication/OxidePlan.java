@@ -96,7 +96,7 @@ final class OxidePlan {
 
   private Void put(Member target, String artifact, Path file) throws IOException, InterruptedException {
     String path = "/artifacts/" + artifact + "?generation=" + GENERATION;
-    return expect(204, send(target, "PUT", path, HttpRequest.BodyPublishers.ofFile(file)));
+    return expect(200, send(target, "PUT", path, HttpRequest.BodyPublishers.ofFile(file)));
   }
 
   private Void copy(Member target, Member source, String artifact) throws IOException, InterruptedException {
@@ -121,7 +121,9 @@ final class OxidePlan {
 
   private HttpResponse<String> send(Member sled, String method, String path, HttpRequest.BodyPublisher body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sled.front() + path)).method(method, body);
+    // The sled agent API version whose artifact endpoints Nexus and the reference sled agent speak.
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(sled.front() + path)).method(method, body).header("api-version", "48.0.0");
     if (!method.equals("GET")) {
       boolean artifactBytes = method.equals("PUT") && path.startsWith("/artifacts/");
       request.header("Content-Type", artifactBytes ? "application/octet-stream" : "application/json");
