@@ -81,7 +81,7 @@ class SignedReplicationEndToEndTest {
     assertThat(stack.referencedArtifacts()).isEmpty();
     assertThat(stack.depotArtifacts()).isEmpty();
     for (SledAgentProcess sled : stack.sleds) {
-      assertThat(sled.listing().copies()).as(sled.id).isEmpty();
+      assertThat(sled.artifactsOnDisk()).as(sled.id).isEmpty();
     }
   }
 

@@ -139,8 +139,10 @@ class ReplicationApiTest {
     assertThat(repository.path("generation").asLong()).isEqualTo(2);
     assertThat(repository.path("artifacts").toString())
         .isEqualTo(
-            "[{\"name\":\"host.img\",\"sha256\":\"" + sha256("host image") + "\",\"length\":10},"
-                + "{\"name\":\"sp.bin\",\"sha256\":\"" + sha256("service processor") + "\",\"length\":17}]");
+            "[{\"name\":\"host.img\",\"sha256\":\"" + sha256("host image") + "\",\"length\":10,"
+                + "\"kind\":null,\"version\":null},"
+                + "{\"name\":\"sp.bin\",\"sha256\":\"" + sha256("service processor") + "\",\"length\":17,"
+                + "\"kind\":null,\"version\":null}]");
     JsonNode replication = awaitStatus(status -> status.path("activations").asLong() >= 1);
     assertThat(replication.path("settings").path("activation_period_seconds").asLong()).isEqualTo(120);
     assertThat(replication.path("settings").path("min_sled_replication").asInt()).isEqualTo(3);
