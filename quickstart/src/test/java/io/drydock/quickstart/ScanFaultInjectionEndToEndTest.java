@@ -158,7 +158,7 @@ class ScanFaultInjectionEndToEndTest {
         .isEqualTo(MANIFESTS);
   }
 
-  /** Failed attempts, by activity type, in the histories of every bulk rescan and of each of its children. */
+  /** Failed attempts, by activity type, in the histories of every bulk rescan and of every run of each rescan. */
   private static Map<String, Long> failedActivityAttempts(List<String> bulkIds) throws Exception {
     List<String> digests = stack.database.sql("SELECT manifest_digest FROM index_reports").query(String.class).list();
     ExecutorService fetchers = Executors.newFixedThreadPool(4);
@@ -167,10 +167,9 @@ class ScanFaultInjectionEndToEndTest {
       for (String id : bulkIds) {
         String bulk = ScanWorkflows.bulkRescanWorkflowId(id);
         counts.add(fetchers.submit(() -> ScanTestClient.failedActivityAttempts(stack.workflows, bulk)));
-        for (String digest : digests) {
-          counts.add(
-              fetchers.submit(() -> ScanTestClient.failedActivityAttempts(stack.workflows, bulk + "/" + digest)));
-        }
+      }
+      for (String digest : digests) {
+        counts.add(fetchers.submit(() -> ScanTestClient.failedRescanAttempts(stack.workflows, digest)));
       }
       Map<String, Long> failed = new TreeMap<>();
       for (Future<Map<String, Long>> count : counts) {

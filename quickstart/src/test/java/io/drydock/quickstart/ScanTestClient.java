@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -130,9 +131,29 @@ final class ScanTestClient {
    * timed-out event.
    */
   static Map<String, Long> failedActivityAttempts(WorkflowClient workflows, String workflowId) {
+    return failedActivityAttempts(workflows.fetchHistory(workflowId).getEvents());
+  }
+
+  /**
+   * As {@link #failedActivityAttempts(WorkflowClient, String)}, summed over every run of a manifest's rescan, {@code
+   * rescan/<digest>}: every bulk rescan and request runs the manifest's rescan under that one id.
+   */
+  static Map<String, Long> failedRescanAttempts(WorkflowClient workflows, String digest) {
+    String workflowId = ScanWorkflows.rescanWorkflowId(digest);
+    Map<String, Long> failed = new TreeMap<>();
+    workflows
+        .listExecutions("WorkflowId = '" + workflowId + "'")
+        .forEach(
+            run ->
+                failedActivityAttempts(workflows.fetchHistory(workflowId, run.getExecution().getRunId()).getEvents())
+                    .forEach((type, n) -> failed.merge(type, n, Long::sum)));
+    return failed;
+  }
+
+  private static Map<String, Long> failedActivityAttempts(List<HistoryEvent> events) {
     Map<Long, String> scheduledTypes = new HashMap<>();
     Map<String, Long> failed = new TreeMap<>();
-    for (HistoryEvent event : workflows.fetchHistory(workflowId).getEvents()) {
+    for (HistoryEvent event : events) {
       if (event.hasActivityTaskScheduledEventAttributes()) {
         scheduledTypes.put(
             event.getEventId(), event.getActivityTaskScheduledEventAttributes().getActivityType().getName());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drydock.activities.legacy.DemoLegacyStorage;
 import io.drydock.quickstart.SeparateWorkersStack.WorkerProcess;
-import io.drydock.workflows.scan.ScanWorkflows;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,7 +82,7 @@ class ScanWorkerCrashEndToEndTest {
     Instant finished = Instant.now();
     Map<String, Long> retriedAttempts = new TreeMap<>();
     for (String digest : inFlightAtKill) {
-      ScanTestClient.failedActivityAttempts(stack.workflows, ScanWorkflows.bulkRescanWorkflowId(id) + "/" + digest)
+      ScanTestClient.failedRescanAttempts(stack.workflows, digest)
           .forEach((type, n) -> retriedAttempts.merge(type, n, Long::sum));
     }
     System.out.printf(

@@ -52,10 +52,17 @@ class RescanController {
       String state,
       long total,
       long done,
-      long failed) {
+      long failed,
+      long joined) {
     static BulkRescanResponse of(String id, BulkRescanProgress progress) {
       return new BulkRescanResponse(
-          id, "bulk-rescan/" + id, progress.state(), progress.total(), progress.done(), progress.failed());
+          id,
+          "bulk-rescan/" + id,
+          progress.state(),
+          progress.total(),
+          progress.done(),
+          progress.failed(),
+          progress.joined());
     }
   }
 

@@ -3,8 +3,10 @@ package io.drydock.workflows.scan;
 import io.drydock.workflows.DrydockSearchAttributes;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
@@ -18,6 +20,8 @@ import java.time.Duration;
 public final class BulkRescanWorkflowImpl implements BulkRescanWorkflow {
   static final int PAGE_SIZE = 100;
   static final int RESCANS_PER_RUN = 500;
+  /** Children named {@code rescan/<digest>}, shared with every other rescan of the manifest. */
+  static final String ONE_RESCAN_PER_DIGEST = "one-rescan-per-digest";
 
   private final ScanActivities database =
       Workflow.newActivityStub(
@@ -102,12 +106,20 @@ public final class BulkRescanWorkflowImpl implements BulkRescanWorkflow {
     cancelRequested = true;
   }
 
+  /**
+   * Runs the manifest's rescan as the workflow {@code rescan/<digest>}, the one the indexer API starts too: when
+   * another bulk rescan or a caller's request is indexing the manifest already, the start fails as already started,
+   * and the manifest counts as joined rather than being rescanned twice, each superseding the other. Runs recorded
+   * before this change named each child after its bulk rescan.
+   */
   private void startRescan(String bulkId, String digest, boolean force) {
+    boolean shared = Workflow.getVersion(ONE_RESCAN_PER_DIGEST, Workflow.DEFAULT_VERSION, 1) >= 1;
     RescanWorkflow child =
         Workflow.newChildWorkflowStub(
             RescanWorkflow.class,
             ChildWorkflowOptions.newBuilder()
-                .setWorkflowId(ScanWorkflows.childWorkflowId(bulkId, digest))
+                .setWorkflowId(
+                    shared ? ScanWorkflows.rescanWorkflowId(digest) : ScanWorkflows.childWorkflowId(bulkId, digest))
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
                 .setTypedSearchAttributes(
                     SearchAttributes.newBuilder().set(DrydockSearchAttributes.MANIFEST_DIGEST, digest).build())
@@ -117,7 +129,14 @@ public final class BulkRescanWorkflowImpl implements BulkRescanWorkflow {
         .handle(
             (result, failure) -> {
               running--;
-              progress = failure == null ? progress.plus(result) : progress.plusFailed();
+              if (failure == null) {
+                progress = progress.plus(result);
+              } else if (failure instanceof ChildWorkflowFailure
+                  && failure.getCause() instanceof WorkflowExecutionAlreadyStarted) {
+                progress = progress.plusJoined();
+              } else {
+                progress = progress.plusFailed();
+              }
               return null;
             });
   }

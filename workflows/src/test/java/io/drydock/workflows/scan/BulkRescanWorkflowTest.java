@@ -44,6 +44,28 @@ class BulkRescanWorkflowTest {
     assertEndedWith(result);
   }
 
+  /**
+   * Base images sit in many repositories, so the bulk rescans after their imports cover the same manifests at once:
+   * each manifest is indexed once, the second bulk rescan joining the rescan the first runs instead of racing it.
+   */
+  @Test
+  void twoBulkRescansOverTheSameManifestsIndexEachOnceAndCountWhatTheyJoined() {
+    addManifests(0, 40, "group/app", FakeScanStore.OLD_SCANNERS_REPORT);
+    store.scanMillis = 40;
+
+    scan.startBulk("first", new BulkRescanRequest(null, false, 40, null, null));
+    scan.startBulk("second", new BulkRescanRequest(null, false, 40, null, null));
+    BulkRescanProgress first = scan.result(ScanWorkflows.bulkRescanWorkflowId("first"), BulkRescanProgress.class);
+    BulkRescanProgress second = scan.result(ScanWorkflows.bulkRescanWorkflowId("second"), BulkRescanProgress.class);
+
+    assertThat(store.reportWrites).as("report writes").hasSize(40);
+    assertThat(first.joined() + second.joined()).as("manifests joined").isPositive();
+    for (BulkRescanProgress bulk : List.of(first, second)) {
+      assertThat(bulk.failed()).isZero();
+      assertThat(bulk.done() + bulk.joined()).isEqualTo(40);
+    }
+  }
+
   @Test
   void aManifestThatCannotBeIndexedCountsAsFailedAndTheRestAsDone() {
     addManifests(0, 20, "group/app", null);
