@@ -59,6 +59,7 @@ class AuthorizationTableEndToEndTest {
               ANY,
               Needs.NOTHING,
               List.of("/actuator/health", "/actuator/health/liveness")),
+          new Row("/actuator/prometheus", Set.of("GET"), Needs.IMPORT, List.of("/actuator/prometheus")),
           new Row("/gitlab/v1/ (compliance check)", READS, Needs.ANY_VALID_TOKEN, List.of("/gitlab/v1/")),
           new Row("/gitlab/v1/**", ANY, Needs.IMPORT, List.of("/gitlab/v1/", "/gitlab/v1/import/auth/table-probe/")),
           new Row(

@@ -2,6 +2,7 @@ package io.drydock.api.errors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -36,8 +37,19 @@ public class ApiErrorHandler extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
   private static final int MAX_CAUSE_LENGTH = 300;
 
+  private final MeterRegistry meters;
+
+  public ApiErrorHandler(MeterRegistry meters) {
+    this.meters = meters;
+  }
+
+  /**
+   * Counted as {@code drydock_api_refusals_total{status, code}}: the codes are a fixed set, so the series are
+   * bounded whatever the requests hold.
+   */
   @ExceptionHandler(ApiException.class)
   ResponseEntity<Object> api(ApiException e) {
+    meters.counter("drydock.api.refusals", "status", Integer.toString(e.status().value()), "code", e.code()).increment();
     ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
     if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
       answer.header(HttpHeaders.RETRY_AFTER, Long.toString(Unavailability.RETRY_AFTER.toSeconds()));

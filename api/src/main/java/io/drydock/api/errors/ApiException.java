@@ -16,6 +16,11 @@ public final class ApiException extends RuntimeException {
     this.detail = detail;
   }
 
+  /** The error code the answer names, e.g. {@code IMPORT_RATE_LIMIT}: one of a fixed set. */
+  public String code() {
+    return code;
+  }
+
   public HttpStatus status() {
     return status;
   }

@@ -12,6 +12,7 @@ import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.drydock.workflows.migration.PreImportWorkflow;
 import io.grpc.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -48,6 +49,7 @@ class ImportStarter {
   private final ClaimLimits limits;
   private final Duration waitForOperatorAfterFailure;
   private final Duration startTimeout;
+  private final MeterRegistry meters;
 
   /**
    * @param startTimeout how long a workflow start may take before the claim is undone and the request answered 503:
@@ -58,8 +60,10 @@ class ImportStarter {
       WorkflowClient client,
       ClaimLimits limits,
       Duration waitForOperatorAfterFailure,
-      Duration startTimeout) {
+      Duration startTimeout,
+      MeterRegistry meters) {
     this.store = store;
+    this.meters = meters;
     this.client = client;
     this.limits = limits;
     this.waitForOperatorAfterFailure = waitForOperatorAfterFailure;
@@ -108,6 +112,7 @@ class ImportStarter {
       throw new ApiException(
           HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the workflow service is unavailable; retry later", path);
     }
+    meters.counter("drydock.imports.started", "import_type", type.wireValue()).increment();
     return outcome;
   }
 

@@ -3,6 +3,7 @@ package io.drydock.api.migration;
 import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.migration.ClaimLimits;
 import io.drydock.activities.migration.RegistryStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,9 +22,15 @@ public class MigrationApiConfiguration {
       @Value("${drydock.migration.max-concurrent-imports}") int maxConcurrentImports,
       @Value("${drydock.migration.cancel-grace-deadline}") Duration cancelGraceDeadline,
       @Value("${drydock.migration.wait-for-operator-after-failure}") Duration waitForOperator,
-      @Value("${drydock.temporal.start-timeout}") Duration startTimeout) {
+      @Value("${drydock.temporal.start-timeout}") Duration startTimeout,
+      MeterRegistry meters) {
     return new ImportStarter(
-        store, client, new ClaimLimits(maxConcurrentImports, cancelGraceDeadline), waitForOperator, startTimeout);
+        store,
+        client,
+        new ClaimLimits(maxConcurrentImports, cancelGraceDeadline),
+        waitForOperator,
+        startTimeout,
+        meters);
   }
 
   @Bean

@@ -75,6 +75,9 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
+                    // Metrics are a read: a scraper sends a token with the * action.
+                    .requestMatchers(HttpMethod.GET, "/actuator/prometheus")
+                    .hasAuthority(RegistryAccessConverter.IMPORT)
                     // GitLab's compliance check answers any valid registry token, whatever its access.
                     .requestMatchers(HttpMethod.GET, "/gitlab/v1/")
                     .authenticated()
