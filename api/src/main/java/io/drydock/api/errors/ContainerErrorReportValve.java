@@ -32,7 +32,7 @@ public class ContainerErrorReportValve extends ErrorReportValve {
       message = "method " + method(request) + " is not supported";
       status = HttpStatus.METHOD_NOT_ALLOWED.value();
       response.setStatus(status);
-    } else if (throwable == null) {
+    } else if (throwable == null || refusesTheRequest(status)) {
       message = "the request could not be served: " + reason(status);
       status = HttpStatus.BAD_REQUEST.value();
       response.setStatus(status);
@@ -50,6 +50,15 @@ public class ContainerErrorReportValve extends ErrorReportValve {
     } catch (IOException | IllegalStateException e) {
       container.getLogger().warn("could not write the error envelope for status " + status, e);
     }
+  }
+
+  /**
+   * 501 (a transfer coding Tomcat does not know) and 505 (an HTTP version it does not speak) are about what the client
+   * sent, with or without the exception Tomcat attaches to them: a parse of a later request on the same connection
+   * carries one.
+   */
+  private static boolean refusesTheRequest(int status) {
+    return status == HttpStatus.NOT_IMPLEMENTED.value() || status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED.value();
   }
 
   private static String method(Request request) {
