@@ -252,47 +252,47 @@ final class TufTrust {
 
   /** Refuses the metadata unless a threshold of distinct keys of the role signed it. */
   private static void checkSigned(Metadata metadata, Map<String, TufKey> keys, Role role, String roleName) {
-    if (verifiedThreshold(metadata, keys, role)) {
+    Signers signers = signers(metadata, keys, role);
+    if (signers.valid().size() >= role.threshold()) {
       return;
     }
-    if (invalidSignatureBy(metadata, keys, role).isPresent()) {
+    if (signers.firstInvalid().isPresent()) {
       throw new InvalidRepositoryException(
           Reason.SIGNATURE_INVALID,
           "a signature by a " + roleName + " key does not verify: " + metadata.name() + " was changed after signing",
-          metadata.name() + ", key " + invalidSignatureBy(metadata, keys, role).get());
+          metadata.name() + ", key " + signers.firstInvalid().get());
     }
     throw new InvalidRepositoryException(
         Reason.THRESHOLD_NOT_MET,
-        metadata.name() + " is signed by " + validSigners(metadata, keys, role).size() + " of the "
-            + role.threshold() + " " + roleName + " keys its threshold needs",
+        metadata.name() + " is signed by " + signers.valid().size() + " of the " + role.threshold() + " " + roleName
+            + " keys its threshold needs",
         metadata.name());
   }
 
   private static boolean verifiedThreshold(Metadata metadata, Map<String, TufKey> keys, Role role) {
-    return validSigners(metadata, keys, role).size() >= role.threshold();
+    return signers(metadata, keys, role).valid().size() >= role.threshold();
   }
 
-  private static Set<String> validSigners(Metadata metadata, Map<String, TufKey> keys, Role role) {
-    Set<String> signers = new HashSet<>();
+  /** The distinct keys of the role whose signatures verify, and the first key of the role whose signature does not. */
+  private record Signers(Set<String> valid, Optional<String> firstInvalid) {}
+
+  /** Verifies each signature once: the crypto is the costly part of checking a threshold. */
+  private static Signers signers(Metadata metadata, Map<String, TufKey> keys, Role role) {
+    Set<String> valid = new HashSet<>();
+    Optional<String> firstInvalid = Optional.empty();
     for (JsonNode signature : metadata.signatures()) {
       String keyId = signature.path("keyid").asText();
       TufKey key = keys.get(keyId);
-      if (role.keyIds().contains(keyId) && key != null && key.verifies(metadata.canonicalSigned(), signature.path("sig").asText())) {
-        signers.add(keyId);
+      if (!role.keyIds().contains(keyId) || key == null) {
+        continue;
+      }
+      if (key.verifies(metadata.canonicalSigned(), signature.path("sig").asText())) {
+        valid.add(keyId);
+      } else if (firstInvalid.isEmpty()) {
+        firstInvalid = Optional.of(keyId);
       }
     }
-    return signers;
-  }
-
-  private static Optional<String> invalidSignatureBy(Metadata metadata, Map<String, TufKey> keys, Role role) {
-    for (JsonNode signature : metadata.signatures()) {
-      String keyId = signature.path("keyid").asText();
-      TufKey key = keys.get(keyId);
-      if (role.keyIds().contains(keyId) && key != null && !key.verifies(metadata.canonicalSigned(), signature.path("sig").asText())) {
-        return Optional.of(keyId);
-      }
-    }
-    return Optional.empty();
+    return new Signers(valid, firstInvalid);
   }
 
   private static void checkNotExpired(Metadata metadata, Instant now) {
