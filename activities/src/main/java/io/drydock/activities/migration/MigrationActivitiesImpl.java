@@ -1,5 +1,6 @@
 package io.drydock.activities.migration;
 
+import io.drydock.activities.failures.ExpectedFailure;
 import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.workflows.migration.ImportChunk;
@@ -143,7 +144,7 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
     try {
       return work.get();
     } catch (FencedOutException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.FENCED_OUT);
+      throw ExpectedFailure.of(log, MigrationFailures.FENCED_OUT, e.getMessage());
     } catch (InvalidLegacyDataException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.INVALID_LEGACY_DATA);
     }

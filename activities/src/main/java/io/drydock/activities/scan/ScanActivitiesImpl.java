@@ -1,5 +1,6 @@
 package io.drydock.activities.scan;
 
+import io.drydock.activities.failures.ExpectedFailure;
 import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.scan.indexer.LayerScan;
@@ -17,9 +18,13 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The scan activities over the registry database, the legacy storage's blobs and the current scanner set. */
 public final class ScanActivitiesImpl implements ScanActivities {
+  private static final Logger log = LoggerFactory.getLogger(ScanActivitiesImpl.class);
+
   private final ScanStore store;
   private final LegacyStorage legacy;
   private final ScannerSet scanners;
@@ -37,8 +42,10 @@ public final class ScanActivitiesImpl implements ScanActivities {
             .imageManifest(manifestDigest)
             .orElseThrow(
                 () ->
-                    ApplicationFailure.newNonRetryableFailure(
-                        manifestDigest + " is not an image manifest the registry holds", ScanFailures.MANIFEST_UNKNOWN));
+                    ExpectedFailure.of(
+                        log,
+                        ScanFailures.MANIFEST_UNKNOWN,
+                        manifestDigest + " is not an image manifest the registry holds"));
     String indexState = scanners.indexState();
     // Takes the status and loads the report in one transaction: a check that fails holds nothing, which is what the
     // workflow relies on when it ends such a run without writing.
@@ -122,7 +129,7 @@ public final class ScanActivitiesImpl implements ScanActivities {
     try {
       return write.get();
     } catch (ScanSupersededException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ScanFailures.SUPERSEDED);
+      throw ExpectedFailure.of(log, ScanFailures.SUPERSEDED, e.getMessage());
     }
   }
 
