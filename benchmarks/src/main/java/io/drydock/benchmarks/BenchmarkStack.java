@@ -65,6 +65,7 @@ public final class BenchmarkStack implements AutoCloseable {
   private final Connection probe;
   private final PreparedStatement statusQuery;
   private final PreparedStatement manifestCount;
+  private final PreparedStatement manifestDigests;
 
   /** @param notificationArguments where the worker sends run endings ({@link NotificationLatency}) */
   BenchmarkStack(TemporalTestServer temporal, String jdbcUrl, Path legacyRoot, String... notificationArguments) {
@@ -82,6 +83,10 @@ public final class BenchmarkStack implements AutoCloseable {
       manifestCount =
           probe.prepareStatement(
               "SELECT count(*) FROM manifests m JOIN repositories r ON r.id = m.repository_id WHERE r.path = ?");
+      manifestDigests =
+          probe.prepareStatement(
+              "SELECT m.digest FROM manifests m JOIN repositories r ON r.id = m.repository_id WHERE r.path = ?"
+                  + " ORDER BY m.digest");
     } catch (SQLException e) {
       context.close();
       throw new IllegalStateException("cannot connect to the registry database", e);
@@ -135,6 +140,22 @@ public final class BenchmarkStack implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot count the manifests of " + path, e);
+    }
+  }
+
+  /** Digests of the manifests the database holds for the repository. */
+  List<String> manifestDigests(String path) {
+    try {
+      manifestDigests.setString(1, path);
+      List<String> digests = new ArrayList<>();
+      try (ResultSet rows = manifestDigests.executeQuery()) {
+        while (rows.next()) {
+          digests.add(rows.getString(1));
+        }
+      }
+      return digests;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot list the manifests of " + path, e);
     }
   }
 

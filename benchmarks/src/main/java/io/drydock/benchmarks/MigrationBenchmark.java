@@ -40,11 +40,18 @@ public final class MigrationBenchmark {
   private static final String CANCEL_TO_PUT = "bench/cancel-2";
   private static final String THROUGHPUT = "bench/throughput";
   private static final String LARGE = "bench/large";
+  private static final String SCAN_LOAD = "bench/scan-load";
   private static final int WARMUP_MANIFESTS = 500;
   /** Large enough that a pre-import is still running when it is canceled {@link #RUNNING_BEFORE_CANCEL} after start. */
   private static final int CANCEL_MANIFESTS = 4000;
   private static final int THROUGHPUT_MANIFESTS = 10_000;
   private static final int LARGE_MANIFESTS = 100_000;
+  /** Rescans kept in flight in the background by {@code --scan-load}: the backlog the issue measured imports under. */
+  private static final int SCAN_LOAD_RESCANS = 300;
+  /** Quiet and loaded blocks alternate, so that drift in the machine's load affects both alike. */
+  private static final int SCAN_LOAD_BLOCKS = 4;
+  /** How long the background rescans run before a loaded block's first sample, so that the backlog has built up. */
+  private static final Duration SCAN_LOAD_RAMP = Duration.ofSeconds(3);
 
   private static final int DEFAULT_SAMPLES = 40;
   private static final int GET_SAMPLES = 200;
@@ -76,13 +83,15 @@ public final class MigrationBenchmark {
 
   public static void main(String[] args) throws Exception {
     boolean large = false;
+    boolean scanLoad = false;
     int samples = DEFAULT_SAMPLES;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--large" -> large = true;
+        case "--scan-load" -> scanLoad = true;
         case "--samples" -> samples = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i] + "; usage: migration.sh [--samples N] [--large]");
+            "unknown argument " + args[i] + "; usage: migration.sh [--samples N] [--large | --scan-load]");
       }
     }
     String machine =
@@ -97,7 +106,7 @@ public final class MigrationBenchmark {
     Path legacyRoot = Files.createTempDirectory(legacyParent(), "drydock-bench-legacy-");
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> deleteRecursively(legacyRoot), "drydock-bench-legacy-cleanup"));
-    generateLegacyTree(legacyRoot, large);
+    generateLegacyTree(legacyRoot, large, scanLoad);
     try (TemporalTestServer temporalServer = TemporalTestServer.start(DrydockSearchAttributes.all())) {
       String server =
           (temporalServer.isRealServer() ? "real dev server (temporal CLI)" : "Java test server fallback (no CLI)")
@@ -114,7 +123,8 @@ public final class MigrationBenchmark {
             new MigrationBenchmark(
                 stack, new DirectImportBaseline(new LegacyStorage(legacyRoot), baselineDatabase,
                     stack.importBatchSize()), notifications);
-        List<String> results = large ? benchmark.large() : benchmark.standard(samples);
+        List<String> results =
+            large ? benchmark.large() : scanLoad ? benchmark.underScanLoad(samples) : benchmark.standard(samples);
         System.out.println();
         System.out.println(
             "=== Drydock migration benchmarks: " + machine + ", Temporal " + server + ", load average at the end "
@@ -193,6 +203,69 @@ public final class MigrationBenchmark {
   private List<String> large() throws SQLException {
     warmUpImports();
     return List.of(throughputLine(LARGE, LARGE_MANIFESTS));
+  }
+
+  /**
+   * Cancel-to-stopped and DELETE-to-next-PUT-accepted while {@value #SCAN_LOAD_RESCANS} rescans run in the background,
+   * next to the same figures measured without them in blocks alternating with the loaded ones.
+   */
+  private List<String> underScanLoad(int samples) throws SQLException, InterruptedException {
+    warmUpImports();
+    for (int i = 0; i < WARMUP_ROUNDS; i++) {
+      cancelToStopped();
+      cancelToNextPutAccepted();
+    }
+    importThroughDrydock(SCAN_LOAD);
+    finalImportThroughDrydock(SCAN_LOAD);
+    ScanLoad load = new ScanLoad(temporal, stack.manifestDigests(SCAN_LOAD));
+    if (load.size() != SCAN_LOAD_RESCANS) {
+      throw new IllegalStateException(SCAN_LOAD + " holds " + load.size() + " manifests, not " + SCAN_LOAD_RESCANS);
+    }
+    Samples quietStopped = new Samples("cancel-to-stopped, quiet");
+    Samples quietPut = new Samples("DELETE-to-next-PUT-accepted, quiet");
+    Samples loadedStopped = new Samples("cancel-to-stopped, " + SCAN_LOAD_RESCANS + " rescans");
+    Samples loadedPut = new Samples("DELETE-to-next-PUT-accepted, " + SCAN_LOAD_RESCANS + " rescans");
+    long loadedNanos = 0;
+    for (int block = 0; block < SCAN_LOAD_BLOCKS; block++) {
+      boolean loaded = block % 2 == 1;
+      long blockStart = System.nanoTime();
+      if (loaded) {
+        load.start();
+        LockSupport.parkNanos(SCAN_LOAD_RAMP.toNanos());
+      }
+      for (int i = 0; i < samples / SCAN_LOAD_BLOCKS; i++) {
+        (loaded ? loadedStopped : quietStopped).add(cancelToStopped());
+        (loaded ? loadedPut : quietPut).add(cancelToNextPutAccepted().nanos());
+      }
+      if (loaded) {
+        load.stop();
+        loadedNanos += System.nanoTime() - blockStart;
+      }
+      log(String.format("%s block %d/%d done", loaded ? "loaded" : "quiet", block + 1, SCAN_LOAD_BLOCKS));
+    }
+    return List.of(
+        scanLoadLine(loadedStopped, quietStopped),
+        scanLoadLine(loadedPut, quietPut),
+        String.format(
+            "background: %,d rescans finished (%.0f/s while loaded), %d failed, of %d manifests kept in flight",
+            load.finished(), load.finished() / seconds(loadedNanos), load.failed(), load.size()));
+  }
+
+  private static String scanLoadLine(Samples loaded, Samples quiet) {
+    return String.format(
+        "%-50s %s  (n=%d) | %s %s | %s",
+        loaded.name(), loaded.percentiles(), loaded.count(), quiet.name(), quiet.percentiles(),
+        loaded.ratioTo(quiet));
+  }
+
+  /** PUT final after a completed pre-import, then the time until the database says import_complete. */
+  private void finalImportThroughDrydock(String path) {
+    expect(stack.importApi("PUT", path, "?import_type=final"), 202, "PUT final " + path);
+    await(
+        () -> stack.status(path).equals(Optional.of("import_complete")),
+        IMPORT_POLL,
+        IMPORT_TIMEOUT,
+        "final import of " + path);
   }
 
   /** A small pre-import through each path first, so that neither is measured while the JIT compiles it. */
@@ -323,13 +396,18 @@ public final class MigrationBenchmark {
     return System.nanoTime() - canceled;
   }
 
-  private static void generateLegacyTree(Path root, boolean large) {
+  private static void generateLegacyTree(Path root, boolean large, boolean scanLoad) {
     long start = System.nanoTime();
     DemoLegacyStorage.generateSynthetic(root, WARMUP, WARMUP_MANIFESTS, 1);
     int manifests = WARMUP_MANIFESTS;
     if (large) {
       DemoLegacyStorage.generateSynthetic(root, LARGE, LARGE_MANIFESTS, 1);
       manifests += LARGE_MANIFESTS;
+    } else if (scanLoad) {
+      DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_STOPPED, CANCEL_MANIFESTS, 1);
+      DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_PUT, CANCEL_MANIFESTS, 1);
+      DemoLegacyStorage.generateDebianImages(root, SCAN_LOAD, SCAN_LOAD_RESCANS);
+      manifests += 2 * CANCEL_MANIFESTS + SCAN_LOAD_RESCANS;
     } else {
       DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_STOPPED, CANCEL_MANIFESTS, 1);
       DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_PUT, CANCEL_MANIFESTS, 1);

@@ -64,14 +64,26 @@ public class WorkerConfiguration {
       MigrationActivitiesImpl migrationActivities,
       CallerNotificationsImpl callerNotifications,
       ScanActivitiesImpl scanActivities,
-      ReplicationActivitiesImpl replicationActivities) {
+      ReplicationActivitiesImpl replicationActivities,
+      @Value("${drydock.scan.max-concurrent-activities}") int scanActivitySlots,
+      @Value("${drydock.scan.max-concurrent-workflow-tasks}") int scanWorkflowTaskSlots) {
     SearchAttributeCheck.verify(client);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
         factory.newWorker(MigrationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
     migration.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class, FinalImportWorkflowImpl.class);
     migration.registerActivitiesImplementations(migrationActivities, callerNotifications);
-    Worker scan = factory.newWorker(ScanWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
+    // The scan worker runs a few activities and workflow tasks at once, however many rescans wait: the others wait in
+    // Temporal's task queue, where they cost nothing. With the SDK's default of 200 slots each, 300 rescans took the
+    // CPU and the database connections from the migration worker, and a canceled import took seconds to stop instead
+    // of a fraction of one (benchmarks/migration.sh --scan-load).
+    Worker scan =
+        factory.newWorker(
+            ScanWorkflows.TASK_QUEUE,
+            WorkerOptions.newBuilder(heartbeatsEveryHalfSecond())
+                .setMaxConcurrentActivityExecutionSize(scanActivitySlots)
+                .setMaxConcurrentWorkflowTaskExecutionSize(scanWorkflowTaskSlots)
+                .build());
     scan.registerWorkflowImplementationTypes(RescanWorkflowImpl.class, BulkRescanWorkflowImpl.class);
     scan.registerActivitiesImplementations(scanActivities);
     Worker replication = factory.newWorker(ReplicationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());

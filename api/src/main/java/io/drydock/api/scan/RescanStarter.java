@@ -9,8 +9,6 @@ import io.drydock.workflows.scan.RescanRequest;
 import io.drydock.workflows.scan.RescanResult;
 import io.drydock.workflows.scan.RescanWorkflow;
 import io.drydock.workflows.scan.ScanWorkflows;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
@@ -43,11 +41,7 @@ public final class RescanStarter {
     RescanWorkflow rescan =
         client.newWorkflowStub(
             RescanWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setTaskQueue(ScanWorkflows.TASK_QUEUE)
-                .setWorkflowId(ScanWorkflows.rescanWorkflowId(digest))
-                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            ScanWorkflows.rescanOptions(digest)
                 .setTypedSearchAttributes(
                     SearchAttributes.newBuilder()
                         .set(DrydockSearchAttributes.MANIFEST_DIGEST, digest)
