@@ -64,15 +64,24 @@ final class ScanTestClient {
    * of the same JVM may have imported it).
    */
   void importRepository(String path) {
-    HttpResponse<String> pre = send("PUT", "/gitlab/v1/import/" + path + "/?import_type=pre", null);
+    HttpResponse<String> pre = startImport(path, "pre");
     if (pre.statusCode() == 200) {
       return;
     }
     assertThat(pre.statusCode()).as(pre.body()).isEqualTo(202);
     awaitImportStatus(path, "pre_import_complete");
-    HttpResponse<String> fin = send("PUT", "/gitlab/v1/import/" + path + "/?import_type=final", null);
+    HttpResponse<String> fin = startImport(path, "final");
     assertThat(fin.statusCode()).as(fin.body()).isEqualTo(202);
     awaitImportStatus(path, "import_complete");
+  }
+
+  /** As Rails does, a PUT refused for the concurrency limit (429 {@code IMPORT_RATE_LIMIT}) is sent again later. */
+  private HttpResponse<String> startImport(String path, String importType) {
+    return DrydockStack.await(
+        () -> send("PUT", "/gitlab/v1/import/" + path + "/?import_type=" + importType, null),
+        answer -> answer.statusCode() != 429 || !"IMPORT_RATE_LIMIT".equals(DrydockStack.errorCode(answer)),
+        IMPORT_TIMEOUT,
+        "an import slot for " + path);
   }
 
   /** Imports a copy of the legacy repository {@code from} as {@code copy}; returns its first image manifest's digest. */

@@ -82,19 +82,16 @@ public final class RegistryStore {
    * across replicas.
    */
   public ClaimOutcome claim(String path, ImportType type, String ownerToken, ClaimLimits limits) {
+    // A burst of PUTs beyond the limit is refused before it queues for the claim lock: each waiter would hold a
+    // pooled connection until its turn, and 60 at once left the pool none for the imports in progress (503s).
+    if (limits.maxConcurrentImports() > 0 && importsInProgress() >= limits.maxConcurrentImports()) {
+      return new ClaimOutcome.RateLimited(limits.maxConcurrentImports());
+    }
     return transactions.execute(
         status -> {
           jdbc.sql("SELECT pg_advisory_xact_lock(:key)").param("key", CLAIM_LOCK).query(Object.class).single();
-          if (limits.maxConcurrentImports() > 0) {
-            long running =
-                jdbc.sql(
-                        "SELECT count(*) FROM repositories WHERE migration_status IN"
-                            + " ('pre_import_in_progress', 'import_in_progress')")
-                    .query(Long.class)
-                    .single();
-            if (running >= limits.maxConcurrentImports()) {
-              return new ClaimOutcome.RateLimited(limits.maxConcurrentImports());
-            }
+          if (limits.maxConcurrentImports() > 0 && importsInProgress() >= limits.maxConcurrentImports()) {
+            return new ClaimOutcome.RateLimited(limits.maxConcurrentImports());
           }
           Optional<RepositoryState> claimed =
               type == ImportType.PRE
@@ -109,6 +106,13 @@ public final class RegistryStore {
           }
           return new ClaimOutcome.Refused(now);
         });
+  }
+
+  private long importsInProgress() {
+    return jdbc.sql(
+            "SELECT count(*) FROM repositories WHERE migration_status IN ('pre_import_in_progress', 'import_in_progress')")
+        .query(Long.class)
+        .single();
   }
 
   private Optional<RepositoryState> claimPreImport(String path, String ownerToken, ClaimLimits limits) {
