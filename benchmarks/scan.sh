@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Layer scan benchmark: builds the benchmark module and the modules it needs, generates 40 seeded gzip layers once into
 # benchmarks/target/scan-benchmark-layers (every eighth a Debian base layer carrying this machine's
-# /var/lib/dpkg/status; later runs reuse them), then times, in alternating passes over the same files, a baseline that
-# gunzips each layer and reads every tar entry's bytes, and LayerScanner.scan. Prints layers/s and MB/s (gzip and tar)
-# for both and the ratio scan/baseline. Runs in a 256 MiB heap (BENCH_JAVA_OPTS overrides the JVM options).
+# /var/lib/dpkg/status; later runs reuse them) and the same layers recompressed with zstd, then times, in alternating
+# passes over the same files, for each compression a baseline that decompresses each layer and reads every tar entry's
+# bytes, and LayerScanner.scan; for zstd also the `zstd -d` command (when installed) as a native floor. Prints layers/s
+# and MB/s for each and the ratios. Runs in a 256 MiB heap (BENCH_JAVA_OPTS overrides the JVM options).
 # Arguments go to the benchmark: --layers N (default 40), --rounds N (default 5), --dir DIR, --dpkg-status FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."

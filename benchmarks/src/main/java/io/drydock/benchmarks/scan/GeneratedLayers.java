@@ -2,6 +2,7 @@ package io.drydock.benchmarks.scan;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
 /**
  * A seeded, deterministic set of gzip-compressed image layers written to disk: every eighth layer is a distribution
@@ -61,6 +64,28 @@ final class GeneratedLayers {
           .append(uncompressed).append('\n');
     }
     Files.writeString(marker, index);
+    return layers;
+  }
+
+  /**
+   * The same layers compressed with zstd at its default level 3 (the level containerd and BuildKit push
+   * {@code tar+zstd} layers with), written next to the gzip ones unless an earlier run did.
+   */
+  static List<Layer> recompressWithZstd(List<Layer> gzipLayers) throws IOException {
+    List<Layer> layers = new ArrayList<>();
+    for (Layer gzipLayer : gzipLayers) {
+      Path file = Path.of(gzipLayer.file().toString().replaceFirst("\\.tar\\.gz$", ".tar.zst"));
+      Path done = Path.of(file + ".done");
+      if (!Files.exists(done)) {
+        try (InputStream tar = new GzipCompressorInputStream(Files.newInputStream(gzipLayer.file()), true);
+            OutputStream zstd = new ZstdCompressorOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), 3)) {
+          tar.transferTo(zstd);
+        }
+        Files.createFile(done);
+      }
+      layers.add(new Layer(file, Files.size(file), gzipLayer.uncompressedBytes()));
+    }
     return layers;
   }
 
