@@ -5,6 +5,7 @@ import io.drydock.api.errors.ApiErrorHandler;
 import io.drydock.api.errors.ErrorDispatchController;
 import io.drydock.api.errors.TomcatErrorCustomizer;
 import io.drydock.api.migration.MigrationApiConfiguration;
+import io.drydock.api.openapi.OpenApiConfiguration;
 import io.drydock.api.replication.ReplicationApiConfiguration;
 import io.drydock.api.scan.ScanApiConfiguration;
 import io.drydock.api.security.SecurityConfiguration;
@@ -24,6 +25,7 @@ import org.springframework.context.annotation.PropertySource;
   HttpConfiguration.class,
   ApiErrorHandler.class,
   TomcatErrorCustomizer.class,
-  ErrorDispatchController.class
+  ErrorDispatchController.class,
+  OpenApiConfiguration.class
 })
 public class ApiConfiguration {}

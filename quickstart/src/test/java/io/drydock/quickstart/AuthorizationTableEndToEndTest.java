@@ -60,6 +60,11 @@ class AuthorizationTableEndToEndTest {
               Needs.NOTHING,
               List.of("/actuator/health", "/actuator/health/liveness")),
           new Row("/actuator/prometheus", Set.of("GET"), Needs.IMPORT, List.of("/actuator/prometheus")),
+          new Row(
+              "/v3/api-docs, /v3/api-docs/**, /v3/api-docs.yaml, /swagger-ui.html, /swagger-ui/** (OpenAPI)",
+              Set.of("GET"),
+              Needs.NOTHING,
+              List.of("/v3/api-docs", "/v3/api-docs.yaml", "/swagger-ui.html")),
           new Row("/gitlab/v1/ (compliance check)", READS, Needs.ANY_VALID_TOKEN, List.of("/gitlab/v1/")),
           new Row("/gitlab/v1/**", ANY, Needs.IMPORT, List.of("/gitlab/v1/", "/gitlab/v1/import/auth/table-probe/")),
           new Row(

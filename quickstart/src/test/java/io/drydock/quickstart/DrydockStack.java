@@ -63,6 +63,8 @@ final class DrydockStack {
   final DataSource applicationDataSource;
   final NotificationReceiver notifications = new NotificationReceiver();
   final String baseUrl;
+  /** The quick start's application context: the worker and the API. */
+  final ConfigurableApplicationContext context;
   private final HttpClient http = HttpClient.newHttpClient();
   private final String operatorToken =
       DevTokens.operatorToken(TOKEN_SECRET, "drydock-tests", "container_registry", Instant.now());
@@ -70,7 +72,7 @@ final class DrydockStack {
   private DrydockStack(TemporalTestServer temporal, Path legacyRoot, String jdbcUrl) {
     this.temporal = temporal;
     this.legacyRoot = legacyRoot;
-    ConfigurableApplicationContext context =
+    context =
         new SpringApplicationBuilder(QuickstartApplication.class)
             .run(
                 "--server.port=0",

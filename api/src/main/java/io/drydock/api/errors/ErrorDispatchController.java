@@ -1,5 +1,6 @@
 package io.drydock.api.errors;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Errors the servlet container raises itself, before Spring MVC sees the request (a path with an encoded slash, a
  * malformed URI), rendered in the envelope of the path that was asked for.
  */
+@Hidden
 @RestController
 public class ErrorDispatchController implements ErrorController {
   @RequestMapping("/error")

@@ -1,5 +1,9 @@
 package io.drydock.api.migration;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.http.MediaType;
@@ -26,6 +30,14 @@ class ComplianceController {
     this.version = properties == null ? "0.0.0-dev" : properties.getVersion();
   }
 
+  @Operation(
+      summary = "GitLab's API compliance check: any valid registry token",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "Drydock speaks GitLab's registry API",
+              content = @Content(mediaType = "application/json"))
+      })
   @GetMapping("/gitlab/v1/")
   ResponseEntity<String> check() {
     return ResponseEntity.ok()

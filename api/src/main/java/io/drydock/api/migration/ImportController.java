@@ -8,6 +8,10 @@ import io.drydock.api.errors.ApiException;
 import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationStatus;
 import io.drydock.workflows.migration.RepositoryPaths;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -43,6 +47,21 @@ class ImportController {
    * in the middle of an import never answers 404, which Rails takes as "nothing to import" and marks done. The
    * concurrency limit is enforced by the claim, atomically across replicas, after those checks.
    */
+  @Operation(
+      summary = "Start a pre-import or final import of the repository (GitLab's import API)",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "already on the database: nothing to import",
+              content = @Content),
+          @ApiResponse(
+              responseCode = "202",
+              description = "started: the repository's status",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ImportStatusResponse.class)))
+      })
   @PutMapping("/{*path}")
   ResponseEntity<?> start(
       @PathVariable("path") String rawPath,
@@ -87,6 +106,17 @@ class ImportController {
         HttpStatus.CONFLICT, "IMPORT_IN_PROGRESS", "repository status changed concurrently; retry", path);
   }
 
+  @Operation(
+      summary = "The repository's import status",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "its status",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ImportStatusResponse.class)))
+      })
   @GetMapping("/{*path}")
   ImportStatusResponse status(@PathVariable("path") String rawPath) {
     String path = repositoryPath(rawPath);
@@ -95,6 +125,17 @@ class ImportController {
         .orElseThrow(() -> nameUnknown(path, "repository has no migration status"));
   }
 
+  @Operation(
+      summary = "Cancel the repository's import (force=true from any status but native)",
+      responses = {
+          @ApiResponse(
+              responseCode = "202",
+              description = "canceled: the repository's status",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ImportStatusResponse.class)))
+      })
   @DeleteMapping("/{*path}")
   ResponseEntity<ImportStatusResponse> cancel(
       @PathVariable("path") String rawPath, @RequestParam(name = "force", required = false) String force) {

@@ -3,6 +3,10 @@ package io.drydock.api.migration;
 import io.drydock.activities.migration.RegistryStore;
 import io.drydock.activities.migration.RepositoryState;
 import io.drydock.api.errors.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -28,6 +32,17 @@ class OperatorController {
     this.imports = imports;
   }
 
+  @Operation(
+      summary = "Send an operator signal (retry or cancel) to the repository's import run",
+      responses = {
+          @ApiResponse(
+              responseCode = "202",
+              description = "signaled: the repository's status",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ImportStatusResponse.class)))
+      })
   @PostMapping("/{*pathAndSignal}")
   ResponseEntity<ImportStatusResponse> signal(@PathVariable("pathAndSignal") String pathAndSignal) {
     String trimmed = pathAndSignal.replaceAll("^/+|/+$", "");

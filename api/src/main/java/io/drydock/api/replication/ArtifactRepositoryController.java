@@ -6,6 +6,10 @@ import io.drydock.activities.replication.TufRepositoryUpload;
 import io.drydock.activities.replication.UploadOutcome;
 import io.drydock.api.errors.ApiException;
 import io.drydock.api.replication.ReplicationBodies.Repositories;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +49,18 @@ class ArtifactRepositoryController {
   }
 
   /** 201 with the repository when it is new, 200 when the same repository was uploaded before. */
+  @Operation(
+      summary = "Upload a signed TUF repository of artifacts (a zip, as tufaceous builds it)",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "the same repository was uploaded before",
+              content = @Content(mediaType = "application/json")),
+          @ApiResponse(
+              responseCode = "201",
+              description = "stored: the repository and its artifacts",
+              content = @Content(mediaType = "application/json"))
+      })
   @PostMapping
   ResponseEntity<JsonNode> upload(HttpServletRequest request) throws IOException {
     requireZip(request.getContentType());
@@ -66,12 +82,28 @@ class ArtifactRepositoryController {
     return ResponseEntity.created(URI.create("/api/v1/artifact-repositories/" + id)).body(body);
   }
 
+  @Operation(
+      summary = "The artifact repositories",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "every repository with its artifacts",
+              content = @Content(mediaType = "application/json"))
+      })
   @GetMapping
   JsonNode list() {
     long generation = store.generation();
     return ReplicationBodies.json(new Repositories(generation, store.list()));
   }
 
+  @Operation(
+      summary = "One artifact repository",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "the repository",
+              content = @Content(mediaType = "application/json"))
+      })
   @GetMapping("/{id}")
   JsonNode get(@PathVariable("id") String id) {
     long generation = store.generation();
@@ -81,6 +113,11 @@ class ArtifactRepositoryController {
   }
 
   /** 204; the generation is bumped so that sleds drop the artifacts no other repository has. */
+  @Operation(
+      summary = "Delete an artifact repository; its artifacts stay while another repository names them",
+      responses = {
+          @ApiResponse(responseCode = "204", description = "deleted", content = @Content)
+      })
   @DeleteMapping("/{id}")
   ResponseEntity<Void> delete(@PathVariable("id") String id) {
     store.delete(validId(id)).orElseThrow(() -> unknown(id));

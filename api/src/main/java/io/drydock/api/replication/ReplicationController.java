@@ -8,6 +8,10 @@ import io.drydock.api.replication.ReplicationBodies.Replication;
 import io.drydock.api.replication.ReplicationBodies.Signalled;
 import io.drydock.workflows.replication.ReplicationStatus;
 import io.drydock.workflows.replication.ReplicationWorkflows;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -40,6 +44,14 @@ class ReplicationController {
     this.requests = requests;
   }
 
+  @Operation(
+      summary = "Replication status: last activation, counters, lost artifacts",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "the status",
+              content = @Content(mediaType = "application/json"))
+      })
   @GetMapping
   JsonNode status() {
     long generation = store.generation();
@@ -64,6 +76,14 @@ class ReplicationController {
     return ReplicationBodies.json(new Replication("running", null, generation, status.get(), recent));
   }
 
+  @Operation(
+      summary = "Start an activation now",
+      responses = {
+          @ApiResponse(
+              responseCode = "202",
+              description = "signaled",
+              content = @Content(mediaType = "application/json"))
+      })
   @PostMapping("/activate")
   ResponseEntity<JsonNode> activate() {
     return signal("activate", () -> {
@@ -72,11 +92,27 @@ class ReplicationController {
     });
   }
 
+  @Operation(
+      summary = "Pause replication",
+      responses = {
+          @ApiResponse(
+              responseCode = "202",
+              description = "signaled",
+              content = @Content(mediaType = "application/json"))
+      })
   @PostMapping("/pause")
   ResponseEntity<JsonNode> pause() {
     return signal("pause", signals::pause);
   }
 
+  @Operation(
+      summary = "Resume replication",
+      responses = {
+          @ApiResponse(
+              responseCode = "202",
+              description = "signaled",
+              content = @Content(mediaType = "application/json"))
+      })
   @PostMapping("/resume")
   ResponseEntity<JsonNode> resume() {
     return signal("resume", signals::resume);

@@ -4,6 +4,10 @@ import io.drydock.activities.replication.Sled;
 import io.drydock.activities.replication.SledRegistry;
 import io.drydock.api.errors.ApiException;
 import io.drydock.api.replication.ReplicationBodies.Sleds;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -49,6 +53,14 @@ class SledController {
     this.json = json;
   }
 
+  @Operation(
+      summary = "The registered sleds",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "every sled",
+              content = @Content(mediaType = "application/json"))
+      })
   @GetMapping
   JsonNode list() {
     return ReplicationBodies.json(new Sleds(registry.list()));
@@ -58,6 +70,18 @@ class SledController {
    * 201 for a new sled, 200 for new URLs; 409 {@code SLED_EXPUNGED} for an expunged one, which never returns. Without
    * a {@code depot_url} the sled's depot is at its base URL.
    */
+  @Operation(
+      summary = "Register a sled or change its URLs",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "URLs changed",
+              content = @Content(mediaType = "application/json")),
+          @ApiResponse(
+              responseCode = "201",
+              description = "registered",
+              content = @Content(mediaType = "application/json"))
+      })
   @PutMapping("/{id}")
   ResponseEntity<JsonNode> register(@PathVariable("id") String id, @RequestBody(required = false) String body) {
     requireValidId(id);
@@ -82,6 +106,14 @@ class SledController {
    * Takes the sled out of service for good; repeating it is harmless. An id no sled can have is refused before the
    * database sees it (PostgreSQL refuses a NUL in a query parameter).
    */
+  @Operation(
+      summary = "Expunge a sled for good",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "expunged",
+              content = @Content(mediaType = "application/json"))
+      })
   @PostMapping("/{id}/expunge")
   JsonNode expunge(@PathVariable("id") String id) {
     requireValidId(id);
@@ -92,6 +124,14 @@ class SledController {
     return ReplicationBodies.json(sled);
   }
 
+  @Operation(
+      summary = "What every sled holds, a page of artifacts at a time",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "a page of the inventory",
+              content = @Content(mediaType = "application/json"))
+      })
   @GetMapping("/inventory")
   JsonNode inventory(
       @RequestParam(name = "limit", required = false) String limit,

@@ -7,6 +7,10 @@ import io.drydock.activities.scan.ScanStore;
 import io.drydock.activities.scan.VulnerablePackage;
 import io.drydock.activities.scan.indexer.Distribution;
 import io.drydock.api.errors.ClairError;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,6 +46,17 @@ class ClairAffectedManifestController {
   }
 
   /** In the type {@code Accept} picks as Clair's handler does, before the body is read, as there. */
+  @Operation(
+      summary = "Clair's affected manifests: the indexed manifests each vulnerability affects",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "the affected manifests",
+              content = {
+                @Content(mediaType = "application/vnd.clair.affected_manifests.v1+json"),
+                @Content(mediaType = "application/json")
+              })
+      })
   @PostMapping("/indexer/api/v1/internal/affected_manifest/")
   ResponseEntity<String> affectedManifests(
       @RequestBody(required = false) byte[] body, HttpServletRequest servletRequest) {

@@ -6,6 +6,10 @@ import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.scan.ScanStore;
 import io.drydock.activities.scan.indexer.ScannerSet;
 import io.drydock.api.errors.ClairError;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -56,6 +60,28 @@ class ClairIndexerController {
    * {@code Accept} is disregarded, as Clair's handler does. Drydock also answers 202 when the indexing outlasts {@code
    * DRYDOCK_SCAN_INDEX_WAIT}, where Clair blocks.
    */
+  @Operation(
+      summary = "Index a manifest (Clair's indexer API)",
+      responses = {
+          @ApiResponse(
+              responseCode = "201",
+              description = "indexed: the index report",
+              content = {
+                @Content(mediaType = "application/vnd.clair.index_report.v1+json"),
+                @Content(mediaType = "application/json")
+              }),
+          @ApiResponse(
+              responseCode = "202",
+              description = "still indexing after DRYDOCK_SCAN_INDEX_WAIT: the report so far",
+              content = {
+                @Content(mediaType = "application/vnd.clair.index_report.v1+json"),
+                @Content(mediaType = "application/json")
+              }),
+          @ApiResponse(
+              responseCode = "412",
+              description = "If-None-Match names the current index state",
+              content = @Content)
+      })
   @PostMapping("/index_report")
   ResponseEntity<String> index(@RequestBody(required = false) byte[] body, ServletWebRequest web) {
     JsonNode request = parse(body);
@@ -103,6 +129,21 @@ class ClairIndexerController {
    * has an {@code ETag} (the index state, as Clair's): one still being indexed, or made by older scanners, is about to
    * change, and a cache must not keep it; Spring answers 304 to a matching {@code If-None-Match}.
    */
+  @Operation(
+      summary = "The manifest's stored index report",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "the report",
+              content = {
+                @Content(mediaType = "application/vnd.clair.index_report.v1+json"),
+                @Content(mediaType = "application/json")
+              }),
+          @ApiResponse(
+              responseCode = "304",
+              description = "If-None-Match names the report's index state",
+              content = @Content)
+      })
   @GetMapping("/index_report/{digest}")
   ResponseEntity<String> report(@PathVariable("digest") String digest, HttpServletRequest request) {
     String valid = digest(digest, "digest");
@@ -117,6 +158,11 @@ class ClairIndexerController {
     return answer.body(report.json());
   }
 
+  @Operation(
+      summary = "Delete the manifest's index report",
+      responses = {
+          @ApiResponse(responseCode = "204", description = "deleted", content = @Content)
+      })
   @DeleteMapping("/index_report/{digest}")
   ResponseEntity<Void> delete(@PathVariable("digest") String digest) {
     store.deleteReports(List.of(digest(digest, "digest")));
@@ -124,6 +170,14 @@ class ClairIndexerController {
   }
 
   /** Clair's bulk delete: the body is an array of digests; the answer lists those that had a report. */
+  @Operation(
+      summary = "Delete the index reports of many manifests (at most 1,000)",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "the digests that had a report",
+              content = @Content(mediaType = "application/json"))
+      })
   @DeleteMapping("/index_report")
   ResponseEntity<List<String>> deleteMany(@RequestBody(required = false) byte[] body) {
     JsonNode digests = parse(body);
@@ -140,6 +194,18 @@ class ClairIndexerController {
   }
 
   /** The index state in the type {@code Accept} picks as Clair does, with the state as {@code ETag}. */
+  @Operation(
+      summary = "The indexer's state: the hash of its scanner set",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "the state",
+              content = {
+                @Content(mediaType = "application/vnd.clair.index_state.v1+json", schema = @Schema(implementation = IndexStateResponse.class)),
+                @Content(mediaType = "application/json", schema = @Schema(implementation = IndexStateResponse.class))
+              }),
+          @ApiResponse(responseCode = "304", description = "If-None-Match names the current state", content = @Content)
+      })
   @GetMapping("/index_state")
   ResponseEntity<IndexStateResponse> indexState(HttpServletRequest request) {
     String type = ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_STATE, ClairMediaTypes.JSON));

@@ -5,6 +5,10 @@ import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.scan.ScanStore;
 import io.drydock.api.errors.ApiException;
 import io.drydock.workflows.scan.BulkRescanProgress;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -67,10 +71,26 @@ class RescanController {
   }
 
   record ScanStatusEntry(
-      String repository, String digest, String status, String error, @JsonProperty("updated_at") Instant updatedAt) {}
+      String repository,
+      String digest,
+      String status,
+      @Schema(nullable = true) String error,
+      @Schema(nullable = true) @JsonProperty("updated_at") Instant updatedAt) {}
 
-  record ScanStatusPage(List<ScanStatusEntry> manifests, String next) {}
+  /** {@code next} is null on the last page. */
+  record ScanStatusPage(List<ScanStatusEntry> manifests, @Schema(nullable = true) String next) {}
 
+  @Operation(
+      summary = "Start a bulk rescan of every image manifest, or of one repository's",
+      responses = {
+          @ApiResponse(
+              responseCode = "202",
+              description = "started: its progress",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = BulkRescanResponse.class)))
+      })
   @PostMapping("/api/v1/rescans")
   ResponseEntity<BulkRescanResponse> start(@RequestBody(required = false) BulkRescanBody body) {
     BulkRescanBody request = body == null ? new BulkRescanBody(null, null, null) : body;
@@ -90,11 +110,33 @@ class RescanController {
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(BulkRescanResponse.of(id, progressOf(id)));
   }
 
+  @Operation(
+      summary = "A bulk rescan's progress",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "its progress",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = BulkRescanResponse.class)))
+      })
   @GetMapping("/api/v1/rescans/{id}")
   BulkRescanResponse progress(@PathVariable("id") String id) {
     return BulkRescanResponse.of(id, progressOf(validId(id)));
   }
 
+  @Operation(
+      summary = "Pause, resume or cancel a bulk rescan",
+      responses = {
+          @ApiResponse(
+              responseCode = "202",
+              description = "signaled: its progress",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = BulkRescanResponse.class)))
+      })
   @PostMapping("/api/v1/operator/rescans/{id}/{signal}")
   ResponseEntity<BulkRescanResponse> signal(@PathVariable("id") String id, @PathVariable("signal") String signal) {
     if (!SIGNALS.contains(signal)) {
@@ -112,6 +154,17 @@ class RescanController {
    * Scan status per image manifest, in (repository, digest) order; {@code next} is the cursor of the following page
    * ({@code <repository>@<digest>}), null after the last.
    */
+  @Operation(
+      summary = "Scan status of the image manifests, a page at a time",
+      responses = {
+          @ApiResponse(
+              responseCode = "200",
+              description = "a page of statuses",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ScanStatusPage.class)))
+      })
   @GetMapping("/api/v1/scan-status")
   ScanStatusPage scanStatus(
       @RequestParam(name = "repository", required = false) String repository,

@@ -75,6 +75,10 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
+                    // The API's contract is public, as GitLab's and Clair's are.
+                    .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+                        "/swagger-ui.html", "/swagger-ui/**")
+                    .permitAll()
                     // Metrics are a read: a scraper sends a token with the * action.
                     .requestMatchers(HttpMethod.GET, "/actuator/prometheus")
                     .hasAuthority(RegistryAccessConverter.IMPORT)
