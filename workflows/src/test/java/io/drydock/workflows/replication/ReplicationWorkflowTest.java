@@ -116,7 +116,7 @@ class ReplicationWorkflowTest {
 
     // The upload that configured sled-b reaches the database; the retry, five seconds later, sees it.
     fleet.bumpGeneration(3);
-    environment.sleep(ReplicationWorkflowImpl.FIRST_RETRY_AFTER_STALE.plusSeconds(1));
+    environment.sleep(ActivationWait.FIRST_RETRY_AFTER_STALE.plusSeconds(1));
     ReplicationStatus retried = awaitActivations(2);
 
     assertThat(retried.lastRun().outcome()).isEqualTo("converged");
