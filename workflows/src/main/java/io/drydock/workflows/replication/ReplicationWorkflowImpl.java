@@ -5,9 +5,14 @@ import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -15,13 +20,19 @@ import org.slf4j.Logger;
 /**
  * The one replication workflow of a deployment. It waits for an {@code activate} signal or its period, then runs an
  * activation: load the desired state, sync every in-service sled, free the local repositories that are replicated
- * enough, and replicate round by round, planning again after each round from what actually succeeded. Between
+ * enough, and replicate: a {@link ReplicationPipeline} hands out each request as soon as its source holds the
+ * artifact and a slot is free (runs that started before it replicate round by round). Between
  * activations it continues as new before its history grows large, carrying its counters and any activation owed.
  */
 public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
   static final int HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 2000;
   /** Rounds an activation may send beyond its first plan, to retry what failed. */
   static final int RETRY_ROUNDS = 3;
+
+  /** Workflow.getVersion change id: from {@link #PIPELINED} on, an activation replicates without rounds. */
+  static final String PIPELINED_CHANGE = "pipelined-replication";
+
+  static final int PIPELINED = 1;
 
   static final String CONVERGED = "converged";
   static final String PARTIAL = "partial";
@@ -176,7 +187,9 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
     fleet = fleet.withoutRepositories(activation.freedRepositories);
     localRepositories = fleet.localRepositories();
 
-    fleet = inRounds(fleet, activation);
+    // Histories recorded before pipelining replay the rounds they ran.
+    int version = Workflow.getVersion(PIPELINED_CHANGE, Workflow.DEFAULT_VERSION, PIPELINED);
+    fleet = version == PIPELINED ? pipelined(fleet, activation) : inRounds(fleet, activation);
     if (fleet.inServiceSleds() == 0) {
       activation.outcome = NO_SLEDS;
     } else if (nothingLeftToSend(fleet) && fleet.unreachableSleds().isEmpty() && lost.isEmpty()) {
@@ -186,7 +199,40 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
     }
   }
 
-  /** Round by round, planning again after each round from what actually succeeded. */
+  /**
+   * Starts a request whenever a slot is free and the pipeline has one, and tells the pipeline each outcome as it
+   * arrives, until nothing is in flight and nothing may start. {@code rounds} is then the longest chain of requests.
+   */
+  private FleetView pipelined(FleetView fleet, ActivationProgress activation) {
+    ReplicationPipeline pipeline = new ReplicationPipeline(fleet, random.nextLong());
+    Deque<Map.Entry<PlannedRequest, RequestOutcome>> arrived = new ArrayDeque<>();
+    List<RequestOutcome> outcomes = new ArrayList<>();
+    int inFlight = 0;
+    while (true) {
+      Optional<PlannedRequest> next = inFlight < requests.limit() ? pipeline.next() : Optional.empty();
+      if (next.isPresent()) {
+        PlannedRequest request = next.get();
+        inFlight++;
+        requests.send(request, generation).thenApply(outcome -> arrived.add(Map.entry(request, outcome)));
+        continue;
+      }
+      if (inFlight == 0) {
+        break;
+      }
+      Workflow.await(() -> !arrived.isEmpty());
+      while (!arrived.isEmpty()) {
+        Map.Entry<PlannedRequest, RequestOutcome> done = arrived.poll();
+        inFlight--;
+        activation.count(done.getKey(), done.getValue());
+        pipeline.finished(done.getKey(), done.getValue().ok());
+        outcomes.add(done.getValue());
+      }
+    }
+    activation.rounds = pipeline.longestChain();
+    return fleet.afterOutcomes(outcomes);
+  }
+
+  /** Round by round, planning again after each round from what actually succeeded: before {@link #PIPELINED}. */
   private FleetView inRounds(FleetView fleet, ActivationProgress activation) {
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, random.nextLong());
     Set<PlannedRequest> failed = new HashSet<>();
