@@ -18,14 +18,15 @@ import java.util.TreeMap;
  * the same requests.
  *
  * <ul>
- *   <li>The depot puts an artifact only when no reachable sled holds it, one put in flight at a time (they share the
- *       depot's link), and never again once a put of it succeeded.
+ *   <li>The depot puts an artifact only when no reachable sled holds it, one put of it in flight at a time, and never
+ *       again once a put of it succeeded.
  *   <li>A holder serves at most one copy of an artifact at a time, and a sled never receives the same artifact twice
  *       at once.
  *   <li>A copy's source is at most {@code ceil(log2 N)} hops from the depot, so no chain of copies (put, copy, copy,
  *       ...) is longer than {@code ceil(log2 N) + 1}: doubling's depth, however unevenly the copies finish.
  *   <li>Among the requests that may start, one between the least busy sleds goes first (each sled's link is shared by
- *       everything it sends and receives), then the artifact on the fewest sleds, then the generator's choice.
+ *       everything it sends and receives, and the depot's by its puts in flight), then the artifact on the fewest
+ *       sleds, then the generator's choice.
  *   <li>A failed request is retried up to {@link #ATTEMPTS} times per artifact and target, pairing a target with a
  *       source whose copy to it failed only when no other holder is free; a sled involved in {@link #ATTEMPTS}
  *       failures in a row is left alone for the rest of the activation, whose next activation asks it again.
@@ -136,7 +137,7 @@ final class ReplicationPipeline {
   }
 
   private PlannedRequest put(String artifact, String target) {
-    return local.contains(artifact) && putting.isEmpty() ? PlannedRequest.put(artifact, target) : null;
+    return local.contains(artifact) && !putting.contains(artifact) ? PlannedRequest.put(artifact, target) : null;
   }
 
   /** The copy onto the target from its best free source, or null when no holder is free to serve it. */
@@ -154,9 +155,10 @@ final class ReplicationPipeline {
     return best;
   }
 
-  /** Transfers already on the sleds' links, and a large penalty for a pairing that failed before. */
+  /** Transfers already on the links of the target and the source (or depot), and a penalty for a failed pairing. */
   private int score(PlannedRequest request) {
-    int busy = load(request.targetSledId()) + (request.sourceSledId() == null ? 0 : load(request.sourceSledId()));
+    int source = request.sourceSledId() == null ? putting.size() : load(request.sourceSledId());
+    int busy = load(request.targetSledId()) + source;
     return busy + (failedPairs.contains(pairKey(request)) ? BUSY_PAIR_PENALTY : 0);
   }
 
