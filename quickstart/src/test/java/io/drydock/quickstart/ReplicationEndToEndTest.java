@@ -242,7 +242,7 @@ class ReplicationEndToEndTest {
     killed.restart();
     stack.awaitLastRun(r -> r.path("outcome").asText().equals("converged"), CONVERGENCE, "converged again");
     assertInventoryComplete(stack.generation(), second.artifacts());
-    stack.stack.recordHistory(ReplicationWorkflows.WORKFLOW_ID, "replication-real-dev-server.json");
+    stack.stack.recordHistory(ReplicationWorkflows.WORKFLOW_ID, "replication-pipelined-real-dev-server.json");
   }
 
   /** The first activation that worked on this generation, or a later one if it was missed. */

@@ -23,7 +23,14 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationActivitiesImpl implements ReplicationActivities {
   private static final Logger log = LoggerFactory.getLogger(ReplicationActivitiesImpl.class);
   private static final String CONFIG_GENERATION = "CONFIG_GENERATION";
-  private static final Duration COPY_POLL_INTERVAL = Duration.ofMillis(250);
+  /**
+   * The first wait between two listings of a copy's target, growing by half each time up to {@link #LAST_COPY_POLL}:
+   * a small artifact's copy is seen within tens of milliseconds of landing, since the workflow starts the next copy
+   * from the target only then, while a copy of gigabytes costs a listing a second.
+   */
+  private static final Duration FIRST_COPY_POLL = Duration.ofMillis(20);
+
+  private static final Duration LAST_COPY_POLL = Duration.ofSeconds(1);
 
   private final ArtifactStore store;
   private final LocalDepot depot;
@@ -123,6 +130,7 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
     ActivityExecutionContext activity = Activity.getExecutionContext();
     long deadline = System.nanoTime() + copyTimeout.toNanos();
     String lastProblem = "the target did not list it";
+    long pollMillis = FIRST_COPY_POLL.toMillis();
     while (System.nanoTime() < deadline) {
       activity.heartbeat(null);
       SledClient.Answer<SledClient.Listing> listed = sleds.listArtifacts(sledId);
@@ -134,7 +142,8 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
         return null;
       }
       try {
-        Thread.sleep(COPY_POLL_INTERVAL.toMillis());
+        Thread.sleep(pollMillis);
+        pollMillis = Math.min(LAST_COPY_POLL.toMillis(), pollMillis * 3 / 2);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return "interrupted while waiting for the copy";

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -94,6 +96,36 @@ final class DrydockPlan implements AutoCloseable {
                 && !status.path("activation_running").asBoolean(),
             "the activation at generation " + generation)
         .path("last_run");
+  }
+
+  /**
+   * Hops of the longest chain of requests that succeeded at the generation (the depot's put is one, each copy one
+   * more than its source's), from the request log, oldest request first.
+   */
+  int longestChain(long generation) {
+    JsonNode recent = expect(200, send("GET", "/api/v1/replication", null, null)).path("recent_requests");
+    Map<String, Integer> hops = new HashMap<>();
+    int longest = 0;
+    for (int i = recent.size() - 1; i >= 0; i--) {
+      JsonNode request = recent.get(i);
+      String kind = request.path("kind").asText();
+      if (request.path("generation").asLong() != generation || !request.path("ok").asBoolean()) {
+        continue;
+      }
+      String artifact = request.path("sha256").asText();
+      int depth;
+      if (kind.equals("put")) {
+        depth = 1;
+      } else if (kind.equals("copy")) {
+        // A source that held the artifact before the activation counts as the depot's put, as the workflow counts it.
+        depth = hops.getOrDefault(artifact + "@" + request.path("source_sled").asText(), 1) + 1;
+      } else {
+        continue;
+      }
+      hops.put(artifact + "@" + request.path("target_sled").asText(), depth);
+      longest = Math.max(longest, depth);
+    }
+    return longest;
   }
 
   /** Pauses the workflow, expunges the fleet's sleds and deletes the repository, so the next round starts clean. */

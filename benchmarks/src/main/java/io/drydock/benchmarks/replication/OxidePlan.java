@@ -27,15 +27,20 @@ import java.util.concurrent.Future;
  * same kind of sleds as Drydock's: the config on every sled, then {@value #PUTS_PER_ARTIFACT} puts of each artifact
  * from the depot to distinct random sleds, then, once the puts are done, every other sled copies the artifact from a
  * random sled that has it. At most {@code inFlight} requests at once, as Drydock's workflow; a copy holds its slot
- * until the target lists the artifact, polled every {@link #COPY_POLL} as Drydock's copy activity does, since the
- * sled answers 202 before copying. A request that fails stops the benchmark: on healthy sleds none should.
+ * until the target lists the artifact, polled as Drydock's copy activity polls (from {@link #FIRST_COPY_POLL}, half
+ * again later each time, up to {@link #LAST_COPY_POLL}), since the sled answers 202 before copying. A request that
+ * fails stops the benchmark: on healthy sleds none should. Its longest chain is {@link #CHAIN}: put, then copy.
  */
 final class OxidePlan {
   /** Oxide's MIN_SLED_REPLICATION: the control plane sends each artifact this many times. */
   static final int PUTS_PER_ARTIFACT = 3;
 
   private static final long GENERATION = 1;
-  private static final Duration COPY_POLL = Duration.ofMillis(250);
+  /** Hops from the depot to the farthest sled: a put, then one copy from a sled the depot put it on. */
+  static final int CHAIN = 2;
+
+  private static final Duration FIRST_COPY_POLL = Duration.ofMillis(20);
+  private static final Duration LAST_COPY_POLL = Duration.ofSeconds(1);
   private static final Duration COPY_TIMEOUT = Duration.ofMinutes(5);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -109,12 +114,14 @@ final class OxidePlan {
             "/artifacts/" + artifact + "/copy-from-depot?generation=" + GENERATION,
             HttpRequest.BodyPublishers.ofByteArray(body)));
     long deadline = System.nanoTime() + COPY_TIMEOUT.toNanos();
+    long pollMillis = FIRST_COPY_POLL.toMillis();
     while (System.nanoTime() < deadline) {
       HttpResponse<String> listed = send(target, "GET", "/artifacts", HttpRequest.BodyPublishers.noBody());
       if (listed.statusCode() == 200 && JSON.readTree(listed.body()).path("list").has(artifact)) {
         return null;
       }
-      Thread.sleep(COPY_POLL.toMillis());
+      Thread.sleep(pollMillis);
+      pollMillis = Math.min(LAST_COPY_POLL.toMillis(), pollMillis * 3 / 2);
     }
     throw new IllegalStateException(target.id() + " did not list " + artifact + " within " + COPY_TIMEOUT);
   }

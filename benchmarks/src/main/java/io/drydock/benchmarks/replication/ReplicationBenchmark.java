@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * Time to full replication and bytes sent by the depot, for the same artifacts on the same kind of sleds, of
- * Drydock's plan (the real workflow: the depot sends each artifact once, the sleds holding it double every round) and
+ * Drydock's plan (the real workflow: the depot sends each artifact once, and a sled serves the next copy as soon as
+ * it holds the artifact) and
  * of an Oxide-style plan ({@link OxidePlan}: three puts of each artifact from the depot, then copies from those three),
  * measured in the same run for fleets of several sizes. Every sled's link is capped, and so is the depot's, through
  * the same kind of limiter ({@link io.drydock.sledagent.DepotUplink}); both plans keep at most the same number of
@@ -34,7 +35,7 @@ public final class ReplicationBenchmark {
   private ReplicationBenchmark() {}
 
   /** One plan's figures for one fleet. */
-  private record Result(double seconds, long depotBytes, long puts, long copies, String detail) {}
+  private record Result(double seconds, long depotBytes, int chain, String detail) {}
 
   public static void main(String[] args) throws Exception {
     List<Integer> sizes = List.of(4, 8, 16, 32);
@@ -101,14 +102,17 @@ public final class ReplicationBenchmark {
         }
         String line =
             String.format(
-                "N=%-3d Drydock %6.1f s %7.1f MB from the depot (%s) | Oxide-style %6.1f s %7.1f MB (%s) |"
-                    + " Drydock/Oxide: time %.2f, depot bytes %.2f",
+                "N=%-3d Drydock %6.1f s %7.1f MB from the depot, longest chain %d (ceil(log2 N) = %d) (%s) |"
+                    + " Oxide-style %6.1f s %7.1f MB, chain %d (%s) | Drydock/Oxide: time %.2f, depot bytes %.2f",
                 sleds,
                 ours.seconds(),
                 ours.depotBytes() / 1e6,
+                ours.chain(),
+                32 - Integer.numberOfLeadingZeros(sleds - 1),
                 ours.detail(),
                 oxide.seconds(),
                 oxide.depotBytes() / 1e6,
+                oxide.chain(),
                 oxide.detail(),
                 ours.seconds() / oxide.seconds(),
                 (double) ours.depotBytes() / oxide.depotBytes());
@@ -153,7 +157,9 @@ public final class ReplicationBenchmark {
         long start = System.nanoTime();
         fleet.awaitEverywhere(BenchmarkArtifacts.hashes(artifacts), REPLICATION_TIMEOUT, () -> false);
         double seconds = (System.nanoTime() - start) / 1e9;
-        JsonNode activation = drydock.activationAt(repository.path("generation").asLong());
+        long generation = repository.path("generation").asLong();
+        JsonNode activation = drydock.activationAt(generation);
+        int chain = drydock.longestChain(generation);
         JsonNode counters = activation.path("counters");
         if (counters.path("bytes_sent_by_depot").asLong() != fleet.depotBytes()) {
           throw new IllegalStateException(
@@ -164,13 +170,11 @@ public final class ReplicationBenchmark {
         return new Result(
             seconds,
             fleet.depotBytes(),
-            counters.path("artifact_puts").asLong(),
-            counters.path("copies").asLong(),
+            chain,
             String.format(
-                "%d puts, %d copies, %d rounds, activation %s in %.1f s",
+                "%d puts, %d copies, activation %s in %.1f s",
                 counters.path("artifact_puts").asLong(),
                 counters.path("copies").asLong(),
-                activation.path("rounds").asInt(),
                 activation.path("outcome").asText(),
                 (activation.path("finished_at_millis").asLong() - activation.path("started_at_millis").asLong())
                     / 1e3));
@@ -196,8 +200,7 @@ public final class ReplicationBenchmark {
         return new Result(
             seconds,
             fleet.depotBytes(),
-            sent.puts(),
-            sent.copies(),
+            OxidePlan.CHAIN,
             String.format("%d puts, %d copies", sent.puts(), sent.copies()));
       } finally {
         deleteRecursively(depot);

@@ -16,6 +16,10 @@ import java.util.function.Predicate;
  * once: only when no reachable sled holds it, to one random reachable sled. Every other reachable sled that misses it
  * copies it from a sled that holds it, each holder serving at most one copy of an artifact per round, so the holders
  * of an artifact double every round and N sleds are reached in ceil(log2 N) rounds after the put.
+ *
+ * <p>Since the {@code pipelined-replication} version an activation sends what {@link ReplicationPipeline} hands out
+ * and takes from the plan only what is lost, unavailable and freeable, and whether anything is left to send; runs
+ * that started before it send the plan's rounds.
  */
 final class ReplicationPlanner {
   private ReplicationPlanner() {}

@@ -33,6 +33,10 @@ final class FakeFleet implements ReplicationActivities {
   private final Map<String, Integer> successfulPuts = new HashMap<>();
   private int inFlight;
   private int mostInFlight;
+  private final Map<String, Integer> serving = new HashMap<>();
+  private int mostServedAtOnce;
+  private volatile String copiesHeldOf;
+  private final CountDownLatch copiesReleased = new CountDownLatch(1);
   private volatile CountDownLatch requestsHeld = new CountDownLatch(0);
   private volatile CountDownLatch requestWaiting = new CountDownLatch(1);
 
@@ -106,6 +110,22 @@ final class FakeFleet implements ReplicationActivities {
   void holdRequests() {
     requestWaiting = new CountDownLatch(1);
     requestsHeld = new CountDownLatch(1);
+  }
+
+  /** Copies of this artifact wait until {@link #releaseCopies}, as a copy from a slow sled would. */
+  void holdCopiesOf(String hash) {
+    copiesHeldOf = hash;
+  }
+
+  void releaseCopies() {
+    copiesReleased.countDown();
+  }
+
+  /** The most copies of one artifact one holder served at once. */
+  int mostServedAtOnce() {
+    synchronized (lock) {
+      return mostServedAtOnce;
+    }
   }
 
   void releaseRequests() {
@@ -222,7 +242,14 @@ final class FakeFleet implements ReplicationActivities {
   @Override
   public RequestOutcome copyArtifact(String targetSledId, String sourceSledId, long generation, String sha256) {
     enter();
+    String served = sha256 + " from " + sourceSledId;
+    synchronized (lock) {
+      mostServedAtOnce = Math.max(mostServedAtOnce, serving.merge(served, 1, Integer::sum));
+    }
     try {
+      if (sha256.equals(copiesHeldOf)) {
+        await(copiesReleased);
+      }
       synchronized (lock) {
         String error = refusal(targetSledId, generation, sha256);
         Sled source = sleds.get(sourceSledId);
@@ -236,6 +263,9 @@ final class FakeFleet implements ReplicationActivities {
             new RequestOutcome("copy", targetSledId, sourceSledId, sha256, generation, error == null, error, 0));
       }
     } finally {
+      synchronized (lock) {
+        serving.merge(served, -1, Integer::sum);
+      }
       exit();
     }
   }

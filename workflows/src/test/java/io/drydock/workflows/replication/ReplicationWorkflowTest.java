@@ -14,8 +14,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +62,7 @@ class ReplicationWorkflowTest {
     assertThat(second.lifetime().artifactPuts()).isEqualTo(3);
     assertThat(second.generation()).isEqualTo(2);
     assertThat(searchAttributes().get(DrydockSearchAttributes.ARTIFACT_GENERATION)).isEqualTo("2");
-    recordHistory("replication-two-activations.json");
+    recordHistory("replication-pipelined-two-activations.json");
   }
 
   @Test
@@ -76,6 +78,24 @@ class ReplicationWorkflowTest {
     assertThat(status.lastRun().counters().bytesSentByDepot()).isEqualTo(4 * FakeFleet.ARTIFACT_BYTES);
     assertThat(status.lastRun().rounds()).as("one put round, then holders double: 1+log2(16)").isEqualTo(5);
     assertEverySledHolds(sleds, "w", "x", "y", "z");
+  }
+
+  @Test
+  void aCopyStartsAsSoonAsItsSourceHoldsTheArtifactWithoutWaitingForAnUnrelatedSlowerCopy() {
+    fleet.withSleds(FIVE_SLEDS).upload("repo-1", "x", "slow");
+    fleet.holdCopiesOf("slow");
+    start(SETTINGS);
+
+    // Rounds would hold x's second and third copies behind the first copy of "slow".
+    awaitFleet(() -> Arrays.stream(FIVE_SLEDS).allMatch(sled -> fleet.heldBy(sled).contains("x")), "x on every sled");
+    assertThat(Arrays.stream(FIVE_SLEDS).filter(sled -> fleet.heldBy(sled).contains("slow"))).hasSize(1);
+    fleet.releaseCopies();
+    ReplicationStatus status = awaitActivations(1);
+
+    assertThat(status.lastRun().outcome()).isEqualTo("converged");
+    assertEverySledHolds(FIVE_SLEDS, "slow", "x");
+    assertThat(fleet.successfulPuts()).isEqualTo(Map.of("x", 1, "slow", 1));
+    assertThat(fleet.mostServedAtOnce()).as("a holder serves one copy of an artifact at a time").isOne();
   }
 
   @Test
@@ -116,7 +136,7 @@ class ReplicationWorkflowTest {
 
     // The upload that configured sled-b reaches the database; the retry, five seconds later, sees it.
     fleet.bumpGeneration(3);
-    environment.sleep(ReplicationWorkflowImpl.FIRST_RETRY_AFTER_STALE.plusSeconds(1));
+    environment.sleep(ActivationWait.FIRST_RETRY_AFTER_STALE.plusSeconds(1));
     ReplicationStatus retried = awaitActivations(2);
 
     assertThat(retried.lastRun().outcome()).isEqualTo("converged");
@@ -302,6 +322,10 @@ class ReplicationWorkflowTest {
     return awaitStatus(
         status -> status.activations() == activations && !status.activationRunning() && status.lastRun() != null,
         activations + " activations to finish");
+  }
+
+  private void awaitFleet(BooleanSupplier done, String what) {
+    awaitStatus(status -> done.getAsBoolean(), what);
   }
 
   /** Polls in real time: the activities run on real threads while the test environment skips workflow time. */
