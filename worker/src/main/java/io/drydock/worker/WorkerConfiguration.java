@@ -1,5 +1,6 @@
 package io.drydock.worker;
 
+import io.drydock.activities.config.HealthConfiguration;
 import io.drydock.activities.config.StorageConfiguration;
 import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.migration.CallerNotificationsImpl;
@@ -28,13 +29,14 @@ import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /** The Temporal workers and the activity implementations they host. */
 @Configuration(proxyBeanMethods = false)
-@Import({StorageConfiguration.class, ReplicationActivitiesConfiguration.class})
+@Import({StorageConfiguration.class, HealthConfiguration.class, ReplicationActivitiesConfiguration.class})
 public class WorkerConfiguration {
   @Bean
   MigrationActivitiesImpl migrationActivities(
@@ -65,7 +67,6 @@ public class WorkerConfiguration {
       CallerNotificationsImpl callerNotifications,
       ScanActivitiesImpl scanActivities,
       ReplicationActivitiesImpl replicationActivities) {
-    SearchAttributeCheck.verify(client);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
         factory.newWorker(MigrationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
@@ -81,8 +82,12 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  WorkerLifecycle drydockWorkerLifecycle(WorkerFactory drydockWorkerFactory, ScannerUpgradeRescan scannerUpgradeRescan) {
-    return new WorkerLifecycle(drydockWorkerFactory, scannerUpgradeRescan);
+  WorkerLifecycle drydockWorkerLifecycle(
+      WorkflowClient client,
+      WorkerFactory drydockWorkerFactory,
+      ScannerUpgradeRescan scannerUpgradeRescan,
+      ApplicationEventPublisher events) {
+    return new WorkerLifecycle(client, drydockWorkerFactory, scannerUpgradeRescan, events);
   }
 
   /**

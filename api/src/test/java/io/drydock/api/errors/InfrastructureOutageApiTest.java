@@ -122,6 +122,16 @@ class InfrastructureOutageApiTest {
   }
 
   @Test
+  void readinessNamesTheUnreachableTemporalServerWhileTheProcessStaysLive() {
+    HttpResponse<String> readiness = send("GET", "/actuator/health/readiness");
+
+    assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(503);
+    assertThat(json(readiness).path("components").path("temporal").path("status").asText()).isEqualTo("DOWN");
+    assertThat(json(readiness).path("components").path("db").path("status").asText()).isEqualTo("UP");
+    assertThat(send("GET", "/actuator/health/liveness").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void whileTheDatabaseRestartsEveryEndpointAnswers503InItsEnvelopeThenRecovers() throws InterruptedException {
     assertThat(send("GET", "/gitlab/v1/import/outage/app/").statusCode()).isEqualTo(404);
     Set<Integer> answeredMeanwhile = ConcurrentHashMap.newKeySet();
