@@ -22,6 +22,7 @@ import io.drydock.workflows.replication.ReplicationWorkflows;
 import io.drydock.workflows.scan.BulkRescanWorkflowImpl;
 import io.drydock.workflows.scan.RescanWorkflowImpl;
 import io.drydock.workflows.scan.ScanWorkflows;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -40,18 +41,22 @@ import org.springframework.context.annotation.Import;
 public class WorkerConfiguration {
   @Bean
   MigrationActivitiesImpl migrationActivities(
-      LegacyStorage legacyStorage, RegistryStore registryStore, @Value("${drydock.migration.batch-size}") int batch) {
-    return new MigrationActivitiesImpl(legacyStorage, registryStore, batch);
+      LegacyStorage legacyStorage,
+      RegistryStore registryStore,
+      @Value("${drydock.migration.batch-size}") int batch,
+      MeterRegistry meters) {
+    return new MigrationActivitiesImpl(legacyStorage, registryStore, batch, meters);
   }
 
   @Bean
-  CallerNotificationsImpl callerNotifications(DataSource dataSource, NotificationSettings notificationSettings) {
-    return new CallerNotificationsImpl(new NotificationOutbox(dataSource), notificationSettings);
+  CallerNotificationsImpl callerNotifications(
+      DataSource dataSource, NotificationSettings notificationSettings, MeterRegistry meters) {
+    return new CallerNotificationsImpl(new NotificationOutbox(dataSource), notificationSettings, meters);
   }
 
   @Bean
-  ScanActivitiesImpl scanActivities(ScanStore store, LegacyStorage legacyStorage) {
-    return new ScanActivitiesImpl(store, legacyStorage, ScannerSet.current());
+  ScanActivitiesImpl scanActivities(ScanStore store, LegacyStorage legacyStorage, MeterRegistry meters) {
+    return new ScanActivitiesImpl(store, legacyStorage, ScannerSet.current(), meters);
   }
 
   @Bean
