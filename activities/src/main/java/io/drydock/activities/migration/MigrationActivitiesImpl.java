@@ -116,7 +116,7 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
       return false;
     }
     // complete or failed: the last word of pre_import_complete, import_failed...
-    recordFinished(finished.get(), status.substring(status.lastIndexOf('_') + 1));
+    recordFinished(transition.repositoryPath(), finished.get(), status.substring(status.lastIndexOf('_') + 1));
     return true;
   }
 
@@ -135,10 +135,16 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   public void releaseRun(ImportRequest request) {
     store
         .releaseRun(request.repositoryPath(), request.ownerToken())
-        .ifPresent(canceled -> recordFinished(canceled, "canceled"));
+        .ifPresent(canceled -> recordFinished(request.repositoryPath(), canceled, "canceled"));
   }
 
-  private void recordFinished(RegistryStore.FinishedRun run, String outcome) {
+  private void recordFinished(String path, RegistryStore.FinishedRun run, String outcome) {
+    log.info(
+        "{} import of {} ended {}{}",
+        run.importType(),
+        path,
+        outcome,
+        run.sinceClaim().map(took -> ", " + took.toMillis() + " ms after its claim").orElse(""));
     meters.counter(IMPORTS_FINISHED, "import_type", run.importType(), "outcome", outcome).increment();
     run.sinceClaim()
         .ifPresent(
