@@ -1,6 +1,7 @@
 package io.drydock.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.drydock.testsupport.TemporalTestServer;
 import io.drydock.testsupport.TestPostgres;
@@ -23,7 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The worker's management port: a worker started while its Temporal server is down is live but not ready, and becomes
- * ready, polling, once the server is back; its Prometheus metrics carry the Temporal SDK's worker series.
+ * ready, polling, once the server is back; its Prometheus metrics carry the Temporal SDK's worker series. One that
+ * then finds the namespace without the search attributes stops being live.
  */
 class WorkerReadinessTest {
   private static final Duration SERVER_BACK = Duration.ofSeconds(90);
@@ -36,15 +38,8 @@ class WorkerReadinessTest {
     Files.createDirectories(directories.resolve("legacy/docker/registry/v2"));
     try (TemporalTestServer temporal = TemporalTestServer.start(DrydockSearchAttributes.all())) {
       temporal.stopKeepingPort();
-      try (ConfigurableApplicationContext worker =
-          new SpringApplicationBuilder(WorkerApplication.class)
-              .run(
-                  "--server.port=0",
-                  "--spring.datasource.url=" + TestPostgres.freshDatabase(),
-                  "--spring.temporal.connection.target=" + temporal.target(),
-                  "--drydock.legacy-storage-root=" + directories.resolve("legacy"),
-                  "--drydock.replication.depot-dir=" + directories.resolve("depot"))) {
-        String base = "http://127.0.0.1:" + worker.getEnvironment().getProperty("local.server.port");
+      try (ConfigurableApplicationContext worker = startWorker(temporal)) {
+        String base = baseUrl(worker);
 
         HttpResponse<String> notReady = get(base + "/actuator/health/readiness");
         assertThat(notReady.statusCode()).as(notReady.body()).isEqualTo(503);
@@ -62,6 +57,42 @@ class WorkerReadinessTest {
         assertThat(metrics).contains("temporal_worker_task_slots_available{");
       }
     }
+  }
+
+  /**
+   * A namespace without Drydock's search attributes, found only once the server answers: the worker stops being live,
+   * to be restarted (and then to refuse to start, naming them, as SearchAttributeCheckTest shows).
+   */
+  @Test
+  void aWorkerThatFindsTheSearchAttributesMissingOnceTheServerAnswersIsNoLongerLive() throws IOException {
+    Files.createDirectories(directories.resolve("legacy/docker/registry/v2"));
+    try (TemporalTestServer temporal = TemporalTestServer.start(SearchAttributeCheckTest.allButRescanTotal())) {
+      assumeTrue(temporal.isRealServer(), "the SDK's Java test server cannot list search attributes");
+      temporal.stopKeepingPort();
+      try (ConfigurableApplicationContext worker = startWorker(temporal)) {
+        String base = baseUrl(worker);
+        assertThat(get(base + "/actuator/health/liveness").statusCode()).isEqualTo(200);
+
+        temporal.restart();
+
+        assertThat(await(base + "/actuator/health/liveness", answer -> answer.statusCode() != 200).statusCode())
+            .isEqualTo(503);
+      }
+    }
+  }
+
+  private ConfigurableApplicationContext startWorker(TemporalTestServer temporal) {
+    return new SpringApplicationBuilder(WorkerApplication.class)
+        .run(
+            "--server.port=0",
+            "--spring.datasource.url=" + TestPostgres.freshDatabase(),
+            "--spring.temporal.connection.target=" + temporal.target(),
+            "--drydock.legacy-storage-root=" + directories.resolve("legacy"),
+            "--drydock.replication.depot-dir=" + directories.resolve("depot"));
+  }
+
+  private static String baseUrl(ConfigurableApplicationContext worker) {
+    return "http://127.0.0.1:" + worker.getEnvironment().getProperty("local.server.port");
   }
 
   /** The first answer that satisfies {@code until}, asked again while it does not (the worker reconnects by itself). */
