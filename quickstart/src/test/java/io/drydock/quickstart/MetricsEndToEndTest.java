@@ -139,15 +139,20 @@ class MetricsEndToEndTest {
       Metrics after =
           DrydockStack.await(
               () -> new Metrics(scrape()),
-              metrics -> metrics.value(PUTS_OK) >= before.value(PUTS_OK) + 1,
+              metrics ->
+                  metrics.value(PUTS_OK) >= before.value(PUTS_OK) + 1
+                      && metrics.text.contains("drydock_replication_lost_artifacts{"),
               WAIT,
-              "the artifact to be put on " + SLED);
+              "the artifact to be put on " + SLED + " and the workflow's lost artifacts gauge reported");
 
       assertThat(after.delta(before, "drydock_replication_requests_total\\{kind=\"config\",outcome=\"ok\"[^}]*}"))
           .isGreaterThanOrEqualTo(1);
       assertThat(after.delta(before, "drydock_replication_depot_bytes_sent_total[^ ]*"))
           .isGreaterThanOrEqualTo(artifactBytes);
       assertThat(after.value("drydock_replication_sled_answering\\{sled=\"" + SLED + "\"[^}]*}")).isEqualTo(1);
+      assertThat(after.value("drydock_replication_lost_artifacts\\{[^}]*workflow_type=\"ReplicationWorkflow\"[^}]*}"))
+          .as("nothing is lost: the sled has the artifact and the depot still does")
+          .isZero();
     } finally {
       // The shared stack's other tests expect no sled of this test in their fleet.
       send("POST", "/api/v1/sleds/" + SLED + "/expunge", "application/json", new byte[0]);
