@@ -1,5 +1,6 @@
 package io.drydock.api;
 
+import io.drydock.activities.config.HealthConfiguration;
 import io.drydock.activities.config.StorageConfiguration;
 import io.drydock.api.errors.ApiErrorHandler;
 import io.drydock.api.errors.ErrorDispatchController;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.PropertySource;
 @PropertySource("classpath:drydock-api-defaults.properties")
 @Import({
   StorageConfiguration.class,
+  HealthConfiguration.class,
   MigrationApiConfiguration.class,
   ScanApiConfiguration.class,
   ReplicationApiConfiguration.class,

@@ -165,11 +165,14 @@ final class SeparateWorkersStack implements AutoCloseable {
 
   /**
    * A worker that reaches Temporal at {@code temporalTarget} and runs with extra JVM options, once it polls. Its
-   * output goes to {@code target/worker-<name>.log}.
+   * output goes to {@code target/worker-<name>.log}. Its management port is a free one: a frozen worker keeps its
+   * port while the next one starts.
    */
   WorkerProcess startWorker(String name, String temporalTarget, List<String> jvmOptions) {
     Path log = Path.of("target", "worker-" + name + ".log").toAbsolutePath();
-    WorkerProcess worker = new WorkerProcess(name, launch(WORKER_JAR, temporalTarget, jvmOptions, log), log);
+    List<String> options = new ArrayList<>(List.of("-Dserver.port=0"));
+    options.addAll(jvmOptions);
+    WorkerProcess worker = new WorkerProcess(name, launch(WORKER_JAR, temporalTarget, options, log), log);
     processes.add(worker);
     worker.awaitStarted("Started WorkerApplication");
     return worker;

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,25 +56,27 @@ public final class TemporalTestServer implements AutoCloseable {
   private final boolean realServer;
   private final boolean searchAttributesSupported;
   private final Optional<String> uiUrl;
-  private final Process devServer;
   private final Path stateDir;
-  private final TestServer.PortBoundTestServer javaServer;
+  /** Starts the server again on its port, after {@link #stopKeepingPort()}. */
+  private final Supplier<Object> relaunch;
+  /** The dev server's process or the Java test server, null while stopped. */
+  private Object running;
 
   private TemporalTestServer(
       int port,
       boolean realServer,
       boolean searchAttributesSupported,
       Optional<String> uiUrl,
-      Process devServer,
+      Object running,
       Path stateDir,
-      TestServer.PortBoundTestServer javaServer) {
+      Supplier<Object> relaunch) {
     this.port = port;
     this.realServer = realServer;
     this.searchAttributesSupported = searchAttributesSupported;
     this.uiUrl = uiUrl;
-    this.devServer = devServer;
+    this.running = running;
     this.stateDir = stateDir;
-    this.javaServer = javaServer;
+    this.relaunch = relaunch;
   }
 
   /**
@@ -158,12 +161,30 @@ public final class TemporalTestServer implements AutoCloseable {
     stop();
   }
 
-  private void stop() {
-    if (javaServer != null) {
+  /**
+   * Stops the server as an outage would, until {@link #restart()}: its port stays reserved for it only in that no
+   * other test server picks it (ports are probed free), and the dev server keeps its state (namespace, workflows).
+   */
+  public synchronized void stopKeepingPort() {
+    if (running instanceof Process devServer) {
+      Os.stopProcessTree(devServer, STOP_GRACE);
+    } else if (running instanceof TestServer.PortBoundTestServer javaServer) {
       javaServer.close();
     }
-    if (devServer != null) {
-      Os.stopProcessTree(devServer, STOP_GRACE);
+    running = null;
+  }
+
+  /** Starts the server stopped by {@link #stopKeepingPort()} again, on the same port, once it answers. */
+  public synchronized void restart() {
+    if (running != null) {
+      throw new IllegalStateException("the Temporal test server on " + target() + " is running");
+    }
+    running = relaunch.get();
+  }
+
+  private synchronized void stop() {
+    stopKeepingPort();
+    if (stateDir != null) {
       Os.deleteRecursively(stateDir);
     }
   }
@@ -176,6 +197,17 @@ public final class TemporalTestServer implements AutoCloseable {
       Path stateDir = MemoryTempDirectories.create("temporal-dev-server-");
       Path logFile = Paths.get("target", "temporal-dev-server-" + port + ".log").toAbsolutePath();
       long startedAt = System.nanoTime();
+      Supplier<Object> launch =
+          () -> {
+            Process process = launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
+            try {
+              awaitDevServer(process, port, searchAttributes, logFile);
+            } catch (RuntimeException e) {
+              Os.stopProcessTree(process, STOP_GRACE);
+              throw e;
+            }
+            return process;
+          };
       Process process = launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
       try {
         awaitDevServer(process, port, searchAttributes, logFile);
@@ -194,7 +226,7 @@ public final class TemporalTestServer implements AutoCloseable {
           String.format(
               "real dev server (temporal CLI %s at %s) on %s:%d, UI %s, ready in %d ms, log %s",
               version, cli, HOST, port, uiUrl, elapsedMillis(startedAt), logFile));
-      return new TemporalTestServer(port, true, true, Optional.of(uiUrl), process, stateDir, null);
+      return new TemporalTestServer(port, true, true, Optional.of(uiUrl), process, stateDir, launch);
     }
   }
 
@@ -232,7 +264,7 @@ public final class TemporalTestServer implements AutoCloseable {
       Files.createDirectories(logFile.getParent());
       return new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(logFile.toFile())
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not run " + command, e);
@@ -305,6 +337,18 @@ public final class TemporalTestServer implements AutoCloseable {
   /** The fallback on its own; package-private so that its test runs on machines that have the CLI too. */
   static TemporalTestServer startJavaTestServer(Map<String, IndexedValueType> searchAttributes) {
     int port = freePort();
+    return new TemporalTestServer(
+        port,
+        false,
+        false,
+        Optional.empty(),
+        bindJavaTestServer(port, searchAttributes),
+        null,
+        () -> bindJavaTestServer(port, searchAttributes));
+  }
+
+  private static TestServer.PortBoundTestServer bindJavaTestServer(
+      int port, Map<String, IndexedValueType> searchAttributes) {
     // lockTimeSkipping=true keeps the server in real time, like the dev server; false would let timers jump ahead.
     TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
     if (!searchAttributes.isEmpty()) {
@@ -326,7 +370,7 @@ public final class TemporalTestServer implements AutoCloseable {
         stubs.shutdownNow();
       }
     }
-    return new TemporalTestServer(port, false, false, Optional.empty(), null, null, server);
+    return server;
   }
 
   private static OperatorServiceStubs operatorStubs(WorkflowServiceStubs stubs) {

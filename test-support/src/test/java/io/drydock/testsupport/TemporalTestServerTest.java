@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -21,6 +23,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class TemporalTestServerTest {
@@ -74,6 +77,49 @@ class TemporalTestServerTest {
         stubs.shutdownNow();
       }
     }
+  }
+
+  /** An outage and its end: the port refuses, then answers again, and the dev server still has its workflows. */
+  @Test
+  void aServerStoppedKeepingItsPortAnswersThereAgainOnceRestarted() {
+    try (TemporalTestServer server = TemporalTestServer.start(ATTRIBUTES)) {
+      assertAnswersAgainOnceRestarted(server);
+    }
+  }
+
+  @Test
+  void theJavaTestServerFallbackStoppedKeepingItsPortAnswersThereAgainOnceRestarted() {
+    try (TemporalTestServer server = TemporalTestServer.startJavaTestServer(ATTRIBUTES)) {
+      assertAnswersAgainOnceRestarted(server);
+    }
+  }
+
+  private static void assertAnswersAgainOnceRestarted(TemporalTestServer server) {
+    WorkflowServiceStubs stubs = connect(server);
+    try {
+      WorkflowStub workflow = startWorkflowTaggedWith(stubs, server, "demo/outage");
+
+      server.stopKeepingPort();
+      assertThrows(StatusRuntimeException.class, () -> describeNamespace(stubs, server, false));
+      server.restart();
+
+      // The client's channel reconnects after its backoff: the call waits for it, as the SDK's retries would.
+      assertEquals("default", describeNamespace(stubs, server, true));
+      if (server.isRealServer()) {
+        assertEquals("demo/outage", workflow.describe().getTypedSearchAttributes().get(REPOSITORY_PATH));
+      }
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  private static String describeNamespace(
+      WorkflowServiceStubs stubs, TemporalTestServer server, boolean waitForConnection) {
+    WorkflowServiceGrpc.WorkflowServiceBlockingStub stub = stubs.blockingStub().withDeadlineAfter(30, TimeUnit.SECONDS);
+    return (waitForConnection ? stub.withWaitForReady() : stub)
+        .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(server.namespace()).build())
+        .getNamespaceInfo()
+        .getName();
   }
 
   private static WorkflowServiceStubs connect(TemporalTestServer server) {

@@ -1,5 +1,6 @@
 package io.drydock.worker;
 
+import io.drydock.activities.config.HealthConfiguration;
 import io.drydock.activities.config.StorageConfiguration;
 import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.migration.CallerNotificationsImpl;
@@ -21,6 +22,7 @@ import io.drydock.workflows.replication.ReplicationWorkflows;
 import io.drydock.workflows.scan.BulkRescanWorkflowImpl;
 import io.drydock.workflows.scan.RescanWorkflowImpl;
 import io.drydock.workflows.scan.ScanWorkflows;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -28,28 +30,33 @@ import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /** The Temporal workers and the activity implementations they host. */
 @Configuration(proxyBeanMethods = false)
-@Import({StorageConfiguration.class, ReplicationActivitiesConfiguration.class})
+@Import({StorageConfiguration.class, HealthConfiguration.class, ReplicationActivitiesConfiguration.class})
 public class WorkerConfiguration {
   @Bean
   MigrationActivitiesImpl migrationActivities(
-      LegacyStorage legacyStorage, RegistryStore registryStore, @Value("${drydock.migration.batch-size}") int batch) {
-    return new MigrationActivitiesImpl(legacyStorage, registryStore, batch);
+      LegacyStorage legacyStorage,
+      RegistryStore registryStore,
+      @Value("${drydock.migration.batch-size}") int batch,
+      MeterRegistry meters) {
+    return new MigrationActivitiesImpl(legacyStorage, registryStore, batch, meters);
   }
 
   @Bean
-  CallerNotificationsImpl callerNotifications(DataSource dataSource, NotificationSettings notificationSettings) {
-    return new CallerNotificationsImpl(new NotificationOutbox(dataSource), notificationSettings);
+  CallerNotificationsImpl callerNotifications(
+      DataSource dataSource, NotificationSettings notificationSettings, MeterRegistry meters) {
+    return new CallerNotificationsImpl(new NotificationOutbox(dataSource), notificationSettings, meters);
   }
 
   @Bean
-  ScanActivitiesImpl scanActivities(ScanStore store, LegacyStorage legacyStorage) {
-    return new ScanActivitiesImpl(store, legacyStorage, ScannerSet.current());
+  ScanActivitiesImpl scanActivities(ScanStore store, LegacyStorage legacyStorage, MeterRegistry meters) {
+    return new ScanActivitiesImpl(store, legacyStorage, ScannerSet.current(), meters);
   }
 
   @Bean
@@ -67,7 +74,6 @@ public class WorkerConfiguration {
       ReplicationActivitiesImpl replicationActivities,
       @Value("${drydock.scan.max-concurrent-activities}") int scanActivitySlots,
       @Value("${drydock.scan.max-concurrent-workflow-tasks}") int scanWorkflowTaskSlots) {
-    SearchAttributeCheck.verify(client);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
         factory.newWorker(MigrationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
@@ -93,8 +99,12 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  WorkerLifecycle drydockWorkerLifecycle(WorkerFactory drydockWorkerFactory, ScannerUpgradeRescan scannerUpgradeRescan) {
-    return new WorkerLifecycle(drydockWorkerFactory, scannerUpgradeRescan);
+  WorkerLifecycle drydockWorkerLifecycle(
+      WorkflowClient client,
+      WorkerFactory drydockWorkerFactory,
+      ScannerUpgradeRescan scannerUpgradeRescan,
+      ApplicationEventPublisher events) {
+    return new WorkerLifecycle(client, drydockWorkerFactory, scannerUpgradeRescan, events);
   }
 
   /**

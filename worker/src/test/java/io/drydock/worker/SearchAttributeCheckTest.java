@@ -45,10 +45,8 @@ class SearchAttributeCheckTest {
 
   @Test
   void aWorkerOnANamespaceMissingASearchAttributeRefusesToStartNamingItAndTheCommandThatAddsIt() throws IOException {
-    Map<String, IndexedValueType> withoutRescanTotal = new LinkedHashMap<>(DrydockSearchAttributes.all());
-    withoutRescanTotal.remove(DrydockSearchAttributes.RESCAN_TOTAL.getName());
     Files.createDirectories(directories.resolve("legacy/docker/registry/v2"));
-    try (TemporalTestServer temporal = TemporalTestServer.start(withoutRescanTotal)) {
+    try (TemporalTestServer temporal = TemporalTestServer.start(allButRescanTotal())) {
       assumeTrue(temporal.isRealServer(), "the SDK's Java test server cannot list search attributes");
       SpringApplicationBuilder worker =
           new SpringApplicationBuilder(WorkerApplication.class).web(WebApplicationType.NONE);
@@ -69,5 +67,12 @@ class SearchAttributeCheckTest {
               "temporal operator search-attribute create --namespace default --name RescanTotal --type Int")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("RepositoryPath"));
     }
+  }
+
+  /** Drydock's search attributes less RescanTotal: a namespace set up for an older Drydock. */
+  static Map<String, IndexedValueType> allButRescanTotal() {
+    Map<String, IndexedValueType> attributes = new LinkedHashMap<>(DrydockSearchAttributes.all());
+    attributes.remove(DrydockSearchAttributes.RESCAN_TOTAL.getName());
+    return attributes;
   }
 }

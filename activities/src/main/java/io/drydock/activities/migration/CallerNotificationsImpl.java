@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.workflows.migration.CallerNotifications;
 import io.drydock.workflows.migration.ImportRequest;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +41,12 @@ public final class CallerNotificationsImpl implements CallerNotifications {
   private final String urlTemplate;
   private final String secret;
   private final Duration giveUpAfter;
+  private final MeterRegistry meters;
 
   /** Without a receiver URL in {@code settings} each notification is recorded as abandoned. */
-  public CallerNotificationsImpl(NotificationOutbox outbox, NotificationSettings settings) {
+  public CallerNotificationsImpl(NotificationOutbox outbox, NotificationSettings settings, MeterRegistry meters) {
     this.outbox = outbox;
+    this.meters = meters;
     this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
     this.urlTemplate = settings.urlTemplate();
     this.secret = settings.secret();
@@ -56,12 +60,16 @@ public final class CallerNotificationsImpl implements CallerNotifications {
       NotificationOutbox.Outcome outcome;
       do {
         outcome = outbox.deliver(request.repositoryPath(), request.ownerToken(), giveUpAfter, this::send);
+        if (outcome != NotificationOutbox.Outcome.NOTHING_TO_DO) {
+          notifications(outcome.name().toLowerCase(Locale.ROOT));
+        }
         if (outcome == NotificationOutbox.Outcome.ABANDONED && !urlTemplate.isEmpty()) {
           log.warn("notification for {} abandoned: not delivered within {}", request.repositoryPath(), giveUpAfter);
         }
       } while (outcome != NotificationOutbox.Outcome.NOTHING_TO_DO);
     } catch (NotificationOutbox.NotificationNotDeliveredException e) {
       outbox.recordFailedAttempt(e.id(), e.answer());
+      notifications("retried");
       if (e.answer().secretRefused()) {
         log.error(
             "configuration error: the receiver answered 401 to the notification for {}: it does not take"
@@ -70,6 +78,11 @@ public final class CallerNotificationsImpl implements CallerNotifications {
       }
       throw e;
     }
+  }
+
+  /** Outcomes: delivered, refused, abandoned, superseded, and retried for each attempt that will be retried. */
+  private void notifications(String outcome) {
+    meters.counter("drydock.notifications", "outcome", outcome).increment();
   }
 
   private NotificationOutbox.ReceiverAnswer send(NotificationOutbox.Notification notification) {

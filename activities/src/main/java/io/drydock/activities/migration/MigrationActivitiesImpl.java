@@ -7,9 +7,12 @@ import io.drydock.workflows.migration.ImportChunk;
 import io.drydock.workflows.migration.ImportCounts;
 import io.drydock.workflows.migration.ImportProgress;
 import io.drydock.workflows.migration.ImportRequest;
+import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationActivities;
 import io.drydock.workflows.migration.MigrationFailures;
 import io.drydock.workflows.migration.StatusTransition;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -29,18 +33,21 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(MigrationActivitiesImpl.class);
+  private static final String IMPORTS_FINISHED = "drydock.imports.finished";
 
   private final LegacyStorage legacy;
   private final RegistryStore store;
   private final int batchSize;
+  private final MeterRegistry meters;
 
-  public MigrationActivitiesImpl(LegacyStorage legacy, RegistryStore store, int batchSize) {
+  public MigrationActivitiesImpl(LegacyStorage legacy, RegistryStore store, int batchSize, MeterRegistry meters) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
     }
     this.legacy = legacy;
     this.store = store;
     this.batchSize = batchSize;
+    this.meters = meters;
   }
 
   @Override
@@ -60,13 +67,12 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
             batch.addWithChildren(tagTarget(path, tags.get((int) i)));
             if (batch.size() >= batchSize) {
               committed = i + 1;
-              store.writeManifests(
-                  path, request.ownerToken(), batch.drain(), new ImportProgress(committed, tags.size()));
+              writePreImportBatch(request, batch, new ImportProgress(committed, tags.size()));
             }
             // Throttled by the SDK; the answer carries a cancel request, which this call turns into an exception.
             context.heartbeat(new ImportProgress(committed, tags.size()));
           }
-          store.writeManifests(path, request.ownerToken(), batch.drain(), new ImportProgress(end, tags.size()));
+          writePreImportBatch(request, batch, new ImportProgress(end, tags.size()));
           context.heartbeat(new ImportProgress(end, tags.size()));
           return new ImportChunk(end, tags.size(), store.counts(path));
         });
@@ -93,18 +99,26 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
               context.heartbeat(new ImportProgress(tags.size(), tagNames.size()));
             }
           }
-          store.commitFinalImport(path, request.ownerToken(), pushedSincePreImport.drain(), tags);
+          List<ManifestRecord> pushed = pushedSincePreImport.drain();
+          store.commitFinalImport(path, request.ownerToken(), pushed, tags);
+          manifestsWritten(ImportType.FINAL, pushed.size());
           return store.counts(path);
         });
   }
 
   @Override
   public boolean finishRun(StatusTransition transition) {
-    boolean applied = store.finishRun(transition);
-    if (!applied) {
+    String status = transition.next().wireValue();
+    String importType = status.startsWith("pre_") ? ImportType.PRE.wireValue() : ImportType.FINAL.wireValue();
+    Optional<RegistryStore.FinishedRun> finished = store.finishRun(transition);
+    if (finished.isEmpty()) {
       log.info("status of {} not changed to {}: the run was superseded", transition.repositoryPath(), transition.next());
+      meters.counter(IMPORTS_FINISHED, "import_type", importType, "outcome", "superseded").increment();
+      return false;
     }
-    return applied;
+    // complete or failed: the last word of pre_import_complete, import_failed...
+    recordFinished(transition.repositoryPath(), finished.get(), status.substring(status.lastIndexOf('_') + 1));
+    return true;
   }
 
   @Override
@@ -117,9 +131,41 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
     return store.cancelRun(request.repositoryPath(), request.ownerToken());
   }
 
+  /** Called only for a run that was canceled (a DELETE or the {@code cancel} signal), once it has stopped. */
   @Override
   public void releaseRun(ImportRequest request) {
-    store.releaseRun(request.repositoryPath(), request.ownerToken());
+    store
+        .releaseRun(request.repositoryPath(), request.ownerToken())
+        .ifPresent(canceled -> recordFinished(request.repositoryPath(), canceled, "canceled"));
+  }
+
+  private void recordFinished(String path, RegistryStore.FinishedRun run, String outcome) {
+    log.info(
+        "{} import of {} ended {}{}",
+        run.importType(),
+        path,
+        outcome,
+        run.sinceClaim().map(took -> ", " + took.toMillis() + " ms after its claim").orElse(""));
+    meters.counter(IMPORTS_FINISHED, "import_type", run.importType(), "outcome", outcome).increment();
+    run.sinceClaim()
+        .ifPresent(
+            took ->
+                Timer.builder("drydock.import.duration")
+                    .description("from the API's claim to the run's end, an operator's retry included")
+                    .tags("import_type", run.importType(), "outcome", outcome)
+                    .register(meters)
+                    .record(took));
+  }
+
+  private void writePreImportBatch(ImportRequest request, ManifestCollector batch, ImportProgress progress) {
+    List<ManifestRecord> manifests = batch.drain();
+    store.writeManifests(request.repositoryPath(), request.ownerToken(), manifests, progress);
+    manifestsWritten(ImportType.PRE, manifests.size());
+  }
+
+  /** Counts committed rows, so a retried attempt's re-committed batch (an idempotent write) counts again. */
+  private void manifestsWritten(ImportType type, int count) {
+    meters.counter("drydock.manifests.written", "import_type", type.wireValue()).increment(count);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.drydock.workflows.migration.StatusTransition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -118,12 +119,13 @@ public final class RegistryStore {
   private Optional<RepositoryState> claimPreImport(String path, String ownerToken, ClaimLimits limits) {
     return jdbc.sql(
             """
-            INSERT INTO repositories (path, name, migration_status, owner_token, import_type, owner_closed)
-            VALUES (:path, :name, :next, :token, 'pre', FALSE)
+            INSERT INTO repositories (path, name, migration_status, owner_token, import_type, owner_closed, claimed_at)
+            VALUES (:path, :name, :next, :token, 'pre', FALSE, now())
             ON CONFLICT (path) DO UPDATE
                SET migration_status = EXCLUDED.migration_status, migration_error = NULL,
                    owner_token = EXCLUDED.owner_token, import_type = 'pre', owner_closed = FALSE,
-                   canceled_at = NULL, progress_done = NULL, progress_total = NULL, updated_at = now()
+                   canceled_at = NULL, progress_done = NULL, progress_total = NULL, claimed_at = now(),
+                   updated_at = now()
              WHERE\s"""
                 + CLAIM_CONDITION
                 + "\nRETURNING "
@@ -144,7 +146,7 @@ public final class RegistryStore {
             UPDATE repositories
                SET migration_status = :next, migration_error = NULL, owner_token = :token, import_type = 'final',
                    owner_closed = FALSE, canceled_at = NULL, progress_done = NULL, progress_total = NULL,
-                   updated_at = now()
+                   claimed_at = now(), updated_at = now()
              WHERE path = :path AND\s"""
                 + CLAIM_CONDITION
                 + "\nRETURNING "
@@ -245,27 +247,28 @@ public final class RegistryStore {
    * so a retried call is idempotent) and owned by the run, and in any case marks the run closed. Returns whether the
    * status is the run's.
    */
-  boolean finishRun(StatusTransition transition) {
+  Optional<FinishedRun> finishRun(StatusTransition transition) {
     return transactions.execute(
         status -> {
-          Optional<String> name =
+          Optional<FinishedRun> finished =
               jdbc.sql(
                       """
                       UPDATE repositories
                          SET migration_status = :next, migration_error = :error, owner_closed = TRUE,
                              updated_at = now()
                        WHERE path = :path AND owner_token = :token AND migration_status IN (:expected, :next)
-                      RETURNING name""")
+                      RETURNING\s"""
+                          + FINISHED_RUN_COLUMNS)
                   .param("next", transition.next().wireValue())
                   .param("error", transition.error())
                   .param("path", transition.repositoryPath())
                   .param("token", transition.ownerToken())
                   .param("expected", transition.expected().wireValue())
-                  .query(String.class)
+                  .query(RegistryStore::finishedRun)
                   .optional();
-          if (name.isEmpty()) {
+          if (finished.isEmpty()) {
             releaseRun(transition.repositoryPath(), transition.ownerToken());
-            return false;
+            return finished;
           }
           if (NOTIFIED_STATUSES.contains(transition.next())) {
             jdbc.sql(
@@ -279,7 +282,7 @@ public final class RegistryStore {
                 .param("detail", transition.error() != null ? transition.error() : transition.next().detail())
                 .update();
           }
-          return true;
+          return finished;
         });
   }
 
@@ -316,12 +319,34 @@ public final class RegistryStore {
         == 1;
   }
 
-  /** Marks the run closed without touching the status: a canceled run has stopped working. */
-  void releaseRun(String path, String ownerToken) {
-    jdbc.sql("UPDATE repositories SET owner_closed = TRUE WHERE path = :path AND owner_token = :token")
+  /**
+   * Marks the run closed without touching the status: a canceled run has stopped working. Empty when the repository
+   * no longer carries the run's token.
+   */
+  Optional<FinishedRun> releaseRun(String path, String ownerToken) {
+    return jdbc.sql(
+            "UPDATE repositories SET owner_closed = TRUE WHERE path = :path AND owner_token = :token RETURNING "
+                + FINISHED_RUN_COLUMNS)
         .param("path", path)
         .param("token", ownerToken)
-        .update();
+        .query(RegistryStore::finishedRun)
+        .optional();
+  }
+
+  /**
+   * A run whose end was written: its import type ({@code pre}, {@code final}) and the time since its claim, absent for
+   * a run claimed before claim times were recorded.
+   */
+  record FinishedRun(String importType, Optional<Duration> sinceClaim) {}
+
+  private static final String FINISHED_RUN_COLUMNS =
+      "import_type, EXTRACT(EPOCH FROM clock_timestamp() - claimed_at) AS seconds_since_claim";
+
+  private static FinishedRun finishedRun(ResultSet row, int rowNumber) throws SQLException {
+    double seconds = row.getDouble("seconds_since_claim");
+    return new FinishedRun(
+        row.getString("import_type"),
+        row.wasNull() ? Optional.empty() : Optional.of(Duration.ofNanos((long) (seconds * 1e9))));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.drydock.activities.replication;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +17,8 @@ public class ReplicationActivitiesConfiguration {
       LocalDepot depot,
       SledClient sledClient,
       RequestLog replicationRequestLog,
-      @Value("${drydock.replication.copy-timeout}") Duration copyTimeout) {
-    return new ReplicationActivitiesImpl(store, depot, sledClient, replicationRequestLog, copyTimeout);
+      @Value("${drydock.replication.copy-timeout}") Duration copyTimeout,
+      MeterRegistry meters) {
+    return new ReplicationActivitiesImpl(store, depot, sledClient, replicationRequestLog, copyTimeout, meters);
   }
 }

@@ -4,6 +4,8 @@ import io.drydock.workflows.replication.DesiredArtifacts;
 import io.drydock.workflows.replication.ReplicationActivities;
 import io.drydock.workflows.replication.RequestOutcome;
 import io.drydock.workflows.replication.SledReport;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.nio.file.Path;
@@ -11,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,15 +41,24 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
   private final SledClient sleds;
   private final RequestLog requests;
   private final Duration copyTimeout;
+  private final MeterRegistry meters;
+  /** 1 while the sled's last sync got its listing, 0 once one did not: one gauge per configured sled. */
+  private final Map<String, AtomicInteger> sledAnswering = new ConcurrentHashMap<>();
 
   /** @param copyTimeout how long a copy may take before the target is seen not to have listed the artifact */
   ReplicationActivitiesImpl(
-      ArtifactStore store, LocalDepot depot, SledClient sleds, RequestLog requests, Duration copyTimeout) {
+      ArtifactStore store,
+      LocalDepot depot,
+      SledClient sleds,
+      RequestLog requests,
+      Duration copyTimeout,
+      MeterRegistry meters) {
     this.store = store;
     this.depot = depot;
     this.sleds = sleds;
     this.requests = requests;
     this.copyTimeout = copyTimeout;
+    this.meters = meters;
   }
 
   @Override
@@ -55,8 +68,18 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
 
   @Override
   public SledReport syncSled(String sledId, long generation, List<String> artifacts) {
+    SledReport report = sync(sledId, generation, artifacts);
+    sledAnswering
+        .computeIfAbsent(
+            sledId,
+            id -> meters.gauge("drydock.replication.sled.answering", Tags.of("sled", id), new AtomicInteger()))
+        .set(report.state() == SledReport.State.LISTED ? 1 : 0);
+    return report;
+  }
+
+  private SledReport sync(String sledId, long generation, List<String> artifacts) {
     SledClient.Answer<Void> config = sleds.putConfig(sledId, generation, artifacts);
-    requests.append("config", sledId, null, null, generation, config.error());
+    record("config", sledId, null, null, generation, config.error());
     if (!config.succeeded()) {
       SledReport.State state =
           config.status() == 409 && CONFIG_GENERATION.equals(config.errorCode())
@@ -65,7 +88,7 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
       return new SledReport(sledId, state, generation, Map.of(), config.error());
     }
     SledClient.Answer<SledClient.Listing> listed = sleds.listArtifacts(sledId);
-    requests.append("list", sledId, null, null, generation, listed.error());
+    record("list", sledId, null, null, generation, listed.error());
     if (!listed.succeeded()) {
       return new SledReport(sledId, SledReport.State.UNREACHABLE, generation, Map.of(), listed.error());
     }
@@ -93,7 +116,8 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
       ActivityExecutionContext activity = Activity.getExecutionContext();
       error = sleds.putArtifact(targetSledId, sha256, generation, file.get(), sent, activity::heartbeat).error();
     }
-    requests.append("put", targetSledId, null, sha256, generation, error);
+    record("put", targetSledId, null, sha256, generation, error);
+    meters.counter("drydock.replication.depot.bytes.sent").increment(sent.get());
     if (error != null) {
       log.info("put of {} to sled {} failed: {}", sha256, targetSledId, error);
     }
@@ -104,7 +128,7 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
   public RequestOutcome copyArtifact(String targetSledId, String sourceSledId, long generation, String sha256) {
     SledClient.Answer<Void> accepted = sleds.copyFromDepot(targetSledId, sourceSledId, sha256, generation);
     String error = accepted.succeeded() ? awaitListed(targetSledId, generation, sha256) : accepted.error();
-    requests.append("copy", targetSledId, sourceSledId, sha256, generation, error);
+    record("copy", targetSledId, sourceSledId, sha256, generation, error);
     if (error != null) {
       log.info("copy of {} from sled {} to sled {} failed: {}", sha256, sourceSledId, targetSledId, error);
     }
@@ -120,6 +144,12 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
       log.info("repository {} not freed: generation {} is no longer current or it is gone", repositoryId, generation);
     }
     return freed;
+  }
+
+  /** Appends the request to the request log and counts it by kind and outcome. */
+  private void record(String kind, String sledId, String sourceSledId, String sha256, long generation, String error) {
+    requests.append(kind, sledId, sourceSledId, sha256, generation, error);
+    meters.counter("drydock.replication.requests", "kind", kind, "outcome", error == null ? "ok" : "failed").increment();
   }
 
   /**

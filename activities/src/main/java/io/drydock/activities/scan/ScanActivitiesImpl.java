@@ -10,6 +10,7 @@ import io.drydock.workflows.scan.ManifestCheck;
 import io.drydock.workflows.scan.ManifestPage;
 import io.drydock.workflows.scan.ScanActivities;
 import io.drydock.workflows.scan.ScanFailures;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -24,15 +25,17 @@ import org.slf4j.LoggerFactory;
 /** The scan activities over the registry database, the legacy storage's blobs and the current scanner set. */
 public final class ScanActivitiesImpl implements ScanActivities {
   private static final Logger log = LoggerFactory.getLogger(ScanActivitiesImpl.class);
-
+  private static final String RESCANS = "drydock.rescans";
   private final ScanStore store;
   private final LegacyStorage legacy;
   private final ScannerSet scanners;
+  private final MeterRegistry meters;
 
-  public ScanActivitiesImpl(ScanStore store, LegacyStorage legacy, ScannerSet scanners) {
+  public ScanActivitiesImpl(ScanStore store, LegacyStorage legacy, ScannerSet scanners, MeterRegistry meters) {
     this.store = store;
     this.legacy = legacy;
     this.scanners = scanners;
+    this.meters = meters;
   }
 
   @Override
@@ -92,7 +95,9 @@ public final class ScanActivitiesImpl implements ScanActivities {
 
   @Override
   public int indexManifest(String manifestDigest, String runToken, String indexState, List<String> layers) {
-    return fenced(() -> store.writeFinished(manifestDigest, runToken, indexState, layers));
+    int written = fenced(() -> store.writeFinished(manifestDigest, runToken, indexState, layers));
+    rescanEnded("indexed", "IndexFinished");
+    return written;
   }
 
   @Override
@@ -102,6 +107,7 @@ public final class ScanActivitiesImpl implements ScanActivities {
           store.finishReused(manifestDigest, runToken);
           return null;
         });
+    meters.counter(RESCANS, "outcome", "reused").increment();
   }
 
   @Override
@@ -112,11 +118,19 @@ public final class ScanActivitiesImpl implements ScanActivities {
           store.writeError(manifestDigest, runToken, scanners.indexState(), text);
           return null;
         });
+    rescanEnded("failed", "IndexError");
+  }
+
+  private void rescanEnded(String outcome, String reportState) {
+    meters.counter(RESCANS, "outcome", outcome).increment();
+    meters.counter("drydock.index.reports.written", "state", reportState).increment();
   }
 
   @Override
   public ManifestPage listManifests(String repository, String after, int limit) {
     List<String> digests = store.manifestDigests(repository, after, limit);
+    // A bulk rescan's progress: the manifests it has handed to rescans (a retried page counts again).
+    meters.counter("drydock.bulk.rescan.manifests.listed").increment(digests.size());
     return new ManifestPage(digests, digests.size() < limit ? null : digests.get(digests.size() - 1));
   }
 
@@ -125,10 +139,11 @@ public final class ScanActivitiesImpl implements ScanActivities {
     return store.countManifests(repository);
   }
 
-  private static <T> T fenced(Supplier<T> write) {
+  private <T> T fenced(Supplier<T> write) {
     try {
       return write.get();
     } catch (ScanSupersededException e) {
+      meters.counter(RESCANS, "outcome", "superseded").increment();
       throw ExpectedFailure.of(log, ScanFailures.SUPERSEDED, e.getMessage());
     }
   }

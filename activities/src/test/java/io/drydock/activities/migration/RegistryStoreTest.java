@@ -161,7 +161,7 @@ class RegistryStoreTest {
     assertThat(store.claim(PATH, ImportType.PRE, "run-3", noGrace))
         .as("past the deadline the repository is released even though run-2 never closed")
         .isInstanceOf(ClaimOutcome.Claimed.class);
-    assertThat(store.finishRun(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isFalse();
+    assertThat(store.finishRun(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isEmpty();
     assertThat(store.find(PATH).orElseThrow().ownerToken()).isEqualTo("run-3");
   }
 
@@ -180,8 +180,15 @@ class RegistryStoreTest {
   void finishingARunIsIdempotentSoARetriedStatusWriteStillReportsItsOwnStatus() {
     claimPre("run-1");
 
-    assertThat(store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isTrue();
-    assertThat(store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isTrue();
+    for (int write = 1; write <= 2; write++) {
+      assertThat(store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null)))
+          .as("the run's type and the time since its claim, for the worker's metrics")
+          .hasValueSatisfying(
+              run -> {
+                assertThat(run.importType()).isEqualTo("pre");
+                assertThat(run.sinceClaim()).hasValueSatisfying(took -> assertThat(took).isPositive());
+              });
+    }
     assertThat(store.find(PATH).orElseThrow().ownerClosed()).isTrue();
   }
 

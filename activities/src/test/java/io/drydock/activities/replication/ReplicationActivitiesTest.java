@@ -7,6 +7,7 @@ import io.drydock.workflows.replication.DesiredArtifacts;
 import io.drydock.workflows.replication.ReplicationActivities;
 import io.drydock.workflows.replication.RequestOutcome;
 import io.drydock.workflows.replication.SledReport;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
@@ -323,7 +324,8 @@ class ReplicationActivitiesTest {
             database.depot,
             new SledClient(database.registry, Duration.ofSeconds(10)),
             database.requests,
-            copyTimeout));
+            copyTimeout,
+            new SimpleMeterRegistry()));
     return temporal.newActivityStub(
         ReplicationActivities.class,
         ActivityOptions.newBuilder()

@@ -12,6 +12,7 @@ import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.drydock.workflows.migration.PreImportWorkflow;
 import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -20,6 +21,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -109,11 +111,31 @@ class ImportStarter {
     } catch (RuntimeException e) {
       store.releaseClaim(path, ownerToken, before);
       log.error("could not start the {} import workflow for {} within {}", type.wireValue(), path, startTimeout, e);
+      meters
+          .counter("drydock.workflow.start.failures", "import_type", type.wireValue(), "reason", startFailureReason(e))
+          .increment();
       throw new ApiException(
           HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the workflow service is unavailable; retry later", path);
     }
     meters.counter("drydock.imports.started", "import_type", type.wireValue()).increment();
     return outcome;
+  }
+
+  /**
+   * {@code search_attributes} when the server refused the start for its search attributes (the namespace lacks one,
+   * see docs/operations.md), else the gRPC status code ({@code unavailable}, {@code deadline_exceeded}...), else
+   * {@code other}: a bounded set.
+   */
+  static String startFailureReason(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status) {
+        String description = String.valueOf(status.getStatus().getDescription()).toLowerCase(Locale.ROOT);
+        return description.contains("search attribute")
+            ? "search_attributes"
+            : status.getStatus().getCode().name().toLowerCase(Locale.ROOT);
+      }
+    }
+    return "other";
   }
 
   /**

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,24 @@ class InfrastructureOutageApiTest {
     assertThat(jdbc.sql("SELECT count(*) FROM repositories").query(Long.class).single())
         .as("the claim is undone: no row in progress, no concurrency slot held")
         .isZero();
+    assertThat(api.getBean(MeterRegistry.class).find("drydock.workflow.start.failures").tag("import_type", "pre").counters())
+        .as("counted by the gRPC status it failed with")
+        .singleElement()
+        .satisfies(
+            failures -> {
+              assertThat(failures.getId().getTag("reason")).isIn("unavailable", "deadline_exceeded", "cancelled");
+              assertThat(failures.count()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void readinessNamesTheUnreachableTemporalServerWhileTheProcessStaysLive() {
+    HttpResponse<String> readiness = send("GET", "/actuator/health/readiness");
+
+    assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(503);
+    assertThat(json(readiness).path("components").path("temporal").path("status").asText()).isEqualTo("DOWN");
+    assertThat(json(readiness).path("components").path("db").path("status").asText()).isEqualTo("UP");
+    assertThat(send("GET", "/actuator/health/liveness").statusCode()).isEqualTo(200);
   }
 
   @Test

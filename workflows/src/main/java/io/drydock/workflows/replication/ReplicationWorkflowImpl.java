@@ -279,6 +279,8 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
           "artifact {} is unavailable: on no reachable sled, not in the local depot; an unreachable sled may have it",
           artifact);
     }
+    // The SDK's workflow scope reports nothing while a history replays: the gauge is the latest activation's count.
+    Workflow.getMetricsScope().gauge("drydock_replication_lost_artifacts").update(lost.size());
     List<String> attribute = Workflow.getTypedSearchAttributes().get(DrydockSearchAttributes.LOST_ARTIFACTS);
     if (!lost.equals(attribute == null ? List.of() : attribute)) {
       Workflow.upsertTypedSearchAttributes(DrydockSearchAttributes.LOST_ARTIFACTS.valueSet(lost));
