@@ -27,7 +27,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * swagger-request-validator: status, media type, body schema).
  */
 class OpenApiEndToEndTest {
-  private static final String REPOSITORY = "demo/debian";
+  /** A copy of the demo's Debian repository: other test classes of the shared stack import the demo's own. */
+  private static final String REPOSITORY = "openapi/debian";
   private final DrydockStack stack = DrydockStack.shared();
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -77,6 +78,7 @@ class OpenApiEndToEndTest {
       return answer;
     };
     String encoded = REPOSITORY.replace("/", "%2F");
+    stack.copyRepository("demo/debian", REPOSITORY);
 
     exchange.send("GET", "/gitlab/v1/", null, "/gitlab/v1/");
     exchange.send("GET", "/gitlab/v1/import/" + REPOSITORY + "/", null, "/gitlab/v1/import/" + encoded + "/");
