@@ -55,6 +55,11 @@ public class WorkerConfiguration {
   }
 
   @Bean
+  ScanStore scanStore(DataSource dataSource, @Value("${drydock.scan.statement-timeout}") Duration statementTimeout) {
+    return new ScanStore(dataSource, statementTimeout);
+  }
+
+  @Bean
   ScanActivitiesImpl scanActivities(ScanStore store, LegacyStorage legacyStorage, MeterRegistry meters) {
     return new ScanActivitiesImpl(store, legacyStorage, ScannerSet.current(), meters);
   }

@@ -3,7 +3,6 @@ package io.drydock.activities.config;
 import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.migration.NotificationSettings;
 import io.drydock.activities.migration.RegistryStore;
-import io.drydock.activities.scan.ScanStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +22,6 @@ public class StorageConfiguration {
   @Bean
   RegistryStore registryStore(DataSource dataSource) {
     return new RegistryStore(dataSource);
-  }
-
-  @Bean
-  ScanStore scanStore(DataSource dataSource, @Value("${drydock.scan.statement-timeout}") Duration statementTimeout) {
-    return new ScanStore(dataSource, statementTimeout);
   }
 
   /** Built by every process, so a receiver URL without a secret stops the API and the worker alike at start. */

@@ -40,7 +40,7 @@ public final class ScanActivitiesImpl implements ScanActivities {
 
   @Override
   public ManifestCheck checkManifest(String manifestDigest, String runToken, boolean force) {
-    ScanStore.ImageManifest manifest =
+    ScanDatabase.ImageManifest manifest =
         store
             .imageManifest(manifestDigest)
             .orElseThrow(

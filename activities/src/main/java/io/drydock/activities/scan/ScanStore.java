@@ -1,40 +1,22 @@
 package io.drydock.activities.scan;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.drydock.activities.scan.indexer.Coalescer;
-import io.drydock.activities.scan.indexer.Distribution;
 import io.drydock.activities.scan.indexer.IndexReport;
 import io.drydock.activities.scan.indexer.LayerScan;
 import io.drydock.activities.scan.indexer.ScannedLayer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Index reports, layer results and scan statuses in PostgreSQL, the one place every API replica reads. Every statement
- * runs under a statement timeout, and a timeout is an exception: the caller's retry policy retries it, and nothing is
- * written in its place. Status writes are compare-and-sets on the run's token; a report is written only in the
- * transaction that sets the owning run's final status.
+ * The worker's writes of index reports, layer results and scan statuses (the API's reads are {@link ScanQueries}).
+ * Status writes are compare-and-sets on the run's token; a report is written only in the transaction that sets the
+ * owning run's final status. Statements run under the statement timeout of {@link ScanDatabase}.
  */
 public final class ScanStore {
   /** Clair's writes: a finished report replaces anything; an error report never replaces a finished one. */
@@ -47,51 +29,28 @@ public final class ScanStore {
              err = excluded.err, report = excluded.report, written_by_run = excluded.written_by_run, written_at = now()
       """;
 
-  /** Package names a query of {@link #affectedManifests} asks for: an index lookup each, in one statement. */
-  private static final int NAMES_PER_QUERY = 500;
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-
+  private final ScanDatabase database;
   private final JdbcClient jdbc;
-  private final TransactionTemplate transactions;
-  private final long statementTimeoutMillis;
 
   public ScanStore(DataSource dataSource, Duration statementTimeout) {
-    this.jdbc = JdbcClient.create(dataSource);
-    this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-    this.statementTimeoutMillis = statementTimeout.toMillis();
+    this.database = new ScanDatabase(dataSource, statementTimeout);
+    this.jdbc = database.jdbc;
   }
 
-  /** An image manifest the registry holds, with its layer digests bottom first. */
-  record ImageManifest(String digest, List<String> layers) {}
+  /** An image manifest the registry holds, with its layer digests bottom first; empty if it holds none. */
+  Optional<ScanDatabase.ImageManifest> imageManifest(String digest) {
+    return database.imageManifest(digest);
+  }
 
   /** What is stored for a manifest, as the check needs it. */
   record StoredReportState(String state, boolean success, String indexState) {}
-
-  /** A stored report as served, with the status of the manifest's latest run. */
-  public record StoredReport(String digest, String json, String state, String indexState, Instant writtenAt) {}
-
-  /** A manifest's scan status; {@code status} is {@code unscanned} when no run has ever taken it. */
-  public record ScanStatus(String repository, String digest, String status, String error, Instant updatedAt) {}
-
-  Optional<ImageManifest> imageManifest(String digest) {
-    return inTransaction(
-        () ->
-            jdbc.sql(
-                    "SELECT payload FROM manifests WHERE digest = :digest AND config_digest IS NOT NULL"
-                        + " ORDER BY id LIMIT 1")
-                .param("digest", digest)
-                .query((rs, n) -> new ImageManifest(digest, layersOf(rs.getBytes(1))))
-                .optional());
-  }
 
   /**
    * Makes {@code runToken} the owner of the manifest's status ({@code scheduled}) unless it already is (a retried
    * activity must not move its own run backwards), and loads the stored report's state, in one transaction.
    */
   Optional<StoredReportState> begin(String digest, String runToken) {
-    return inTransaction(
+    return database.inTransaction(
         () -> {
           jdbc.sql(
                   """
@@ -112,7 +71,7 @@ public final class ScanStore {
 
   /** {@code scheduled -> scanning} for the owning run; a no-op if the run is already past it. */
   void markScanning(String digest, String runToken) {
-    inTransaction(
+    database.inTransaction(
         () -> {
           ownedStatus(digest, runToken);
           jdbc.sql(
@@ -127,7 +86,7 @@ public final class ScanStore {
 
   /** {@code -> finished} for the owning run, leaving the stored report as it is. */
   void finishReused(String digest, String runToken) {
-    inTransaction(
+    database.inTransaction(
         () -> {
           if (!isFinal(ownedStatus(digest, runToken))) {
             setStatus(digest, runToken, "finished", null);
@@ -138,7 +97,7 @@ public final class ScanStore {
 
   List<String> unscannedLayers(List<String> layers, String indexState) {
     List<String> scanned =
-        inTransaction(
+        database.inTransaction(
             () ->
                 jdbc.sql("SELECT layer_digest FROM layer_scans WHERE index_state = :state AND layer_digest IN (:layers)")
                     .param("state", indexState)
@@ -149,8 +108,8 @@ public final class ScanStore {
   }
 
   void storeLayerScan(String layerDigest, String indexState, LayerScan scan) {
-    String result = write(scan);
-    inTransaction(
+    String result = ScanDatabase.write(scan);
+    database.inTransaction(
         () ->
             jdbc.sql(
                     "INSERT INTO layer_scans (layer_digest, index_state, result) VALUES (:layer, :state, :result)"
@@ -167,7 +126,7 @@ public final class ScanStore {
    * lost finds its own run finished and writes nothing again.
    */
   int writeFinished(String digest, String runToken, String indexState, List<String> layers) {
-    return inTransaction(
+    return database.inTransaction(
         () -> {
           String status = ownedStatus(digest, runToken);
           if (isFinal(status)) {
@@ -195,7 +154,7 @@ public final class ScanStore {
    * run's status {@code failed}, in one transaction.
    */
   void writeError(String digest, String runToken, String indexState, String error) {
-    inTransaction(
+    database.inTransaction(
         () -> {
           if (isFinal(ownedStatus(digest, runToken))) {
             return null;
@@ -214,147 +173,9 @@ public final class ScanStore {
         });
   }
 
-  public Optional<StoredReport> report(String digest) {
-    return inTransaction(
-        () ->
-            jdbc.sql(
-                    "SELECT manifest_digest, report, state, index_state, written_at FROM index_reports"
-                        + " WHERE manifest_digest = :digest")
-                .param("digest", digest)
-                .query(
-                    (rs, n) ->
-                        new StoredReport(
-                            rs.getString(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getTimestamp(5).toInstant()))
-                .optional());
-  }
-
-  /**
-   * Deletes the reports and the scan statuses of {@code digests}; returns the digests that had a report. A run still
-   * indexing one of them no longer owns its status, so it writes nothing afterwards.
-   */
-  public List<String> deleteReports(List<String> digests) {
-    if (digests.isEmpty()) {
-      return List.of();
-    }
-    return inTransaction(
-        () -> {
-          jdbc.sql("DELETE FROM scan_status WHERE manifest_digest IN (:digests)").param("digests", digests).update();
-          return jdbc.sql("DELETE FROM index_reports WHERE manifest_digest IN (:digests) RETURNING manifest_digest")
-              .param("digests", digests)
-              .query(String.class)
-              .list()
-              .stream()
-              .sorted()
-              .toList();
-        });
-  }
-
-  /**
-   * Clair's affected_manifest: for each manifest with a stored finished report that one of {@code vulnerabilities}
-   * affects ({@link VulnerablePackage#affects}), the ids of those that do, in the order given. The packages are read by
-   * name from the indexed package rows, {@value #NAMES_PER_QUERY} distinct names a query, each query in its own
-   * transaction under the statement timeout.
-   */
-  public Map<String, List<String>> affectedManifests(List<VulnerablePackage> vulnerabilities) {
-    Map<String, List<VulnerablePackage>> byName = new LinkedHashMap<>();
-    vulnerabilities.forEach(v -> byName.computeIfAbsent(v.packageName(), name -> new ArrayList<>()).add(v));
-    Map<String, Set<String>> affected = new TreeMap<>();
-    List<String> names = List.copyOf(byName.keySet());
-    for (int from = 0; from < names.size(); from += NAMES_PER_QUERY) {
-      List<String> batch = names.subList(from, Math.min(names.size(), from + NAMES_PER_QUERY));
-      inTransaction(
-          () -> {
-            jdbc.sql(
-                    """
-                    SELECT manifest_digest, kind, name, version, package_db, did, dist_name, dist_version,
-                           dist_version_code_name, dist_version_id, dist_arch, dist_cpe, dist_pretty_name
-                      FROM index_report_packages
-                     WHERE name IN (:names)
-                    """)
-                .param("names", batch)
-                .query(
-                    (ResultSet rs) -> {
-                      VulnerablePackage.StoredPackage stored = storedPackage(rs);
-                      for (VulnerablePackage v : byName.get(stored.name())) {
-                        if (v.affects(stored)) {
-                          affected.computeIfAbsent(stored.manifestDigest(), d -> new LinkedHashSet<>()).add(v.id());
-                        }
-                      }
-                    });
-            return null;
-          });
-    }
-    // In the order the vulnerabilities were given, whichever package row matched first.
-    List<String> order = vulnerabilities.stream().map(VulnerablePackage::id).distinct().toList();
-    Map<String, List<String>> answer = new TreeMap<>();
-    affected.forEach((digest, ids) -> answer.put(digest, order.stream().filter(ids::contains).toList()));
-    return answer;
-  }
-
-  private static VulnerablePackage.StoredPackage storedPackage(ResultSet rs) throws SQLException {
-    Distribution distribution = new Distribution("", rs.getString("did"), rs.getString("dist_name"),
-        rs.getString("dist_version"), rs.getString("dist_version_code_name"), rs.getString("dist_version_id"),
-        rs.getString("dist_arch"), rs.getString("dist_cpe"), rs.getString("dist_pretty_name"));
-    return new VulnerablePackage.StoredPackage(rs.getString("manifest_digest"), rs.getString("kind"),
-        rs.getString("name"), rs.getString("version"), rs.getString("package_db"), distribution);
-  }
-
-  /** The manifest's layer digests, bottom first; empty if the registry holds no such image manifest. */
-  public Optional<List<String>> manifestLayers(String digest) {
-    return imageManifest(digest).map(ImageManifest::layers);
-  }
-
-  /**
-   * Scan status of the image manifests of {@code repository} (every repository when null) after the position
-   * ({@code afterRepository}, {@code afterDigest}) when given, in (repository, digest) order, read in one snapshot.
-   */
-  public List<ScanStatus> statuses(String repository, String afterRepository, String afterDigest, int limit) {
-    return inTransaction(
-        () ->
-            jdbc.sql(
-                    """
-                    SELECT r.path, m.digest, COALESCE(s.status, 'unscanned'), s.error, s.updated_at
-                      FROM manifests m
-                      JOIN repositories r ON r.id = m.repository_id
-                      LEFT JOIN scan_status s ON s.manifest_digest = m.digest
-                     WHERE m.config_digest IS NOT NULL
-                       AND (CAST(:repository AS TEXT) IS NULL OR r.path = :repository)
-                       AND (CAST(:afterPath AS TEXT) IS NULL OR (r.path, m.digest) > (:afterPath, :afterDigest))
-                     ORDER BY r.path, m.digest
-                     LIMIT :limit
-                    """)
-                .param("repository", repository)
-                .param("afterPath", afterRepository)
-                .param("afterDigest", afterDigest)
-                .param("limit", limit)
-                .query(
-                    (rs, n) ->
-                        new ScanStatus(
-                            rs.getString(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant()))
-                .list());
-  }
-
-  public boolean repositoryExists(String repository) {
-    return inTransaction(
-        () ->
-            jdbc.sql("SELECT count(*) FROM repositories WHERE path = :path")
-                    .param("path", repository)
-                    .query(Long.class)
-                    .single()
-                > 0);
-  }
-
   /** Distinct image manifest digests (of one repository when not null) after {@code after}, in digest order. */
   List<String> manifestDigests(String repository, String after, int limit) {
-    return inTransaction(
+    return database.inTransaction(
         () ->
             jdbc.sql(
                     """
@@ -375,7 +196,7 @@ public final class ScanStore {
   }
 
   long countManifests(String repository) {
-    return inTransaction(
+    return database.inTransaction(
         () ->
             jdbc.sql(
                     """
@@ -392,12 +213,12 @@ public final class ScanStore {
 
   /** The index state the last scanner-upgrade bulk rescan was started for. */
   Optional<String> bulkRescannedIndexState() {
-    return inTransaction(
+    return database.inTransaction(
         () -> jdbc.sql("SELECT index_state FROM scan_index_state").query(String.class).optional());
   }
 
   void recordBulkRescannedIndexState(String indexState) {
-    inTransaction(
+    database.inTransaction(
         () ->
             jdbc.sql(
                     "INSERT INTO scan_index_state (index_state) VALUES (:state) ON CONFLICT (singleton)"
@@ -436,7 +257,7 @@ public final class ScanStore {
 
   /** Stores the report and, from the same JSON, its package rows (an error report has none). */
   private void upsertReport(String digest, String runToken, String indexState, IndexReport report) {
-    String json = write(report);
+    String json = ScanDatabase.write(report);
     jdbc.sql(UPSERT_REPORT)
         .param("digest", digest)
         .param("indexState", indexState)
@@ -460,7 +281,7 @@ public final class ScanStore {
         .param("digest", digest)
         .query(String.class)
         .optional()
-        .map(json -> read(json, IndexReport.class).packages().size())
+        .map(json -> ScanDatabase.read(json, IndexReport.class).packages().size())
         .orElse(0);
   }
 
@@ -468,51 +289,11 @@ public final class ScanStore {
     return jdbc.sql("SELECT layer_digest, result FROM layer_scans WHERE index_state = :state AND layer_digest IN (:layers)")
         .param("state", indexState)
         .param("layers", layers)
-        .query((rs, n) -> Map.entry(rs.getString(1), read(rs.getString(2), LayerScan.class)))
+        .query((rs, n) -> Map.entry(rs.getString(1), ScanDatabase.read(rs.getString(2), LayerScan.class)))
         .list()
         .stream()
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
-  /** Runs {@code work} in a transaction whose statements each time out after the configured limit. */
-  private <T> T inTransaction(Supplier<T> work) {
-    return transactions.execute(
-        status -> {
-          jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
-              .param("timeout", statementTimeoutMillis + "ms")
-              .query(String.class)
-              .single();
-          return work.get();
-        });
-  }
 
-  private static List<String> layersOf(byte[] payload) {
-    JsonNode manifest;
-    try {
-      manifest = JSON.readTree(payload);
-    } catch (IOException e) {
-      throw new UncheckedIOException("stored manifest payload is not JSON", e);
-    }
-    List<String> layers = new ArrayList<>();
-    for (JsonNode layer : manifest.path("layers")) {
-      layers.add(layer.path("digest").asText());
-    }
-    return layers;
-  }
-
-  static String write(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-    }
-  }
-
-  static <T> T read(String json, Class<T> type) {
-    try {
-      return JSON.readValue(json, type);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable", e);
-    }
-  }
 }

@@ -37,12 +37,14 @@ class AffectedManifestsStoreTest {
 
   private DataSource dataSource;
   private ScanStore store;
+  private ScanQueries queries;
 
   @BeforeEach
   void storedReports() {
     dataSource = TestPostgres.dataSource(TestPostgres.freshDatabase());
     Flyway.configure().dataSource(dataSource).load().migrate();
     store = new ScanStore(dataSource, Duration.ofSeconds(5));
+    queries = new ScanQueries(dataSource, Duration.ofSeconds(5));
     index(DEBIAN_OLD, "1", "var/lib/dpkg/status", BOOKWORM,
         new InstalledPackage("libssl3", "3.0.15-1~deb12u1", "amd64", "openssl", "3.0.15-1~deb12u1"),
         new InstalledPackage("tzdata", "2025b-0+deb12u1", "all", "tzdata", "2025b-0+deb12u1"),
@@ -74,7 +76,7 @@ class AffectedManifestsStoreTest {
         new VulnerablePackage("openssl-trixie", "openssl", "", distribution("debian", "", "trixie"), ""),
         new VulnerablePackage("unknown", "not-installed", "", ANY_DISTRIBUTION, ""));
 
-    assertThat(store.affectedManifests(vulnerabilities)).containsExactly(
+    assertThat(queries.affectedManifests(vulnerabilities)).containsExactly(
         Map.entry(DEBIAN_OLD, List.of("openssl-debian", "libssl3-any", "zlib-epoch", "tzdata")),
         Map.entry(DEBIAN_FIXED, List.of("libssl3-any")),
         Map.entry(ALPINE, List.of("libssl3-any", "openssl-alpine")));
@@ -83,7 +85,7 @@ class AffectedManifestsStoreTest {
   @Test
   void aDistributionCpeIsComparedBoundAndMustBeWellFormed() {
     Distribution withCpe = new Distribution("", "debian", "", "", "", "", "", "cpe:/o:debian:debian_linux:12", "");
-    assertThat(store.affectedManifests(List.of(new VulnerablePackage("cpe", "openssl", "", withCpe, ""))))
+    assertThat(queries.affectedManifests(List.of(new VulnerablePackage("cpe", "openssl", "", withCpe, ""))))
         .as("the images' os-release name no CPE")
         .isEmpty();
     Distribution badCpe = new Distribution("", "", "", "", "", "", "", "debian 12", "");
@@ -94,9 +96,9 @@ class AffectedManifestsStoreTest {
 
   @Test
   void deletingAReportDeletesItsPackageRows() {
-    store.deleteReports(List.of(DEBIAN_OLD));
+    queries.deleteReports(List.of(DEBIAN_OLD));
 
-    assertThat(store.affectedManifests(List.of(new VulnerablePackage("any", "libssl3", "", ANY_DISTRIBUTION, ""))))
+    assertThat(queries.affectedManifests(List.of(new VulnerablePackage("any", "libssl3", "", ANY_DISTRIBUTION, ""))))
         .containsOnlyKeys(DEBIAN_FIXED, ALPINE);
     assertThat(rows(DEBIAN_OLD)).isZero();
   }
@@ -144,7 +146,7 @@ class AffectedManifestsStoreTest {
 
     Flyway.configure().dataSource(before).load().migrate();
 
-    ScanStore migrated = new ScanStore(before, Duration.ofSeconds(5));
+    ScanQueries migrated = new ScanQueries(before, Duration.ofSeconds(5));
     assertThat(migrated.affectedManifests(List.of(
             new VulnerablePackage("openssl", "openssl", "source", distribution("debian", "12", ""), "3.0.15-1"),
             new VulnerablePackage("libssl3", "libssl3", "binary", ANY_DISTRIBUTION, ""),

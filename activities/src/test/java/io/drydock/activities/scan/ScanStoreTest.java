@@ -24,6 +24,7 @@ class ScanStoreTest {
 
   private DataSource dataSource;
   private ScanStore store;
+  private ScanQueries queries;
   private JdbcClient jdbc;
 
   @BeforeEach
@@ -31,6 +32,7 @@ class ScanStoreTest {
     dataSource = TestPostgres.dataSource(TestPostgres.freshDatabase());
     Flyway.configure().dataSource(dataSource).load().migrate();
     store = new ScanStore(dataSource, Duration.ofMillis(500));
+    queries = new ScanQueries(dataSource, Duration.ofMillis(500));
     jdbc = JdbcClient.create(dataSource);
     jdbc.sql("INSERT INTO repositories (path, name, migration_status) VALUES ('demo/debian', 'debian', 'import_complete')")
         .update();
@@ -57,7 +59,7 @@ class ScanStoreTest {
 
     assertThat(store.writeFinished(MANIFEST, "run-1", STATE, List.of(LAYER))).isEqualTo(1);
 
-    ScanStore.StoredReport report = store.report(MANIFEST).orElseThrow();
+    ScanQueries.StoredReport report = queries.report(MANIFEST).orElseThrow();
     assertThat(report.state()).isEqualTo("IndexFinished");
     assertThat(report.json()).contains("\"manifest_hash\":\"" + MANIFEST + "\"", "\"bash\"", "\"success\":true");
     assertThat(status()).isEqualTo("finished");
@@ -67,12 +69,12 @@ class ScanStoreTest {
   void anErrorNeverReplacesAFinishedReport() {
     store.begin(MANIFEST, "run-1");
     store.writeFinished(MANIFEST, "run-1", STATE, List.of(LAYER));
-    String finished = store.report(MANIFEST).orElseThrow().json();
+    String finished = queries.report(MANIFEST).orElseThrow().json();
 
     store.begin(MANIFEST, "run-2");
     store.writeError(MANIFEST, "run-2", NEW_STATE, "layer unreadable");
 
-    assertThat(store.report(MANIFEST).orElseThrow().json()).isEqualTo(finished);
+    assertThat(queries.report(MANIFEST).orElseThrow().json()).isEqualTo(finished);
     assertThat(status()).isEqualTo("failed");
   }
 
@@ -81,7 +83,7 @@ class ScanStoreTest {
     store.begin(MANIFEST, "run-1");
     store.writeError(MANIFEST, "run-1", STATE, "layer " + LAYER + " is unreadable");
 
-    ScanStore.StoredReport report = store.report(MANIFEST).orElseThrow();
+    ScanQueries.StoredReport report = queries.report(MANIFEST).orElseThrow();
     assertThat(report.state()).isEqualTo("IndexError");
     assertThat(report.json()).contains("\"success\":false", "is unreadable");
   }
@@ -117,7 +119,7 @@ class ScanStoreTest {
         .isInstanceOf(ScanSupersededException.class);
     assertThatThrownBy(() -> store.writeError(MANIFEST, "run-1", STATE, "late"))
         .isInstanceOf(ScanSupersededException.class);
-    assertThat(store.report(MANIFEST)).isEmpty();
+    assertThat(queries.report(MANIFEST)).isEmpty();
     assertThat(status()).isEqualTo("scheduled");
   }
 
@@ -125,27 +127,27 @@ class ScanStoreTest {
   void aRetriedActivityNeverMovesItsOwnRunBackwards() {
     store.begin(MANIFEST, "run-1");
     store.writeFinished(MANIFEST, "run-1", STATE, List.of(LAYER));
-    String written = store.report(MANIFEST).orElseThrow().json();
+    String written = queries.report(MANIFEST).orElseThrow().json();
 
     store.begin(MANIFEST, "run-1");
     store.markScanning(MANIFEST, "run-1");
     assertThat(store.writeFinished(MANIFEST, "run-1", STATE, List.of(LAYER))).isEqualTo(1);
 
     assertThat(status()).isEqualTo("finished");
-    assertThat(store.report(MANIFEST).orElseThrow().json()).isEqualTo(written);
+    assertThat(queries.report(MANIFEST).orElseThrow().json()).isEqualTo(written);
   }
 
   @Test
   void deletingAReportFencesTheRunStillIndexingIt() {
     store.begin(MANIFEST, "run-1");
 
-    assertThat(store.deleteReports(List.of(MANIFEST))).isEmpty();
+    assertThat(queries.deleteReports(List.of(MANIFEST))).isEmpty();
 
     assertThatThrownBy(() -> store.writeFinished(MANIFEST, "run-1", STATE, List.of(LAYER)))
         .isInstanceOf(ScanSupersededException.class);
-    assertThat(store.report(MANIFEST)).isEmpty();
-    assertThat(store.statuses("demo/debian", null, null, 10)).singleElement()
-        .extracting(ScanStore.ScanStatus::status)
+    assertThat(queries.report(MANIFEST)).isEmpty();
+    assertThat(queries.statuses("demo/debian", null, null, 10)).singleElement()
+        .extracting(ScanQueries.ScanStatus::status)
         .isEqualTo("unscanned");
   }
 
@@ -160,7 +162,7 @@ class ScanStoreTest {
       assertThatThrownBy(() -> store.begin(MANIFEST, "run-2")).hasMessageContaining("statement timeout");
       locker.rollback();
     }
-    assertThat(store.report(MANIFEST).orElseThrow().state()).isEqualTo("IndexFinished");
+    assertThat(queries.report(MANIFEST).orElseThrow().state()).isEqualTo("IndexFinished");
     assertThat(status()).isEqualTo("finished");
   }
 
@@ -170,7 +172,7 @@ class ScanStoreTest {
     assertThat(store.manifestDigests(null, MANIFEST, 10)).isEmpty();
     assertThat(store.countManifests("demo/debian")).isEqualTo(1);
     assertThat(store.countManifests("other/repository")).isZero();
-    assertThat(store.manifestLayers(MANIFEST)).contains(List.of(LAYER));
+    assertThat(queries.manifestLayers(MANIFEST)).contains(List.of(LAYER));
   }
 
   private String status() {

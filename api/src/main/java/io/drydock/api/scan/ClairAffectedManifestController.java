@@ -3,7 +3,7 @@ package io.drydock.api.scan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drydock.activities.scan.ScanStore;
+import io.drydock.activities.scan.ScanQueries;
 import io.drydock.activities.scan.VulnerablePackage;
 import io.drydock.activities.scan.indexer.Distribution;
 import io.drydock.api.errors.ClairError;
@@ -39,9 +39,9 @@ class ClairAffectedManifestController {
   private static final List<String> DISTRIBUTION_FIELDS = List.of(
       "did", "name", "version", "version_code_name", "version_id", "arch", "cpe", "pretty_name");
 
-  private final ScanStore store;
+  private final ScanQueries store;
 
-  ClairAffectedManifestController(ScanStore store) {
+  ClairAffectedManifestController(ScanQueries store) {
     this.store = store;
   }
 

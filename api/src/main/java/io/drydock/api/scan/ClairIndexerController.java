@@ -3,7 +3,7 @@ package io.drydock.api.scan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.activities.legacy.Digest;
-import io.drydock.activities.scan.ScanStore;
+import io.drydock.activities.scan.ScanQueries;
 import io.drydock.activities.scan.indexer.ScannerSet;
 import io.drydock.api.errors.ClairError;
 import io.swagger.v3.oas.annotations.Operation;
@@ -46,10 +46,10 @@ class ClairIndexerController {
   /** The relation Clair's server names the report's link with (quay/clair httptransport/indexer_v1.go, linkIndex). */
   private static final String INDEX_REPORT_RELATION = "https://projectquay.io/clair/v1/index_report";
 
-  private final ScanStore store;
+  private final ScanQueries store;
   private final RescanStarter rescans;
 
-  ClairIndexerController(ScanStore store, RescanStarter rescans) {
+  ClairIndexerController(ScanQueries store, RescanStarter rescans) {
     this.store = store;
     this.rescans = rescans;
   }
@@ -98,7 +98,7 @@ class ClairIndexerController {
         store.manifestLayers(digest)
             .orElseThrow(() -> ClairError.notFound(digest + " is not an image manifest this registry holds"));
     checkLayers(request.path("layers"), layers);
-    Optional<ScanStore.StoredReport> current = currentReport(digest, indexState);
+    Optional<ScanQueries.StoredReport> current = currentReport(digest, indexState);
     if (current.isPresent()) {
       return created(current.get().json(), indexState, location, links);
     }
@@ -113,7 +113,7 @@ class ClairIndexerController {
             .contentType(MediaType.APPLICATION_JSON)
             .body(ScanJson.inProgressReport(digest, outcome.inProgressState()));
       }
-      Optional<ScanStore.StoredReport> stored = store.report(digest);
+      Optional<ScanQueries.StoredReport> stored = store.report(digest);
       if (stored.isPresent()) {
         return created(stored.get().json(), stored.get().indexState(), location, links);
       }
@@ -148,7 +148,7 @@ class ClairIndexerController {
   ResponseEntity<String> report(@PathVariable("digest") String digest, HttpServletRequest request) {
     String valid = digest(digest, "digest");
     String type = ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_REPORT, ClairMediaTypes.JSON));
-    ScanStore.StoredReport report =
+    ScanQueries.StoredReport report =
         store.report(valid).orElseThrow(() -> ClairError.notFound("no index report for " + valid));
     ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(MediaType.parseMediaType(type));
     if ("IndexFinished".equals(report.state())
@@ -222,7 +222,7 @@ class ClairIndexerController {
    * The stored report when it is finished and made by the current scanners. A failed load is not "no report": it
    * falls through to the rescan, whose activities retry it.
    */
-  private Optional<ScanStore.StoredReport> currentReport(String digest, String indexState) {
+  private Optional<ScanQueries.StoredReport> currentReport(String digest, String indexState) {
     try {
       return store.report(digest)
           .filter(report -> "IndexFinished".equals(report.state()) && indexState.equals(report.indexState()));

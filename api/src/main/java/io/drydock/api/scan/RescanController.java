@@ -2,7 +2,7 @@ package io.drydock.api.scan;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.drydock.activities.legacy.Digest;
-import io.drydock.activities.scan.ScanStore;
+import io.drydock.activities.scan.ScanQueries;
 import io.drydock.api.errors.ApiException;
 import io.drydock.workflows.scan.BulkRescanProgress;
 import io.swagger.v3.oas.annotations.Operation;
@@ -34,11 +34,11 @@ class RescanController {
   static final int MAX_CONCURRENCY = 64;
   static final int MAX_PAGE = 5000;
 
-  private final ScanStore store;
+  private final ScanQueries store;
   private final RescanStarter rescans;
   private final int defaultConcurrency;
 
-  RescanController(ScanStore store, RescanStarter rescans, int defaultConcurrency) {
+  RescanController(ScanQueries store, RescanStarter rescans, int defaultConcurrency) {
     this.store = store;
     this.rescans = rescans;
     this.defaultConcurrency = defaultConcurrency;

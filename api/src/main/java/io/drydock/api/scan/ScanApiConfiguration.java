@@ -1,8 +1,9 @@
 package io.drydock.api.scan;
 
-import io.drydock.activities.scan.ScanStore;
+import io.drydock.activities.scan.ScanQueries;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,18 +17,23 @@ public class ScanApiConfiguration {
   }
 
   @Bean
-  ClairIndexerController clairIndexerController(ScanStore store, RescanStarter rescans) {
+  ScanQueries scanQueries(DataSource dataSource, @Value("${drydock.scan.statement-timeout}") Duration statementTimeout) {
+    return new ScanQueries(dataSource, statementTimeout);
+  }
+
+  @Bean
+  ClairIndexerController clairIndexerController(ScanQueries store, RescanStarter rescans) {
     return new ClairIndexerController(store, rescans);
   }
 
   @Bean
-  ClairAffectedManifestController clairAffectedManifestController(ScanStore store) {
+  ClairAffectedManifestController clairAffectedManifestController(ScanQueries store) {
     return new ClairAffectedManifestController(store);
   }
 
   @Bean
   RescanController rescanController(
-      ScanStore store, RescanStarter rescans, @Value("${drydock.scan.bulk-concurrency}") int concurrency) {
+      ScanQueries store, RescanStarter rescans, @Value("${drydock.scan.bulk-concurrency}") int concurrency) {
     return new RescanController(store, rescans, concurrency);
   }
 }
