@@ -14,11 +14,19 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,29 +54,61 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   public ImportChunk importChunk(ImportRequest request, long fromTag, int maxTags) {
     return failingClearly(
         () -> {
-          ActivityExecutionContext context = Activity.getExecutionContext();
-          String path = request.repositoryPath();
-          List<String> tags = legacy.tags(path);
+          List<String> tags = legacy.tags(request.repositoryPath());
           long end = Math.min(tags.size(), fromTag + maxTags);
-          // A retried attempt resumes after the last batch the previous attempt committed.
-          long start =
-              Math.max(fromTag, context.getHeartbeatDetails(ImportProgress.class).map(ImportProgress::tagsDone).orElse(0L));
-          ManifestCollector batch = new ManifestCollector(path);
-          long committed = start;
-          for (long i = start; i < end; i++) {
-            batch.addWithChildren(tagTarget(path, tags.get((int) i)));
-            if (batch.size() >= batchSize) {
-              committed = i + 1;
-              store.writeManifests(
-                  path, request.ownerToken(), batch.drain(), new ImportProgress(committed, tags.size()));
-            }
-            // Throttled by the SDK; the answer carries a cancel request, which this call turns into an exception.
-            context.heartbeat(new ImportProgress(committed, tags.size()));
-          }
-          store.writeManifests(path, request.ownerToken(), batch.drain(), new ImportProgress(end, tags.size()));
-          context.heartbeat(new ImportProgress(end, tags.size()));
-          return new ImportChunk(end, tags.size(), store.counts(path));
+          long start = Math.min(end, resumePoint(fromTag));
+          importTagRange(request, tags.subList((int) start, (int) end).iterator(), start, tags.size());
+          return new ImportChunk(end, tags.size(), store.counts(request.repositoryPath()));
         });
+  }
+
+  @Override
+  public ImportChunk importTags(ImportRequest request, long fromTag, long maxTags) {
+    return failingClearly(
+        () -> {
+          String path = request.repositoryPath();
+          long total = legacy.countTags(path);
+          long end = Math.min(total, fromTag + Math.min(maxTags, total));
+          long start = Math.min(end, resumePoint(fromTag));
+          try (Stream<String> tags = legacy.streamTags(path)) {
+            importTagRange(request, tags.skip(start).limit(end - start).iterator(), start, total);
+          }
+          // Counted once, when the last tag is in: counting every row after each run would grow with the repository.
+          return new ImportChunk(end, total, end >= total ? store.counts(path) : ImportCounts.NONE);
+        });
+  }
+
+  /** A retried attempt resumes after the last batch the previous attempt reported committed. */
+  private static long resumePoint(long fromTag) {
+    return Math.max(
+        fromTag,
+        Activity.getExecutionContext().getHeartbeatDetails(ImportProgress.class).map(ImportProgress::tagsDone).orElse(0L));
+  }
+
+  /**
+   * Records the manifests of {@code tags}, which start at position {@code start} of the {@code total}, in batches,
+   * reading the next batch from the legacy storage while the previous one commits. Heartbeats the progress of the
+   * last committed batch, and the last tag's once everything is committed.
+   */
+  private void importTagRange(ImportRequest request, Iterator<String> tags, long start, long total) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    String path = request.repositoryPath();
+    ManifestCollector batch = new ManifestCollector(path);
+    long position = start;
+    try (BatchWriter writer = new BatchWriter(path, request.ownerToken(), new ImportProgress(start, total))) {
+      while (tags.hasNext()) {
+        batch.addWithChildren(tagTarget(path, tags.next()));
+        position++;
+        if (batch.size() >= batchSize) {
+          writer.write(batch.drain(), new ImportProgress(position, total));
+        }
+        // Throttled by the SDK; the answer carries a cancel request, which this call turns into an exception.
+        context.heartbeat(writer.committed());
+      }
+      writer.write(batch.drain(), new ImportProgress(position, total));
+      writer.awaitCommitted();
+    }
+    context.heartbeat(new ImportProgress(position, total));
   }
 
   @Override
@@ -146,6 +186,72 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.FENCED_OUT);
     } catch (InvalidLegacyDataException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.INVALID_LEGACY_DATA);
+    }
+  }
+
+  /**
+   * Commits batches on a thread of its own, one at a time: the caller reads the next batch meanwhile, and waits for
+   * the previous commit before handing over another, so at most two batches are in memory. Closing waits for the
+   * commit in flight, so an activity that stops (canceled, failed) has no write left running behind it.
+   */
+  private final class BatchWriter implements AutoCloseable {
+    private final String path;
+    private final String ownerToken;
+    private final ExecutorService thread;
+    private volatile ImportProgress committed;
+    private Future<?> inFlight = CompletableFuture.completedFuture(null);
+
+    BatchWriter(String path, String ownerToken, ImportProgress committed) {
+      this.path = path;
+      this.ownerToken = ownerToken;
+      this.committed = committed;
+      this.thread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "import-writer " + path));
+    }
+
+    /** The progress of the last batch committed. */
+    ImportProgress committed() {
+      return committed;
+    }
+
+    /** Waits for the previous batch's commit, failing as it failed, then starts committing this one. */
+    void write(List<ManifestRecord> batch, ImportProgress progress) {
+      awaitCommitted();
+      inFlight =
+          thread.submit(
+              () -> {
+                store.writeManifests(path, ownerToken, batch, progress);
+                committed = progress;
+              });
+    }
+
+    void awaitCommitted() {
+      try {
+        inFlight.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        throw new IllegalStateException("batch write of " + path + " failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while writing a batch of " + path, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      thread.shutdown();
+      boolean interrupted = false;
+      while (!thread.isTerminated()) {
+        try {
+          thread.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
