@@ -51,6 +51,23 @@ class LegacySyntheticTreeTest {
   }
 
   @Test
+  void manyTagsPointAtTheManifestsInTurn() {
+    DemoLegacyStorage.generateSyntheticTags(root, "bench/huge", 7, 50);
+    LegacyStorage storage = new LegacyStorage(root);
+
+    AtomicInteger revisions = new AtomicInteger();
+    storage.forEachManifestRevision("bench/huge", digest -> revisions.incrementAndGet());
+    assertThat(revisions).hasValue(7);
+    assertThat(storage.countTags("bench/huge")).isEqualTo(50);
+    Set<Digest> targets = new HashSet<>();
+    for (String tag : storage.tags("bench/huge")) {
+      targets.add(storage.tagTarget("bench/huge", tag).orElseThrow());
+    }
+    assertThat(targets).hasSize(7);
+    assertThat(storage.tagTarget("bench/huge", "t44")).isEqualTo(storage.tagTarget("bench/huge", "t2"));
+  }
+
+  @Test
   void refusesBadArguments() {
     assertThatThrownBy(() -> DemoLegacyStorage.generateSynthetic(root, "bench/big", -1, 10))
         .isInstanceOf(IllegalArgumentException.class);
