@@ -91,13 +91,6 @@ public final class LegacyStorage {
         .map(entry -> entry.getFileName().toString());
   }
 
-  /** How many tags {@link #streamTags} gives, counted without holding their names. */
-  public long countTags(String repositoryPath) {
-    try (Stream<String> tags = streamTags(repositoryPath)) {
-      return tags.count();
-    }
-  }
-
   private static boolean isTagDirectory(Path entry) {
     if (!LegacyLayout.isTag(entry.getFileName().toString())) {
       LOG.warn("ignoring {}: not a valid tag name", entry);

@@ -57,7 +57,7 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
           List<String> tags = legacy.tags(request.repositoryPath());
           long end = Math.min(tags.size(), fromTag + maxTags);
           long start = Math.min(end, resumePoint(fromTag));
-          importTagRange(request, tags.subList((int) start, (int) end).iterator(), start, tags.size());
+          importTagRange(request, tags.subList((int) start, (int) end).iterator(), start, end, tags.size());
           return new ImportChunk(end, tags.size(), store.counts(request.repositoryPath()));
         });
   }
@@ -66,12 +66,27 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   public ImportChunk importTags(ImportRequest request, long fromTag, long maxTags) {
     return failingClearly(
         () -> {
+          ActivityExecutionContext context = Activity.getExecutionContext();
           String path = request.repositoryPath();
-          long total = legacy.countTags(path);
-          long end = Math.min(total, fromTag + Math.min(maxTags, total));
-          long start = Math.min(end, resumePoint(fromTag));
+          long resumed = resumePoint(fromTag);
+          // A million tags take longer to read than the heartbeat timeout: reading them heartbeats too.
+          ImportProgress reading = new ImportProgress(resumed, 0);
+          long total = 0;
           try (Stream<String> tags = legacy.streamTags(path)) {
-            importTagRange(request, tags.skip(start).limit(end - start).iterator(), start, total);
+            for (Iterator<String> all = tags.iterator(); all.hasNext(); all.next()) {
+              total++;
+              context.heartbeat(reading);
+            }
+          }
+          long end = Math.min(total, fromTag + Math.min(maxTags, total));
+          long start = Math.min(end, resumed);
+          try (Stream<String> tags = legacy.streamTags(path)) {
+            Iterator<String> range = tags.iterator();
+            for (long skipped = 0; skipped < start && range.hasNext(); skipped++) {
+              range.next();
+              context.heartbeat(reading);
+            }
+            importTagRange(request, range, start, end, total);
           }
           // Counted once, when the last tag is in: counting every row after each run would grow with the repository.
           return new ImportChunk(end, total, end >= total ? store.counts(path) : ImportCounts.NONE);
@@ -86,17 +101,17 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   }
 
   /**
-   * Records the manifests of {@code tags}, which start at position {@code start} of the {@code total}, in batches,
-   * reading the next batch from the legacy storage while the previous one commits. Heartbeats the progress of the
-   * last committed batch, and the last tag's once everything is committed.
+   * Records the manifests of {@code tags}, which start at position {@code start} of the {@code total}, up to position
+   * {@code end}, in batches, reading the next batch from the legacy storage while the previous one commits.
+   * Heartbeats the progress of the last committed batch, and the last tag's once everything is committed.
    */
-  private void importTagRange(ImportRequest request, Iterator<String> tags, long start, long total) {
+  private void importTagRange(ImportRequest request, Iterator<String> tags, long start, long end, long total) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String path = request.repositoryPath();
     ManifestCollector batch = new ManifestCollector(path);
     long position = start;
     try (BatchWriter writer = new BatchWriter(path, request.ownerToken(), new ImportProgress(start, total))) {
-      while (tags.hasNext()) {
+      while (position < end && tags.hasNext()) {
         batch.addWithChildren(tagTarget(path, tags.next()));
         position++;
         if (batch.size() >= batchSize) {

@@ -58,9 +58,10 @@ class LegacySyntheticTreeTest {
     AtomicInteger revisions = new AtomicInteger();
     storage.forEachManifestRevision("bench/huge", digest -> revisions.incrementAndGet());
     assertThat(revisions).hasValue(7);
-    assertThat(storage.countTags("bench/huge")).isEqualTo(50);
+    List<String> tags = storage.tags("bench/huge");
+    assertThat(tags).hasSize(50);
     Set<Digest> targets = new HashSet<>();
-    for (String tag : storage.tags("bench/huge")) {
+    for (String tag : tags) {
       targets.add(storage.tagTarget("bench/huge", tag).orElseThrow());
     }
     assertThat(targets).hasSize(7);
