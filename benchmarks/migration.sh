@@ -2,7 +2,7 @@
 # Migration benchmarks: builds the benchmark module and the modules it needs, then runs the benchmarks in one JVM
 # whose heap is 512 MiB, the heap a 100,000-manifest pre-import must fit in (BENCH_JAVA_OPTS overrides the options).
 # Arguments go to the benchmark: --samples N (cancel rounds, default 40); --large runs only the 100,000-manifest
-# pre-import instead, so that each run stays within about ten minutes.
+# pre-import instead, so that each run stays within about ten minutes; --huge only a 1,000,000-tag pre-import.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -Pbenchmarks -pl benchmarks -am package -DskipTests

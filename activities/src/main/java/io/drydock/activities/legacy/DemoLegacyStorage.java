@@ -50,15 +50,51 @@ public final class DemoLegacyStorage {
    * ...). One manifest is held in memory at a time, so 100,000 of them are fine.
    */
   public static void generateSynthetic(Path root, String repositoryPath, int manifestCount, int tagsEvery) {
-    if (manifestCount < 0) {
-      throw new IllegalArgumentException("manifestCount must not be negative: " + manifestCount);
-    }
     if (tagsEvery < 1) {
       throw new IllegalArgumentException("tagsEvery must be at least 1: " + tagsEvery);
     }
     Repository repository = new Repository(new LegacyTreeWriter(Objects.requireNonNull(root, "root")), repositoryPath);
+    writeSynthetic(repository, manifestCount, (i, manifest) -> {
+      if (i % tagsEvery == 0) {
+        repository.tag("t" + i, manifest);
+      }
+    });
+  }
+
+  /**
+   * Writes {@code manifestCount} manifests as {@link #generateSynthetic} does and {@code tagCount} tags ({@code t0},
+   * {@code t1}, ...) pointing at them in turn, each tag with its current link only, as in a registry whose tag
+   * history was purged, and the links of tags pointing at the same manifest hard links of one file: a million tags
+   * then take two million directories and no more files than manifests. Nothing is held in memory but one manifest.
+   */
+  public static void generateSyntheticTags(Path root, String repositoryPath, int manifestCount, int tagCount) {
+    if (manifestCount < 1) {
+      throw new IllegalArgumentException("manifestCount must be at least 1: " + manifestCount);
+    }
+    LegacyTreeWriter tree = new LegacyTreeWriter(Objects.requireNonNull(root, "root"));
+    writeSynthetic(
+        new Repository(tree, repositoryPath),
+        manifestCount,
+        (i, manifest) -> {
+          if (i < tagCount) {
+            tree.addTag(repositoryPath, "t" + i, manifest.digest());
+          }
+        });
+    for (int i = manifestCount; i < tagCount; i++) {
+      tree.addTagLike(repositoryPath, "t" + i, "t" + (i % manifestCount));
+    }
+  }
+
+  private interface SyntheticManifests {
+    void written(int index, Descriptor manifest);
+  }
+
+  private static void writeSynthetic(Repository repository, int manifestCount, SyntheticManifests written) {
+    if (manifestCount < 0) {
+      throw new IllegalArgumentException("manifestCount must not be negative: " + manifestCount);
+    }
     DemoLayer layer = DemoLayer.builder()
-        .file("synthetic/README", "A layer shared by every synthetic manifest of " + repositoryPath + ".\n")
+        .file("synthetic/README", "A layer shared by every synthetic manifest of " + repository.path() + ".\n")
         .build();
     Descriptor layerDescriptor = repository.layer(layer, DOCKER_LAYER);
     for (int i = 0; i < manifestCount; i++) {
@@ -69,10 +105,7 @@ public final class DemoLegacyStorage {
           config(LINUX_AMD64, "2024-06-01T00:00:00Z", runtime,
               List.of(new History("2024-06-01T00:00:00Z", "synthetic build " + i)), List.of(layer)),
           DOCKER_CONFIG);
-      Descriptor manifest = repository.manifest(imageManifest(DOCKER_MANIFEST, config, List.of(layerDescriptor)));
-      if (i % tagsEvery == 0) {
-        repository.tag("t" + i, manifest);
-      }
+      written.written(i, repository.manifest(imageManifest(DOCKER_MANIFEST, config, List.of(layerDescriptor))));
     }
   }
 

@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,15 +62,49 @@ public final class LegacyStorage {
   public List<String> tags(String repositoryPath) {
     List<String> tags = new ArrayList<>();
     forEachEntry(layout.tagsDir(repositoryPath), entry -> {
-      String name = entry.getFileName().toString();
-      if (!LegacyLayout.isTag(name)) {
-        LOG.warn("ignoring {}: not a valid tag name", entry);
-      } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-        tags.add(name);
+      if (isTagDirectory(entry)) {
+        tags.add(entry.getFileName().toString());
       }
     });
     tags.sort(Comparator.naturalOrder());
     return List.copyOf(tags);
+  }
+
+  /**
+   * The repository's tags in directory order, read from the directory as the stream is consumed, which the caller
+   * must close: a million tags cost no more memory than ten. Two reads of a directory nobody changed in between give
+   * the same order, so a position in it can be resumed from.
+   */
+  public Stream<String> streamTags(String repositoryPath) {
+    DirectoryStream<Path> entries;
+    Path dir = layout.tagsDir(repositoryPath);
+    try {
+      entries = Files.newDirectoryStream(dir);
+    } catch (NoSuchFileException e) {
+      return Stream.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    return StreamSupport.stream(entries.spliterator(), false)
+        .onClose(() -> closeListing(dir, entries))
+        .filter(LegacyStorage::isTagDirectory)
+        .map(entry -> entry.getFileName().toString());
+  }
+
+  private static boolean isTagDirectory(Path entry) {
+    if (!LegacyLayout.isTag(entry.getFileName().toString())) {
+      LOG.warn("ignoring {}: not a valid tag name", entry);
+      return false;
+    }
+    return Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static void closeListing(Path dir, DirectoryStream<Path> entries) {
+    try {
+      entries.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the listing of " + dir, e);
+    }
   }
 
   /** The manifest the tag currently points at, or empty if the tag has no {@code current/link}. */

@@ -18,12 +18,20 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,28 +62,76 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   public ImportChunk importChunk(ImportRequest request, long fromTag, int maxTags) {
     return failingClearly(
         () -> {
+          List<String> tags = legacy.tags(request.repositoryPath());
+          long end = Math.min(tags.size(), fromTag + maxTags);
+          long start = Math.min(end, resumePoint(fromTag));
+          importTagRange(request, tags.subList((int) start, (int) end).iterator(), start, end, tags.size());
+          return new ImportChunk(end, tags.size(), store.counts(request.repositoryPath()));
+        });
+  }
+
+  @Override
+  public ImportChunk importTags(ImportRequest request, long fromTag, long maxTags) {
+    return failingClearly(
+        () -> {
           ActivityExecutionContext context = Activity.getExecutionContext();
           String path = request.repositoryPath();
-          List<String> tags = legacy.tags(path);
-          long end = Math.min(tags.size(), fromTag + maxTags);
-          // A retried attempt resumes after the last batch the previous attempt committed.
-          long start =
-              Math.max(fromTag, context.getHeartbeatDetails(ImportProgress.class).map(ImportProgress::tagsDone).orElse(0L));
-          ManifestCollector batch = new ManifestCollector(path);
-          long committed = start;
-          for (long i = start; i < end; i++) {
-            batch.addWithChildren(tagTarget(path, tags.get((int) i)));
-            if (batch.size() >= batchSize) {
-              committed = i + 1;
-              writePreImportBatch(request, batch, new ImportProgress(committed, tags.size()));
+          long resumed = resumePoint(fromTag);
+          // A million tags take longer to read than the heartbeat timeout: reading them heartbeats too.
+          ImportProgress reading = new ImportProgress(resumed, 0);
+          long total = 0;
+          try (Stream<String> tags = legacy.streamTags(path)) {
+            for (Iterator<String> all = tags.iterator(); all.hasNext(); all.next()) {
+              total++;
+              context.heartbeat(reading);
             }
-            // Throttled by the SDK; the answer carries a cancel request, which this call turns into an exception.
-            context.heartbeat(new ImportProgress(committed, tags.size()));
           }
-          writePreImportBatch(request, batch, new ImportProgress(end, tags.size()));
-          context.heartbeat(new ImportProgress(end, tags.size()));
-          return new ImportChunk(end, tags.size(), store.counts(path));
+          long end = Math.min(total, fromTag + Math.min(maxTags, total));
+          long start = Math.min(end, resumed);
+          try (Stream<String> tags = legacy.streamTags(path)) {
+            Iterator<String> range = tags.iterator();
+            for (long skipped = 0; skipped < start && range.hasNext(); skipped++) {
+              range.next();
+              context.heartbeat(reading);
+            }
+            importTagRange(request, range, start, end, total);
+          }
+          // Counted once, when the last tag is in: counting every row after each run would grow with the repository.
+          return new ImportChunk(end, total, end >= total ? store.counts(path) : ImportCounts.NONE);
         });
+  }
+
+  /** A retried attempt resumes after the last batch the previous attempt reported committed. */
+  private static long resumePoint(long fromTag) {
+    return Math.max(
+        fromTag,
+        Activity.getExecutionContext().getHeartbeatDetails(ImportProgress.class).map(ImportProgress::tagsDone).orElse(0L));
+  }
+
+  /**
+   * Records the manifests of {@code tags}, which start at position {@code start} of the {@code total}, up to position
+   * {@code end}, in batches, reading the next batch from the legacy storage while the previous one commits.
+   * Heartbeats the progress of the last committed batch, and the last tag's once everything is committed.
+   */
+  private void importTagRange(ImportRequest request, Iterator<String> tags, long start, long end, long total) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    String path = request.repositoryPath();
+    ManifestCollector batch = new ManifestCollector(path);
+    long position = start;
+    try (BatchWriter writer = new BatchWriter(path, request.ownerToken(), new ImportProgress(start, total))) {
+      while (position < end && tags.hasNext()) {
+        batch.addWithChildren(tagTarget(path, tags.next()));
+        position++;
+        if (batch.size() >= batchSize) {
+          writer.write(batch.drain(), new ImportProgress(position, total));
+        }
+        // Throttled by the SDK; the answer carries a cancel request, which this call turns into an exception.
+        context.heartbeat(writer.committed());
+      }
+      writer.write(batch.drain(), new ImportProgress(position, total));
+      writer.awaitCommitted();
+    }
+    context.heartbeat(new ImportProgress(position, total));
   }
 
   @Override
@@ -157,12 +213,6 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
                     .record(took));
   }
 
-  private void writePreImportBatch(ImportRequest request, ManifestCollector batch, ImportProgress progress) {
-    List<ManifestRecord> manifests = batch.drain();
-    store.writeManifests(request.repositoryPath(), request.ownerToken(), manifests, progress);
-    manifestsWritten(ImportType.PRE, manifests.size());
-  }
-
   /** Counts committed rows, so a retried attempt's re-committed batch (an idempotent write) counts again. */
   private void manifestsWritten(ImportType type, int count) {
     meters.counter("drydock.manifests.written", "import_type", type.wireValue()).increment(count);
@@ -193,6 +243,73 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
       throw ExpectedFailure.of(log, MigrationFailures.FENCED_OUT, e.getMessage());
     } catch (InvalidLegacyDataException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.INVALID_LEGACY_DATA);
+    }
+  }
+
+  /**
+   * Commits batches on a thread of its own, one at a time: the caller reads the next batch meanwhile, and waits for
+   * the previous commit before handing over another, so at most two batches are in memory. Closing waits for the
+   * commit in flight, so an activity that stops (canceled, failed) has no write left running behind it.
+   */
+  private final class BatchWriter implements AutoCloseable {
+    private final String path;
+    private final String ownerToken;
+    private final ExecutorService thread;
+    private volatile ImportProgress committed;
+    private Future<?> inFlight = CompletableFuture.completedFuture(null);
+
+    BatchWriter(String path, String ownerToken, ImportProgress committed) {
+      this.path = path;
+      this.ownerToken = ownerToken;
+      this.committed = committed;
+      this.thread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "import-writer " + path));
+    }
+
+    /** The progress of the last batch committed. */
+    ImportProgress committed() {
+      return committed;
+    }
+
+    /** Waits for the previous batch's commit, failing as it failed, then starts committing this one. */
+    void write(List<ManifestRecord> batch, ImportProgress progress) {
+      awaitCommitted();
+      inFlight =
+          thread.submit(
+              () -> {
+                store.writeManifests(path, ownerToken, batch, progress);
+                manifestsWritten(ImportType.PRE, batch.size());
+                committed = progress;
+              });
+    }
+
+    void awaitCommitted() {
+      try {
+        inFlight.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        throw new IllegalStateException("batch write of " + path + " failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while writing a batch of " + path, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      thread.shutdown();
+      boolean interrupted = false;
+      while (!thread.isTerminated()) {
+        try {
+          thread.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

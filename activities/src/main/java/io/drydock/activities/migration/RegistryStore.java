@@ -7,6 +7,7 @@ import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationStatus;
 import io.drydock.workflows.migration.RepositoryPaths;
 import io.drydock.workflows.migration.StatusTransition;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -15,14 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -497,9 +495,13 @@ public final class RegistryStore {
         .orElseThrow(() -> new FencedOutException(path));
   }
 
+  /*
+   * Each table of a batch is written by one statement whose parameters are arrays, one element per row, unnested on
+   * the server: a batch costs a round trip and a plan per table instead of one execution per row.
+   */
+
   private void insertBlobs(long repositoryId, List<ManifestRecord> batch) {
-    // Sorted by digest so that concurrent imports sharing blobs lock them in the same order and cannot deadlock.
-    Map<Digest, ParsedManifest.BlobReference> blobs = new TreeMap<>(Comparator.comparing(Digest::toString));
+    Map<Digest, ParsedManifest.BlobReference> blobs = new HashMap<>();
     for (ManifestRecord manifest : batch) {
       if (manifest.parsed().config() != null) {
         blobs.putIfAbsent(manifest.parsed().config().digest(), manifest.parsed().config());
@@ -508,74 +510,113 @@ public final class RegistryStore {
         blobs.putIfAbsent(layer.digest(), layer);
       }
     }
-    List<Object[]> blobRows = new ArrayList<>();
-    List<Object[]> linkRows = new ArrayList<>();
+    int count = blobs.size();
+    String[] digests = new String[count];
+    String[] mediaTypes = new String[count];
+    Long[] sizes = new Long[count];
+    int row = 0;
     for (ParsedManifest.BlobReference blob : blobs.values()) {
-      blobRows.add(new Object[] {blob.digest().toString(), blob.mediaType(), blob.size()});
-      linkRows.add(new Object[] {repositoryId, blob.digest().toString()});
+      digests[row] = blob.digest().toString();
+      mediaTypes[row] = blob.mediaType();
+      sizes[row] = blob.size();
+      row++;
     }
-    batches.batchUpdate(
-        "INSERT INTO blobs (digest, media_type, size) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING", blobRows);
-    batches.batchUpdate(
-        "INSERT INTO repository_blobs (repository_id, blob_digest) VALUES (?, ?) ON CONFLICT DO NOTHING", linkRows);
+    // Inserted in digest order so that concurrent imports sharing blobs lock them in the same order and cannot
+    // deadlock; "C" compares the ASCII digests as String.compareTo does.
+    execute(
+        """
+        INSERT INTO blobs (digest, media_type, size)
+        SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]) AS b (digest, media_type, size)
+         ORDER BY digest COLLATE "C"
+        ON CONFLICT (digest) DO NOTHING""",
+        new SqlArray("text", digests), new SqlArray("text", mediaTypes), new SqlArray("bigint", sizes));
+    execute(
+        """
+        INSERT INTO repository_blobs (repository_id, blob_digest)
+        SELECT ?, digest FROM unnest(?::text[]) AS b (digest) ORDER BY digest COLLATE "C"
+        ON CONFLICT DO NOTHING""",
+        repositoryId, new SqlArray("text", digests));
   }
 
   private void insertManifests(long repositoryId, List<ManifestRecord> batch) {
-    List<Object[]> rows = new ArrayList<>();
-    for (ManifestRecord manifest : batch) {
+    int count = batch.size();
+    String[] digests = new String[count];
+    String[] mediaTypes = new String[count];
+    Integer[] schemaVersions = new Integer[count];
+    Long[] sizes = new Long[count];
+    byte[][] payloads = new byte[count][];
+    String[] configDigests = new String[count];
+    String[] configMediaTypes = new String[count];
+    for (int row = 0; row < count; row++) {
+      ManifestRecord manifest = batch.get(row);
       ParsedManifest parsed = manifest.parsed();
-      rows.add(
-          new Object[] {
-            repositoryId,
-            manifest.digest().toString(),
-            parsed.mediaType(),
-            parsed.schemaVersion(),
-            manifest.payload().length,
-            manifest.payload(),
-            parsed.config() == null ? null : parsed.config().digest().toString(),
-            parsed.config() == null ? null : parsed.config().mediaType()
-          });
+      digests[row] = manifest.digest().toString();
+      mediaTypes[row] = parsed.mediaType();
+      schemaVersions[row] = parsed.schemaVersion();
+      sizes[row] = (long) manifest.payload().length;
+      payloads[row] = manifest.payload();
+      configDigests[row] = parsed.config() == null ? null : parsed.config().digest().toString();
+      configMediaTypes[row] = parsed.config() == null ? null : parsed.config().mediaType();
     }
-    batches.batchUpdate(
+    execute(
         """
         INSERT INTO manifests (repository_id, digest, media_type, schema_version, size, payload, config_digest,
                                config_media_type)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        SELECT ?, * FROM unnest(?::text[], ?::text[], ?::integer[], ?::bigint[], ?::bytea[], ?::text[], ?::text[])
         ON CONFLICT (repository_id, digest) DO NOTHING""",
-        rows);
+        repositoryId,
+        new SqlArray("text", digests),
+        new SqlArray("text", mediaTypes),
+        new SqlArray("integer", schemaVersions),
+        new SqlArray("bigint", sizes),
+        new SqlArray("bytea", payloads),
+        new SqlArray("text", configDigests),
+        new SqlArray("text", configMediaTypes));
   }
 
   private Map<Digest, Long> manifestIds(long repositoryId, List<ManifestRecord> batch) {
-    List<String> digests = new ArrayList<>();
+    Set<String> digests = new HashSet<>();
     for (ManifestRecord manifest : batch) {
       digests.add(manifest.digest().toString());
       manifest.parsed().children().forEach(child -> digests.add(child.toString()));
     }
     Map<Digest, Long> ids = new HashMap<>();
-    jdbc.sql("SELECT digest, id FROM manifests WHERE repository_id = :repository AND digest IN (:digests)")
-        .param("repository", repositoryId)
-        .param("digests", digests)
-        .query(rs -> {
+    batches.query(
+        connection -> {
+          PreparedStatement statement =
+              connection.prepareStatement("SELECT digest, id FROM manifests WHERE repository_id = ? AND digest = ANY (?)");
+          statement.setLong(1, repositoryId);
+          statement.setArray(2, connection.createArrayOf("text", digests.toArray(String[]::new)));
+          return statement;
+        },
+        rs -> {
           ids.put(Digest.parse(rs.getString("digest")), rs.getLong("id"));
         });
     return ids;
   }
 
   private void insertLayerReferences(List<ManifestRecord> batch, Map<Digest, Long> ids) {
-    Map<String, Object[]> rows = new LinkedHashMap<>();
+    List<Long> manifestIds = new ArrayList<>();
+    List<String> blobDigests = new ArrayList<>();
     for (ManifestRecord manifest : batch) {
       long manifestId = ids.get(manifest.digest());
       for (ParsedManifest.BlobReference layer : manifest.parsed().layers()) {
-        rows.putIfAbsent(manifestId + " " + layer.digest(), new Object[] {manifestId, layer.digest().toString()});
+        manifestIds.add(manifestId);
+        blobDigests.add(layer.digest().toString());
       }
     }
-    batches.batchUpdate(
-        "INSERT INTO manifest_blobs (manifest_id, blob_digest) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        new ArrayList<>(rows.values()));
+    // DO NOTHING also skips a layer a manifest lists twice within the statement.
+    execute(
+        """
+        INSERT INTO manifest_blobs (manifest_id, blob_digest)
+        SELECT * FROM unnest(?::bigint[], ?::text[]) ON CONFLICT DO NOTHING""",
+        new SqlArray("bigint", manifestIds.toArray(Long[]::new)),
+        new SqlArray("text", blobDigests.toArray(String[]::new)));
   }
 
   private void insertChildReferences(List<ManifestRecord> batch, Map<Digest, Long> ids) {
-    List<Object[]> rows = new ArrayList<>();
+    List<Long> parents = new ArrayList<>();
+    List<Long> children = new ArrayList<>();
     for (ManifestRecord manifest : batch) {
       for (Digest child : manifest.parsed().children()) {
         Long childId = ids.get(child);
@@ -583,11 +624,37 @@ public final class RegistryStore {
           throw new IllegalStateException(
               "child manifest " + child + " of " + manifest.digest() + " was not written before its index");
         }
-        rows.add(new Object[] {ids.get(manifest.digest()), childId});
+        parents.add(ids.get(manifest.digest()));
+        children.add(childId);
       }
     }
-    batches.batchUpdate(
-        "INSERT INTO manifest_references (parent_id, child_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows);
+    if (!parents.isEmpty()) {
+      execute(
+          """
+          INSERT INTO manifest_references (parent_id, child_id)
+          SELECT * FROM unnest(?::bigint[], ?::bigint[]) ON CONFLICT DO NOTHING""",
+          new SqlArray("bigint", parents.toArray(Long[]::new)),
+          new SqlArray("bigint", children.toArray(Long[]::new)));
+    }
+  }
+
+  /** An array parameter: its SQL element type and its elements, whose Java type PgJDBC encodes (byte[][] as bytea). */
+  private record SqlArray(String elementType, Object[] elements) {}
+
+  /** Runs {@code sql} in the current transaction, {@link SqlArray} parameters bound as SQL arrays. */
+  private void execute(String sql, Object... parameters) {
+    batches.update(
+        connection -> {
+          PreparedStatement statement = connection.prepareStatement(sql);
+          for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i] instanceof SqlArray array) {
+              statement.setArray(i + 1, connection.createArrayOf(array.elementType(), array.elements()));
+            } else {
+              statement.setObject(i + 1, parameters[i]);
+            }
+          }
+          return statement;
+        });
   }
 
   private static List<String> wireValues(Set<MigrationStatus> statuses) {

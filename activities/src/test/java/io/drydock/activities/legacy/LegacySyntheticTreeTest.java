@@ -51,6 +51,24 @@ class LegacySyntheticTreeTest {
   }
 
   @Test
+  void manyTagsPointAtTheManifestsInTurn() {
+    DemoLegacyStorage.generateSyntheticTags(root, "bench/huge", 7, 50);
+    LegacyStorage storage = new LegacyStorage(root);
+
+    AtomicInteger revisions = new AtomicInteger();
+    storage.forEachManifestRevision("bench/huge", digest -> revisions.incrementAndGet());
+    assertThat(revisions).hasValue(7);
+    List<String> tags = storage.tags("bench/huge");
+    assertThat(tags).hasSize(50);
+    Set<Digest> targets = new HashSet<>();
+    for (String tag : tags) {
+      targets.add(storage.tagTarget("bench/huge", tag).orElseThrow());
+    }
+    assertThat(targets).hasSize(7);
+    assertThat(storage.tagTarget("bench/huge", "t44")).isEqualTo(storage.tagTarget("bench/huge", "t2"));
+  }
+
+  @Test
   void refusesBadArguments() {
     assertThatThrownBy(() -> DemoLegacyStorage.generateSynthetic(root, "bench/big", -1, 10))
         .isInstanceOf(IllegalArgumentException.class);

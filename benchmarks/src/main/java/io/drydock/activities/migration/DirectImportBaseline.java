@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -17,28 +18,39 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * The floor a pre-import's throughput is measured against: the same tags read from the same legacy storage, the same
+ * The floors a pre-import's throughput is measured against: the same tags read from the same legacy storage, the same
  * manifests parsed by the same parser, and the same rows (blobs, repository_blobs, manifests, manifest_blobs) written
- * with the same statements and ON CONFLICT clauses in transactions of the same size, but straight from one thread over
- * one JDBC connection: no Temporal, no chunks, no heartbeats, no fencing lock, no revision or blob presence checks.
+ * with the same ON CONFLICT rules in transactions of the same size, but straight from one thread over one JDBC
+ * connection: no Temporal, no chunks, no heartbeats, no fencing lock, no revision or blob presence checks. {@link
+ * Writes#STATEMENTS} writes each row with its own statement execution (JDBC batches), {@link Writes#COPY} streams each
+ * table's rows with PostgreSQL's COPY into a temporary staging table and merges it with one INSERT ... ON CONFLICT.
  *
  * <p>It lives in the activities' package to use {@link ParsedManifest} itself, so the parsing cost is identical.
  */
 public final class DirectImportBaseline {
+  /** How a batch's rows reach the tables. */
+  public enum Writes {
+    STATEMENTS,
+    COPY
+  }
+
   private final LegacyStorage legacy;
   private final DataSource database;
   private final int batchSize;
+  private final Writes writes;
 
-  public DirectImportBaseline(LegacyStorage legacy, DataSource database, int batchSize) {
+  public DirectImportBaseline(LegacyStorage legacy, DataSource database, int batchSize, Writes writes) {
     this.legacy = legacy;
     this.database = database;
     this.batchSize = batchSize;
+    this.writes = writes;
   }
 
   /** Imports the manifests of every tag of the repository and returns how many manifests the database now holds. */
   public long importRepository(String path) throws SQLException {
     try (Connection connection = database.getConnection()) {
       long repositoryId = insertRepository(connection, path);
+      CopyStaging staging = writes == Writes.COPY ? new CopyStaging(connection) : null;
       connection.setAutoCommit(false);
       List<ManifestRecord> batch = new ArrayList<>(batchSize);
       for (String tag : legacy.tags(path)) {
@@ -52,12 +64,12 @@ public final class DirectImportBaseline {
         }
         batch.add(new ManifestRecord(digest, payload, parsed));
         if (batch.size() == batchSize) {
-          writeBatch(connection, repositoryId, batch);
+          writeBatch(connection, staging, repositoryId, batch);
           batch.clear();
         }
       }
       if (!batch.isEmpty()) {
-        writeBatch(connection, repositoryId, batch);
+        writeBatch(connection, staging, repositoryId, batch);
       }
       completeRepository(connection, repositoryId);
       return countManifests(connection, repositoryId);
@@ -78,17 +90,21 @@ public final class DirectImportBaseline {
     }
   }
 
-  private static void writeBatch(Connection connection, long repositoryId, List<ManifestRecord> batch)
-      throws SQLException {
-    insertBlobs(connection, repositoryId, batch);
-    insertManifests(connection, repositoryId, batch);
-    insertLayerReferences(connection, batch, manifestIds(connection, repositoryId, batch));
+  /** With COPY staging when given, else with one statement execution per row; then commits. */
+  private static void writeBatch(
+      Connection connection, CopyStaging staging, long repositoryId, List<ManifestRecord> batch) throws SQLException {
+    if (staging != null) {
+      staging.write(repositoryId, batch, distinctBlobs(batch));
+    } else {
+      insertBlobs(connection, repositoryId, distinctBlobs(batch));
+      insertManifests(connection, repositoryId, batch);
+      insertLayerReferences(connection, batch, manifestIds(connection, repositoryId, batch));
+    }
     connection.commit();
   }
 
-  private static void insertBlobs(Connection connection, long repositoryId, List<ManifestRecord> batch)
-      throws SQLException {
-    // Deduplicated and sorted as RegistryStore does, so both send the same rows.
+  /** Deduplicated and sorted by digest as RegistryStore does, so every path sends the same rows in the same order. */
+  static Collection<ParsedManifest.BlobReference> distinctBlobs(List<ManifestRecord> batch) {
     Map<Digest, ParsedManifest.BlobReference> blobs = new TreeMap<>(Comparator.comparing(Digest::toString));
     for (ManifestRecord manifest : batch) {
       blobs.putIfAbsent(manifest.parsed().config().digest(), manifest.parsed().config());
@@ -96,13 +112,18 @@ public final class DirectImportBaseline {
         blobs.putIfAbsent(layer.digest(), layer);
       }
     }
+    return blobs.values();
+  }
+
+  private static void insertBlobs(
+      Connection connection, long repositoryId, Collection<ParsedManifest.BlobReference> blobs) throws SQLException {
     try (PreparedStatement blobRows =
             connection.prepareStatement(
                 "INSERT INTO blobs (digest, media_type, size) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING");
         PreparedStatement linkRows =
             connection.prepareStatement(
                 "INSERT INTO repository_blobs (repository_id, blob_digest) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-      for (ParsedManifest.BlobReference blob : blobs.values()) {
+      for (ParsedManifest.BlobReference blob : blobs) {
         blobRows.setString(1, blob.digest().toString());
         blobRows.setString(2, blob.mediaType());
         blobRows.setLong(3, blob.size());

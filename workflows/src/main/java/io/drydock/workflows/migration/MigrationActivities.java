@@ -12,10 +12,19 @@ public interface MigrationActivities {
   /**
    * Records the manifests of tags {@code [fromTag, fromTag + maxTags)} of the repository (sorted by name), with the
    * children of manifest lists and indexes and their config and layer blobs. Idempotent; heartbeats progress and
-   * stops when the run is canceled.
+   * stops when the run is canceled. Only runs started before {@link #importTags} existed call it.
    */
   @ActivityMethod
   ImportChunk importChunk(ImportRequest request, long fromTag, int maxTags);
+
+  /**
+   * Records the manifests of the tags at positions {@code [fromTag, fromTag + maxTags)} of the repository's tags
+   * directory in directory order, as {@link #importChunk} does, reading the directory once instead of listing and
+   * sorting it: tags added or removed meanwhile may shift the positions, and the final import records whatever a
+   * shift made this miss. The counts are the repository's once the last tag is in, {@link ImportCounts#NONE} before.
+   */
+  @ActivityMethod
+  ImportChunk importTags(ImportRequest request, long fromTag, long maxTags);
 
   /**
    * Records the tags and every manifest pushed since the pre-import, and sets {@code import_complete}, in one

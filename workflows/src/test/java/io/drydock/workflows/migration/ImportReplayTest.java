@@ -18,7 +18,8 @@ class ImportReplayTest {
         "histories/pre-import-v0-failed.json",
         "histories/pre-import-chunked-complete.json",
         "histories/pre-import-failed-then-retried.json",
-        "histories/pre-import-canceled-by-operator.json"
+        "histories/pre-import-canceled-by-operator.json",
+        "histories/pre-import-streamed-complete.json"
       })
   void recordedPreImportsReplayWithoutNonDeterminism(String history) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(history, PreImportWorkflowImpl.class);

@@ -353,6 +353,11 @@ class PreImportWorkflowTest {
     }
 
     @Override
+    public ImportChunk importTags(ImportRequest request, long fromTag, long maxTags) {
+      return importChunk(request, fromTag, (int) Math.min(maxTags, Integer.MAX_VALUE));
+    }
+
+    @Override
     public ImportCounts finalImport(ImportRequest request) {
       return finalImport.get();
     }
