@@ -77,9 +77,11 @@ class MetricsEndToEndTest {
             () -> new Metrics(scrape()),
             metrics ->
                 metrics.value(RESCANS_INDEXED) >= before.value(RESCANS_INDEXED) + 2
-                    && metrics.value(NOTIFICATIONS_REFUSED) >= before.value(NOTIFICATIONS_REFUSED) + 1,
+                    && metrics.value(NOTIFICATIONS_REFUSED) >= before.value(NOTIFICATIONS_REFUSED) + 1
+                    // The delivery follows the status write the import's status shows.
+                    && metrics.value(NOTIFICATIONS_DELIVERED) >= before.value(NOTIFICATIONS_DELIVERED) + 2,
             WAIT,
-            "the rescans of " + REPOSITORY + "'s two manifests and the refused notification");
+            "the rescans of " + REPOSITORY + "'s two manifests, its two notifications and the refused one");
 
     assertThat(after.text).contains("temporal_");
     assertThat(after.delta(before, "drydock_imports_started_total\\{import_type=\"pre\"[^}]*}")).isEqualTo(3);
@@ -94,7 +96,7 @@ class MetricsEndToEndTest {
     assertThat(after.delta(before, "drydock_manifests_written_total\\{import_type=\"pre\"[^}]*}"))
         .as("the two manifests of %s and the one of %s, at least", REPOSITORY, REFUSED)
         .isGreaterThanOrEqualTo(3);
-    assertThat(after.delta(before, "drydock_notifications_total\\{outcome=\"delivered\"[^}]*}"))
+    assertThat(after.delta(before, NOTIFICATIONS_DELIVERED))
         .as("pre_import_complete and import_complete of %s", REPOSITORY)
         .isEqualTo(2);
     assertThat(after.delta(before, NOTIFICATIONS_REFUSED)).isEqualTo(1);
@@ -168,6 +170,7 @@ class MetricsEndToEndTest {
   private static final String PUTS_OK = "drydock_replication_requests_total\\{kind=\"put\",outcome=\"ok\"[^}]*}";
   private static final String RESCANS_INDEXED = "drydock_rescans_total\\{outcome=\"indexed\"[^}]*}";
   private static final String NOTIFICATIONS_REFUSED = "drydock_notifications_total\\{outcome=\"refused\"[^}]*}";
+  private static final String NOTIFICATIONS_DELIVERED = "drydock_notifications_total\\{outcome=\"delivered\"[^}]*}";
 
   private static String finished(String importType, String outcome) {
     return "drydock_imports_finished_total\\{import_type=\"" + importType + "\",outcome=\"" + outcome + "\"[^}]*}";

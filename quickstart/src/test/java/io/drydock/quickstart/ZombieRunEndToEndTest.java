@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A zombie run cannot change anything. Run A's worker is frozen (SIGSTOP) in the middle of a chunk and cut off from
+ * A zombie run cannot change anything. Run A's worker is frozen (SIGSTOP) between two batches of its pre-import and cut off from
  * Temporal, so its activity hears neither the cancel nor the termination; the repository is canceled, released after
  * the grace deadline, pre-imported and final-imported by run B on another worker; then A's worker is thawed and its
  * activity goes on as if nothing had happened, reading tags that now point at manifests B never saw. Every batch it
@@ -43,8 +43,11 @@ class ZombieRunEndToEndTest {
   /** Same tag names as {@link #REPOSITORY}, other manifests: what the thawed zombie will read. */
   private static final String DECOY = "zombie/decoy";
   private static final int MANIFESTS = 3000;
-  /** Tags per activity of a pre-import (a chunk); each is written in batches of 200. */
-  private static final int TAGS_PER_CHUNK = 1000;
+  /**
+   * Manifests the zombie's worker writes per transaction: small batches make a pre-import of many short transactions,
+   * with moments between them to freeze the worker in while it still has batches to write.
+   */
+  private static final int ZOMBIE_BATCH_SIZE = 20;
   private static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,13 +87,17 @@ class ZombieRunEndToEndTest {
     // a ten-minute buffer turns that off, so the thawed activity really keeps going and only the fence can stop it.
     WorkerProcess zombie =
         stack.startWorker(
-            "zombie-1", link.target(), List.of("-Dtemporal.activity.localTimeoutBufferMs=600000"));
+            "zombie-1",
+            link.target(),
+            List.of(
+                "-Dtemporal.activity.localTimeoutBufferMs=600000",
+                "-Ddrydock.migration.batch-size=" + ZOMBIE_BATCH_SIZE));
     generated.join();
     assertThat(put("pre").statusCode()).isEqualTo(202);
     String runA = runId(MigrationWorkflows.preImportWorkflowId(REPOSITORY));
     String ownerA = ownerToken();
 
-    long frozenAt = freezeInsideAChunk(zombie);
+    long frozenAt = freezeBetweenBatches(zombie);
     link.cut();
     System.out.printf("[zombie] worker %d frozen and cut off from Temporal at %d manifests%n", zombie.pid(), frozenAt);
 
@@ -157,26 +164,28 @@ class ZombieRunEndToEndTest {
   }
 
   /**
-   * Freezes the worker while its activity is between batches of a chunk: batches left to write (the count is not a
-   * multiple of the chunk size) and no transaction open (a frozen transaction would hold the repository row and
-   * block the DELETE until the thaw). Tries again a little later when the moment was wrong.
+   * Freezes the worker while its activity is between batches: batches left to write, and no transaction open (a
+   * frozen transaction would hold the repository row and block the DELETE until the thaw). The worker reads the next
+   * batch while the previous one commits, so such moments are short: the check follows the freeze at once, and the
+   * worker is let go again at once when the moment was wrong.
    */
-  private static long freezeInsideAChunk(WorkerProcess worker) {
+  private static long freezeBetweenBatches(WorkerProcess worker) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
       long manifests = stack.manifests(REPOSITORY);
-      if (manifests > 0 && manifests % TAGS_PER_CHUNK != 0) {
+      if (manifests > 0 && manifests < MANIFESTS) {
         worker.freeze();
-        SeparateWorkersStack.sleep(Duration.ofMillis(200));
+        // SIGSTOP is delivered at once; a statement the worker sent before it still finishes on the server.
+        SeparateWorkersStack.sleep(Duration.ofMillis(5));
         long frozenAt = stack.manifests(REPOSITORY);
-        if (frozenAt % TAGS_PER_CHUNK != 0 && openTransactions() == 0) {
+        if (frozenAt < MANIFESTS && openTransactions() == 0) {
           return frozenAt;
         }
         worker.resume();
       }
-      SeparateWorkersStack.sleep(Duration.ofMillis(20));
+      SeparateWorkersStack.sleep(Duration.ofMillis(5));
     }
-    throw new AssertionError("could not freeze the worker inside a chunk of the pre-import");
+    throw new AssertionError("could not freeze the worker between batches of the pre-import");
   }
 
   private static long openTransactions() {
