@@ -44,7 +44,7 @@ public final class MigrationBenchmark {
   private static final String HUGE = "bench/huge";
   private static final int WARMUP_MANIFESTS = 500;
   /** Large enough that a pre-import is still running when it is canceled {@link #RUNNING_BEFORE_CANCEL} after start. */
-  private static final int CANCEL_MANIFESTS = 4000;
+  private static final int CANCEL_MANIFESTS = 20_000;
   private static final int THROUGHPUT_MANIFESTS = 10_000;
   private static final int LARGE_MANIFESTS = 100_000;
   /** Rescans kept in flight in the background by {@code --scan-load}: the backlog the issue measured imports under. */
