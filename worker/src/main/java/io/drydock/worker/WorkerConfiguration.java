@@ -4,13 +4,16 @@ import io.drydock.activities.config.HealthConfiguration;
 import io.drydock.activities.config.StorageConfiguration;
 import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.migration.CallerNotificationsImpl;
+import io.drydock.activities.migration.ImportRunStore;
+import io.drydock.activities.migration.ImportedMetadataStore;
 import io.drydock.activities.migration.MigrationActivitiesImpl;
+import io.drydock.activities.migration.MigrationProperties;
 import io.drydock.activities.migration.NotificationOutbox;
 import io.drydock.activities.migration.NotificationSettings;
-import io.drydock.activities.migration.RegistryStore;
 import io.drydock.activities.replication.ReplicationActivitiesConfiguration;
 import io.drydock.activities.replication.ReplicationActivitiesImpl;
 import io.drydock.activities.scan.ScanActivitiesImpl;
+import io.drydock.activities.scan.ScanProperties;
 import io.drydock.activities.scan.ScanStore;
 import io.drydock.activities.scan.ScannerUpgradeRescan;
 import io.drydock.activities.scan.indexer.ScannerSet;
@@ -29,7 +32,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,14 +41,20 @@ import org.springframework.context.annotation.Import;
 /** The Temporal workers and the activity implementations they host. */
 @Configuration(proxyBeanMethods = false)
 @Import({StorageConfiguration.class, HealthConfiguration.class, ReplicationActivitiesConfiguration.class})
+@EnableConfigurationProperties({MigrationProperties.class, ScanProperties.class})
 public class WorkerConfiguration {
   @Bean
   MigrationActivitiesImpl migrationActivities(
       LegacyStorage legacyStorage,
-      RegistryStore registryStore,
-      @Value("${drydock.migration.batch-size}") int batch,
+      DataSource dataSource,
+      MigrationProperties migration,
       MeterRegistry meters) {
-    return new MigrationActivitiesImpl(legacyStorage, registryStore, batch, meters);
+    return new MigrationActivitiesImpl(
+        legacyStorage,
+        new ImportRunStore(dataSource),
+        new ImportedMetadataStore(dataSource),
+        migration.batchSize(),
+        meters);
   }
 
   @Bean
@@ -55,8 +64,8 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  ScanStore scanStore(DataSource dataSource, @Value("${drydock.scan.statement-timeout}") Duration statementTimeout) {
-    return new ScanStore(dataSource, statementTimeout);
+  ScanStore scanStore(DataSource dataSource, ScanProperties scan) {
+    return new ScanStore(dataSource, scan.statementTimeout());
   }
 
   @Bean
@@ -66,8 +75,8 @@ public class WorkerConfiguration {
 
   @Bean
   ScannerUpgradeRescan scannerUpgradeRescan(
-      ScanStore store, WorkflowClient client, @Value("${drydock.scan.bulk-concurrency}") int concurrency) {
-    return new ScannerUpgradeRescan(store, client, ScannerSet.current(), concurrency);
+      ScanStore store, WorkflowClient client, ScanProperties scan) {
+    return new ScannerUpgradeRescan(store, client, ScannerSet.current(), scan.bulkConcurrency());
   }
 
   @Bean
@@ -77,8 +86,7 @@ public class WorkerConfiguration {
       CallerNotificationsImpl callerNotifications,
       ScanActivitiesImpl scanActivities,
       ReplicationActivitiesImpl replicationActivities,
-      @Value("${drydock.scan.max-concurrent-activities}") int scanActivitySlots,
-      @Value("${drydock.scan.max-concurrent-workflow-tasks}") int scanWorkflowTaskSlots) {
+      ScanProperties scanSettings) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
         factory.newWorker(MigrationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
@@ -92,8 +100,8 @@ public class WorkerConfiguration {
         factory.newWorker(
             ScanWorkflows.TASK_QUEUE,
             WorkerOptions.newBuilder(heartbeatsEveryHalfSecond())
-                .setMaxConcurrentActivityExecutionSize(scanActivitySlots)
-                .setMaxConcurrentWorkflowTaskExecutionSize(scanWorkflowTaskSlots)
+                .setMaxConcurrentActivityExecutionSize(scanSettings.maxConcurrentActivities())
+                .setMaxConcurrentWorkflowTaskExecutionSize(scanSettings.maxConcurrentWorkflowTasks())
                 .build());
     scan.registerWorkflowImplementationTypes(RescanWorkflowImpl.class, BulkRescanWorkflowImpl.class);
     scan.registerActivitiesImplementations(scanActivities);

@@ -2,11 +2,9 @@ package io.drydock.activities.config;
 
 import io.drydock.activities.legacy.LegacyStorage;
 import io.drydock.activities.migration.NotificationSettings;
-import io.drydock.activities.migration.RegistryStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,11 +17,6 @@ import org.springframework.context.annotation.PropertySource;
 @Configuration(proxyBeanMethods = false)
 @PropertySource("classpath:drydock-defaults.properties")
 public class StorageConfiguration {
-  @Bean
-  RegistryStore registryStore(DataSource dataSource) {
-    return new RegistryStore(dataSource);
-  }
-
   /** Built by every process, so a receiver URL without a secret stops the API and the worker alike at start. */
   @Bean
   NotificationSettings notificationSettings(

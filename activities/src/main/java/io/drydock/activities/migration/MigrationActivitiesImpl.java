@@ -44,15 +44,18 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   private static final String IMPORTS_FINISHED = "drydock.imports.finished";
 
   private final LegacyStorage legacy;
-  private final RegistryStore store;
+  private final ImportRunStore runs;
+  private final ImportedMetadataStore store;
   private final int batchSize;
   private final MeterRegistry meters;
 
-  public MigrationActivitiesImpl(LegacyStorage legacy, RegistryStore store, int batchSize, MeterRegistry meters) {
+  public MigrationActivitiesImpl(
+      LegacyStorage legacy, ImportRunStore runs, ImportedMetadataStore store, int batchSize, MeterRegistry meters) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
     }
     this.legacy = legacy;
+    this.runs = runs;
     this.store = store;
     this.batchSize = batchSize;
     this.meters = meters;
@@ -166,7 +169,7 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   public boolean finishRun(StatusTransition transition) {
     String status = transition.next().wireValue();
     String importType = status.startsWith("pre_") ? ImportType.PRE.wireValue() : ImportType.FINAL.wireValue();
-    Optional<RegistryStore.FinishedRun> finished = store.finishRun(transition);
+    Optional<ImportRunStore.FinishedRun> finished = runs.finishRun(transition);
     if (finished.isEmpty()) {
       log.info("status of {} not changed to {}: the run was superseded", transition.repositoryPath(), transition.next());
       meters.counter(IMPORTS_FINISHED, "import_type", importType, "outcome", "superseded").increment();
@@ -179,23 +182,22 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
 
   @Override
   public boolean resumeRun(StatusTransition transition) {
-    return store.resumeRun(transition);
+    return runs.resumeRun(transition);
   }
 
   @Override
   public boolean cancelRun(ImportRequest request) {
-    return store.cancelRun(request.repositoryPath(), request.ownerToken());
+    return runs.cancelRun(request.repositoryPath(), request.ownerToken());
   }
 
   /** Called only for a run that was canceled (a DELETE or the {@code cancel} signal), once it has stopped. */
   @Override
   public void releaseRun(ImportRequest request) {
-    store
-        .releaseRun(request.repositoryPath(), request.ownerToken())
+    runs.releaseRun(request.repositoryPath(), request.ownerToken())
         .ifPresent(canceled -> recordFinished(request.repositoryPath(), canceled, "canceled"));
   }
 
-  private void recordFinished(String path, RegistryStore.FinishedRun run, String outcome) {
+  private void recordFinished(String path, ImportRunStore.FinishedRun run, String outcome) {
     log.info(
         "{} import of {} ended {}{}",
         run.importType(),
@@ -226,7 +228,7 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
 
   @Override
   public boolean transitionStatus(StatusTransition transition) {
-    return store.transition(transition);
+    return runs.transition(transition);
   }
 
   private Digest tagTarget(String path, String tag) {

@@ -26,6 +26,8 @@ class NotificationOutboxTest {
   private static final Duration DAY = Duration.ofDays(1);
 
   private RegistryStore store;
+
+  private ImportRunStore runs;
   private NotificationOutbox outbox;
   private JdbcClient jdbc;
   private final List<String> sent = new CopyOnWriteArrayList<>();
@@ -35,6 +37,7 @@ class NotificationOutboxTest {
     DataSource dataSource = TestPostgres.dataSource(TestPostgres.freshDatabase());
     Flyway.configure().dataSource(dataSource).load().migrate();
     store = new RegistryStore(dataSource);
+    runs = new ImportRunStore(dataSource);
     outbox = new NotificationOutbox(dataSource);
     jdbc = JdbcClient.create(dataSource);
   }
@@ -62,7 +65,7 @@ class NotificationOutboxTest {
     store.claim(PATH, ImportType.PRE, "run-1", LIMITS);
     store.cancel(PATH, false);
 
-    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
 
     assertThat(jdbc.sql("SELECT count(*) FROM notifications").query(Long.class).single()).isZero();
   }
@@ -72,9 +75,9 @@ class NotificationOutboxTest {
     end("run-1", MigrationStatus.PRE_IMPORT_FAILED);
     assertThatThrownBy(() -> outbox.deliver(PATH, "run-1", DAY, answering(503, "")))
         .isInstanceOf(NotificationOutbox.NotificationNotDeliveredException.class);
-    store.resumeRun(new StatusTransition(PATH, "run-1", MigrationStatus.PRE_IMPORT_FAILED,
+    runs.resumeRun(new StatusTransition(PATH, "run-1", MigrationStatus.PRE_IMPORT_FAILED,
         MigrationStatus.PRE_IMPORT_IN_PROGRESS, null));
-    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
 
     deliver("run-1");
     deliver("run-1");
@@ -147,7 +150,7 @@ class NotificationOutboxTest {
 
   private void end(String token, MigrationStatus status) {
     store.claim(PATH, ImportType.PRE, token, LIMITS);
-    store.finishRun(transition(token, status, status == MigrationStatus.PRE_IMPORT_FAILED ? "disk gone" : null));
+    runs.finishRun(transition(token, status, status == MigrationStatus.PRE_IMPORT_FAILED ? "disk gone" : null));
   }
 
   private NotificationOutbox.Outcome deliver(String token) {

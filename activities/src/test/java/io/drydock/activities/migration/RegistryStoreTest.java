@@ -27,6 +27,10 @@ class RegistryStoreTest {
   private static final ClaimLimits LIMITS = new ClaimLimits(0, Duration.ofSeconds(5));
 
   private RegistryStore store;
+
+  private ImportRunStore runs;
+
+  private ImportedMetadataStore metadata;
   private JdbcClient jdbc;
 
   @BeforeEach
@@ -34,6 +38,8 @@ class RegistryStoreTest {
     DataSource dataSource = TestPostgres.dataSource(TestPostgres.freshDatabase());
     Flyway.configure().dataSource(dataSource).load().migrate();
     store = new RegistryStore(dataSource);
+    runs = new ImportRunStore(dataSource);
+    metadata = new ImportedMetadataStore(dataSource);
     jdbc = JdbcClient.create(dataSource);
   }
 
@@ -57,22 +63,22 @@ class RegistryStoreTest {
   @Test
   void onlyTheOwningRunCanMoveTheStatus() {
     claimPre("run-1");
-    store.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
+    runs.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
     claimPre("run-2");
 
-    boolean zombie = store.transition(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    boolean zombie = runs.transition(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
 
     assertThat(zombie).isFalse();
     RepositoryState state = store.find(PATH).orElseThrow();
     assertThat(state.status()).isEqualTo(MigrationStatus.PRE_IMPORT_IN_PROGRESS);
     assertThat(state.ownerToken()).isEqualTo("run-2");
-    assertThat(store.transition(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isTrue();
+    assertThat(runs.transition(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isTrue();
   }
 
   @Test
   void aFailureKeepsItsErrorTextUntilTheNextClaim() {
     claimPre("run-1");
-    store.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
+    runs.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
     assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("disk gone");
 
     claimPre("run-2");
@@ -96,7 +102,7 @@ class RegistryStoreTest {
     assertThat(store.find(PATH)).isEmpty();
 
     claimPre("run-2");
-    store.transition(transition("run-2", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
+    runs.transition(transition("run-2", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
     Optional<RepositoryState> before = store.find(PATH);
     claimPre("run-3");
     store.releaseClaim(PATH, "run-3", before);
@@ -112,10 +118,10 @@ class RegistryStoreTest {
     claimPre("run-1");
     List<ManifestRecord> batch = List.of(image("a"), image("b"), index(image("a"), image("b")));
 
-    store.writeManifests(PATH, "run-1", batch);
-    store.writeManifests(PATH, "run-1", batch);
+    metadata.writeManifests(PATH, "run-1", batch);
+    metadata.writeManifests(PATH, "run-1", batch);
 
-    assertThat(store.counts(PATH)).isEqualTo(new ImportCounts(3, 4, 0));
+    assertThat(metadata.counts(PATH)).isEqualTo(new ImportCounts(3, 4, 0));
     assertThat(jdbc.sql("SELECT count(*) FROM manifest_references").query(Long.class).single()).isEqualTo(2);
     assertThat(jdbc.sql("SELECT count(*) FROM manifest_blobs").query(Long.class).single()).isEqualTo(2);
   }
@@ -123,12 +129,12 @@ class RegistryStoreTest {
   @Test
   void aFencedOutRunWritesNothing() {
     claimPre("run-1");
-    store.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "canceled"));
+    runs.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "canceled"));
     claimPre("run-2");
 
-    assertThatThrownBy(() -> store.writeManifests(PATH, "run-1", List.of(image("a"))))
+    assertThatThrownBy(() -> metadata.writeManifests(PATH, "run-1", List.of(image("a"))))
         .isInstanceOf(FencedOutException.class);
-    assertThat(store.counts(PATH)).isEqualTo(ImportCounts.NONE);
+    assertThat(metadata.counts(PATH)).isEqualTo(ImportCounts.NONE);
   }
 
   @Test
@@ -140,7 +146,7 @@ class RegistryStoreTest {
     assertThat(store.claim("a/three", ImportType.PRE, "run-3", two)).isEqualTo(new ClaimOutcome.RateLimited(2));
     assertThat(store.find("a/three")).as("a refused claim writes nothing").isEmpty();
 
-    store.finishRun(new StatusTransition("a/one", "run-1", MigrationStatus.PRE_IMPORT_IN_PROGRESS,
+    runs.finishRun(new StatusTransition("a/one", "run-1", MigrationStatus.PRE_IMPORT_IN_PROGRESS,
         MigrationStatus.PRE_IMPORT_COMPLETE, null));
     assertThat(store.claim("a/three", ImportType.PRE, "run-3", two)).isInstanceOf(ClaimOutcome.Claimed.class);
   }
@@ -153,7 +159,7 @@ class RegistryStoreTest {
 
     assertThat(store.claim(PATH, ImportType.PRE, "run-2", LIMITS)).isInstanceOf(ClaimOutcome.NotReady.class);
 
-    store.releaseRun(PATH, "run-1");
+    runs.releaseRun(PATH, "run-1");
     assertThat(claimPre("run-2")).isPresent();
 
     store.cancel(PATH, false);
@@ -161,7 +167,7 @@ class RegistryStoreTest {
     assertThat(store.claim(PATH, ImportType.PRE, "run-3", noGrace))
         .as("past the deadline the repository is released even though run-2 never closed")
         .isInstanceOf(ClaimOutcome.Claimed.class);
-    assertThat(store.finishRun(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isEmpty();
+    assertThat(runs.finishRun(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isEmpty();
     assertThat(store.find(PATH).orElseThrow().ownerToken()).isEqualTo("run-3");
   }
 
@@ -169,7 +175,7 @@ class RegistryStoreTest {
   void onlyImportsInProgressCanBeCanceledUnlessForced() {
     assertThat(store.cancel(PATH, false)).isEmpty();
     claimPre("run-1");
-    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
 
     assertThat(store.cancel(PATH, false)).isEmpty();
     assertThat(store.cancel(PATH, true)).get().extracting(RepositoryState::status)
@@ -181,7 +187,7 @@ class RegistryStoreTest {
     claimPre("run-1");
 
     for (int write = 1; write <= 2; write++) {
-      assertThat(store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null)))
+      assertThat(runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null)))
           .as("the run's type and the time since its claim, for the worker's metrics")
           .hasValueSatisfying(
               run -> {
@@ -196,14 +202,14 @@ class RegistryStoreTest {
   void aFinalImportCommitsTagsNewManifestsAndItsStatusTogether() {
     claimPre("run-1");
     ManifestRecord a = image("a");
-    store.writeManifests(PATH, "run-1", List.of(a));
-    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    metadata.writeManifests(PATH, "run-1", List.of(a));
+    runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
     assertThat(claimed(store.claim(PATH, ImportType.FINAL, "run-2", LIMITS))).isPresent();
     ManifestRecord pushedLater = image("b");
 
-    store.commitFinalImport(PATH, "run-2", List.of(pushedLater), Map.of("v1", a.digest(), "v2", pushedLater.digest()));
+    metadata.commitFinalImport(PATH, "run-2", List.of(pushedLater), Map.of("v1", a.digest(), "v2", pushedLater.digest()));
 
-    assertThat(store.counts(PATH)).isEqualTo(new ImportCounts(2, 4, 2));
+    assertThat(metadata.counts(PATH)).isEqualTo(new ImportCounts(2, 4, 2));
     assertThat(store.find(PATH).orElseThrow().status()).isEqualTo(MigrationStatus.IMPORT_COMPLETE);
   }
 
@@ -211,15 +217,15 @@ class RegistryStoreTest {
   void aCanceledFinalImportCommitsNothing() {
     claimPre("run-1");
     ManifestRecord a = image("a");
-    store.writeManifests(PATH, "run-1", List.of(a));
-    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    metadata.writeManifests(PATH, "run-1", List.of(a));
+    runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
     claimed(store.claim(PATH, ImportType.FINAL, "run-2", LIMITS));
     store.cancel(PATH, false);
 
     assertThatThrownBy(
-            () -> store.commitFinalImport(PATH, "run-2", List.of(image("b")), Map.of("v1", a.digest())))
+            () -> metadata.commitFinalImport(PATH, "run-2", List.of(image("b")), Map.of("v1", a.digest())))
         .isInstanceOf(FencedOutException.class);
-    assertThat(store.counts(PATH)).isEqualTo(new ImportCounts(1, 2, 0));
+    assertThat(metadata.counts(PATH)).isEqualTo(new ImportCounts(1, 2, 0));
     assertThat(store.find(PATH).orElseThrow().status()).isEqualTo(MigrationStatus.IMPORT_CANCELED);
   }
 
@@ -227,10 +233,10 @@ class RegistryStoreTest {
   void theProgressOfAPreImportIsReadFromTheDatabaseByEveryReplica() {
     claimPre("run-1");
 
-    store.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(200, 4000));
+    metadata.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(200, 4000));
 
     assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress (200 of 4000 tags)");
-    store.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
     assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import completed successfully");
     claimPre("run-2");
     assertThat(store.find(PATH).orElseThrow().detail()).as("a new run starts without progress")
@@ -244,12 +250,12 @@ class RegistryStoreTest {
   @Test
   void theProgressOfAPreImportNeverGoesBackwardsAcrossARetriedAttempt() {
     claimPre("run-1");
-    store.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(800, 4000));
+    metadata.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(800, 4000));
 
-    store.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(600, 4000));
+    metadata.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(600, 4000));
 
     assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress (800 of 4000 tags)");
-    store.writeManifests(PATH, "run-1", List.of(image("b")), new ImportProgress(1000, 4000));
+    metadata.writeManifests(PATH, "run-1", List.of(image("b")), new ImportProgress(1000, 4000));
     assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress (1000 of 4000 tags)");
   }
 

@@ -48,6 +48,7 @@ class StreamedPreImportTest {
   private TestActivityEnvironment temporal;
   private MigrationActivities activities;
   private RegistryStore store;
+  private ImportedMetadataStore metadata;
   private JdbcClient jdbc;
   private LegacyStorage legacy;
   private ImportRequest request;
@@ -59,12 +60,15 @@ class StreamedPreImportTest {
     DataSource dataSource = TestPostgres.dataSource(TestPostgres.freshDatabase());
     Flyway.configure().dataSource(dataSource).load().migrate();
     store = new RegistryStore(dataSource);
+    metadata = new ImportedMetadataStore(dataSource);
     jdbc = JdbcClient.create(dataSource);
     String token = "run-1";
     store.claim(PATH, ImportType.PRE, token, new ClaimLimits(0, Duration.ofSeconds(5)));
     request = new ImportRequest(PATH, token, 0);
     temporal = TestActivityEnvironment.newInstance();
-    temporal.registerActivitiesImplementations(new MigrationActivitiesImpl(legacy, store, BATCH, new SimpleMeterRegistry()));
+    temporal.registerActivitiesImplementations(
+        new MigrationActivitiesImpl(
+            legacy, new ImportRunStore(dataSource), metadata, BATCH, new SimpleMeterRegistry()));
     activities =
         temporal.newActivityStub(
             MigrationActivities.class,
@@ -86,7 +90,7 @@ class StreamedPreImportTest {
 
     assertThat(first).isEqualTo(new ImportChunk(200, MANIFESTS, ImportCounts.NONE));
     assertThat(second).isEqualTo(new ImportChunk(MANIFESTS, MANIFESTS, ALL));
-    assertThat(store.counts(PATH)).isEqualTo(ALL);
+    assertThat(metadata.counts(PATH)).isEqualTo(ALL);
     assertThat(store.find(PATH).orElseThrow().progress()).isEqualTo(new ImportProgress(MANIFESTS, MANIFESTS));
   }
 

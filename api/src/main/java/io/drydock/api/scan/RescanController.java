@@ -2,6 +2,7 @@ package io.drydock.api.scan;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.drydock.activities.legacy.Digest;
+import io.drydock.activities.scan.ScanProperties;
 import io.drydock.activities.scan.ScanQueries;
 import io.drydock.api.errors.ApiException;
 import io.drydock.workflows.scan.BulkRescanProgress;
@@ -31,7 +32,6 @@ import org.springframework.web.bind.annotation.RestController;
 class RescanController {
   private static final Pattern BULK_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Set<String> SIGNALS = Set.of("pause", "resume", "cancel");
-  static final int MAX_CONCURRENCY = 64;
   static final int MAX_PAGE = 5000;
 
   private final ScanQueries store;
@@ -102,9 +102,12 @@ class RescanController {
       }
     }
     int concurrency = request.concurrency() == null ? defaultConcurrency : request.concurrency();
-    if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    if (concurrency < 1 || concurrency > ScanProperties.MAX_BULK_CONCURRENCY) {
       throw new ApiException(
-          HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "concurrency must be between 1 and " + MAX_CONCURRENCY, concurrency);
+          HttpStatus.BAD_REQUEST,
+          "INVALID_PARAMETER",
+          "concurrency must be between 1 and " + ScanProperties.MAX_BULK_CONCURRENCY,
+          concurrency);
     }
     String id = rescans.startBulk(repository, request.force() == null || request.force(), concurrency);
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(BulkRescanResponse.of(id, progressOf(id)));

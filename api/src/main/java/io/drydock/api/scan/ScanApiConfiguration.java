@@ -1,24 +1,25 @@
 package io.drydock.api.scan;
 
+import io.drydock.activities.scan.ScanProperties;
 import io.drydock.activities.scan.ScanQueries;
 import io.temporal.client.WorkflowClient;
-import java.time.Duration;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The indexer and rescan API's handlers. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ScanProperties.class)
 public class ScanApiConfiguration {
   @Bean
-  RescanStarter rescanStarter(WorkflowClient client, @Value("${drydock.scan.index-wait}") Duration indexWait) {
-    return new RescanStarter(client, indexWait);
+  RescanStarter rescanStarter(WorkflowClient client, ScanProperties scan) {
+    return new RescanStarter(client, scan.indexWait());
   }
 
   @Bean
-  ScanQueries scanQueries(DataSource dataSource, @Value("${drydock.scan.statement-timeout}") Duration statementTimeout) {
-    return new ScanQueries(dataSource, statementTimeout);
+  ScanQueries scanQueries(DataSource dataSource, ScanProperties scan) {
+    return new ScanQueries(dataSource, scan.statementTimeout());
   }
 
   @Bean
@@ -33,7 +34,7 @@ public class ScanApiConfiguration {
 
   @Bean
   RescanController rescanController(
-      ScanQueries store, RescanStarter rescans, @Value("${drydock.scan.bulk-concurrency}") int concurrency) {
-    return new RescanController(store, rescans, concurrency);
+      ScanQueries store, RescanStarter rescans, ScanProperties scan) {
+    return new RescanController(store, rescans, scan.bulkConcurrency());
   }
 }

@@ -103,7 +103,7 @@ public final class DirectImportBaseline {
     connection.commit();
   }
 
-  /** Deduplicated and sorted by digest as RegistryStore does, so every path sends the same rows in the same order. */
+  /** Deduplicated and sorted by digest as ImportedMetadataStore does, so every path sends the same rows in the same order. */
   static Collection<ParsedManifest.BlobReference> distinctBlobs(List<ManifestRecord> batch) {
     Map<Digest, ParsedManifest.BlobReference> blobs = new TreeMap<>(Comparator.comparing(Digest::toString));
     for (ManifestRecord manifest : batch) {
