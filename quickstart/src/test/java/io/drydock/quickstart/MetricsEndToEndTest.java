@@ -53,6 +53,13 @@ class MetricsEndToEndTest {
     assertThat(stack.request("PUT", "/gitlab/v1/import/" + REPOSITORY + "/?import_type=pre").statusCode())
         .isEqualTo(202);
     awaitStatus(REPOSITORY, "pre_import_complete");
+    // As Rails does, the final import follows the pre-import's notification: started before its delivery, it would
+    // supersede it (an outdated notification is not sent).
+    DrydockStack.await(
+        () -> stack.notifications.receivedFor(REPOSITORY).size(),
+        received -> received >= 1,
+        WAIT,
+        "the pre_import_complete notification of " + REPOSITORY);
     assertThat(stack.request("PUT", "/gitlab/v1/import/" + REPOSITORY + "/?import_type=final").statusCode())
         .isEqualTo(202);
     awaitStatus(REPOSITORY, "import_complete");
@@ -72,11 +79,18 @@ class MetricsEndToEndTest {
         WAIT,
         "the canceled run of " + CANCELED + " to close");
     // The final import's rescan of the repository's image manifests runs after it, in a workflow of its own.
+    ScanTestClient scans = new ScanTestClient(stack.baseUrl);
+    DrydockStack.await(
+        () -> scans.scanStatuses(REPOSITORY, 10).values(),
+        statuses -> statuses.size() == 2 && statuses.stream().allMatch("finished"::equals),
+        WAIT,
+        "the rescans of " + REPOSITORY + "'s two manifests");
     Metrics after =
         DrydockStack.await(
             () -> new Metrics(scrape()),
             metrics ->
                 metrics.value(RESCANS_INDEXED) >= before.value(RESCANS_INDEXED) + 2
+                    && metrics.value(REPORTS_WRITTEN) >= before.value(REPORTS_WRITTEN) + 2
                     && metrics.value(NOTIFICATIONS_REFUSED) >= before.value(NOTIFICATIONS_REFUSED) + 1
                     // The delivery follows the status write the import's status shows.
                     && metrics.value(NOTIFICATIONS_DELIVERED) >= before.value(NOTIFICATIONS_DELIVERED) + 2,
@@ -100,7 +114,7 @@ class MetricsEndToEndTest {
         .as("pre_import_complete and import_complete of %s", REPOSITORY)
         .isEqualTo(2);
     assertThat(after.delta(before, NOTIFICATIONS_REFUSED)).isEqualTo(1);
-    assertThat(after.delta(before, "drydock_index_reports_written_total\\{state=\"IndexFinished\"[^}]*}"))
+    assertThat(after.delta(before, REPORTS_WRITTEN))
         .isGreaterThanOrEqualTo(2);
     assertThat(after.delta(before, "drydock_bulk_rescan_manifests_listed_total[^ ]*")).isGreaterThanOrEqualTo(2);
     assertThat(after.delta(before, "drydock_api_refusals_total\\{code=\"INVALID_QUERY_PARAMETER_VALUE\",status=\"400\"[^}]*}"))
@@ -169,6 +183,7 @@ class MetricsEndToEndTest {
   private static final String SLED = "metrics-sled";
   private static final String PUTS_OK = "drydock_replication_requests_total\\{kind=\"put\",outcome=\"ok\"[^}]*}";
   private static final String RESCANS_INDEXED = "drydock_rescans_total\\{outcome=\"indexed\"[^}]*}";
+  private static final String REPORTS_WRITTEN = "drydock_index_reports_written_total\\{state=\"IndexFinished\"[^}]*}";
   private static final String NOTIFICATIONS_REFUSED = "drydock_notifications_total\\{outcome=\"refused\"[^}]*}";
   private static final String NOTIFICATIONS_DELIVERED = "drydock_notifications_total\\{outcome=\"delivered\"[^}]*}";
 

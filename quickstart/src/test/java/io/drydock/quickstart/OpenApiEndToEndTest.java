@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -109,6 +110,8 @@ class OpenApiEndToEndTest {
             .path("id")
             .asText();
     exchange.send("GET", "/api/v1/rescans/" + rescan, null, "/api/v1/rescans/" + rescan);
+    // Ended before the next test class of the shared stack counts rescans.
+    new ScanTestClient(stack.baseUrl).awaitBulkRescan(rescan, "finished", Duration.ofSeconds(120));
     exchange.send("GET", "/api/v1/rescans/no-such-rescan", null, "/api/v1/rescans/no-such-rescan");
     exchange.send("GET", "/api/v1/sleds", null, "/api/v1/sleds");
     exchange.send("GET", "/api/v1/replication", null, "/api/v1/replication");

@@ -61,7 +61,7 @@ class ScanFaultInjectionEndToEndTest {
         SeparateWorkersStack.startWriting(
             "drydock-scan-faults-legacy-",
             root -> DemoLegacyStorage.generateDebianImages(root, REPOSITORY, MANIFESTS),
-            Map.of("drydock.scan.statement-timeout", STATEMENT_TIMEOUT.toMillis() + "ms"));
+            ScanTestClient.withBulkScanSlots(Map.of("drydock.scan.statement-timeout", STATEMENT_TIMEOUT.toMillis() + "ms")));
     Matcher postgres = JDBC_HOST_PORT.matcher(stack.jdbcUrl());
     if (!postgres.find()) {
       throw new IllegalStateException("no host and port in " + stack.jdbcUrl());

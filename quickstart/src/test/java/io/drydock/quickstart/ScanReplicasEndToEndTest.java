@@ -46,7 +46,7 @@ class ScanReplicasEndToEndTest {
         SeparateWorkersStack.startWriting(
             "drydock-scan-replicas-legacy-",
             root -> DemoLegacyStorage.generateDebianImages(root, REPOSITORY, MANIFESTS),
-            Map.of());
+            ScanTestClient.BULK_SCAN_SLOTS);
     requests = Executors.newFixedThreadPool(REPLICAS + 1);
   }
 

@@ -33,7 +33,7 @@ class ScanWorkerCrashEndToEndTest {
         SeparateWorkersStack.startWriting(
             "drydock-scan-crash-legacy-",
             root -> DemoLegacyStorage.generateDebianImages(root, REPOSITORY, MANIFESTS),
-            Map.of());
+            ScanTestClient.BULK_SCAN_SLOTS);
   }
 
   @AfterAll
