@@ -93,18 +93,34 @@ public class OpenApiConfiguration {
           (path, item) -> {
             boolean clair = ErrorEnvelope.isClairPath(path);
             for (Operation operation : item.readOperations()) {
+              ApiResponses responses = Optional.ofNullable(operation.getResponses()).orElseGet(ApiResponses::new);
               if (clair) {
                 operation.setSecurity(
                     List.of(
                         new SecurityRequirement().addList(REGISTRY_TOKEN),
                         new SecurityRequirement().addList(CLAIR_PSK)));
+                responses.values().forEach(OpenApiConfiguration::offerJsonBesideClairTypes);
               }
-              ApiResponses responses = Optional.ofNullable(operation.getResponses()).orElseGet(ApiResponses::new);
               responses.addApiResponse("default", refusal(clair ? CLAIR_ERROR : OCI_ERROR));
               operation.setResponses(responses);
             }
           });
     };
+  }
+
+  /**
+   * Clair's server (its {@code pickContentType}) answers each of its own media types as {@code application/json} too,
+   * to a client that asks for that: so does every operation under {@code /indexer/}.
+   */
+  private static void offerJsonBesideClairTypes(ApiResponse response) {
+    Content content = response.getContent();
+    if (content == null) {
+      return;
+    }
+    List.copyOf(content.entrySet()).stream()
+        .filter(type -> type.getKey().startsWith("application/vnd.clair."))
+        .forEach(
+            type -> content.putIfAbsent(org.springframework.http.MediaType.APPLICATION_JSON_VALUE, type.getValue()));
   }
 
   private static ApiResponse refusal(String schema) {

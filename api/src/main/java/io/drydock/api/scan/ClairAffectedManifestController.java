@@ -52,10 +52,7 @@ class ClairAffectedManifestController {
           @ApiResponse(
               responseCode = "200",
               description = "the affected manifests",
-              content = {
-                @Content(mediaType = "application/vnd.clair.affected_manifests.v1+json"),
-                @Content(mediaType = "application/json")
-              })
+              content = @Content(mediaType = ClairMediaTypes.AFFECTED_MANIFESTS))
       })
   @PostMapping("/indexer/api/v1/internal/affected_manifest/")
   ResponseEntity<String> affectedManifests(

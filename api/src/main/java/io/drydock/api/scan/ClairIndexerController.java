@@ -66,17 +66,11 @@ class ClairIndexerController {
           @ApiResponse(
               responseCode = "201",
               description = "indexed: the index report",
-              content = {
-                @Content(mediaType = "application/vnd.clair.index_report.v1+json"),
-                @Content(mediaType = "application/json")
-              }),
+              content = @Content(mediaType = ClairMediaTypes.INDEX_REPORT)),
           @ApiResponse(
               responseCode = "202",
               description = "still indexing after DRYDOCK_SCAN_INDEX_WAIT: the report so far",
-              content = {
-                @Content(mediaType = "application/vnd.clair.index_report.v1+json"),
-                @Content(mediaType = "application/json")
-              }),
+              content = @Content(mediaType = ClairMediaTypes.INDEX_REPORT)),
           @ApiResponse(
               responseCode = "412",
               description = "If-None-Match names the current index state",
@@ -135,10 +129,7 @@ class ClairIndexerController {
           @ApiResponse(
               responseCode = "200",
               description = "the report",
-              content = {
-                @Content(mediaType = "application/vnd.clair.index_report.v1+json"),
-                @Content(mediaType = "application/json")
-              }),
+              content = @Content(mediaType = ClairMediaTypes.INDEX_REPORT)),
           @ApiResponse(
               responseCode = "304",
               description = "If-None-Match names the report's index state",
@@ -200,10 +191,10 @@ class ClairIndexerController {
           @ApiResponse(
               responseCode = "200",
               description = "the state",
-              content = {
-                @Content(mediaType = "application/vnd.clair.index_state.v1+json", schema = @Schema(implementation = IndexStateResponse.class)),
-                @Content(mediaType = "application/json", schema = @Schema(implementation = IndexStateResponse.class))
-              }),
+              content =
+                  @Content(
+                      mediaType = ClairMediaTypes.INDEX_STATE,
+                      schema = @Schema(implementation = IndexStateResponse.class))),
           @ApiResponse(responseCode = "304", description = "If-None-Match names the current state", content = @Content)
       })
   @GetMapping("/index_state")
