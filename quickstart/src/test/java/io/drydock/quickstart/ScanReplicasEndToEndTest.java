@@ -24,17 +24,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seed 001 replayed: three API processes on one database and Temporal server, and a bulk rescan of 800 manifests.
+ * Seed 001 replayed: three API processes on one database and Temporal server, and a bulk rescan of 300 manifests.
  * NeuVector's replicas each kept scan status in memory and one of them reported "scanning" forever. Here, while the
  * rescan runs, the status writes are held still (the table is locked against writes, not reads) and every replica is
- * asked for the whole scan status: the three answers must be the same at every sample, and at the end all say
- * {@code finished}.
+ * asked for the whole scan status, in pages of 128: the three answers must be the same at every sample, and at the
+ * end all say {@code finished}.
  */
 class ScanReplicasEndToEndTest {
   private static final String REPOSITORY = "replicas/scans";
-  private static final int MANIFESTS = 800;
+  private static final int MANIFESTS = 300;
   private static final int REPLICAS = 3;
-  private static final int PAGE = 400;
+  private static final int PAGE = 128;
   private static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
 
   private static SeparateWorkersStack stack;

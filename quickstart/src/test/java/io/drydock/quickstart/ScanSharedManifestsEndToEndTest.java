@@ -3,8 +3,6 @@ package io.drydock.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drydock.activities.legacy.DemoLegacyStorage;
-import io.drydock.workflows.scan.BulkRescanProgress;
-import io.drydock.workflows.scan.ScanWorkflows;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,7 +46,7 @@ class ScanSharedManifestsEndToEndTest {
     }
     long joined = 0;
     for (String repository : repositories) {
-      joined += importIndexing(stack, repository).joined();
+      joined += ScanTestClient.importIndexingResult(stack.workflows, stack.database, repository).joined();
     }
 
     List<String> digests = client.scanStatuses(repositories.get(0), 100).keySet().stream().toList();
@@ -68,17 +66,5 @@ class ScanSharedManifestsEndToEndTest {
         .allSatisfy(write -> assertThat(write.state()).isEqualTo("IndexFinished"));
     assertThat(failedAttempts).as("failed rescan activities per manifest").allSatisfy(
         (digest, failed) -> assertThat(failed).isEmpty());
-  }
-
-  /** The bulk rescan the repository's final import started, once it has ended. */
-  private static BulkRescanProgress importIndexing(DrydockStack stack, String repository) {
-    String ownerToken =
-        stack.database.sql("SELECT owner_token FROM repositories WHERE path = ?")
-            .param(repository)
-            .query(String.class)
-            .single();
-    return stack.workflows
-        .newUntypedWorkflowStub(ScanWorkflows.bulkRescanWorkflowId("import/" + repository + "/" + ownerToken))
-        .getResult(BulkRescanProgress.class);
   }
 }

@@ -89,11 +89,16 @@ final class ScanTestClient {
     awaitImportStatus(path, "import_complete");
   }
 
-  /** As Rails does, a PUT refused for the concurrency limit (429 {@code IMPORT_RATE_LIMIT}) is sent again later. */
+  /**
+   * As Rails does, a PUT refused for the concurrency limit (429 {@code IMPORT_RATE_LIMIT}) is sent again later, and so
+   * is one answered 503 {@code UNAVAILABLE} ("retry later": on a loaded machine a process's first start can outlast
+   * the start timeout while its connection to Temporal warms up; the refusal changed nothing).
+   */
   private HttpResponse<String> startImport(String path, String importType) {
     return DrydockStack.await(
         () -> send("PUT", "/gitlab/v1/import/" + path + "/?import_type=" + importType, null),
-        answer -> answer.statusCode() != 429 || !"IMPORT_RATE_LIMIT".equals(DrydockStack.errorCode(answer)),
+        answer -> !(answer.statusCode() == 429 && "IMPORT_RATE_LIMIT".equals(DrydockStack.errorCode(answer)))
+            && !(answer.statusCode() == 503 && "UNAVAILABLE".equals(DrydockStack.errorCode(answer))),
         IMPORT_TIMEOUT,
         "an import slot for " + path);
   }
@@ -110,10 +115,26 @@ final class ScanTestClient {
    * running rescans finish), so that a test that measures its own rescans sees only those.
    */
   static void stopImportIndexing(WorkflowClient workflows, JdbcClient database, String path) {
+    String workflowId = awaitImportIndexing(workflows, database, path);
+    workflows.newWorkflowStub(BulkRescanWorkflow.class, workflowId).cancel();
+    workflows.newUntypedWorkflowStub(workflowId).getResult(BulkRescanProgress.class);
+  }
+
+  /** The bulk rescan a completed import starts to index its repository, once it has ended. */
+  static BulkRescanProgress importIndexingResult(WorkflowClient workflows, JdbcClient database, String path) {
+    return workflows
+        .newUntypedWorkflowStub(awaitImportIndexing(workflows, database, path))
+        .getResult(BulkRescanProgress.class);
+  }
+
+  /**
+   * The workflow id of the bulk rescan indexing a completed import, once it has started: the import's workflow starts
+   * it right after writing import_complete, so a client that saw that status can be earlier.
+   */
+  private static String awaitImportIndexing(WorkflowClient workflows, JdbcClient database, String path) {
     String ownerToken =
         database.sql("SELECT owner_token FROM repositories WHERE path = ?").param(path).query(String.class).single();
     String workflowId = ScanWorkflows.bulkRescanWorkflowId("import/" + path + "/" + ownerToken);
-    // The import's workflow starts it right after writing import_complete.
     DrydockStack.await(
         () -> {
           try {
@@ -125,8 +146,7 @@ final class ScanTestClient {
         status -> status != null,
         IMPORT_TIMEOUT,
         workflowId + " to start");
-    workflows.newWorkflowStub(BulkRescanWorkflow.class, workflowId).cancel();
-    workflows.newUntypedWorkflowStub(workflowId).getResult(BulkRescanProgress.class);
+    return workflowId;
   }
 
   /**

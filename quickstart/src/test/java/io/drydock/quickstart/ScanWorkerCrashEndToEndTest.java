@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScanWorkerCrashEndToEndTest {
   private static final String REPOSITORY = "crash/scans";
-  private static final int MANIFESTS = 500;
+  private static final int MANIFESTS = 300;
   private static final int CONCURRENCY = 16;
   private static final int KILL_AFTER_DONE = 100;
 
