@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.Timer;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -24,12 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -119,9 +112,12 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   private void importTagRange(ImportRequest request, Iterator<String> tags, long start, long end, long total) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String path = request.repositoryPath();
-    ManifestCollector batch = new ManifestCollector(path);
+    ManifestCollector batch = new ManifestCollector(legacy, path);
     long position = start;
-    try (BatchWriter writer = new BatchWriter(path, request.ownerToken(), new ImportProgress(start, total))) {
+    try (BatchWriter writer =
+        new BatchWriter(
+            store, path, request.ownerToken(), new ImportProgress(start, total),
+            written -> manifestsWritten(ImportType.PRE, written))) {
       while (position < end && tags.hasNext()) {
         batch.addWithChildren(tagTarget(path, tags.next()));
         position++;
@@ -151,7 +147,7 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
           }
           Set<Digest> targets = new HashSet<>(tags.values());
           Set<Digest> present = store.existingManifests(path, targets);
-          ManifestCollector pushedSincePreImport = new ManifestCollector(path);
+          ManifestCollector pushedSincePreImport = new ManifestCollector(legacy, path);
           for (Digest target : targets) {
             if (!present.contains(target)) {
               pushedSincePreImport.addWithChildren(target);
@@ -245,128 +241,6 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
       throw ExpectedFailure.of(log, MigrationFailures.FENCED_OUT, e.getMessage());
     } catch (InvalidLegacyDataException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.INVALID_LEGACY_DATA);
-    }
-  }
-
-  /**
-   * Commits batches on a thread of its own, one at a time: the caller reads the next batch meanwhile, and waits for
-   * the previous commit before handing over another, so at most two batches are in memory. Closing waits for the
-   * commit in flight, so an activity that stops (canceled, failed) has no write left running behind it.
-   */
-  private final class BatchWriter implements AutoCloseable {
-    private final String path;
-    private final String ownerToken;
-    private final ExecutorService thread;
-    private volatile ImportProgress committed;
-    private Future<?> inFlight = CompletableFuture.completedFuture(null);
-
-    BatchWriter(String path, String ownerToken, ImportProgress committed) {
-      this.path = path;
-      this.ownerToken = ownerToken;
-      this.committed = committed;
-      this.thread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "import-writer " + path));
-    }
-
-    /** The progress of the last batch committed. */
-    ImportProgress committed() {
-      return committed;
-    }
-
-    /** Waits for the previous batch's commit, failing as it failed, then starts committing this one. */
-    void write(List<ManifestRecord> batch, ImportProgress progress) {
-      awaitCommitted();
-      inFlight =
-          thread.submit(
-              () -> {
-                store.writeManifests(path, ownerToken, batch, progress);
-                manifestsWritten(ImportType.PRE, batch.size());
-                committed = progress;
-              });
-    }
-
-    void awaitCommitted() {
-      try {
-        inFlight.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException failure) {
-          throw failure;
-        }
-        throw new IllegalStateException("batch write of " + path + " failed", e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while writing a batch of " + path, e);
-      }
-    }
-
-    @Override
-    public void close() {
-      thread.shutdown();
-      boolean interrupted = false;
-      while (!thread.isTerminated()) {
-        try {
-          thread.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * Reads manifests with the children of lists and indexes (children first, so they exist before the index refers
-   * to them) and checks their blobs are present.
-   */
-  private final class ManifestCollector {
-    private final String repositoryPath;
-    private final List<ManifestRecord> manifests = new ArrayList<>();
-    private final Set<Digest> digests = new HashSet<>();
-
-    ManifestCollector(String repositoryPath) {
-      this.repositoryPath = repositoryPath;
-    }
-
-    int size() {
-      return manifests.size();
-    }
-
-    List<ManifestRecord> drain() {
-      List<ManifestRecord> drained = List.copyOf(manifests);
-      manifests.clear();
-      digests.clear();
-      return drained;
-    }
-
-    void addWithChildren(Digest digest) {
-      if (digests.contains(digest)) {
-        return;
-      }
-      if (!legacy.hasManifestRevision(repositoryPath, digest)) {
-        throw new InvalidLegacyDataException("manifest " + digest + " is not a revision of " + repositoryPath);
-      }
-      byte[] payload = legacy.readSmallBlob(digest, MAX_MANIFEST_BYTES);
-      ParsedManifest parsed = ParsedManifest.parse(digest, payload);
-      for (Digest child : parsed.children()) {
-        addWithChildren(child);
-      }
-      requireBlobs(digest, parsed);
-      digests.add(digest);
-      manifests.add(new ManifestRecord(digest, payload, parsed));
-    }
-
-    private void requireBlobs(Digest manifest, ParsedManifest parsed) {
-      List<ParsedManifest.BlobReference> blobs = new ArrayList<>(parsed.layers());
-      if (parsed.config() != null) {
-        blobs.add(parsed.config());
-      }
-      for (ParsedManifest.BlobReference blob : blobs) {
-        if (!legacy.blobExists(blob.digest())) {
-          throw new InvalidLegacyDataException(
-              "blob " + blob.digest() + " referenced by manifest " + manifest + " is missing from the storage");
-        }
-      }
     }
   }
 }
