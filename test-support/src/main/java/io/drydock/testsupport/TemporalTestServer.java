@@ -1,26 +1,19 @@
 package io.drydock.testsupport;
 
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
-import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class TemporalTestServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TemporalTestServer.class);
-  private static final String NAMESPACE = "default";
-  private static final String HOST = "127.0.0.1";
+  static final String NAMESPACE = "default";
+  static final String HOST = "127.0.0.1";
   private static final String INSTALL_HINT =
       "install it with: go install github.com/temporalio/cli/cmd/temporal@v1.5.1 "
           + "(or point TEMPORAL_CLI at the binary)";
@@ -84,7 +77,7 @@ public final class TemporalTestServer implements AutoCloseable {
    * The caller closes it.
    */
   public static TemporalTestServer start(Map<String, IndexedValueType> searchAttributes) {
-    Optional<Path> cli = findCli();
+    Optional<Path> cli = TemporalCli.find();
     if (cli.isPresent()) {
       return startDevServer(cli.get(), searchAttributes);
     }
@@ -190,7 +183,7 @@ public final class TemporalTestServer implements AutoCloseable {
   }
 
   private static TemporalTestServer startDevServer(Path cli, Map<String, IndexedValueType> searchAttributes) {
-    String version = cliVersion(cli);
+    String version = TemporalCli.version(cli);
     for (int attempt = 1; ; attempt++) {
       int port = freePort();
       int uiPort = freePort();
@@ -199,18 +192,18 @@ public final class TemporalTestServer implements AutoCloseable {
       long startedAt = System.nanoTime();
       Supplier<Object> launch =
           () -> {
-            Process process = launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
+            Process process = TemporalCli.launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
             try {
-              awaitDevServer(process, port, searchAttributes, logFile);
+              TemporalCli.awaitReady(process, port, searchAttributes, logFile, STARTUP_TIMEOUT);
             } catch (RuntimeException e) {
               Os.stopProcessTree(process, STOP_GRACE);
               throw e;
             }
             return process;
           };
-      Process process = launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
+      Process process = TemporalCli.launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
       try {
-        awaitDevServer(process, port, searchAttributes, logFile);
+        TemporalCli.awaitReady(process, port, searchAttributes, logFile, STARTUP_TIMEOUT);
       } catch (RuntimeException e) {
         boolean exitedByItself = !process.isAlive();
         Os.stopProcessTree(process, STOP_GRACE);
@@ -227,110 +220,6 @@ public final class TemporalTestServer implements AutoCloseable {
               "real dev server (temporal CLI %s at %s) on %s:%d, UI %s, ready in %d ms, log %s",
               version, cli, HOST, port, uiUrl, elapsedMillis(startedAt), logFile));
       return new TemporalTestServer(port, true, true, Optional.of(uiUrl), process, stateDir, launch);
-    }
-  }
-
-  private static Process launchDevServer(
-      Path cli,
-      int port,
-      int uiPort,
-      Path stateDir,
-      Map<String, IndexedValueType> searchAttributes,
-      Path logFile) {
-    List<String> command = new ArrayList<>();
-    command.add(cli.toString());
-    command.addAll(
-        List.of(
-            "server",
-            "start-dev",
-            "--ip",
-            HOST,
-            "--port",
-            Integer.toString(port),
-            "--ui-port",
-            Integer.toString(uiPort),
-            "--db-filename",
-            stateDir.resolve("temporal.db").toString(),
-            "--namespace",
-            NAMESPACE,
-            "--log-level",
-            "warn"));
-    searchAttributes.forEach(
-        (name, type) -> {
-          command.add("--search-attribute");
-          command.add(name + "=" + cliTypeName(type));
-        });
-    try {
-      Files.createDirectories(logFile.getParent());
-      return new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not run " + command, e);
-    }
-  }
-
-  /**
-   * Search attributes are registered asynchronously, so the frontend can answer before they exist; both are awaited,
-   * since a test that starts a workflow with an attribute right away would otherwise be rejected.
-   */
-  private static void awaitDevServer(
-      Process process, int port, Map<String, IndexedValueType> searchAttributes, Path logFile) {
-    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-    WorkflowServiceStubs stubs = connect(port);
-    try {
-      OperatorServiceStubs operator = operatorStubs(stubs);
-      try {
-        String lastError = "no answer yet";
-        while (true) {
-          if (!process.isAlive()) {
-            throw new IllegalStateException(
-                "temporal server start-dev exited with code "
-                    + process.exitValue()
-                    + "; log "
-                    + logFile
-                    + ":\n"
-                    + Os.tail(logFile));
-          }
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException(
-                "temporal server start-dev on port "
-                    + port
-                    + " not ready within "
-                    + STARTUP_TIMEOUT
-                    + " ("
-                    + lastError
-                    + "); log "
-                    + logFile
-                    + ":\n"
-                    + Os.tail(logFile));
-          }
-          try {
-            stubs
-                .blockingStub()
-                .withDeadlineAfter(2, TimeUnit.SECONDS)
-                .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(NAMESPACE).build());
-            Map<String, IndexedValueType> registered =
-                operator
-                    .blockingStub()
-                    .withDeadlineAfter(2, TimeUnit.SECONDS)
-                    .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(NAMESPACE).build())
-                    .getCustomAttributesMap();
-            if (registered.entrySet().containsAll(searchAttributes.entrySet())) {
-              return;
-            }
-            lastError = "custom search attributes so far: " + registered;
-          } catch (StatusRuntimeException e) {
-            lastError = e.getStatus().toString();
-          }
-          Os.sleep(Duration.ofMillis(100));
-        }
-      } finally {
-        operator.shutdownNow();
-      }
-    } finally {
-      stubs.shutdownNow();
     }
   }
 
@@ -373,61 +262,14 @@ public final class TemporalTestServer implements AutoCloseable {
     return server;
   }
 
-  private static OperatorServiceStubs operatorStubs(WorkflowServiceStubs stubs) {
+  static OperatorServiceStubs operatorStubs(WorkflowServiceStubs stubs) {
     return OperatorServiceStubs.newServiceStubs(
         OperatorServiceStubsOptions.newBuilder().setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
   }
 
-  private static WorkflowServiceStubs connect(int port) {
+  static WorkflowServiceStubs connect(int port) {
     return WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(HOST + ":" + port).build());
-  }
-
-  private static Optional<Path> findCli() {
-    String configured = System.getenv("TEMPORAL_CLI");
-    if (configured != null && !configured.isBlank()) {
-      Path path = Paths.get(configured);
-      if (!Files.isExecutable(path)) {
-        throw new IllegalStateException("TEMPORAL_CLI=" + configured + " is not an executable file");
-      }
-      return Optional.of(path);
-    }
-    Optional<Path> onPath = Os.onPath("temporal");
-    if (onPath.isPresent()) {
-      return onPath;
-    }
-    Path inHomeGoBin = Paths.get(System.getProperty("user.home"), "go", "bin", "temporal");
-    if (Files.isExecutable(inHomeGoBin)) {
-      return Optional.of(inHomeGoBin);
-    }
-    return Os.onPath("go")
-        .flatMap(go -> Os.output(List.of(go.toString(), "env", "GOPATH"), Duration.ofSeconds(30)))
-        .map(String::strip)
-        .filter(gopath -> !gopath.isEmpty())
-        .map(gopath -> Paths.get(gopath.split(File.pathSeparator)[0], "bin", "temporal"))
-        .filter(Files::isExecutable);
-  }
-
-  /** "temporal version 0.0.0-DEV (Server 1.29.1, UI 2.42.1)" with the leading words dropped. */
-  private static String cliVersion(Path cli) {
-    return Os.output(List.of(cli.toString(), "--version"), Duration.ofSeconds(30))
-        .map(String::strip)
-        .map(v -> v.replaceFirst("^temporal version ", ""))
-        .orElse("of unknown version");
-  }
-
-  /** The names that the dev server's --search-attribute NAME=TYPE flag accepts. */
-  private static String cliTypeName(IndexedValueType type) {
-    return switch (type) {
-      case INDEXED_VALUE_TYPE_TEXT -> "Text";
-      case INDEXED_VALUE_TYPE_KEYWORD -> "Keyword";
-      case INDEXED_VALUE_TYPE_INT -> "Int";
-      case INDEXED_VALUE_TYPE_DOUBLE -> "Double";
-      case INDEXED_VALUE_TYPE_BOOL -> "Bool";
-      case INDEXED_VALUE_TYPE_DATETIME -> "Datetime";
-      case INDEXED_VALUE_TYPE_KEYWORD_LIST -> "KeywordList";
-      default -> throw new IllegalArgumentException("no search attribute type " + type);
-    };
   }
 
   private static void announce(String description) {
