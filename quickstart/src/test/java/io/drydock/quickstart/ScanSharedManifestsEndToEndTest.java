@@ -2,7 +2,7 @@ package io.drydock.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.workflows.scan.BulkRescanProgress;
 import io.drydock.workflows.scan.ScanWorkflows;
 import java.util.List;
