@@ -1,7 +1,7 @@
 package io.drydock.benchmarks;
 
 import com.sun.net.httpserver.HttpServer;
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.testsupport.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.drydock.quickstart;
 
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.sledagent.SledAgent;
 import io.drydock.sledagent.SledAgentOptions;
 import io.drydock.workflows.DrydockSearchAttributes;

@@ -12,7 +12,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.Socket;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.drydock.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.quickstart.ReplicationArchives.Repository;
 import io.drydock.sledagent.SledAgent;
 import io.drydock.sledagent.SledAgentOptions;

@@ -3,8 +3,8 @@ package io.drydock.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.drydock.activities.legacy.DemoLegacyStorage;
 import io.drydock.api.ApiApplication;
+import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.testsupport.TemporalTestServer;
 import io.drydock.testsupport.TestPostgres;
 import io.drydock.workflows.DrydockSearchAttributes;

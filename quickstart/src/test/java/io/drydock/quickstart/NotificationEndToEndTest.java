@@ -2,7 +2,7 @@ package io.drydock.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

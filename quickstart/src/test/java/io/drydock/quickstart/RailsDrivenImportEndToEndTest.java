@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.quickstart.GitLabRails.Response;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;

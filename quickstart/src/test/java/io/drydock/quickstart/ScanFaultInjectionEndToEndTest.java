@@ -3,7 +3,7 @@ package io.drydock.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.testsupport.TestPostgres;
 import io.drydock.workflows.scan.ScanWorkflows;
 import java.io.IOException;

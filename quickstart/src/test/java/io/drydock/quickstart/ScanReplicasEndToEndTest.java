@@ -2,7 +2,7 @@ package io.drydock.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.quickstart.SeparateWorkersStack.ApiProcess;
 import io.drydock.testsupport.TestPostgres;
 import java.sql.Connection;

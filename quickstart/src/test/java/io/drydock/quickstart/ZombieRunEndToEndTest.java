@@ -3,7 +3,7 @@ package io.drydock.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drydock.activities.legacy.DemoLegacyStorage;
+import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.quickstart.SeparateWorkersStack.WorkerProcess;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;

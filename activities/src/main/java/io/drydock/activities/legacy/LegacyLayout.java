@@ -8,14 +8,15 @@ import java.util.regex.Pattern;
 /**
  * Where the CNCF distribution filesystem driver keeps each thing under {@code docker/registry/v2}. Every path built
  * from a caller's repository path or tag goes through here, so this is the one place that keeps them inside the root.
+ * Public as far as the demo module needs it to write trees that this module reads.
  */
-final class LegacyLayout {
+public final class LegacyLayout {
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
   private final Path repositories;
   private final Path blobs;
 
-  LegacyLayout(Path root) {
+  public LegacyLayout(Path root) {
     Path registry = root.toAbsolutePath().normalize().resolve("docker").resolve("registry").resolve("v2");
     this.repositories = registry.resolve("repositories");
     this.blobs = registry.resolve("blobs");
@@ -37,7 +38,7 @@ final class LegacyLayout {
     return repositories;
   }
 
-  Path repository(String repositoryPath) {
+  public Path repository(String repositoryPath) {
     requireRepositoryPath(repositoryPath);
     return requireInside(repositories.resolve(repositoryPath).normalize(), repositories, repositoryPath);
   }
@@ -50,11 +51,11 @@ final class LegacyLayout {
     return manifestsDir(repositoryPath).resolve("tags");
   }
 
-  Path tagCurrentLink(String repositoryPath, String tag) {
+  public Path tagCurrentLink(String repositoryPath, String tag) {
     return tagDir(repositoryPath, tag).resolve("current").resolve("link");
   }
 
-  Path tagIndexLink(String repositoryPath, String tag, Digest digest) {
+  public Path tagIndexLink(String repositoryPath, String tag, Digest digest) {
     return tagDir(repositoryPath, tag)
         .resolve("index")
         .resolve(digest.algorithm())
@@ -66,11 +67,11 @@ final class LegacyLayout {
     return manifestsDir(repositoryPath).resolve("revisions").resolve(Digest.SHA256);
   }
 
-  Path revisionLink(String repositoryPath, Digest digest) {
+  public Path revisionLink(String repositoryPath, Digest digest) {
     return revisionsDir(repositoryPath).resolve(digest.hex()).resolve("link");
   }
 
-  Path layerLink(String repositoryPath, Digest digest) {
+  public Path layerLink(String repositoryPath, Digest digest) {
     return repository(repositoryPath)
         .resolve("_layers")
         .resolve(digest.algorithm())
@@ -79,7 +80,7 @@ final class LegacyLayout {
   }
 
   /** A digest's hex is validated by {@link Digest}, so it cannot lead anywhere but under {@code blobs/}. */
-  Path blobData(Digest digest) {
+  public Path blobData(Digest digest) {
     return blobs.resolve(digest.algorithm())
         .resolve(digest.hex().substring(0, 2))
         .resolve(digest.hex())

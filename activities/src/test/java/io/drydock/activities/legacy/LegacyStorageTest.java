@@ -25,12 +25,12 @@ class LegacyStorageTest {
   @TempDir
   Path root;
 
-  LegacyTreeWriter writer;
+  LegacyTreeFixture writer;
   LegacyStorage storage;
 
   @BeforeEach
   void writeTree() {
-    writer = new LegacyTreeWriter(root);
+    writer = new LegacyTreeFixture(root);
     writer.putBlob("{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8));
     writer.linkRevision("team/service", MANIFEST);
     writer.tag("team/service", "latest", MANIFEST);

@@ -3,9 +3,9 @@ package io.drydock.activities.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.drydock.activities.legacy.DemoLegacyStorage;
 import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.legacy.LegacyStorage;
+import io.drydock.activities.legacy.LegacyTreeFixture;
 import io.drydock.testsupport.TestPostgres;
 import io.drydock.workflows.migration.ImportChunk;
 import io.drydock.workflows.migration.ImportCounts;
@@ -19,6 +19,7 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class StreamedPreImportTest {
   private static final String PATH = "group/project/app";
   private static final int MANIFESTS = 450;
   private static final int BATCH = 40;
-  /** Every synthetic manifest has its own config and shares the one layer. */
+  /** Every manifest has its own config and shares the one layer. */
   private static final ImportCounts ALL = new ImportCounts(MANIFESTS, MANIFESTS + 1, 0);
 
   @TempDir Path root;
@@ -55,7 +56,7 @@ class StreamedPreImportTest {
 
   @BeforeEach
   void claimedRepository() {
-    DemoLegacyStorage.generateSynthetic(root, PATH, MANIFESTS, 1);
+    writeManifests();
     legacy = new LegacyStorage(root);
     DataSource dataSource = TestPostgres.dataSource(TestPostgres.freshDatabase());
     Flyway.configure().dataSource(dataSource).load().migrate();
@@ -113,6 +114,27 @@ class StreamedPreImportTest {
 
     assertThat(retried).isEqualTo(new ImportChunk(MANIFESTS, MANIFESTS, ALL));
     assertThat(store.find(PATH).orElseThrow().progress()).isEqualTo(new ImportProgress(MANIFESTS, MANIFESTS));
+  }
+
+  /** {@link #MANIFESTS} Docker schema 2 manifests, each tagged, with a config of its own and one shared layer. */
+  private void writeManifests() {
+    LegacyTreeFixture tree = new LegacyTreeFixture(root);
+    byte[] layer = "a layer shared by every manifest".getBytes(StandardCharsets.UTF_8);
+    Digest layerDigest = tree.putBlob(layer);
+    tree.linkLayer(PATH, layerDigest);
+    for (int i = 0; i < MANIFESTS; i++) {
+      byte[] config = ("{\"index\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+      Digest configDigest = tree.putBlob(config);
+      tree.linkLayer(PATH, configDigest);
+      String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
+          + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\""
+          + configDigest + "\",\"size\":" + config.length + "},"
+          + "\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\""
+          + layerDigest + "\",\"size\":" + layer.length + "}]}";
+      Digest manifestDigest = tree.putBlob(manifest.getBytes(StandardCharsets.UTF_8));
+      tree.linkRevision(PATH, manifestDigest);
+      tree.tag(PATH, "t" + i, manifestDigest);
+    }
   }
 
   private String tagAt(int position) {

@@ -1,5 +1,6 @@
-package io.drydock.activities.legacy;
+package io.drydock.demo;
 
+import io.drydock.activities.legacy.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

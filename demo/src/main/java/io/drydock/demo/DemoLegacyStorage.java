@@ -1,9 +1,10 @@
-package io.drydock.activities.legacy;
+package io.drydock.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drydock.activities.legacy.Digest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,9 @@
-package io.drydock.activities.legacy;
+package io.drydock.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.activities.legacy.Digest;
+import io.drydock.activities.legacy.LegacyStorage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

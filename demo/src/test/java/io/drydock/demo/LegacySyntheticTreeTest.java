@@ -1,9 +1,11 @@
-package io.drydock.activities.legacy;
+package io.drydock.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drydock.activities.legacy.Digest;
+import io.drydock.activities.legacy.LegacyStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

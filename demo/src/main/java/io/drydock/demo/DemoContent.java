@@ -1,4 +1,4 @@
-package io.drydock.activities.legacy;
+package io.drydock.demo;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

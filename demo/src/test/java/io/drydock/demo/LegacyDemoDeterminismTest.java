@@ -1,7 +1,8 @@
-package io.drydock.activities.legacy;
+package io.drydock.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.drydock.activities.legacy.Digest;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
-package io.drydock.activities.legacy;
+package io.drydock.demo;
 
+import io.drydock.activities.legacy.Digest;
+import io.drydock.activities.legacy.LegacyLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
