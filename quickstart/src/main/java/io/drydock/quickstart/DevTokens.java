@@ -21,7 +21,7 @@ import java.util.UUID;
  * Registry tokens for a laptop, shaped as GitLab issues them (iss, aud, iat, nbf, exp, jti and the access claim),
  * signed HS256 with the secret the API checks.
  */
-final class DevTokens {
+public final class DevTokens {
   static final Duration VALIDITY = Duration.ofDays(30);
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,7 +36,7 @@ final class DevTokens {
   }
 
   /** Import and operator access for {@link #VALIDITY} from {@code now}. */
-  static String operatorToken(String secret, String issuer, String audience, Instant now) {
+  public static String operatorToken(String secret, String issuer, String audience, Instant now) {
     return sign(
         secret,
         new JWTClaimsSet.Builder()
@@ -51,7 +51,7 @@ final class DevTokens {
             .build());
   }
 
-  static String sign(String secret, JWTClaimsSet claims) {
+  public static String sign(String secret, JWTClaimsSet claims) {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
     try {
       jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));

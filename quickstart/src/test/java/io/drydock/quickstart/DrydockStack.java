@@ -37,34 +37,34 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * CLI (or the Java test server off CI), a fresh embedded PostgreSQL database and a demo legacy storage, started once
  * per test JVM.
  */
-final class DrydockStack {
-  static final String BROKEN_REPOSITORY = "broken/missing-blob";
+public final class DrydockStack {
+  public static final String BROKEN_REPOSITORY = "broken/missing-blob";
   /** Repositories large enough that a pre-import is still running when a test cancels it. */
-  static final List<String> SLOW_REPOSITORIES = List.of("slow/one", "slow/two");
-  static final int SLOW_REPOSITORY_TAGS = 4000;
-  static final String NOTIFICATION_SECRET = "rails-shared-notification-secret";
+  public static final List<String> SLOW_REPOSITORIES = List.of("slow/one", "slow/two");
+  public static final int SLOW_REPOSITORY_TAGS = 4000;
+  public static final String NOTIFICATION_SECRET = "rails-shared-notification-secret";
   /** The API's concurrency limit in the tests. */
-  static final int MAX_CONCURRENT_IMPORTS = 8;
+  public static final int MAX_CONCURRENT_IMPORTS = 8;
   /** The API's HS256 secret in the tests; {@link #request(String, String)} sends a token signed with it. */
-  static final String TOKEN_SECRET = "drydock-end-to-end-tests-hs256-secret";
+  public static final String TOKEN_SECRET = "drydock-end-to-end-tests-hs256-secret";
   /** Clair's pre-shared key in the tests (DRYDOCK_CLAIR_PSK is its base64), and the issuer configured beside Clair's. */
-  static final byte[] CLAIR_PSK = "drydock-end-to-end-tests-clair-psk".getBytes(StandardCharsets.US_ASCII);
-  static final String CLAIR_PSK_ISSUER = "drydock-tests-clair";
+  public static final byte[] CLAIR_PSK = "drydock-end-to-end-tests-clair-psk".getBytes(StandardCharsets.US_ASCII);
+  public static final String CLAIR_PSK_ISSUER = "drydock-tests-clair";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static DrydockStack shared;
 
-  final TemporalTestServer temporal;
-  final Path legacyRoot;
-  final JdbcClient database;
-  final WorkflowClient workflows;
+  public final TemporalTestServer temporal;
+  public final Path legacyRoot;
+  public final JdbcClient database;
+  public final WorkflowClient workflows;
   /** The pool the worker and the API use, configured as they ship. */
-  final DataSource applicationDataSource;
-  final NotificationReceiver notifications = new NotificationReceiver();
-  final String baseUrl;
+  public final DataSource applicationDataSource;
+  public final NotificationReceiver notifications = new NotificationReceiver();
+  public final String baseUrl;
   /** The quick start's application context: the worker and the API. */
-  final ConfigurableApplicationContext context;
+  public final ConfigurableApplicationContext context;
   private final HttpClient http = HttpClient.newHttpClient();
   private final String operatorToken =
       DevTokens.operatorToken(TOKEN_SECRET, "drydock-tests", "container_registry", Instant.now());
@@ -95,7 +95,7 @@ final class DrydockStack {
     this.baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
   }
 
-  static synchronized DrydockStack shared() {
+  public static synchronized DrydockStack shared() {
     if (shared == null) {
       TemporalTestServer temporal = TemporalTestServer.shared(DrydockSearchAttributes.all());
       shared = new DrydockStack(temporal, legacyTree(), TestPostgres.freshDatabase());
@@ -123,7 +123,7 @@ final class DrydockStack {
    * Deletes the data of the repository's first config or layer blob, as a storage that lost it would: its manifest
    * can no longer be imported. Returns the deleted file.
    */
-  static Path deleteOneBlob(Path legacyRoot, String repositoryPath) {
+  public static Path deleteOneBlob(Path legacyRoot, String repositoryPath) {
     try (Stream<Path> files = Files.walk(legacyRoot.resolve("docker/registry/v2/repositories/" + repositoryPath + "/_layers"))) {
       Path link = files.filter(p -> p.getFileName().toString().equals("link")).findFirst().orElseThrow();
       String hex = Files.readString(link).substring("sha256:".length());
@@ -139,7 +139,7 @@ final class DrydockStack {
    * Copies a repository of the legacy tree (same links, same blobs) unless the copy exists: the import tests of the
    * shared stack import the demo repositories themselves and expect them untouched, so other tests import copies.
    */
-  void copyRepository(String from, String to) {
+  public void copyRepository(String from, String to) {
     Path repositories = legacyRoot.resolve("docker/registry/v2/repositories");
     Path source = repositories.resolve(from);
     Path target = repositories.resolve(to);
@@ -157,7 +157,7 @@ final class DrydockStack {
   }
 
   /** The manifest's payload as stored, parsed. */
-  JsonNode manifest(String digest) {
+  public JsonNode manifest(String digest) {
     String payload =
         database.sql("SELECT convert_from(payload, 'UTF8') FROM manifests WHERE digest = ? LIMIT 1")
             .param(digest)
@@ -171,7 +171,7 @@ final class DrydockStack {
   }
 
   /** The answer's body as JSON; an answer that is not JSON fails the test with its status and body. */
-  static JsonNode json(HttpResponse<String> response) {
+  public static JsonNode json(HttpResponse<String> response) {
     try {
       return JSON.readTree(response.body());
     } catch (IOException e) {
@@ -180,24 +180,24 @@ final class DrydockStack {
   }
 
   /** The code of the first error in the answer's OCI envelope. */
-  static String errorCode(HttpResponse<String> response) {
+  public static String errorCode(HttpResponse<String> response) {
     return json(response).path("errors").path(0).path("code").asText();
   }
 
   /** The token {@link #request(String, String)} sends: import and operator access. */
-  String operatorToken() {
+  public String operatorToken() {
     return operatorToken;
   }
 
-  int port() {
+  public int port() {
     return URI.create(baseUrl).getPort();
   }
 
-  HttpResponse<String> request(String method, String pathAndQuery) {
+  public HttpResponse<String> request(String method, String pathAndQuery) {
     return request(method, pathAndQuery, Optional.of("Bearer " + operatorToken));
   }
 
-  HttpResponse<String> request(String method, String pathAndQuery, Optional<String> authorizationHeader) {
+  public HttpResponse<String> request(String method, String pathAndQuery, Optional<String> authorizationHeader) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody());
     authorizationHeader.ifPresent(value -> request.header("Authorization", value));
@@ -205,12 +205,12 @@ final class DrydockStack {
   }
 
   /** {@link #send(HttpClient, HttpRequest)} with the stack's client. */
-  HttpResponse<String> send(HttpRequest request) {
+  public HttpResponse<String> send(HttpRequest request) {
     return send(http, request);
   }
 
   /** Sends with the JDK's client, the body as a string; a failure to send fails the test. */
-  static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+  public static HttpResponse<String> send(HttpClient http, HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
@@ -222,7 +222,7 @@ final class DrydockStack {
   }
 
   /** A registry token as GitLab mints them, signed with {@link #TOKEN_SECRET}, valid for an hour. */
-  static String registryToken(List<Map<String, Object>> access) {
+  public static String registryToken(List<Map<String, Object>> access) {
     Instant now = Instant.now();
     return DevTokens.sign(
         TOKEN_SECRET,
@@ -238,7 +238,7 @@ final class DrydockStack {
   }
 
   /** Puts a repository in a status directly, as no run would, recording {@code owner} as its owner token. */
-  void setMigrationStatus(String path, String status, String owner) {
+  public void setMigrationStatus(String path, String status, String owner) {
     database
         .sql(
             """
@@ -253,7 +253,7 @@ final class DrydockStack {
   }
 
   /** The repository's status in the database, null when it has no row. */
-  String migrationStatus(String path) {
+  public String migrationStatus(String path) {
     return database.sql("SELECT migration_status FROM repositories WHERE path = ?")
         .param(path)
         .query(String.class)
@@ -265,7 +265,7 @@ final class DrydockStack {
    * Saves the history of the workflow's latest run under target/recorded-histories, where the replay tests' fixtures
    * in the workflows module were copied from; refreshing them is a copy after a change to a workflow.
    */
-  void recordHistory(String workflowId, String fileName) {
+  public void recordHistory(String workflowId, String fileName) {
     String history = workflows.fetchHistory(workflowId).toJson(true);
     try {
       Path directory = Files.createDirectories(Path.of("target/recorded-histories"));
@@ -275,11 +275,11 @@ final class DrydockStack {
     }
   }
 
-  long repositoryRows() {
+  public long repositoryRows() {
     return database.sql("SELECT count(*) FROM repositories").query(Long.class).single();
   }
 
-  static <T> T await(Supplier<T> probe, Predicate<T> done, Duration timeout, String what) {
+  public static <T> T await(Supplier<T> probe, Predicate<T> done, Duration timeout, String what) {
     Instant deadline = Instant.now().plus(timeout);
     T last = probe.get();
     while (!done.test(last)) {

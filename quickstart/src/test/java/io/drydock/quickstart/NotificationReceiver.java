@@ -16,16 +16,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * lib/api/internal/container_registry/migration.rb): records every request and answers 200, what a test told it to
  * answer for one repository, or what the endpoint a test routed the repository to answers.
  */
-final class NotificationReceiver implements AutoCloseable {
+public final class NotificationReceiver implements AutoCloseable {
   static final String PREFIX = "/api/v4/internal/registry/repositories/";
   static final String SUFFIX = "/migration/status";
 
-  record Received(String path, String authorization, String body, int answered) {}
+  public record Received(String path, String authorization, String body, int answered) {}
 
-  record Answer(int status, String body) {}
+  public record Answer(int status, String body) {}
 
   /** An endpoint answering one repository's notifications. */
-  interface Endpoint {
+  public interface Endpoint {
     Answer receive(String repositoryPath, String authorization, String body);
   }
 
@@ -67,20 +67,20 @@ final class NotificationReceiver implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + PREFIX + "{path}" + SUFFIX;
   }
 
-  void route(String path, Endpoint endpoint) {
+  public void route(String path, Endpoint endpoint) {
     endpoints.put(path, endpoint);
   }
 
-  void answer(String path, int status) {
+  public void answer(String path, int status) {
     answers.put(path, status);
   }
 
-  void answer(String path, int status, String body) {
+  public void answer(String path, int status, String body) {
     answerBodies.put(path, body);
     answers.put(path, status);
   }
 
-  List<Received> receivedFor(String path) {
+  public List<Received> receivedFor(String path) {
     return received.stream().filter(r -> r.path().equals(path)).toList();
   }
 

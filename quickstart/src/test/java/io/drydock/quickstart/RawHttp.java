@@ -18,19 +18,19 @@ import java.util.Map;
  * as given: what {@link java.net.http.HttpClient} refuses to send (malformed escapes, unknown methods, another
  * protocol version, raw non-ASCII bytes, contradictory headers) is exactly what a hostile client sends.
  */
-final class RawHttp {
+public final class RawHttp {
   private static final int MAX_RESPONSE_BYTES = 4 << 20;
 
   private RawHttp() {}
 
   /** How the exchange ended: an answer, or a connection the server reset, or no answer in time. */
-  enum Outcome {
+  public enum Outcome {
     ANSWERED,
     RESET,
     TIMED_OUT
   }
 
-  record Response(Outcome outcome, int status, String head, String body) {
+  public record Response(Outcome outcome, int status, String head, String body) {
     static Response failed(Outcome outcome, String why) {
       return new Response(outcome, 0, why, "");
     }
@@ -41,7 +41,7 @@ final class RawHttp {
    * already gives it or a {@code Transfer-Encoding}) and {@code Connection: close}, then the body, and reads the
    * answer to its end.
    */
-  static Response send(
+  public static Response send(
       int port, String method, String target, String protocol, List<Map.Entry<String, String>> headers, byte[] body,
       Duration timeout) {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
@@ -142,7 +142,7 @@ final class RawHttp {
     return -1;
   }
 
-  static String abbreviate(String text) {
+  public static String abbreviate(String text) {
     String oneLine = text.replace("\r", "\\r").replace("\n", "\\n");
     return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
   }

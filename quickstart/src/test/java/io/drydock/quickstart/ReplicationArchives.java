@@ -28,7 +28,7 @@ import java.util.zip.ZipOutputStream;
  * for Drydock to trust; targets of random bytes from a seed. Every repository is version 1, so uploads in any order
  * (concurrent ones included) are never a rollback of each other.
  */
-final class ReplicationArchives {
+public final class ReplicationArchives {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final KeyPair KEYS = newKeys();
   private static final ObjectNode PUBLIC_KEY = publicKey(KEYS);
@@ -39,33 +39,33 @@ final class ReplicationArchives {
   private ReplicationArchives() {}
 
   /** One target: its name in targets.json and its bytes. */
-  record Target(String name, byte[] bytes) {
-    String sha256() {
+  public record Target(String name, byte[] bytes) {
+    public String sha256() {
       return ReplicationArchives.sha256(bytes);
     }
 
-    long length() {
+    public long length() {
       return bytes.length;
     }
   }
 
   /** A repository: its name, system version and targets, and the zip that uploads it. */
-  record Repository(String name, String systemVersion, List<Target> targets) {
-    List<String> artifacts() {
+  public record Repository(String name, String systemVersion, List<Target> targets) {
+    public List<String> artifacts() {
       return targets.stream().map(Target::sha256).distinct().sorted().toList();
     }
 
-    long totalLength() {
+    public long totalLength() {
       return targets.stream().mapToLong(Target::length).sum();
     }
 
-    byte[] zip() {
+    public byte[] zip() {
       return ReplicationArchives.zip(this);
     }
   }
 
   /** {@code count} targets named {@code <prefix>-<i>.img}, each between {@code minBytes} and {@code maxBytes}. */
-  static List<Target> randomTargets(Random random, String prefix, int count, int minBytes, int maxBytes) {
+  public static List<Target> randomTargets(Random random, String prefix, int count, int minBytes, int maxBytes) {
     List<Target> targets = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       byte[] bytes = new byte[minBytes + random.nextInt(maxBytes - minBytes + 1)];
@@ -75,7 +75,7 @@ final class ReplicationArchives {
     return targets;
   }
 
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
@@ -84,7 +84,7 @@ final class ReplicationArchives {
   }
 
   /** The root the repositories are signed under, as a file for {@code drydock.tuf.trusted-root}. */
-  static synchronized Path trustedRoot() {
+  public static synchronized Path trustedRoot() {
     if (trustedRootFile == null) {
       try {
         trustedRootFile = Files.createTempFile("drydock-test-trusted-root-", ".json");

@@ -31,18 +31,18 @@ import java.util.TreeMap;
  * The rescan and import APIs as a client calls them, on any API process of a stack: JSON bodies, and a token with
  * import and operator access signed with the tests' secret.
  */
-final class ScanTestClient {
+public final class ScanTestClient {
   private static final Duration IMPORT_TIMEOUT = Duration.ofSeconds(120);
 
   /**
    * Scan slots of the stacks that index hundreds of manifests under faults and crashes: they prove what is written,
    * not how imports fare beside a rescan backlog, and with the shipped limit of 2 they took minutes longer.
    */
-  static final Map<String, String> BULK_SCAN_SLOTS =
+  public static final Map<String, String> BULK_SCAN_SLOTS =
       Map.of("drydock.scan.max-concurrent-activities", "16", "drydock.scan.max-concurrent-workflow-tasks", "16");
 
   /** {@code properties} with {@link #BULK_SCAN_SLOTS}. */
-  static Map<String, String> withBulkScanSlots(Map<String, String> properties) {
+  public static Map<String, String> withBulkScanSlots(Map<String, String> properties) {
     Map<String, String> all = new HashMap<>(properties);
     all.putAll(BULK_SCAN_SLOTS);
     return all;
@@ -53,12 +53,12 @@ final class ScanTestClient {
   private final String token =
       DevTokens.operatorToken(DrydockStack.TOKEN_SECRET, "drydock-tests", "container_registry", Instant.now());
 
-  ScanTestClient(String baseUrl) {
+  public ScanTestClient(String baseUrl) {
     this.baseUrl = baseUrl;
   }
 
   /** {@code body} is sent as {@code application/json} when not null. */
-  HttpResponse<String> send(String method, String pathAndQuery, String body) {
+  public HttpResponse<String> send(String method, String pathAndQuery, String body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).header("Authorization", "Bearer " + token);
     if (body == null) {
@@ -69,7 +69,7 @@ final class ScanTestClient {
     return DrydockStack.send(http, request.build());
   }
 
-  HttpResponse<String> indexReport(String manifestDigest) {
+  public HttpResponse<String> indexReport(String manifestDigest) {
     return send("POST", "/indexer/api/v1/index_report", "{\"hash\":\"" + manifestDigest + "\"}");
   }
 
@@ -77,7 +77,7 @@ final class ScanTestClient {
    * Pre-imports then final-imports the repository, as Rails does, unless it is already on the database (a test class
    * of the same JVM may have imported it).
    */
-  void importRepository(String path) {
+  public void importRepository(String path) {
     HttpResponse<String> pre = startImport(path, "pre");
     if (pre.statusCode() == 200) {
       return;
@@ -104,7 +104,7 @@ final class ScanTestClient {
   }
 
   /** Imports a copy of the legacy repository {@code from} as {@code copy}; returns its first image manifest's digest. */
-  String importCopy(DrydockStack stack, String from, String copy) {
+  public String importCopy(DrydockStack stack, String from, String copy) {
     stack.copyRepository(from, copy);
     importRepository(copy);
     return scanStatuses(copy, 10).keySet().iterator().next();
@@ -114,14 +114,14 @@ final class ScanTestClient {
    * Cancels the bulk rescan a completed import starts to index its repository, and waits until it has ended (its
    * running rescans finish), so that a test that measures its own rescans sees only those.
    */
-  static void stopImportIndexing(WorkflowClient workflows, JdbcClient database, String path) {
+  public static void stopImportIndexing(WorkflowClient workflows, JdbcClient database, String path) {
     String workflowId = awaitImportIndexing(workflows, database, path);
     workflows.newWorkflowStub(BulkRescanWorkflow.class, workflowId).cancel();
     workflows.newUntypedWorkflowStub(workflowId).getResult(BulkRescanProgress.class);
   }
 
   /** The bulk rescan a completed import starts to index its repository, once it has ended. */
-  static BulkRescanProgress importIndexingResult(WorkflowClient workflows, JdbcClient database, String path) {
+  public static BulkRescanProgress importIndexingResult(WorkflowClient workflows, JdbcClient database, String path) {
     return workflows
         .newUntypedWorkflowStub(awaitImportIndexing(workflows, database, path))
         .getResult(BulkRescanProgress.class);
@@ -153,7 +153,7 @@ final class ScanTestClient {
    * Waits for the bulk rescan a stack's first worker starts for the current scanner set, so that it cannot rescan the
    * manifests a test imports afterwards (started on an empty database, it has none to rescan).
    */
-  static void awaitScannerUpgradeRescan(WorkflowClient workflows) {
+  public static void awaitScannerUpgradeRescan(WorkflowClient workflows) {
     String workflowId = ScanWorkflows.INDEX_STATE_BULK_PREFIX + ScannerSet.current().indexState();
     DrydockStack.await(
         () -> {
@@ -173,7 +173,7 @@ final class ScanTestClient {
    * attempt's started event carries its attempt number; an activity that failed for good ends with a failed or
    * timed-out event.
    */
-  static Map<String, Long> failedActivityAttempts(WorkflowClient workflows, String workflowId) {
+  public static Map<String, Long> failedActivityAttempts(WorkflowClient workflows, String workflowId) {
     return failedActivityAttempts(workflows.fetchHistory(workflowId).getEvents());
   }
 
@@ -181,7 +181,7 @@ final class ScanTestClient {
    * As {@link #failedActivityAttempts(WorkflowClient, String)}, summed over every run of a manifest's rescan, {@code
    * rescan/<digest>}: every bulk rescan and request runs the manifest's rescan under that one id.
    */
-  static Map<String, Long> failedRescanAttempts(WorkflowClient workflows, String digest) {
+  public static Map<String, Long> failedRescanAttempts(WorkflowClient workflows, String digest) {
     String workflowId = ScanWorkflows.rescanWorkflowId(digest);
     Map<String, Long> failed = new TreeMap<>();
     workflows
@@ -224,7 +224,7 @@ final class ScanTestClient {
   }
 
   /** Starts a forced bulk rescan of the repository (of every manifest when null); returns its id. */
-  String startBulkRescan(String repository, int concurrency) {
+  public String startBulkRescan(String repository, int concurrency) {
     String body =
         repository == null
             ? "{\"concurrency\":" + concurrency + "}"
@@ -234,7 +234,7 @@ final class ScanTestClient {
     return DrydockStack.json(started).path("id").asText();
   }
 
-  JsonNode bulkRescan(String id) {
+  public JsonNode bulkRescan(String id) {
     HttpResponse<String> progress = send("GET", "/api/v1/rescans/" + id, null);
     assertThat(progress.statusCode()).as(progress.body()).isEqualTo(200);
     return DrydockStack.json(progress);
@@ -244,7 +244,7 @@ final class ScanTestClient {
    * Polls the progress until the state is {@code state}. The progress is a query the workers answer: while none can (a
    * killed worker's replacement is starting), the API's error answers count as "not yet".
    */
-  JsonNode awaitBulkRescan(String id, String state, Duration timeout) {
+  public JsonNode awaitBulkRescan(String id, String state, Duration timeout) {
     return DrydockStack.json(
         DrydockStack.await(
             () -> send("GET", "/api/v1/rescans/" + id, null),
@@ -257,7 +257,7 @@ final class ScanTestClient {
    * Every manifest's scan status ({@code repository} only when not null), digest to status, paging through {@code GET
    * /api/v1/scan-status} {@code pageSize} at a time.
    */
-  Map<String, String> scanStatuses(String repository, int pageSize) {
+  public Map<String, String> scanStatuses(String repository, int pageSize) {
     Map<String, String> statuses = new LinkedHashMap<>();
     String after = null;
     do {

@@ -38,7 +38,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@link DrydockStack}, which another test class of this JVM may have started and which lives as long as the JVM,
  * polls the same task queue on the shared server and would take this stack's tasks.
  */
-final class SeparateWorkersStack implements AutoCloseable {
+public final class SeparateWorkersStack implements AutoCloseable {
   /** Built by the worker module's {@code package} phase, which the reactor runs before this module's tests. */
   static final Path WORKER_JAR = Path.of("../worker/target/drydock-worker-exec.jar").toAbsolutePath().normalize();
   /** Built by the API module's {@code package} phase. */
@@ -47,10 +47,10 @@ final class SeparateWorkersStack implements AutoCloseable {
   private static final Duration PROCESS_STARTUP = Duration.ofSeconds(90);
   private static final Pattern TOMCAT_PORT = Pattern.compile("Tomcat started on port (\\d+)");
 
-  final TemporalTestServer temporal;
-  final Path legacyRoot;
-  final JdbcClient database;
-  final WorkflowClient workflows;
+  public final TemporalTestServer temporal;
+  public final Path legacyRoot;
+  public final JdbcClient database;
+  public final WorkflowClient workflows;
   private final String jdbcUrl;
   private final Map<String, String> properties;
   private final ConfigurableApplicationContext api;
@@ -103,7 +103,7 @@ final class SeparateWorkersStack implements AutoCloseable {
    * A directory for a legacy storage tree of a hundred thousand small files: in memory ({@code /dev/shm}) where there
    * is such a file system, since writing and deleting that many files on a disk takes longer than the test itself.
    */
-  static Path newLegacyRoot(String prefix) {
+  public static Path newLegacyRoot(String prefix) {
     return MemoryTempDirectories.create(prefix);
   }
 
@@ -112,7 +112,7 @@ final class SeparateWorkersStack implements AutoCloseable {
    * The API only needs the storage's top directory, which this creates, so the caller may still be writing the
    * repositories it imports.
    */
-  static SeparateWorkersStack start(Path legacyRoot, Duration cancelGrace) {
+  public static SeparateWorkersStack start(Path legacyRoot, Duration cancelGrace) {
     return start(legacyRoot, cancelGrace, Map.of());
   }
 
@@ -120,7 +120,7 @@ final class SeparateWorkersStack implements AutoCloseable {
    * As {@link #start(Path, Duration)}, with Spring properties ({@code drydock.replication.depot-dir}...) that the API
    * and every worker of the stack get: the API as arguments, the workers as system properties.
    */
-  static SeparateWorkersStack start(Path legacyRoot, Duration cancelGrace, Map<String, String> properties) {
+  public static SeparateWorkersStack start(Path legacyRoot, Duration cancelGrace, Map<String, String> properties) {
     return new SeparateWorkersStack(legacyRoot, cancelGrace, properties, CompletableFuture.completedFuture(null));
   }
 
@@ -131,7 +131,7 @@ final class SeparateWorkersStack implements AutoCloseable {
    * {@code properties} are Spring properties (such as {@code drydock.scan.statement-timeout}) that the API of this
    * JVM and every worker and API process of the stack run with.
    */
-  static SeparateWorkersStack startWriting(
+  public static SeparateWorkersStack startWriting(
       String legacyRootPrefix, Consumer<Path> writeLegacyStorage, Map<String, String> properties) {
     Path legacyRoot = newLegacyRoot(legacyRootPrefix);
     CompletableFuture<Void> written = CompletableFuture.runAsync(() -> writeLegacyStorage.accept(legacyRoot));
@@ -144,22 +144,22 @@ final class SeparateWorkersStack implements AutoCloseable {
   }
 
   /** Waits until the repositories given to {@link #startWriting} are written; rethrows what failed writing them. */
-  void awaitLegacyStorage() {
+  public void awaitLegacyStorage() {
     legacyStorageWritten.join();
   }
 
   /** The JDBC URL of the stack's database (user postgres, no password). */
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return jdbcUrl;
   }
 
   /** The base URL of the API in this JVM. */
-  String baseUrl() {
+  public String baseUrl() {
     return baseUrl;
   }
 
   /** A worker on this stack's database, Temporal server and legacy storage, once it polls. */
-  WorkerProcess startWorker(String name) {
+  public WorkerProcess startWorker(String name) {
     return startWorker(name, temporal.target(), List.of());
   }
 
@@ -168,7 +168,7 @@ final class SeparateWorkersStack implements AutoCloseable {
    * output goes to {@code target/worker-<name>.log}. Its management port is a free one: a frozen worker keeps its
    * port while the next one starts.
    */
-  WorkerProcess startWorker(String name, String temporalTarget, List<String> jvmOptions) {
+  public WorkerProcess startWorker(String name, String temporalTarget, List<String> jvmOptions) {
     Path log = Path.of("target", "worker-" + name + ".log").toAbsolutePath();
     List<String> options = new ArrayList<>(List.of("-Dserver.port=0"));
     options.addAll(jvmOptions);
@@ -183,7 +183,7 @@ final class SeparateWorkersStack implements AutoCloseable {
    * server, legacy storage, token secret and properties, once it serves. Its output goes to {@code
    * target/api-<name>.log}.
    */
-  ApiProcess startApi(String name) {
+  public ApiProcess startApi(String name) {
     requireBuilt(API_JAR);
     Path log = Path.of("target", "api-" + name + ".log").toAbsolutePath();
     ApiProcess api =
@@ -232,7 +232,7 @@ final class SeparateWorkersStack implements AutoCloseable {
     }
   }
 
-  HttpResponse<String> request(String method, String pathAndQuery) {
+  public HttpResponse<String> request(String method, String pathAndQuery) {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
             .method(method, HttpRequest.BodyPublishers.noBody())
@@ -241,7 +241,7 @@ final class SeparateWorkersStack implements AutoCloseable {
   }
 
   /** A request with a body of the given content type, with the operator token. */
-  HttpResponse<String> request(String method, String pathAndQuery, String contentType, byte[] body) {
+  public HttpResponse<String> request(String method, String pathAndQuery, String contentType, byte[] body) {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
             .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
@@ -254,7 +254,7 @@ final class SeparateWorkersStack implements AutoCloseable {
    * Saves the history of the workflow's latest run under target/recorded-histories, as {@link
    * DrydockStack#recordHistory} does for the shared stack.
    */
-  void recordHistory(String workflowId, String fileName) {
+  public void recordHistory(String workflowId, String fileName) {
     try {
       Path directory = Files.createDirectories(Path.of("target/recorded-histories"));
       Files.writeString(directory.resolve(fileName), workflows.fetchHistory(workflowId).toJson(true));
@@ -274,7 +274,7 @@ final class SeparateWorkersStack implements AutoCloseable {
     }
   }
 
-  String status(String path) {
+  public String status(String path) {
     return database.sql("SELECT migration_status FROM repositories WHERE path = ?")
         .param(path)
         .query(String.class)
@@ -282,11 +282,11 @@ final class SeparateWorkersStack implements AutoCloseable {
         .orElse(null);
   }
 
-  long count(String sql, String path) {
+  public long count(String sql, String path) {
     return database.sql(sql).param(path).query(Long.class).single();
   }
 
-  long manifests(String path) {
+  public long manifests(String path) {
     return count("SELECT count(*) FROM manifests m JOIN repositories r ON r.id = m.repository_id WHERE r.path = ?",
         path);
   }
@@ -303,7 +303,7 @@ final class SeparateWorkersStack implements AutoCloseable {
     }
   }
 
-  static void deleteRecursively(Path root) {
+  public static void deleteRecursively(Path root) {
     try (Stream<Path> paths = Files.walk(root)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
@@ -312,21 +312,21 @@ final class SeparateWorkersStack implements AutoCloseable {
   }
 
   /** A worker JVM that the test can kill and freeze as the kernel would: with signals. */
-  static final class WorkerProcess extends JavaProcess {
+  public static final class WorkerProcess extends JavaProcess {
     private WorkerProcess(String name, Process process, Path log) {
       super(name, process, log);
     }
   }
 
   /** An API JVM of its own, serving on {@link #baseUrl}. */
-  static final class ApiProcess extends JavaProcess {
+  public static final class ApiProcess extends JavaProcess {
     private String baseUrl;
 
     private ApiProcess(String name, Process process, Path log) {
       super(name, process, log);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
       return baseUrl;
     }
 
@@ -344,7 +344,7 @@ final class SeparateWorkersStack implements AutoCloseable {
   /** A JVM of the stack that the test can kill and freeze as the kernel would: with signals. */
   abstract static class JavaProcess {
     final String name;
-    final Path log;
+    public final Path log;
     private final Process process;
 
     private JavaProcess(String name, Process process, Path log) {
@@ -353,12 +353,12 @@ final class SeparateWorkersStack implements AutoCloseable {
       this.log = log;
     }
 
-    long pid() {
+    public long pid() {
       return process.pid();
     }
 
     /** SIGKILL, frozen or not: no shutdown hook, no graceful stop of the worker, no rollback sent to the database. */
-    void kill() {
+    public void kill() {
       process.destroyForcibly();
       try {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -371,16 +371,16 @@ final class SeparateWorkersStack implements AutoCloseable {
     }
 
     /** SIGSTOP: the process keeps its sockets and locks but runs no instruction until {@link #resume()}. */
-    void freeze() {
+    public void freeze() {
       signal("STOP");
     }
 
     /** SIGCONT. */
-    void resume() {
+    public void resume() {
       signal("CONT");
     }
 
-    String logText() {
+    public String logText() {
       try {
         return Files.readString(log);
       } catch (IOException e) {
@@ -420,7 +420,7 @@ final class SeparateWorkersStack implements AutoCloseable {
     }
   }
 
-  static void sleep(Duration duration) {
+  public static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {

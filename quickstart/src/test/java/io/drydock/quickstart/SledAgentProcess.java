@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * A sled agent as operators run it: a JVM of its own from the sled-agent module's executable jar, on loopback, with a
  * data directory of its own, which a test can SIGKILL and start again on the same directory and port.
  */
-final class SledAgentProcess implements AutoCloseable {
+public final class SledAgentProcess implements AutoCloseable {
   /** Built by the sled-agent module's {@code package} phase, which the reactor runs before this module's tests. */
   static final Path JAR = Path.of("../sled-agent/target/drydock-sled-agent.jar").toAbsolutePath().normalize();
 
@@ -44,8 +44,8 @@ final class SledAgentProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(REQUEST_TIMEOUT).build();
 
-  final String id;
-  final Path dataDir;
+  public final String id;
+  public final Path dataDir;
   private final List<String> arguments;
   private volatile Process process;
   private volatile int port;
@@ -53,7 +53,7 @@ final class SledAgentProcess implements AutoCloseable {
   private int starts;
 
   /** What {@code GET /artifacts} answered: the config generation and, per artifact, the disks holding it. */
-  record Listing(long generation, Map<String, Integer> copies) {}
+  public record Listing(long generation, Map<String, Integer> copies) {}
 
   private SledAgentProcess(String id, Path dataDir, List<String> arguments) {
     this.id = id;
@@ -65,7 +65,7 @@ final class SledAgentProcess implements AutoCloseable {
    * Starts the agents at once (each JVM takes about a second to answer) and returns them once all answer, each on a
    * free port and in {@code <parent>/<id>}.
    */
-  static List<SledAgentProcess> startAll(Path parent, List<String> ids, String... arguments) {
+  public static List<SledAgentProcess> startAll(Path parent, List<String> ids, String... arguments) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(
           JAR + " is missing: build it first (./mvnw -pl worker,api,sled-agent -am package -DskipTests)");
@@ -80,7 +80,7 @@ final class SledAgentProcess implements AutoCloseable {
     return sleds;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
 
@@ -89,7 +89,7 @@ final class SledAgentProcess implements AutoCloseable {
   }
 
   /** SIGKILL, as a power cut stops a sled: no shutdown hook, an upload in progress leaves its temp files. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -105,7 +105,7 @@ final class SledAgentProcess implements AutoCloseable {
    * Starts the agent again on its data directory and port, as a rebooted sled comes back, and returns once it
    * answers. The port can stay taken for a moment after a kill, so a start that could not bind is tried again.
    */
-  void restart() {
+  public void restart() {
     if (isAlive()) {
       throw new IllegalStateException("sled " + id + " is still running");
     }
@@ -125,14 +125,14 @@ final class SledAgentProcess implements AutoCloseable {
   }
 
   /** {@code POST /faults}: e.g. {@code {"delay_ms": 500}}; the agents run with {@code --enable-fault-injection}. */
-  void injectFaults(String faults) {
+  public void injectFaults(String faults) {
     HttpResponse<String> answer = send("POST", "/faults", faults);
     if (answer.statusCode() != 204) {
       throw new IllegalStateException("sled " + id + " refused faults " + faults + ": " + answer.body());
     }
   }
 
-  void clearFaults() {
+  public void clearFaults() {
     HttpResponse<String> answer = send("DELETE", "/faults", null);
     if (answer.statusCode() != 204) {
       throw new IllegalStateException("sled " + id + " did not clear its faults: " + answer.body());
@@ -140,7 +140,7 @@ final class SledAgentProcess implements AutoCloseable {
   }
 
   /** {@code GET /artifacts}, failing on anything but 200. */
-  Listing listing() {
+  public Listing listing() {
     HttpResponse<String> answer = send("GET", "/artifacts", null);
     if (answer.statusCode() != 200) {
       throw new IllegalStateException("sled " + id + " answered GET /artifacts " + answer.statusCode());
@@ -152,7 +152,7 @@ final class SledAgentProcess implements AutoCloseable {
   }
 
   /** The listing, or empty when the sled does not answer it (killed, or failing requests on purpose). */
-  Optional<Listing> tryListing() {
+  public Optional<Listing> tryListing() {
     try {
       return Optional.of(listing());
     } catch (RuntimeException e) {
@@ -161,7 +161,7 @@ final class SledAgentProcess implements AutoCloseable {
   }
 
   /** {@code PUT /artifacts-config}, as a control plane sends it. */
-  HttpResponse<String> putConfig(long generation, Collection<String> artifacts) {
+  public HttpResponse<String> putConfig(long generation, Collection<String> artifacts) {
     String body;
     try {
       body = JSON.writeValueAsString(Map.of("generation", generation, "artifacts", List.copyOf(artifacts)));
@@ -175,7 +175,7 @@ final class SledAgentProcess implements AutoCloseable {
    * The artifacts with a complete copy on either disk. The agent writes each copy to a temp file and renames it to
    * its hash only once the bytes hash to it, so a file named by its hash is a verified copy, whether the agent runs.
    */
-  Set<String> artifactsOnDisk() {
+  public Set<String> artifactsOnDisk() {
     Set<String> onDisk = new TreeSet<>();
     for (String disk : List.of("disk0", "disk1")) {
       try (DirectoryStream<Path> files = Files.newDirectoryStream(dataDir.resolve(disk))) {
@@ -195,7 +195,7 @@ final class SledAgentProcess implements AutoCloseable {
   }
 
   /** How many of the two disks hold a complete copy of the artifact. */
-  int copiesOnDisk(String sha256) {
+  public int copiesOnDisk(String sha256) {
     return (int)
         Stream.of("disk0", "disk1").filter(disk -> Files.isRegularFile(dataDir.resolve(disk).resolve(sha256))).count();
   }
