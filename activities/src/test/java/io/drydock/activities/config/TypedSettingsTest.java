@@ -6,13 +6,16 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.drydock.activities.migration.MigrationProperties;
 import io.drydock.activities.migration.NotificationProperties;
+import io.drydock.activities.replication.ReplicationProperties;
 import io.drydock.activities.scan.ScanProperties;
+import io.drydock.workflows.replication.ReplicationSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -26,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The typed settings bind from drydock-defaults.properties as shipped, and a wrong value stops the process with a
@@ -46,6 +50,13 @@ class TypedSettingsTest {
         .isEqualTo(new MigrationProperties(200, 0, Duration.ofSeconds(5), Duration.ofHours(1)));
     assertThat(bind(defaults, NotificationProperties.class))
         .isEqualTo(new NotificationProperties("", "", Duration.ofHours(24)));
+    ReplicationProperties replication = bind(defaults, ReplicationProperties.class);
+    assertThat(replication.workflowSettings()).isEqualTo(ReplicationSettings.defaults());
+    assertThat(replication.sleds()).isEmpty();
+    assertThat(replication.maxUploadBytes()).isEqualTo(DataSize.ofGigabytes(2));
+    assertThat(replication.maxUploadEntries()).isEqualTo(10_000);
+    assertThat(List.of(replication.sledRequestTimeout(), replication.copyTimeout(), replication.inventoryTimeout()))
+        .containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5));
   }
 
   /** Each case: one setting of the shipped defaults given a wrong value, the record bound, the message expected. */
@@ -85,7 +96,47 @@ class TypedSettingsTest {
             "drydock.legacy-storage-root",
             "/nonexistent",
             LegacyStorageProperties.class,
-            "DRYDOCK_LEGACY_STORAGE_ROOT=/nonexistent has no docker/registry/v2 directory"));
+            "DRYDOCK_LEGACY_STORAGE_ROOT=/nonexistent has no docker/registry/v2 directory"),
+        arguments(
+            "drydock.replication.sled-request-timeout",
+            "0s",
+            ReplicationProperties.class,
+            "DRYDOCK_SLED_REQUEST_TIMEOUT must be a positive duration (5s, 1m, ...), was PT0S"),
+        arguments(
+            "drydock.replication.max-upload-bytes",
+            "0",
+            ReplicationProperties.class,
+            "DRYDOCK_MAX_UPLOAD_BYTES must be a positive size (2GB, 512MB, ...), was 0B"),
+        arguments(
+            "drydock.replication.max-upload-entries",
+            "0",
+            ReplicationProperties.class,
+            "DRYDOCK_MAX_UPLOAD_ENTRIES must be at least 1, was 0"),
+        arguments(
+            "drydock.replication.copy-timeout",
+            "-1s",
+            ReplicationProperties.class,
+            "DRYDOCK_REPLICATION_COPY_TIMEOUT must be a positive duration (5s, 1m, ...), was PT-1S"),
+        arguments(
+            "drydock.replication.activation-period",
+            "500ms",
+            ReplicationProperties.class,
+            "DRYDOCK_REPLICATION_ACTIVATION_PERIOD must be a duration of at least 1s, was PT0.5S"),
+        arguments(
+            "drydock.replication.min-sled-replication",
+            "0",
+            ReplicationProperties.class,
+            "DRYDOCK_MIN_SLED_REPLICATION must be at least 1, was 0"),
+        arguments(
+            "drydock.replication.max-requests-in-flight",
+            "0",
+            ReplicationProperties.class,
+            "DRYDOCK_REPLICATION_MAX_REQUESTS_IN_FLIGHT must be at least 1, was 0"),
+        arguments(
+            "drydock.replication.inventory-timeout",
+            "0s",
+            ReplicationProperties.class,
+            "DRYDOCK_SLED_INVENTORY_TIMEOUT must be a positive duration (5s, 1m, ...), was PT0S"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
