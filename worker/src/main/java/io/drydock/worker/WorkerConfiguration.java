@@ -9,7 +9,7 @@ import io.drydock.activities.migration.ImportedMetadataStore;
 import io.drydock.activities.migration.MigrationActivitiesImpl;
 import io.drydock.activities.migration.MigrationProperties;
 import io.drydock.activities.migration.NotificationOutbox;
-import io.drydock.activities.migration.NotificationSettings;
+import io.drydock.activities.migration.NotificationProperties;
 import io.drydock.activities.replication.ReplicationActivitiesConfiguration;
 import io.drydock.activities.replication.ReplicationActivitiesImpl;
 import io.drydock.activities.scan.ScanActivitiesImpl;
@@ -59,8 +59,8 @@ public class WorkerConfiguration {
 
   @Bean
   CallerNotificationsImpl callerNotifications(
-      DataSource dataSource, NotificationSettings notificationSettings, MeterRegistry meters) {
-    return new CallerNotificationsImpl(new NotificationOutbox(dataSource), notificationSettings, meters);
+      DataSource dataSource, NotificationProperties notifications, MeterRegistry meters) {
+    return new CallerNotificationsImpl(new NotificationOutbox(dataSource), notifications, meters);
   }
 
   @Bean

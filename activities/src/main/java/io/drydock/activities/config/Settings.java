@@ -1,6 +1,8 @@
 package io.drydock.activities.config;
 
 import java.time.Duration;
+import java.util.Locale;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Checks of the typed settings, whose messages name the environment variable an operator sets: Spring Boot reports
@@ -26,6 +28,21 @@ public final class Settings {
   public static void requireNotNegative(String variable, Duration value) {
     if (value == null || value.isNegative()) {
       throw new IllegalArgumentException(variable + " must be a duration of 0 or more (5s, 1m, ...), was " + value);
+    }
+  }
+
+  /** {@code min} is written as an operator writes it: {@code PT1S} is {@code 1s}. */
+  public static void requireAtLeast(String variable, Duration value, Duration min) {
+    if (value == null || value.compareTo(min) < 0) {
+      throw new IllegalArgumentException(
+          variable + " must be a duration of at least " + min.toString().substring(2).toLowerCase(Locale.ROOT)
+              + ", was " + value);
+    }
+  }
+
+  public static void requirePositive(String variable, DataSize value) {
+    if (value == null || value.toBytes() <= 0) {
+      throw new IllegalArgumentException(variable + " must be a positive size (2GB, 512MB, ...), was " + value);
     }
   }
 }

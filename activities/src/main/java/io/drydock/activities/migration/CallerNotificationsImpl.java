@@ -44,11 +44,11 @@ public final class CallerNotificationsImpl implements CallerNotifications {
   private final MeterRegistry meters;
 
   /** Without a receiver URL in {@code settings} each notification is recorded as abandoned. */
-  public CallerNotificationsImpl(NotificationOutbox outbox, NotificationSettings settings, MeterRegistry meters) {
+  public CallerNotificationsImpl(NotificationOutbox outbox, NotificationProperties settings, MeterRegistry meters) {
     this.outbox = outbox;
     this.meters = meters;
     this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
-    this.urlTemplate = settings.urlTemplate();
+    this.urlTemplate = settings.url();
     this.secret = settings.secret();
     this.giveUpAfter = settings.enabled() ? settings.giveUpAfter() : Duration.ZERO;
   }

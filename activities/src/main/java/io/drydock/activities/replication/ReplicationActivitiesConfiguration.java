@@ -1,8 +1,6 @@
 package io.drydock.activities.replication;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -17,8 +15,9 @@ public class ReplicationActivitiesConfiguration {
       LocalDepot depot,
       SledClient sledClient,
       RequestLog replicationRequestLog,
-      @Value("${drydock.replication.copy-timeout}") Duration copyTimeout,
+      ReplicationProperties replication,
       MeterRegistry meters) {
-    return new ReplicationActivitiesImpl(store, depot, sledClient, replicationRequestLog, copyTimeout, meters);
+    return new ReplicationActivitiesImpl(
+        store, depot, sledClient, replicationRequestLog, replication.copyTimeout(), meters);
   }
 }

@@ -1,32 +1,30 @@
 package io.drydock.activities.replication;
 
 import io.drydock.activities.config.StorageConfiguration;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Artifact replication's storage, shared by the API (uploads, sled registration) and the worker (the activities):
- * the database, the local depot, the sled registry and the client that reaches sleds through it.
+ * the database, the local depot, the sled registry and the client that reaches sleds through it, and the settings of
+ * both.
  */
 @Configuration(proxyBeanMethods = false)
 @Import(StorageConfiguration.class)
+@EnableConfigurationProperties({ReplicationProperties.class, TufProperties.class})
 public class ReplicationConfiguration {
   private static final Logger log = LoggerFactory.getLogger(ReplicationConfiguration.class);
 
   @Bean
-  LocalDepot localDepot(@Value("${drydock.replication.depot-dir}") String dir) {
-    return new LocalDepot(Path.of(dir));
+  LocalDepot localDepot(ReplicationProperties replication) {
+    return new LocalDepot(replication.depot());
   }
 
   @Bean
@@ -35,8 +33,8 @@ public class ReplicationConfiguration {
   }
 
   @Bean
-  ConfiguredSleds configuredSleds(SledRegistry registry, @Value("${drydock.replication.sleds}") String sleds) {
-    return new ConfiguredSleds(registry, sleds);
+  ConfiguredSleds configuredSleds(SledRegistry registry, ReplicationProperties replication) {
+    return new ConfiguredSleds(registry, replication.sleds());
   }
 
   @Bean
@@ -50,9 +48,8 @@ public class ReplicationConfiguration {
   }
 
   @Bean
-  SledClient sledClient(
-      SledRegistry registry, @Value("${drydock.replication.sled-request-timeout}") Duration requestTimeout) {
-    return new SledClient(registry, requestTimeout);
+  SledClient sledClient(SledRegistry registry, ReplicationProperties replication) {
+    return new SledClient(registry, replication.sledRequestTimeout());
   }
 
   /**
@@ -61,21 +58,14 @@ public class ReplicationConfiguration {
    */
   @Bean
   TufRepositoryUpload tufRepositoryUpload(
-      ArtifactStore store,
-      LocalDepot depot,
-      @Value("${drydock.replication.max-upload-bytes}") DataSize maxUploadBytes,
-      @Value("${drydock.replication.max-upload-entries}") int maxEntries,
-      @Value("${drydock.tuf.trusted-root}") String trustedRoots,
-      @Value("${drydock.tuf.allow-unsigned}") boolean allowUnsigned) {
-    List<Path> rootFiles =
-        Arrays.stream(trustedRoots.split(",")).map(String::trim).filter(path -> !path.isEmpty()).map(Path::of).toList();
-    List<TufTrust.TrustedRoot> roots = TufTrust.load(rootFiles);
+      ArtifactStore store, LocalDepot depot, ReplicationProperties replication, TufProperties tuf) {
+    List<TufTrust.TrustedRoot> roots = TufTrust.load(tuf.trustedRootFiles());
     if (!roots.isEmpty()) {
       log.info(
           "artifact repository uploads are verified against {} trusted TUF root(s): {}",
           roots.size(),
           roots.stream().map(root -> root.source() + " (" + root.id() + ")").toList());
-    } else if (allowUnsigned) {
+    } else if (tuf.allowUnsigned()) {
       log.warn(
           "DRYDOCK_TUF_ALLOW_UNSIGNED=true and no DRYDOCK_TUF_TRUSTED_ROOT: artifact repositories are accepted"
               + " WITHOUT verifying their signatures; never run a production system so");
@@ -83,6 +73,11 @@ public class ReplicationConfiguration {
       log.info("no DRYDOCK_TUF_TRUSTED_ROOT: artifact repository uploads are refused (TUF_ROOT_NOT_CONFIGURED)");
     }
     return new TufRepositoryUpload(
-        store, depot, maxUploadBytes.toBytes(), maxEntries, new TufTrust(roots, Clock.systemUTC()), allowUnsigned);
+        store,
+        depot,
+        replication.maxUploadBytes().toBytes(),
+        replication.maxUploadEntries(),
+        new TufTrust(roots, Clock.systemUTC()),
+        tuf.allowUnsigned());
   }
 }

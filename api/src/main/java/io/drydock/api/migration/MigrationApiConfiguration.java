@@ -5,10 +5,8 @@ import io.drydock.activities.migration.MigrationProperties;
 import io.drydock.activities.migration.RegistryStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The GitLab API's handlers (compliance check, import) and the limits the import's claims enforce. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(MigrationProperties.class)
+@EnableConfigurationProperties({MigrationProperties.class, TemporalStartProperties.class})
 public class MigrationApiConfiguration {
   @Bean
   RegistryStore registryStore(DataSource dataSource) {
@@ -28,14 +26,14 @@ public class MigrationApiConfiguration {
       RegistryStore store,
       WorkflowClient client,
       MigrationProperties migration,
-      @Value("${drydock.temporal.start-timeout}") Duration startTimeout,
+      TemporalStartProperties temporal,
       MeterRegistry meters) {
     return new ImportStarter(
         store,
         client,
         migration.claimLimits(),
         migration.waitForOperatorAfterFailure(),
-        startTimeout,
+        temporal.startTimeout(),
         meters);
   }
 

@@ -11,19 +11,19 @@ import org.junit.jupiter.api.Test;
  * donch/container-registry {@code registry/internal/migration/notifier.go} at
  * 9827815f408c19bc8b2e6e2106ad58a05b55d255).
  */
-class NotificationSettingsTest {
+class NotificationPropertiesTest {
   private static final Duration DAY = Duration.ofDays(1);
 
   @Test
   void aReceiverWithoutASecretIsRefusedNamingTheVariable() {
-    assertThatThrownBy(() -> new NotificationSettings("http://rails/{path}", " ", DAY))
+    assertThatThrownBy(() -> new NotificationProperties("http://rails/{path}", " ", DAY))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("DRYDOCK_NOTIFICATION_SECRET");
   }
 
   @Test
   void noReceiverNeedsNoSecret() {
-    assertThat(new NotificationSettings(" ", null, DAY).enabled()).isFalse();
-    assertThat(new NotificationSettings("http://rails/{path}", "s3cret", DAY).enabled()).isTrue();
+    assertThat(new NotificationProperties(" ", null, DAY).enabled()).isFalse();
+    assertThat(new NotificationProperties("http://rails/{path}", "s3cret", DAY).enabled()).isTrue();
   }
 }
