@@ -2,7 +2,6 @@ package io.drydock.benchmarks;
 
 import io.drydock.activities.legacy.DemoLegacyStorage;
 import io.drydock.activities.legacy.LegacyStorage;
-import io.drydock.activities.migration.DirectImportBaseline;
 import io.drydock.testsupport.TemporalTestServer;
 import io.drydock.testsupport.TestPostgres;
 import io.drydock.workflows.DrydockSearchAttributes;
