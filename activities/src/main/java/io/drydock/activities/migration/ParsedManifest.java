@@ -1,7 +1,7 @@
 package io.drydock.activities.migration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.activities.Json;
 import io.drydock.activities.legacy.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,8 +24,6 @@ public record ParsedManifest(
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   public record BlobReference(Digest digest, String mediaType, long size) {}
 
   public boolean isIndex() {
@@ -35,7 +33,7 @@ public record ParsedManifest(
   public static ParsedManifest parse(Digest digest, byte[] payload) {
     JsonNode root;
     try {
-      root = JSON.readTree(payload);
+      root = Json.MAPPER.readTree(payload);
     } catch (IOException e) {
       throw new InvalidLegacyDataException("manifest " + digest + " is not valid JSON: " + e.getMessage());
     }
