@@ -1,6 +1,5 @@
 package io.drydock.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -43,12 +42,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class BenchmarkStack implements AutoCloseable {
   /** A response: status code and body. */
   record Answer(int status, String body) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** The OCI error envelope's first code, if the body is one. */
     Optional<String> errorCode() {
       try {
-        return Optional.ofNullable(JSON.readTree(body).path("errors").path(0).path("code").textValue());
+        return Optional.ofNullable(Json.MAPPER.readTree(body).path("errors").path(0).path("code").textValue());
       } catch (IOException e) {
         return Optional.empty();
       }

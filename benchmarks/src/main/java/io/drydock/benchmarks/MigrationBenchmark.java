@@ -1,7 +1,6 @@
 package io.drydock.benchmarks;
 
 import io.drydock.activities.legacy.LegacyStorage;
-import io.drydock.activities.migration.DirectImportBaseline;
 import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.testsupport.TemporalTestServer;
 import io.drydock.testsupport.TestPostgres;

@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Caps the rate of artifact bytes through one direction of the sled's link, shared by every transfer in that
  * direction, so that a benchmark can give each sled a link of its own size. Each chunk books the next free slot of
  * the link and waits for it.
+ *
+ * <p>Public for the replication benchmark, whose depot link must be capped exactly as the sleds' links are.
  */
-final class BandwidthLimiter {
+public final class BandwidthLimiter {
   private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
   private final long bytesPerSecond;
@@ -20,7 +22,7 @@ final class BandwidthLimiter {
   private long nextFreeNanos = System.nanoTime(); // guarded by this
 
   /** @param bytesPerSecond the cap; 0 for none */
-  BandwidthLimiter(long bytesPerSecond) {
+  public BandwidthLimiter(long bytesPerSecond) {
     if (bytesPerSecond < 0) {
       throw new IllegalArgumentException("bytesPerSecond must not be negative: " + bytesPerSecond);
     }
@@ -28,7 +30,7 @@ final class BandwidthLimiter {
   }
 
   /** Waits until {@code bytes} more bytes fit under the cap. */
-  void acquire(int bytes) throws InterruptedIOException {
+  public void acquire(int bytes) throws InterruptedIOException {
     if (bytesPerSecond == 0 || bytes <= 0) {
       return;
     }

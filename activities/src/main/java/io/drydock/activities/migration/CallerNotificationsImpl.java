@@ -1,7 +1,7 @@
 package io.drydock.activities.migration;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.activities.Json;
 import io.drydock.workflows.migration.CallerNotifications;
 import io.drydock.workflows.migration.ImportRequest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class CallerNotificationsImpl implements CallerNotifications {
   private static final Logger log = LoggerFactory.getLogger(CallerNotificationsImpl.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Enough of a refusal's body to say why (Rails sends {@code {"message":"400 Bad request - ..."}}). */
   private static final int MAX_BODY_BYTES = 2048;
 
@@ -97,7 +96,7 @@ public final class CallerNotificationsImpl implements CallerNotifications {
           HttpRequest.newBuilder(URI.create(urlTemplate.replace("{path}", notification.path())))
               .timeout(REQUEST_TIMEOUT)
               .header("Content-Type", "application/json")
-              .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+              .PUT(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       return NotificationOutbox.ReceiverAnswer.none("cannot build the notification request: " + e.getMessage());
     }

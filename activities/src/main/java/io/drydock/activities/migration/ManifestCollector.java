@@ -40,7 +40,7 @@ final class ManifestCollector {
     if (!legacy.hasManifestRevision(repositoryPath, digest)) {
       throw new InvalidLegacyDataException("manifest " + digest + " is not a revision of " + repositoryPath);
     }
-    byte[] payload = legacy.readSmallBlob(digest, MigrationActivitiesImpl.MAX_MANIFEST_BYTES);
+    byte[] payload = legacy.readSmallBlob(digest, ParsedManifest.MAX_BYTES);
     ParsedManifest parsed = ParsedManifest.parse(digest, payload);
     for (Digest child : parsed.children()) {
       addWithChildren(child);

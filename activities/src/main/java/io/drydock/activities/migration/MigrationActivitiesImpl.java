@@ -30,9 +30,6 @@ import org.slf4j.LoggerFactory;
 
 /** Reads repositories from the legacy storage and records them in the registry database. */
 public final class MigrationActivitiesImpl implements MigrationActivities {
-  /** Manifests and configs are small JSON documents; the GitLab registry refuses manifests above 4 MiB too. */
-  static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-
   private static final Logger log = LoggerFactory.getLogger(MigrationActivitiesImpl.class);
   private static final String IMPORTS_FINISHED = "drydock.imports.finished";
 

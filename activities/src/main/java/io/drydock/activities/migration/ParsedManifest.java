@@ -1,7 +1,7 @@
 package io.drydock.activities.migration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.activities.Json;
 import io.drydock.activities.legacy.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -10,27 +10,30 @@ import java.util.List;
 /**
  * The parts of an image manifest or manifest list the registry database records. Docker schema 2 and OCI media types
  * are accepted; schema 1 and unknown documents are refused so that nothing half-understood is imported.
+ *
+ * <p>Public for the pre-import benchmark's baselines, which must parse exactly as the import does.
  */
-record ParsedManifest(
+public record ParsedManifest(
     String mediaType, int schemaVersion, BlobReference config, List<BlobReference> layers, List<Digest> children) {
+
+  /** Manifests are small JSON documents; the GitLab registry refuses manifests above 4 MiB too. */
+  public static final int MAX_BYTES = 4 * 1024 * 1024;
 
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
   static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  public record BlobReference(Digest digest, String mediaType, long size) {}
 
-  record BlobReference(Digest digest, String mediaType, long size) {}
-
-  boolean isIndex() {
+  public boolean isIndex() {
     return !children.isEmpty() || DOCKER_MANIFEST_LIST.equals(mediaType) || OCI_INDEX.equals(mediaType);
   }
 
-  static ParsedManifest parse(Digest digest, byte[] payload) {
+  public static ParsedManifest parse(Digest digest, byte[] payload) {
     JsonNode root;
     try {
-      root = JSON.readTree(payload);
+      root = Json.MAPPER.readTree(payload);
     } catch (IOException e) {
       throw new InvalidLegacyDataException("manifest " + digest + " is not valid JSON: " + e.getMessage());
     }

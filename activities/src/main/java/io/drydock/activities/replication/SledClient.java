@@ -1,7 +1,7 @@
 package io.drydock.activities.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.activities.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SledClient {
   private static final Logger log = LoggerFactory.getLogger(SledClient.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** A listing of tens of thousands of artifacts fits; a sled cannot make us buffer more. */
   private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
   private static final int MAX_ERROR_TEXT = 500;
@@ -334,7 +333,7 @@ public final class SledClient {
     String errorCode = null;
     String message = new String(body, StandardCharsets.UTF_8);
     try {
-      JsonNode error = JSON.readTree(body);
+      JsonNode error = Json.MAPPER.readTree(body);
       if (error != null && error.path("message").isTextual()) {
         errorCode = error.path("error_code").isTextual() ? error.path("error_code").asText() : null;
         message = (errorCode == null ? "" : errorCode + ": ") + error.path("message").asText();
@@ -384,7 +383,7 @@ public final class SledClient {
 
   private static JsonNode tree(byte[] body) {
     try {
-      return JSON.readTree(body);
+      return Json.MAPPER.readTree(body);
     } catch (IOException e) {
       throw new MalformedAnswerException("not JSON: " + e.getMessage());
     }
@@ -392,7 +391,7 @@ public final class SledClient {
 
   private static byte[] json(Object value) {
     try {
-      return JSON.writeValueAsBytes(value);
+      return Json.MAPPER.writeValueAsBytes(value);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + value + " as JSON", e);
     }

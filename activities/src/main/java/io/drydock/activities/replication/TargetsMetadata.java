@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.drydock.activities.Json;
 import io.drydock.activities.replication.InvalidRepositoryException.Reason;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,11 +23,11 @@ import java.util.regex.Pattern;
  */
 final class TargetsMetadata {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
-  private static final JsonMapper JSON =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  private static final ObjectReader JSON =
+      Json.MAPPER
+          .reader()
+          .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private TargetsMetadata() {}
 

@@ -3,7 +3,8 @@ package io.drydock.activities.replication;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.drydock.activities.Json;
 import io.drydock.activities.replication.InvalidRepositoryException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,12 +37,11 @@ import java.util.regex.Pattern;
  * ids must be the sha256 of the key's canonical form, as the specification computes them.
  */
 final class TufTrust {
-  private static final JsonMapper JSON =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-          .build();
+  private static final ObjectReader JSON =
+      Json.MAPPER
+          .reader()
+          .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
   private static final Pattern VERSIONED_ROOT = Pattern.compile("([1-9][0-9]{0,18})\\.root\\.json");
 
   /** A root Drydock trusts, named by the sha256 of its signed part's canonical form. */

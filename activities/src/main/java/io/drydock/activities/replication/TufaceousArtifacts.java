@@ -1,7 +1,7 @@
 package io.drydock.activities.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.drydock.activities.Json;
 import io.drydock.activities.replication.InvalidRepositoryException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,6 @@ final class TufaceousArtifacts {
 
   private static final int MAX_BYTES = 16 * 1024 * 1024;
   private static final int MAX_TEXT_LENGTH = 1024;
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** What a manifest says: the system version, and each described target's kind and version. */
   record Manifest(String systemVersion, Map<String, Description> byTarget) {}
@@ -42,7 +41,7 @@ final class TufaceousArtifacts {
       if (bytes.length > MAX_BYTES) {
         throw invalid(targetName + " is larger than " + MAX_BYTES + " bytes", targetName);
       }
-      document = JSON.readTree(bytes);
+      document = Json.MAPPER.readTree(bytes);
     } catch (IOException e) {
       throw invalid(targetName + " is not valid JSON", targetName);
     }

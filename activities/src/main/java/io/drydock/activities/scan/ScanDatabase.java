@@ -2,8 +2,9 @@ package io.drydock.activities.scan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.drydock.activities.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -22,8 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the caller's retry policy retries; nothing is ever written or answered in its place.
  */
 final class ScanDatabase {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  /** Stored JSON with its maps' keys in order, so that equal values are equal text. */
+  private static final ObjectWriter ORDERED = Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   final JdbcClient jdbc;
   private final TransactionTemplate transactions;
@@ -65,7 +66,7 @@ final class ScanDatabase {
   private static List<String> layersOf(byte[] payload) {
     JsonNode manifest;
     try {
-      manifest = JSON.readTree(payload);
+      manifest = Json.MAPPER.readTree(payload);
     } catch (IOException e) {
       throw new UncheckedIOException("stored manifest payload is not JSON", e);
     }
@@ -78,7 +79,7 @@ final class ScanDatabase {
 
   static String write(Object value) {
     try {
-      return JSON.writeValueAsString(value);
+      return ORDERED.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
     }
@@ -86,7 +87,7 @@ final class ScanDatabase {
 
   static <T> T read(String json, Class<T> type) {
     try {
-      return JSON.readValue(json, type);
+      return Json.MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable", e);
     }

@@ -1,9 +1,9 @@
 package io.drydock.api.errors;
 
+import io.drydock.api.Json;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The two envelopes the API refuses requests in, chosen by the request's path: Clair's {@code {"code","message"}}
@@ -12,7 +12,6 @@ import tools.jackson.databind.json.JsonMapper;
  * container or {@link MalformedRequestFilter}, so a caller never sees another shape.
  */
 public final class ErrorEnvelope {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String IMPORT_PATHS = "/gitlab/v1/import/";
 
   private ErrorEnvelope() {}
@@ -44,7 +43,7 @@ public final class ErrorEnvelope {
 
   /** {@link #body} as JSON, for the places that write the response themselves. */
   static String json(String requestUri, HttpStatusCode status, String ociCode, String message, Object detail) {
-    return JSON.writeValueAsString(body(requestUri, status, ociCode, message, detail));
+    return Json.MAPPER.writeValueAsString(body(requestUri, status, ociCode, message, detail));
   }
 
   /** The distribution spec's code where it has one ({@code UNSUPPORTED} for a method), else the reason phrase. */

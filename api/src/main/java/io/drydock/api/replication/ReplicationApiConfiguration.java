@@ -11,7 +11,6 @@ import io.temporal.client.WorkflowClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The replication API's handlers, the settings the workflow is started with, and the sled inventory. */
 @Configuration(proxyBeanMethods = false)
@@ -39,8 +38,8 @@ public class ReplicationApiConfiguration {
 
   @Bean
   SledController sledController(
-      SledRegistry registry, SledInventory inventory, ReplicationSignals signals, JsonMapper json) {
-    return new SledController(registry, inventory, signals, json);
+      SledRegistry registry, SledInventory inventory, ReplicationSignals signals) {
+    return new SledController(registry, inventory, signals);
   }
 
   @Bean

@@ -3,6 +3,7 @@ package io.drydock.api.replication;
 import io.drydock.activities.replication.RecordedRequest;
 import io.drydock.activities.replication.Sled;
 import io.drydock.activities.replication.StoredRepository;
+import io.drydock.api.Json;
 import io.drydock.workflows.replication.ReplicationStatus;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
  * with their names in snake_case as the rest of the API and the sled agents name things.
  */
 final class ReplicationBodies {
+  /** The API's mapper, naming in snake_case: Jackson 3 sets a naming strategy on a mapper, not on a writer. */
   private static final JsonMapper SNAKE_CASE =
-      JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+      Json.MAPPER.rebuild().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
   private ReplicationBodies() {}
 

@@ -2,6 +2,7 @@ package io.drydock.api.replication;
 
 import io.drydock.activities.replication.Sled;
 import io.drydock.activities.replication.SledRegistry;
+import io.drydock.api.Json;
 import io.drydock.api.errors.ApiException;
 import io.drydock.api.replication.ReplicationBodies.Sleds;
 import io.swagger.v3.oas.annotations.Operation;
@@ -24,7 +25,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The sleds artifacts are replicated to: list them, register one or change its URLs ({@code PUT {"base_url",
@@ -44,13 +44,11 @@ class SledController {
   private final SledRegistry registry;
   private final SledInventory inventory;
   private final ReplicationSignals signals;
-  private final JsonMapper json;
 
-  SledController(SledRegistry registry, SledInventory inventory, ReplicationSignals signals, JsonMapper json) {
+  SledController(SledRegistry registry, SledInventory inventory, ReplicationSignals signals) {
     this.registry = registry;
     this.inventory = inventory;
     this.signals = signals;
-    this.json = json;
   }
 
   @Operation(
@@ -162,7 +160,7 @@ class SledController {
   private JsonNode registration(String body) {
     JsonNode registration;
     try {
-      registration = body == null ? null : json.readTree(body);
+      registration = body == null ? null : Json.MAPPER.readTree(body);
     } catch (JacksonException e) {
       throw badBody("the body is not JSON: " + e.getOriginalMessage());
     }

@@ -1,11 +1,9 @@
 package io.drydock.api.scan;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drydock.activities.scan.ScanQueries;
 import io.drydock.activities.scan.VulnerablePackage;
 import io.drydock.activities.scan.indexer.Distribution;
+import io.drydock.api.Json;
 import io.drydock.api.errors.ClairError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -22,6 +20,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Clair's {@code POST /indexer/api/v1/internal/affected_manifest/}, which Clair's notifier asks which manifests a list
@@ -33,7 +33,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class ClairAffectedManifestController {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** claircore's {@code Severity} ({@code toolkit/types/severity.go}), least severe first. */
   private static final List<String> SEVERITIES = List.of("Unknown", "Negligible", "Low", "Medium", "High", "Critical");
   private static final List<String> DISTRIBUTION_FIELDS = List.of(
@@ -75,7 +74,7 @@ class ClairAffectedManifestController {
     }
     Map<String, List<String>> affected = store.affectedManifests(vulnerabilities);
 
-    ObjectNode answer = JSON.createObjectNode();
+    ObjectNode answer = Json.MAPPER.createObjectNode();
     ObjectNode byId = answer.putObject("vulnerabilities");
     asked.forEach(byId::set);
     ObjectNode manifests = answer.putObject("vulnerable_manifests");
@@ -127,14 +126,14 @@ class ClairAffectedManifestController {
     if (value.isMissingNode() || value.isNull()) {
       return "";
     }
-    if (!value.isTextual()) {
+    if (!value.isString()) {
       throw ClairError.badRequest(where + "." + field + " must be a string");
     }
-    return value.asText();
+    return value.asString();
   }
 
   /** claircore's normalized severity as a rank; absent is Unknown. */
   private static int severity(JsonNode vulnerability) {
-    return Math.max(0, SEVERITIES.indexOf(vulnerability.path("normalized_severity").asText("")));
+    return Math.max(0, SEVERITIES.indexOf(vulnerability.path("normalized_severity").asString("")));
   }
 }

@@ -1,17 +1,15 @@
 package io.drydock.api.scan;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.scan.ScanQueries;
 import io.drydock.activities.scan.indexer.ScannerSet;
+import io.drydock.api.Json;
 import io.drydock.api.errors.ClairError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +28,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.ServletWebRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 
 /**
  * Clair's indexer API over Drydock's rescans. Reports are served exactly as stored; a layer's {@code uri} in a request
@@ -41,7 +43,12 @@ import org.springframework.web.context.request.ServletWebRequest;
 class ClairIndexerController {
   private static final Logger log = LoggerFactory.getLogger(ClairIndexerController.class);
   private static final int MAX_BULK_DELETE = 1000;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Content after a body's first JSON value is ignored, as Jackson 2, which read these bodies before, ignored it:
+   * Jackson 3 refuses it by default, and the move to Jackson 3 is not to change what Clair's API accepts.
+   */
+  private static final ObjectReader BODY_READER =
+      Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final String INDEX_REPORT_PATH = "/indexer/api/v1/index_report";
   /** The relation Clair's server names the report's link with (quay/clair httptransport/indexer_v1.go, linkIndex). */
   private static final String INDEX_REPORT_RELATION = "https://projectquay.io/clair/v1/index_report";
@@ -79,7 +86,7 @@ class ClairIndexerController {
   @PostMapping("/index_report")
   ResponseEntity<String> index(@RequestBody(required = false) byte[] body, ServletWebRequest web) {
     JsonNode request = parse(body);
-    String digest = digest(request.path("hash").asText(null), "hash");
+    String digest = digest(request.path("hash").asString(null), "hash");
     String indexState = ScannerSet.current().indexState();
     String location = INDEX_REPORT_PATH + "/" + digest;
     HttpHeaders links = new HttpHeaders();
@@ -177,7 +184,7 @@ class ClairIndexerController {
     }
     List<String> valid = new ArrayList<>();
     for (JsonNode digest : digests) {
-      valid.add(digest(digest.isTextual() ? digest.asText() : null, "digest"));
+      valid.add(digest(digest.isString() ? digest.asString() : null, "digest"));
     }
     return ResponseEntity.ok()
         .contentType(MediaType.APPLICATION_JSON)
@@ -248,7 +255,7 @@ class ClairIndexerController {
     }
     List<String> hashes = new ArrayList<>();
     for (JsonNode layer : requested) {
-      hashes.add(digest(layer.path("hash").asText(null), "layers[].hash"));
+      hashes.add(digest(layer.path("hash").asString(null), "layers[].hash"));
     }
     if (!hashes.isEmpty() && !hashes.equals(layers)) {
       throw ClairError.badRequest("layers do not match the manifest's layers " + layers);
@@ -268,8 +275,8 @@ class ClairIndexerController {
       throw ClairError.badRequest("request body is empty");
     }
     try {
-      return JSON.readTree(body);
-    } catch (IOException e) {
+      return BODY_READER.readTree(body);
+    } catch (JacksonException e) {
       throw ClairError.badRequest("request body is not valid JSON");
     }
   }

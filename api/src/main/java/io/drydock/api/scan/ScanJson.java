@@ -1,17 +1,15 @@
 package io.drydock.api.scan;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drydock.api.Json;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Report bodies the API builds itself; stored reports are served as stored. */
 final class ScanJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private ScanJson() {}
 
   /** The answer while a manifest is still being indexed: its state, and nothing claiming to be a result. */
   static String inProgressReport(String digest, String state) {
-    ObjectNode report = JSON.createObjectNode();
+    ObjectNode report = Json.MAPPER.createObjectNode();
     report.put("manifest_hash", digest);
     report.put("state", state);
     report.putObject("packages");

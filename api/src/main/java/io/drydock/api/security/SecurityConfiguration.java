@@ -24,7 +24,6 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Bearer authentication as GitLab issues registry tokens: {@code Authorization: Bearer <JWT>} whose {@code access}
@@ -58,8 +57,8 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  SecurityErrors ociSecurityErrors(JsonMapper json) {
-    return new SecurityErrors(json);
+  SecurityErrors ociSecurityErrors() {
+    return new SecurityErrors();
   }
 
   @Bean

@@ -1,5 +1,6 @@
 package io.drydock.api.security;
 
+import io.drydock.api.Json;
 import io.drydock.api.errors.ErrorEnvelope;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,7 +22,6 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.util.StringUtils;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Spring Security's refusals in the envelope of the path ({@link ErrorEnvelope}: Clair's under {@code /indexer/}, OCI's
@@ -33,12 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
   private static final String REALM = "drydock";
-
-  private final JsonMapper json;
-
-  SecurityErrors(JsonMapper json) {
-    this.json = json;
-  }
 
   /**
    * RFC 6750's challenge, written here rather than by Spring's bearer entry point, which always adds a {@code
@@ -119,7 +113,7 @@ final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHand
     response.setContentType(MediaType.APPLICATION_JSON_VALUE);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     HttpStatusCode status = HttpStatusCode.valueOf(response.getStatus());
-    json.writeValue(
+    Json.MAPPER.writeValue(
         response.getOutputStream(), ErrorEnvelope.body(request.getRequestURI(), status, ociCode, message, detail));
   }
 }

@@ -1,7 +1,7 @@
 package io.drydock.benchmarks.replication;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drydock.benchmarks.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +19,6 @@ import java.util.zip.ZipOutputStream;
 
 /** The artifacts a benchmark round replicates: random bytes from a seed, as a TUF repository zip or depot files. */
 final class BenchmarkArtifacts {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private BenchmarkArtifacts() {}
 
@@ -45,7 +44,7 @@ final class BenchmarkArtifacts {
    * deflated (random bytes do not compress, and the upload is not what is measured).
    */
   static byte[] repositoryZip(String name, String systemVersion, List<Artifact> artifacts) {
-    ObjectNode signed = JSON.createObjectNode().put("_type", "targets").put("version", 1);
+    ObjectNode signed = Json.MAPPER.createObjectNode().put("_type", "targets").put("version", 1);
     signed.putObject("custom").put("name", name).put("system_version", systemVersion);
     ObjectNode targets = signed.putObject("targets");
     for (Artifact artifact : artifacts) {
@@ -57,7 +56,7 @@ final class BenchmarkArtifacts {
     try (ZipOutputStream out = new ZipOutputStream(zip)) {
       out.setLevel(Deflater.NO_COMPRESSION);
       out.putNextEntry(new ZipEntry("targets.json"));
-      out.write(JSON.writeValueAsBytes(JSON.createObjectNode().set("signed", signed)));
+      out.write(Json.MAPPER.writeValueAsBytes(Json.MAPPER.createObjectNode().set("signed", signed)));
       out.closeEntry();
       for (Artifact artifact : artifacts) {
         out.putNextEntry(new ZipEntry("targets/" + artifact.name()));

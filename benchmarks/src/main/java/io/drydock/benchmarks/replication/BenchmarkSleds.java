@@ -1,6 +1,5 @@
 package io.drydock.benchmarks.replication;
 
-import io.drydock.sledagent.DepotUplink;
 import io.drydock.sledagent.SledAgent;
 import io.drydock.sledagent.SledAgentOptions;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.drydock.benchmarks.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.benchmarks.BenchmarkStack;
+import io.drydock.benchmarks.Json;
 import io.drydock.benchmarks.replication.BenchmarkSleds.Member;
 import io.drydock.testsupport.TemporalTestServer;
 import java.io.IOException;
@@ -35,7 +35,6 @@ final class DrydockPlan implements AutoCloseable {
   private static final Duration ACTIVATION_PERIOD = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ConfigurableApplicationContext context;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -191,7 +190,7 @@ final class DrydockPlan implements AutoCloseable {
               + " where " + status + " was expected: " + answer.body());
     }
     try {
-      return answer.body().isEmpty() ? JSON.nullNode() : JSON.readTree(answer.body());
+      return answer.body().isEmpty() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(answer.body());
     } catch (IOException e) {
       throw new IllegalStateException("not JSON: " + answer.body(), e);
     }

@@ -1,7 +1,7 @@
 package io.drydock.benchmarks.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.benchmarks.Json;
 import io.drydock.benchmarks.replication.BenchmarkSleds.Member;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +42,6 @@ final class OxidePlan {
   private static final Duration FIRST_COPY_POLL = Duration.ofMillis(20);
   private static final Duration LAST_COPY_POLL = Duration.ofSeconds(1);
   private static final Duration COPY_TIMEOUT = Duration.ofMinutes(5);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
@@ -117,7 +116,7 @@ final class OxidePlan {
     long pollMillis = FIRST_COPY_POLL.toMillis();
     while (System.nanoTime() < deadline) {
       HttpResponse<String> listed = send(target, "GET", "/artifacts", HttpRequest.BodyPublishers.noBody());
-      if (listed.statusCode() == 200 && JSON.readTree(listed.body()).path("list").has(artifact)) {
+      if (listed.statusCode() == 200 && Json.MAPPER.readTree(listed.body()).path("list").has(artifact)) {
         return null;
       }
       Thread.sleep(pollMillis);
@@ -161,7 +160,7 @@ final class OxidePlan {
 
   private static byte[] json(Object value) {
     try {
-      return JSON.writeValueAsBytes(value);
+      return Json.MAPPER.writeValueAsBytes(value);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

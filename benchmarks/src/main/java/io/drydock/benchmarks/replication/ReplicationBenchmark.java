@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * it holds the artifact) and
  * of an Oxide-style plan ({@link OxidePlan}: three puts of each artifact from the depot, then copies from those three),
  * measured in the same run for fleets of several sizes. Every sled's link is capped, and so is the depot's, through
- * the same kind of limiter ({@link io.drydock.sledagent.DepotUplink}); both plans keep at most the same number of
+ * the same kind of limiter ({@link DepotUplink}); both plans keep at most the same number of
  * requests in flight. Run it with {@code benchmarks/replication.sh}.
  */
 public final class ReplicationBenchmark {

@@ -1,5 +1,7 @@
-package io.drydock.activities.migration;
+package io.drydock.benchmarks;
 
+import io.drydock.activities.migration.ParsedManifest;
+import io.drydock.benchmarks.DirectImportBaseline.Manifest;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -39,7 +41,7 @@ final class CopyStaging {
     }
   }
 
-  void write(long repositoryId, List<ManifestRecord> batch, Collection<ParsedManifest.BlobReference> blobs)
+  void write(long repositoryId, List<Manifest> batch, Collection<ParsedManifest.BlobReference> blobs)
       throws SQLException {
     StringBuilder blobRows = new StringBuilder();
     for (ParsedManifest.BlobReference blob : blobs) {
@@ -47,7 +49,7 @@ final class CopyStaging {
     }
     StringBuilder manifestRows = new StringBuilder();
     StringBuilder layerRows = new StringBuilder();
-    for (ManifestRecord manifest : batch) {
+    for (Manifest manifest : batch) {
       ParsedManifest parsed = manifest.parsed();
       row(
           manifestRows,

@@ -1,5 +1,6 @@
-package io.drydock.sledagent;
+package io.drydock.benchmarks.replication;
 
+import io.drydock.sledagent.BandwidthLimiter;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,26 +26,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * a sled's, whichever plan uses it. Everything else passes untouched: configs, listings, and the copies between sleds
  * (a sled fetching from another sled's proxy sends a bodiless GET and receives the bytes on the answer side, which
  * the source sled's own limit already caps).
- *
- * <p>It lives in the sled agent's package to share the sleds' limiter, which is package-private there.
  */
-public final class DepotUplink implements AutoCloseable {
+final class DepotUplink implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
   private static final int MAX_HEAD = 64 * 1024;
 
   private final BandwidthLimiter limiter;
   private final AtomicLong artifactBytes = new AtomicLong();
-  private final ExecutorService threads = Executors.newCachedThreadPool(SledAgent.daemonThreads("depot-uplink"));
+  private final ExecutorService threads = Executors.newCachedThreadPool(DepotUplink::daemonThread);
   private final List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
   /** @param bytesPerSecond the cap on artifact bytes uploaded through all the proxies; 0 for none */
-  public DepotUplink(long bytesPerSecond) {
+  DepotUplink(long bytesPerSecond) {
     this.limiter = new BandwidthLimiter(bytesPerSecond);
   }
 
   /** Starts a proxy in front of the sled at {@code sled} ({@code http://127.0.0.1:port}) and returns its base URI. */
-  public URI front(URI sled) throws IOException {
+  URI front(URI sled) throws IOException {
     ServerSocket listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
     listeners.add(listener);
     threads.execute(() -> accept(listener, new InetSocketAddress(sled.getHost(), sled.getPort())));
@@ -52,7 +51,7 @@ public final class DepotUplink implements AutoCloseable {
   }
 
   /** Artifact bytes uploaded through the proxies so far. */
-  public long artifactBytes() {
+  long artifactBytes() {
     return artifactBytes.get();
   }
 
@@ -172,6 +171,13 @@ public final class DepotUplink implements AutoCloseable {
       copied += read;
     }
     out.flush();
+  }
+
+  /** Daemon threads, so that a benchmark which fails does not hang on its proxies. */
+  private static Thread daemonThread(Runnable task) {
+    Thread thread = new Thread(task, "depot-uplink");
+    thread.setDaemon(true);
+    return thread;
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

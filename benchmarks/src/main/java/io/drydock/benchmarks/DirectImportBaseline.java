@@ -1,7 +1,8 @@
-package io.drydock.activities.migration;
+package io.drydock.benchmarks;
 
 import io.drydock.activities.legacy.Digest;
 import io.drydock.activities.legacy.LegacyStorage;
+import io.drydock.activities.migration.ParsedManifest;
 import io.drydock.workflows.migration.RepositoryPaths;
 import java.sql.Array;
 import java.sql.Connection;
@@ -25,7 +26,8 @@ import javax.sql.DataSource;
  * Writes#STATEMENTS} writes each row with its own statement execution (JDBC batches), {@link Writes#COPY} streams each
  * table's rows with PostgreSQL's COPY into a temporary staging table and merges it with one INSERT ... ON CONFLICT.
  *
- * <p>It lives in the activities' package to use {@link ParsedManifest} itself, so the parsing cost is identical.
+ * <p>It parses with {@link ParsedManifest} itself, so the parsing cost is identical; everything else it writes on its
+ * own, from the tables' schema.
  */
 public final class DirectImportBaseline {
   /** How a batch's rows reach the tables. */
@@ -33,6 +35,9 @@ public final class DirectImportBaseline {
     STATEMENTS,
     COPY
   }
+
+  /** A manifest as read from the legacy storage, ready to be written. */
+  record Manifest(Digest digest, byte[] payload, ParsedManifest parsed) {}
 
   private final LegacyStorage legacy;
   private final DataSource database;
@@ -52,17 +57,17 @@ public final class DirectImportBaseline {
       long repositoryId = insertRepository(connection, path);
       CopyStaging staging = writes == Writes.COPY ? new CopyStaging(connection) : null;
       connection.setAutoCommit(false);
-      List<ManifestRecord> batch = new ArrayList<>(batchSize);
+      List<Manifest> batch = new ArrayList<>(batchSize);
       for (String tag : legacy.tags(path)) {
         Digest digest =
             legacy.tagTarget(path, tag).orElseThrow(() -> new IllegalStateException("tag " + tag + " has no link"));
-        byte[] payload = legacy.readSmallBlob(digest, MigrationActivitiesImpl.MAX_MANIFEST_BYTES);
+        byte[] payload = legacy.readSmallBlob(digest, ParsedManifest.MAX_BYTES);
         ParsedManifest parsed = ParsedManifest.parse(digest, payload);
         if (parsed.isIndex()) {
           // The generated trees hold image manifests only; an index would need its children written first.
           throw new IllegalStateException("manifest " + digest + " of " + path + " is an index");
         }
-        batch.add(new ManifestRecord(digest, payload, parsed));
+        batch.add(new Manifest(digest, payload, parsed));
         if (batch.size() == batchSize) {
           writeBatch(connection, staging, repositoryId, batch);
           batch.clear();
@@ -92,7 +97,7 @@ public final class DirectImportBaseline {
 
   /** With COPY staging when given, else with one statement execution per row; then commits. */
   private static void writeBatch(
-      Connection connection, CopyStaging staging, long repositoryId, List<ManifestRecord> batch) throws SQLException {
+      Connection connection, CopyStaging staging, long repositoryId, List<Manifest> batch) throws SQLException {
     if (staging != null) {
       staging.write(repositoryId, batch, distinctBlobs(batch));
     } else {
@@ -104,9 +109,9 @@ public final class DirectImportBaseline {
   }
 
   /** Deduplicated and sorted by digest as ImportedMetadataStore does, so every path sends the same rows in the same order. */
-  static Collection<ParsedManifest.BlobReference> distinctBlobs(List<ManifestRecord> batch) {
+  private static Collection<ParsedManifest.BlobReference> distinctBlobs(List<Manifest> batch) {
     Map<Digest, ParsedManifest.BlobReference> blobs = new TreeMap<>(Comparator.comparing(Digest::toString));
-    for (ManifestRecord manifest : batch) {
+    for (Manifest manifest : batch) {
       blobs.putIfAbsent(manifest.parsed().config().digest(), manifest.parsed().config());
       for (ParsedManifest.BlobReference layer : manifest.parsed().layers()) {
         blobs.putIfAbsent(layer.digest(), layer);
@@ -137,7 +142,7 @@ public final class DirectImportBaseline {
     }
   }
 
-  private static void insertManifests(Connection connection, long repositoryId, List<ManifestRecord> batch)
+  private static void insertManifests(Connection connection, long repositoryId, List<Manifest> batch)
       throws SQLException {
     try (PreparedStatement rows =
         connection.prepareStatement(
@@ -146,7 +151,7 @@ public final class DirectImportBaseline {
                                    config_media_type)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (repository_id, digest) DO NOTHING""")) {
-      for (ManifestRecord manifest : batch) {
+      for (Manifest manifest : batch) {
         ParsedManifest parsed = manifest.parsed();
         rows.setLong(1, repositoryId);
         rows.setString(2, manifest.digest().toString());
@@ -162,7 +167,7 @@ public final class DirectImportBaseline {
     }
   }
 
-  private static Map<Digest, Long> manifestIds(Connection connection, long repositoryId, List<ManifestRecord> batch)
+  private static Map<Digest, Long> manifestIds(Connection connection, long repositoryId, List<Manifest> batch)
       throws SQLException {
     Map<Digest, Long> ids = new HashMap<>();
     Array digests =
@@ -180,12 +185,12 @@ public final class DirectImportBaseline {
     return ids;
   }
 
-  private static void insertLayerReferences(Connection connection, List<ManifestRecord> batch, Map<Digest, Long> ids)
+  private static void insertLayerReferences(Connection connection, List<Manifest> batch, Map<Digest, Long> ids)
       throws SQLException {
     try (PreparedStatement rows =
         connection.prepareStatement(
             "INSERT INTO manifest_blobs (manifest_id, blob_digest) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-      for (ManifestRecord manifest : batch) {
+      for (Manifest manifest : batch) {
         long manifestId = ids.get(manifest.digest());
         for (ParsedManifest.BlobReference layer : manifest.parsed().layers()) {
           rows.setLong(1, manifestId);
