@@ -101,7 +101,7 @@ class SledApiTest {
 
   @Test
   void aJsonBodyOverOneMebibyteIs413() {
-    byte[] oversized = ("{\"generation\": 1, \"artifacts\": [], \"pad\": \"" + "x".repeat(SledApi.MAX_JSON_BYTES) + "\"}")
+    byte[] oversized = ("{\"generation\": 1, \"artifacts\": [], \"pad\": \"" + "x".repeat(Exchanges.MAX_JSON_BYTES) + "\"}")
         .getBytes();
 
     SledClient.Response announced = sled.send("PUT", "/artifacts-config", BodyPublishers.ofByteArray(oversized));
