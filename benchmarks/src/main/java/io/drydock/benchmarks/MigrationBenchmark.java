@@ -6,17 +6,11 @@ import io.drydock.testsupport.TemporalTestServer;
 import io.drydock.testsupport.TestPostgres;
 import io.drydock.workflows.DrydockSearchAttributes;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,19 +24,21 @@ import org.flywaydb.core.Flyway;
 /**
  * Measures what the import issue asks for, each figure next to a baseline measured in the same run on the same
  * machine: cancel-to-stopped and DELETE-to-next-PUT-accepted latencies and 10,000-manifest pre-import throughput or,
- * with {@code --large}, only a 100,000-manifest pre-import with its peak heap. Run it with {@code
+ * with {@code --large}, only a 100,000-manifest pre-import with its peak heap; with {@code --huge} a million tags,
+ * with {@code --scan-load} the cancel latencies beside a rescan backlog. Run it with {@code
  * benchmarks/migration.sh}.
+ *
+ * <p>Longer than a class should be because the four modes share one stack, its baselines and its warm-up, and read
+ * best side by side; the cancel measurements ({@link CancelLatency}) and the trees ({@link LegacyTrees}) are apart.
  */
 public final class MigrationBenchmark {
   private static final String WARMUP = "bench/warmup";
-  private static final String CANCEL_TO_STOPPED = "bench/cancel-1";
-  private static final String CANCEL_TO_PUT = "bench/cancel-2";
   private static final String THROUGHPUT = "bench/throughput";
   private static final String LARGE = "bench/large";
   private static final String SCAN_LOAD = "bench/scan-load";
   private static final String HUGE = "bench/huge";
   private static final int WARMUP_MANIFESTS = 500;
-  /** Large enough that a pre-import is still running when it is canceled {@link #RUNNING_BEFORE_CANCEL} after start. */
+  /** Large enough that a pre-import is still running when it is canceled {@link CancelLatency#RUNNING_BEFORE_CANCEL} after start. */
   private static final int CANCEL_MANIFESTS = 20_000;
   private static final int THROUGHPUT_MANIFESTS = 10_000;
   private static final int LARGE_MANIFESTS = 100_000;
@@ -61,11 +57,7 @@ public final class MigrationBenchmark {
   private static final int GET_WARMUP = 200;
   /** Rounds of every cancel measurement run first and thrown away, so that the JIT has compiled the paths. */
   private static final int WARMUP_ROUNDS = 3;
-  private static final Duration RUNNING_BEFORE_CANCEL = Duration.ofMillis(300);
-  private static final Duration STOPPED_POLL = Duration.ofMillis(5);
-  private static final Duration PUT_RETRY = Duration.ofMillis(10);
   private static final Duration IMPORT_POLL = Duration.ofMillis(10);
-  private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(20);
 
   private final BenchmarkStack stack;
@@ -74,8 +66,8 @@ public final class MigrationBenchmark {
   private final HeapWatch heap = new HeapWatch();
   private final WorkflowClient temporal;
   private final CancelFloorActivitiesImpl floorActivities = new CancelFloorActivitiesImpl();
+  private final CancelLatency cancels;
   private final NotificationLatency notifications;
-  private int floorRuns;
 
   private MigrationBenchmark(
       BenchmarkStack stack,
@@ -87,6 +79,7 @@ public final class MigrationBenchmark {
     this.baseline = baseline;
     this.copyBaseline = copyBaseline;
     this.temporal = stack.workflowClient();
+    this.cancels = new CancelLatency(stack, temporal, floorActivities);
   }
 
   public static void main(String[] args) throws Exception {
@@ -113,9 +106,9 @@ public final class MigrationBenchmark {
     log("machine: " + machine + ", JVM options " + ManagementFactory.getRuntimeMXBean().getInputArguments()
         + ", load average " + loadAverage());
 
-    Path legacyRoot = Files.createTempDirectory(legacyParent(huge), "drydock-bench-legacy-");
+    Path legacyRoot = Files.createTempDirectory(LegacyTrees.parent(huge), "drydock-bench-legacy-");
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> deleteRecursively(legacyRoot), "drydock-bench-legacy-cleanup"));
+        .addShutdownHook(new Thread(() -> LegacyTrees.delete(legacyRoot), "drydock-bench-legacy-cleanup"));
     generateLegacyTree(legacyRoot, large, huge, scanLoad);
     try (TemporalTestServer temporalServer = TemporalTestServer.start(DrydockSearchAttributes.all())) {
       String server =
@@ -165,9 +158,9 @@ public final class MigrationBenchmark {
         getStatus(WARMUP);
       }
       for (int i = 0; i < WARMUP_ROUNDS; i++) {
-        cancelFloor();
-        cancelToStopped();
-        cancelToNextPutAccepted();
+        cancels.floor();
+        cancels.toStopped();
+        cancels.toNextPutAccepted();
         notifications.sample(stack);
       }
       log(String.format("warm-up done in %.1f s", seconds(System.nanoTime() - warmupStart)));
@@ -186,9 +179,9 @@ public final class MigrationBenchmark {
       Samples delivering = new Samples("  of which commit-to-delivery-start");
       int refusals = 0;
       for (int i = 0; i < samples; i++) {
-        floor.add(cancelFloor());
-        stopped.add(cancelToStopped());
-        PutAccepted accepted = cancelToNextPutAccepted();
+        floor.add(cancels.floor());
+        stopped.add(cancels.toStopped());
+        CancelLatency.PutAccepted accepted = cancels.toNextPutAccepted();
         nextPut.add(accepted.nanos());
         refusals += accepted.refusals();
         NotificationLatency.Sample notification = notifications.sample(stack);
@@ -229,8 +222,8 @@ public final class MigrationBenchmark {
   private List<String> underScanLoad(int samples) throws SQLException, InterruptedException {
     warmUpImports();
     for (int i = 0; i < WARMUP_ROUNDS; i++) {
-      cancelToStopped();
-      cancelToNextPutAccepted();
+      cancels.toStopped();
+      cancels.toNextPutAccepted();
     }
     importThroughDrydock(SCAN_LOAD);
     finalImportThroughDrydock(SCAN_LOAD);
@@ -251,8 +244,8 @@ public final class MigrationBenchmark {
         LockSupport.parkNanos(SCAN_LOAD_RAMP.toNanos());
       }
       for (int i = 0; i < samples / SCAN_LOAD_BLOCKS; i++) {
-        (loaded ? loadedStopped : quietStopped).add(cancelToStopped());
-        (loaded ? loadedPut : quietPut).add(cancelToNextPutAccepted().nanos());
+        (loaded ? loadedStopped : quietStopped).add(cancels.toStopped());
+        (loaded ? loadedPut : quietPut).add(cancels.toNextPutAccepted().nanos());
       }
       if (loaded) {
         load.stop();
@@ -381,71 +374,6 @@ public final class MigrationBenchmark {
     return System.nanoTime() - start;
   }
 
-  /** From the DELETE's 202 until the canceled run has marked the repository row closed. */
-  private long cancelToStopped() {
-    startAndCancel(CANCEL_TO_STOPPED);
-    long canceled = System.nanoTime();
-    awaitClosed(CANCEL_TO_STOPPED);
-    return System.nanoTime() - canceled;
-  }
-
-  private record PutAccepted(long nanos, int refusals) {}
-
-  /** From the DELETE's 202 until a PUT retried every {@link #PUT_RETRY} is accepted. */
-  private PutAccepted cancelToNextPutAccepted() {
-    startAndCancel(CANCEL_TO_PUT);
-    long canceled = System.nanoTime();
-    int refusals = 0;
-    while (true) {
-      BenchmarkStack.Answer put = stack.importApi("PUT", CANCEL_TO_PUT, "?import_type=pre");
-      if (put.status() == 202) {
-        break;
-      }
-      if (put.status() != 429 || !put.errorCode().equals(Optional.of("IMPORT_REPOSITORY_NOT_READY"))) {
-        throw new IllegalStateException("PUT after DELETE of " + CANCEL_TO_PUT + " answered " + put);
-      }
-      if (System.nanoTime() - canceled > CANCEL_TIMEOUT.toNanos()) {
-        throw new IllegalStateException("no PUT of " + CANCEL_TO_PUT + " accepted within " + CANCEL_TIMEOUT);
-      }
-      refusals++;
-      LockSupport.parkNanos(PUT_RETRY.toNanos());
-    }
-    long elapsed = System.nanoTime() - canceled;
-    // The accepted PUT started a run: cancel it too, unmeasured, so that the next round starts from a quiet system.
-    expect(stack.importApi("DELETE", CANCEL_TO_PUT, ""), 202, "DELETE " + CANCEL_TO_PUT);
-    awaitClosed(CANCEL_TO_PUT);
-    return new PutAccepted(elapsed, refusals);
-  }
-
-  private void startAndCancel(String path) {
-    expect(stack.importApi("PUT", path, "?import_type=pre"), 202, "PUT pre " + path);
-    LockSupport.parkNanos(RUNNING_BEFORE_CANCEL.toNanos());
-    BenchmarkStack.Answer canceled = stack.importApi("DELETE", path, "");
-    expect(canceled, 202, "DELETE " + path + " (a 400 means the pre-import had already finished)");
-  }
-
-  private void awaitClosed(String path) {
-    await(() -> stack.ownerClosed(path), STOPPED_POLL, CANCEL_TIMEOUT, "the canceled run of " + path + " to close");
-  }
-
-  /** From the cancel request's return until the workflow's release activity has run. */
-  private long cancelFloor() {
-    String workflowId = "bench-cancel-floor-" + floorRuns++;
-    CancelFloorWorkflow workflow =
-        temporal.newWorkflowStub(
-            CancelFloorWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(workflowId)
-                .setTaskQueue(CancelFloorWorkflow.TASK_QUEUE)
-                .build());
-    WorkflowClient.start(workflow::run);
-    LockSupport.parkNanos(RUNNING_BEFORE_CANCEL.toNanos());
-    temporal.newUntypedWorkflowStub(workflowId).cancel();
-    long canceled = System.nanoTime();
-    await(() -> floorActivities.hasStopped(workflowId), STOPPED_POLL, CANCEL_TIMEOUT, workflowId + " to stop");
-    return System.nanoTime() - canceled;
-  }
-
   private static void generateLegacyTree(Path root, boolean large, boolean huge, boolean scanLoad) {
     long start = System.nanoTime();
     DemoLegacyStorage.generateSynthetic(root, WARMUP, WARMUP_MANIFESTS, 1);
@@ -461,13 +389,13 @@ public final class MigrationBenchmark {
       DemoLegacyStorage.generateSynthetic(root, LARGE, LARGE_MANIFESTS, 1);
       manifests += LARGE_MANIFESTS;
     } else if (scanLoad) {
-      DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_STOPPED, CANCEL_MANIFESTS, 1);
-      DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_PUT, CANCEL_MANIFESTS, 1);
+      DemoLegacyStorage.generateSynthetic(root, CancelLatency.STOPPED_PATH, CANCEL_MANIFESTS, 1);
+      DemoLegacyStorage.generateSynthetic(root, CancelLatency.PUT_PATH, CANCEL_MANIFESTS, 1);
       DemoLegacyStorage.generateDebianImages(root, SCAN_LOAD, SCAN_LOAD_RESCANS);
       manifests += 2 * CANCEL_MANIFESTS + SCAN_LOAD_RESCANS;
     } else {
-      DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_STOPPED, CANCEL_MANIFESTS, 1);
-      DemoLegacyStorage.generateSynthetic(root, CANCEL_TO_PUT, CANCEL_MANIFESTS, 1);
+      DemoLegacyStorage.generateSynthetic(root, CancelLatency.STOPPED_PATH, CANCEL_MANIFESTS, 1);
+      DemoLegacyStorage.generateSynthetic(root, CancelLatency.PUT_PATH, CANCEL_MANIFESTS, 1);
       DemoLegacyStorage.generateSynthetic(root, THROUGHPUT, THROUGHPUT_MANIFESTS, 1);
       manifests += 2 * CANCEL_MANIFESTS + THROUGHPUT_MANIFESTS;
     }
@@ -476,13 +404,13 @@ public final class MigrationBenchmark {
         manifests, seconds(System.nanoTime() - start), root));
   }
 
-  private static void expect(BenchmarkStack.Answer answer, int status, String what) {
+  static void expect(BenchmarkStack.Answer answer, int status, String what) {
     if (answer.status() != status) {
       throw new IllegalStateException(what + " answered " + answer + ", expected " + status);
     }
   }
 
-  private static void await(BooleanSupplier done, Duration every, Duration timeout, String what) {
+  static void await(BooleanSupplier done, Duration every, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -502,45 +430,5 @@ public final class MigrationBenchmark {
 
   private static void log(String line) {
     System.out.println("[bench] " + line);
-  }
-
-  /**
-   * Memory-backed when the machine has /dev/shm: on this project's disk, writing and deleting the hundreds of thousands
-   * of small files of the trees took longer than the measurements. The imports read the tree from memory either way,
-   * since a tree just written sits in the page cache. Not for the million tags: their two million directories took
-   * two thirds of the inodes of the development machine's /dev/shm, which every test's trees share, and runs failed
-   * for want of inodes, theirs and the benchmark's.
-   */
-  private static Path legacyParent(boolean huge) {
-    Path shm = Path.of("/dev/shm");
-    return !huge && Files.isDirectory(shm) && Files.isWritable(shm)
-        ? shm
-        : Path.of(System.getProperty("java.io.tmpdir"));
-  }
-
-  /** Without listing the tree first: with --large it holds more than half a million files. */
-  private static void deleteRecursively(Path root) {
-    try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-              Files.delete(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-              if (failure != null) {
-                throw failure;
-              }
-              Files.delete(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
   }
 }
