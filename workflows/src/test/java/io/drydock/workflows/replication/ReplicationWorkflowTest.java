@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.drydock.workflows.DrydockSearchAttributes;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -222,7 +223,7 @@ class ReplicationWorkflowTest {
     String pausedRun = runId();
     // Signals grow the history of the paused run until it continues as new with the activation still owed.
     for (int signals = 0; signals < 200 && runId().equals(pausedRun); signals++) {
-      workflow().pause();
+      pauseCurrentRun();
     }
     ReplicationStatus carried = awaitStatus(status -> !runId().equals(pausedRun), "the paused run to continue as new");
     assertThat(carried.paused()).isTrue();
@@ -316,6 +317,23 @@ class ReplicationWorkflowTest {
   /** The latest run of the fixed id, whichever it is after continue-as-new. */
   private ReplicationWorkflow workflow() {
     return client.newWorkflowStub(ReplicationWorkflow.class, ReplicationWorkflows.WORKFLOW_ID);
+  }
+
+  /**
+   * Signals pause to the current run. The Java test server answers "Completed workflow" to a signal that arrives
+   * while a run is handing over to its continuation (the real server routes it to the new run); it is sent again.
+   */
+  private void pauseCurrentRun() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        workflow().pause();
+        return;
+      } catch (WorkflowNotFoundException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   private ReplicationStatus awaitActivations(long activations) {
