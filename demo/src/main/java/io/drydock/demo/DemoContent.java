@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * File contents for the demo images, close enough to the real distributions that OS detection and package listing
- * (the things a scanner reads) behave on them as on real images.
+ * (the things a scanner reads) behave on them as on real images. Long because it is data, one constant per file: it
+ * grows with the files the images hold, not with what the code does.
  */
 final class DemoContent {
   static final String DEBIAN_OS_RELEASE = """

@@ -1,10 +1,8 @@
 package io.drydock.demo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drydock.activities.legacy.Digest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +25,7 @@ public final class DemoLegacyStorage {
   static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
   static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
   private static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final Platform LINUX_AMD64 = new Platform("amd64", null, "x86_64");
   private static final Platform LINUX_ARM64 = new Platform("arm64", "v8", "aarch64");
@@ -292,60 +290,6 @@ public final class DemoLegacyStorage {
       layersJson.add(layer.toJson());
     }
     return manifest;
-  }
-
-  private static byte[] bytes(ObjectNode json) {
-    try {
-      return JSON.writeValueAsBytes(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("an in-memory JSON tree could not be serialised", e);
-    }
-  }
-
-  /** Pushes into one repository: every blob gets the repository link the distribution would have written. */
-  private record Repository(LegacyTreeWriter tree, String path) {
-    Repository {
-      tree.requireRepositoryPath(path);
-    }
-
-    Descriptor layer(DemoLayer layer, String mediaType) {
-      Digest digest = tree.putBlob(layer.compressed());
-      tree.linkLayer(path, digest);
-      return new Descriptor(mediaType, digest, layer.compressed().length);
-    }
-
-    Descriptor config(ObjectNode config, String mediaType) {
-      byte[] content = bytes(config);
-      Digest digest = tree.putBlob(content);
-      tree.linkLayer(path, digest);
-      return new Descriptor(mediaType, digest, content.length);
-    }
-
-    /** The manifest's media type is taken from the document, as the distribution does. */
-    Descriptor manifest(ObjectNode manifest) {
-      byte[] content = bytes(manifest);
-      Digest digest = tree.putBlob(content);
-      tree.linkRevision(path, digest);
-      return new Descriptor(manifest.get("mediaType").asText(), digest, content.length);
-    }
-
-    void tag(String tag, Descriptor manifest) {
-      tree.tag(path, tag, manifest.digest());
-    }
-
-    void recordTagHistory(String tag, Descriptor manifest) {
-      tree.recordTagHistory(path, tag, manifest.digest());
-    }
-  }
-
-  private record Descriptor(String mediaType, Digest digest, long size) {
-    ObjectNode toJson() {
-      ObjectNode json = JSON.createObjectNode();
-      json.put("mediaType", mediaType);
-      json.put("digest", digest.toString());
-      json.put("size", size);
-      return json;
-    }
   }
 
   /** A platform as image configs and indexes name it, and as Alpine's package database names it. */
