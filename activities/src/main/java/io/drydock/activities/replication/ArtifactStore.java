@@ -3,9 +3,6 @@ package io.drydock.activities.replication;
 import io.drydock.workflows.replication.DesiredArtifacts;
 import io.drydock.workflows.replication.LocalRepository;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +25,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class ArtifactStore {
   private static final long DEPOT_LOCK = 0x64657074L;
-  /** Attempts of the generation compare-and-set before the transaction gives up. */
-  private static final int GENERATION_CAS_ATTEMPTS = 10;
   private static final int TARGET_BATCH = 500;
 
   private final JdbcClient jdbc;
@@ -37,6 +32,9 @@ public final class ArtifactStore {
   private final TransactionTemplate transactions;
   private final TransactionTemplate snapshots;
   private final LocalDepot depot;
+  private final ArtifactGeneration artifactGeneration;
+  private final TufAcceptedVersions acceptedVersions;
+  private final StoredRepositories storedRepositories;
 
   ArtifactStore(DataSource dataSource, LocalDepot depot) {
     this.jdbc = JdbcClient.create(dataSource);
@@ -47,10 +45,13 @@ public final class ArtifactStore {
     snapshots.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     snapshots.setReadOnly(true);
     this.depot = depot;
+    this.artifactGeneration = new ArtifactGeneration(jdbc);
+    this.acceptedVersions = new TufAcceptedVersions(jdbc);
+    this.storedRepositories = new StoredRepositories(jdbc);
   }
 
   public long generation() {
-    return jdbc.sql("SELECT generation FROM artifact_generation").query(Long.class).single();
+    return artifactGeneration.current();
   }
 
   /**
@@ -93,12 +94,12 @@ public final class ArtifactStore {
   }
 
   public Optional<StoredRepository> find(String id) {
-    return repositories("WHERE r.id = :id", id).stream().findFirst();
+    return storedRepositories.select("WHERE r.id = :id", id).stream().findFirst();
   }
 
   /** Every repository, oldest upload first. */
   public List<StoredRepository> list() {
-    return repositories("", null);
+    return storedRepositories.select("", null);
   }
 
   /**
@@ -118,7 +119,7 @@ public final class ArtifactStore {
               return new UploadOutcome(false, generation(), existing.get());
             }
             if (manifest.accepted() != null) {
-              acceptVersions(manifest.accepted());
+              acceptedVersions.accept(manifest.accepted());
             }
             for (LocalDepot.Staged file : staged) {
               if (depot.adopt(file)) {
@@ -148,57 +149,12 @@ public final class ArtifactStore {
                   statement.setString(5, target.kind());
                   statement.setString(6, target.version());
                 });
-            long generation = bumpGeneration();
+            long generation = artifactGeneration.bump();
             return new UploadOutcome(true, generation, find(manifest.id()).orElseThrow());
           });
     } catch (RuntimeException e) {
       added.forEach(depot::delete);
       throw e;
-    }
-  }
-
-  /**
-   * Records a verified upload's versions as the highest accepted under its trusted root, in the upload's transaction.
-   *
-   * @throws InvalidRepositoryException {@code ROLLBACK} when one is lower than a version accepted before
-   */
-  private void acceptVersions(RepositoryManifest.AcceptedVersions versions) {
-    jdbc.sql(
-            """
-            SELECT root_version, snapshot_version, targets_version FROM tuf_accepted_versions
-             WHERE trusted_root_id = :root FOR UPDATE""")
-        .param("root", versions.trustedRootId())
-        .query(
-            (rs, row) -> {
-              checkNotRolledBack("root", versions.rootVersion(), rs.getLong("root_version"));
-              checkNotRolledBack("snapshot", versions.snapshotVersion(), rs.getLong("snapshot_version"));
-              checkNotRolledBack("targets", versions.targetsVersion(), rs.getLong("targets_version"));
-              return row;
-            })
-        .list();
-    jdbc.sql(
-            """
-            INSERT INTO tuf_accepted_versions (trusted_root_id, root_version, snapshot_version, targets_version)
-            VALUES (:root, :rootVersion, :snapshotVersion, :targetsVersion)
-            ON CONFLICT (trusted_root_id) DO UPDATE
-               SET root_version = GREATEST(tuf_accepted_versions.root_version, EXCLUDED.root_version),
-                   snapshot_version = GREATEST(tuf_accepted_versions.snapshot_version, EXCLUDED.snapshot_version),
-                   targets_version = GREATEST(tuf_accepted_versions.targets_version, EXCLUDED.targets_version),
-                   updated_at = now()""")
-        .param("root", versions.trustedRootId())
-        .param("rootVersion", versions.rootVersion())
-        .param("snapshotVersion", versions.snapshotVersion())
-        .param("targetsVersion", versions.targetsVersion())
-        .update();
-  }
-
-  private static void checkNotRolledBack(String role, long offered, long accepted) {
-    if (offered < accepted) {
-      throw new InvalidRepositoryException(
-          InvalidRepositoryException.Reason.ROLLBACK,
-          "the " + role + " metadata is version " + offered + ", lower than version " + accepted
-              + " already accepted under the same trusted root",
-          role);
     }
   }
 
@@ -216,7 +172,7 @@ public final class ArtifactStore {
           if (deleted == 0) {
             return Optional.empty();
           }
-          long generation = bumpGeneration();
+          long generation = artifactGeneration.bump();
           onlyHere.forEach(depot::delete);
           return Optional.of(generation);
         });
@@ -276,85 +232,5 @@ public final class ArtifactStore {
 
   private void lockDepot() {
     jdbc.sql("SELECT pg_advisory_xact_lock(:key)").param("key", DEPOT_LOCK).query(Object.class).single();
-  }
-
-  /**
-   * Compare-and-set: an increment that read a generation another transaction has since replaced updates no row and
-   * reads again.
-   */
-  private long bumpGeneration() {
-    for (int attempt = 0; attempt < GENERATION_CAS_ATTEMPTS; attempt++) {
-      long current = generation();
-      int updated =
-          jdbc.sql(
-                  """
-                  UPDATE artifact_generation SET generation = generation + 1, updated_at = now()
-                   WHERE generation = :current""")
-              .param("current", current)
-              .update();
-      if (updated == 1) {
-        return current + 1;
-      }
-    }
-    throw new IllegalStateException(
-        "the artifact generation kept changing under " + GENERATION_CAS_ATTEMPTS + " compare-and-set attempts");
-  }
-
-  private List<StoredRepository> repositories(String where, String id) {
-    Map<String, StoredRepository> repositories = new LinkedHashMap<>();
-    Map<String, List<RepositoryTarget>> targets = new LinkedHashMap<>();
-    JdbcClient.StatementSpec statement =
-        jdbc.sql(
-            """
-            SELECT r.id, r.name, r.system_version, r.targets_version, r.uploaded_at, r.local_freed_at,
-                   t.target_name, t.sha256, t.length, t.kind, t.version
-              FROM artifact_repositories r
-              LEFT JOIN artifact_repository_targets t ON t.repository_id = r.id
-            """
-                + where
-                + "\n ORDER BY r.uploaded_at, r.id, t.target_name COLLATE \"C\"");
-    if (id != null) {
-      statement = statement.param("id", id);
-    }
-    statement.query(
-        (ResultSet rs) -> {
-          String repositoryId = rs.getString("id");
-          if (!repositories.containsKey(repositoryId)) {
-            repositories.put(
-                repositoryId,
-                new StoredRepository(
-                    repositoryId,
-                    rs.getString("name"),
-                    rs.getString("system_version"),
-                    rs.getLong("targets_version"),
-                    instant(rs, "uploaded_at"),
-                    instant(rs, "local_freed_at"),
-                    List.of()));
-            targets.put(repositoryId, new ArrayList<>());
-          }
-          if (rs.getString("target_name") != null) {
-            targets
-                .get(repositoryId)
-                .add(
-                    new RepositoryTarget(
-                        rs.getString("target_name"),
-                        rs.getString("sha256"),
-                        rs.getLong("length"),
-                        rs.getString("kind"),
-                        rs.getString("version")));
-          }
-        });
-    return repositories.values().stream()
-        .map(
-            r ->
-                new StoredRepository(
-                    r.id(), r.name(), r.systemVersion(), r.targetsVersion(), r.uploadedAt(), r.localFreedAt(),
-                    List.copyOf(targets.get(r.id()))))
-        .toList();
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    Timestamp timestamp = rs.getTimestamp(column);
-    return timestamp == null ? null : timestamp.toInstant();
   }
 }

@@ -46,6 +46,11 @@ public final class InvalidRepositoryException extends RuntimeException {
     this.detail = StoredText.printable(detail);
   }
 
+  /** {@link Reason#ARCHIVE_INVALID}, which the archive's reading and its layout checks both refuse with. */
+  static InvalidRepositoryException invalidArchive(String message, String entry) {
+    return new InvalidRepositoryException(Reason.ARCHIVE_INVALID, message, entry);
+  }
+
   public Reason reason() {
     return reason;
   }

@@ -1,39 +1,25 @@
 package io.drydock.activities.replication;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.drydock.activities.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Requests to sled agents. Callers name sleds by id only: each call looks the sled's base URL up in the {@link
@@ -42,11 +28,6 @@ import org.slf4j.LoggerFactory;
  * answers are read up to a bound, and every exchange has a time limit. Failures are answers, never exceptions.
  */
 public final class SledClient {
-  private static final Logger log = LoggerFactory.getLogger(SledClient.class);
-  /** A listing of tens of thousands of artifacts fits; a sled cannot make us buffer more. */
-  private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
-  private static final int MAX_ERROR_TEXT = 500;
-  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
   private static final String NO_CONFIG = "No artifact configuration present";
   /**
    * Sled agents are dropshot servers, which refuse a request without the version of the API its client implements
@@ -56,7 +37,7 @@ public final class SledClient {
   static final String API_VERSION_HEADER = "api-version";
   static final String SLED_AGENT_API_VERSION = "48.0.0";
 
-  private final SledRegistry registry;
+  private final SledAddresses addresses;
   private final HttpClient http;
   private final Duration requestTimeout;
 
@@ -65,7 +46,7 @@ public final class SledClient {
    *     a byte or, once all are sent, without an answer
    */
   public SledClient(SledRegistry registry, Duration requestTimeout) {
-    this.registry = registry;
+    this.addresses = new SledAddresses(registry);
     this.requestTimeout = requestTimeout;
     this.http =
         HttpClient.newBuilder()
@@ -100,7 +81,7 @@ public final class SledClient {
   public record Config(long generation, List<String> artifacts) {}
 
   public Answer<Void> putConfig(String sledId, long generation, List<String> artifacts) {
-    byte[] body = json(Map.of("generation", generation, "artifacts", artifacts));
+    byte[] body = SledWireFormat.json(Map.of("generation", generation, "artifacts", artifacts));
     return exchange(
         sledId,
         "/artifacts-config",
@@ -115,7 +96,7 @@ public final class SledClient {
    */
   public Answer<Listing> listArtifacts(String sledId) {
     Answer<Listing> answer =
-        exchange(sledId, "/artifacts", HttpRequest.Builder::GET, bytes -> listing(sledId, bytes));
+        exchange(sledId, "/artifacts", HttpRequest.Builder::GET, bytes -> SledWireFormat.listing(sledId, bytes));
     return answer.status() == 400 && answer.errorCode() == null && answer.error().equals("HTTP 400 " + NO_CONFIG)
         ? new Answer<>(new Listing(0, Map.of()), 400, null, null)
         : answer;
@@ -127,7 +108,7 @@ public final class SledClient {
    * artifacts, as a sled that was never given any.
    */
   public Answer<Config> getConfig(String sledId) {
-    Answer<Config> answer = exchange(sledId, "/artifacts-config", HttpRequest.Builder::GET, SledClient::config);
+    Answer<Config> answer = exchange(sledId, "/artifacts-config", HttpRequest.Builder::GET, SledWireFormat::config);
     return answer.status() == 404 && answer.errorCode() == null && answer.error().equals("HTTP 404 Not Found")
         ? new Answer<>(new Config(0, List.of()), 404, null, null)
         : answer;
@@ -139,11 +120,11 @@ public final class SledClient {
    * target accepted (202): the copy continues in the background.
    */
   public Answer<Void> copyFromDepot(String targetSledId, String sourceSledId, String sha256, long generation) {
-    Optional<String> sourceUrl = registry.inServiceDepotUrl(sourceSledId);
+    Optional<String> sourceUrl = addresses.depotUrl(sourceSledId);
     if (sourceUrl.isEmpty()) {
       return notSent("source sled '" + sourceSledId + "' is not registered or not in service");
     }
-    byte[] body = json(Map.of("depot_base_url", sourceUrl.get()));
+    byte[] body = SledWireFormat.json(Map.of("depot_base_url", sourceUrl.get()));
     return artifactExchange(
         targetSledId,
         sha256,
@@ -161,9 +142,9 @@ public final class SledClient {
    */
   public Answer<Void> putArtifact(
       String sledId, String sha256, long generation, Path file, AtomicLong sent, LongConsumer progress) {
-    Optional<String> baseUrl = artifactBaseUrl(sledId, sha256);
+    Optional<String> baseUrl = addresses.artifactBaseUrl(sledId, sha256);
     if (baseUrl.isEmpty()) {
-      return notSent(problem(sledId, sha256));
+      return notSent(SledAddresses.problem(sledId, sha256));
     }
     long length;
     try {
@@ -173,47 +154,13 @@ public final class SledClient {
     }
     return send(
         () ->
-            HttpRequest.newBuilder(artifactUri(baseUrl.get(), sha256, "?generation=" + generation))
+            HttpRequest.newBuilder(SledAddresses.artifactUri(baseUrl.get(), sha256, "?generation=" + generation))
                 .header(API_VERSION_HEADER, SLED_AGENT_API_VERSION)
                 .header("Content-Type", "application/octet-stream")
-                .PUT(artifactBody(file, length, sent))
+                .PUT(ArtifactUploadStream.body(file, length, sent))
                 .build(),
         bytes -> null,
-        response -> whileProgressing(response, sent, progress));
-  }
-
-  /**
-   * The file's bytes with their length as Content-Length. An empty artifact (a zero-length TUF target) is an empty
-   * body: the JDK refuses a publisher of length 0.
-   */
-  private static HttpRequest.BodyPublisher artifactBody(Path file, long length, AtomicLong sent) {
-    if (length == 0) {
-      return HttpRequest.BodyPublishers.noBody();
-    }
-    return HttpRequest.BodyPublishers.fromPublisher(
-        HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, sent)), length);
-  }
-
-  /** Waits for the answer to an upload as long as bytes keep leaving, reporting progress while it waits. */
-  private HttpResponse<byte[]> whileProgressing(
-      CompletableFuture<HttpResponse<byte[]>> response, AtomicLong sent, LongConsumer progress)
-      throws ExecutionException, InterruptedException, TimeoutException {
-    long lastSent = -1;
-    long quietSince = System.nanoTime();
-    while (true) {
-      try {
-        return response.get(PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        long now = System.nanoTime();
-        if (sent.get() != lastSent) {
-          lastSent = sent.get();
-          quietSince = now;
-        } else if (now - quietSince > requestTimeout.toNanos()) {
-          throw new TimeoutException("stalled: no progress for " + requestTimeout.toSeconds() + " s");
-        }
-        progress.accept(sent.get());
-      }
-    }
+        response -> ArtifactUploadStream.whileProgressing(response, sent, progress, requestTimeout));
   }
 
   private HttpResponse<byte[]> withinRequestTimeout(CompletableFuture<HttpResponse<byte[]>> response)
@@ -227,11 +174,11 @@ public final class SledClient {
 
   private Answer<Void> artifactExchange(
       String sledId, String sha256, String suffix, Function<HttpRequest.Builder, HttpRequest.Builder> method) {
-    Optional<String> baseUrl = artifactBaseUrl(sledId, sha256);
+    Optional<String> baseUrl = addresses.artifactBaseUrl(sledId, sha256);
     if (baseUrl.isEmpty()) {
-      return notSent(problem(sledId, sha256));
+      return notSent(SledAddresses.problem(sledId, sha256));
     }
-    return send(() -> request(artifactUri(baseUrl.get(), sha256, suffix), method), bytes -> null);
+    return send(() -> request(SledAddresses.artifactUri(baseUrl.get(), sha256, suffix), method), bytes -> null);
   }
 
   private <T> Answer<T> exchange(
@@ -239,9 +186,9 @@ public final class SledClient {
       String path,
       Function<HttpRequest.Builder, HttpRequest.Builder> method,
       Function<byte[], T> parse) {
-    Optional<String> baseUrl = registry.inServiceBaseUrl(sledId);
+    Optional<String> baseUrl = addresses.baseUrl(sledId);
     if (baseUrl.isEmpty()) {
-      return notSent(notInService(sledId));
+      return notSent(SledAddresses.notInService(sledId));
     }
     return send(() -> request(URI.create(baseUrl.get() + path), method), parse);
   }
@@ -268,7 +215,7 @@ public final class SledClient {
       return notSent("the request could not be made: " + e);
     }
     try {
-      return answer(wait.await(response), parse);
+      return SledWireFormat.answer(wait.await(response), parse);
     } catch (TimeoutException e) {
       return Answer.failed(0, null, e.getMessage());
     } catch (ExecutionException e) {
@@ -287,62 +234,8 @@ public final class SledClient {
         throws ExecutionException, InterruptedException, TimeoutException;
   }
 
-  /** The sled's base URL; empty for a sled not in service or a string that is not a sha256. */
-  private Optional<String> artifactBaseUrl(String sledId, String sha256) {
-    if (sha256 == null || !LocalDepot.SHA256.matcher(sha256).matches()) {
-      return Optional.empty();
-    }
-    return registry.inServiceBaseUrl(sledId);
-  }
-
-  private static URI artifactUri(String baseUrl, String sha256, String suffix) {
-    return URI.create(baseUrl + "/artifacts/" + sha256 + suffix);
-  }
-
-  private static String problem(String sledId, String sha256) {
-    return sha256 == null || !LocalDepot.SHA256.matcher(sha256).matches()
-        ? "'" + sha256 + "' is not a sha256 hex digest"
-        : notInService(sledId);
-  }
-
-  private static String notInService(String sledId) {
-    return "sled '" + sledId + "' is not registered or not in service";
-  }
-
   private static <T> Answer<T> notSent(String why) {
     return Answer.failed(0, null, why + "; no request was sent");
-  }
-
-  private static <T> Answer<T> answer(HttpResponse<byte[]> response, Function<byte[], T> parse) {
-    int status = response.statusCode();
-    if (status / 100 != 2) {
-      return rejected(status, response.body());
-    }
-    try {
-      return new Answer<>(parse.apply(response.body()), status, null, null);
-    } catch (MalformedAnswerException e) {
-      return Answer.failed(status, null, "malformed answer: " + e.getMessage());
-    }
-  }
-
-  /**
-   * A non-2xx answer, read from dropshot's error body {@code {"request_id", "error_code"?, "message"}} when the sled
-   * sent one: {@code HTTP 409 CONFIG_GENERATION: <message>}, or {@code HTTP 404 Not Found} without a code.
-   */
-  private static <T> Answer<T> rejected(int status, byte[] body) {
-    String errorCode = null;
-    String message = new String(body, StandardCharsets.UTF_8);
-    try {
-      JsonNode error = Json.MAPPER.readTree(body);
-      if (error != null && error.path("message").isTextual()) {
-        errorCode = error.path("error_code").isTextual() ? error.path("error_code").asText() : null;
-        message = (errorCode == null ? "" : errorCode + ": ") + error.path("message").asText();
-      }
-    } catch (IOException e) {
-      // Not JSON: the text itself is the best description.
-    }
-    String text = message.length() > MAX_ERROR_TEXT ? message.substring(0, MAX_ERROR_TEXT) + "..." : message;
-    return Answer.failed(status, errorCode, "HTTP " + status + (text.isBlank() ? "" : " " + text.strip()));
   }
 
   private <T> Answer<T> unreachable(Throwable cause) {
@@ -350,118 +243,5 @@ public final class SledClient {
       return Answer.failed(0, null, "no answer within " + requestTimeout.toSeconds() + " s");
     }
     return Answer.failed(0, null, "unreachable: " + cause);
-  }
-
-  private static Listing listing(String sledId, byte[] body) {
-    JsonNode root = tree(body);
-    JsonNode list = root.path("list");
-    JsonNode generation = root.path("generation");
-    if (!generation.isIntegralNumber() || !generation.canConvertToLong() || !list.isObject()) {
-      throw new MalformedAnswerException("expected {\"generation\": G, \"list\": {sha256: copies}}");
-    }
-    Map<String, Integer> copies = new TreeMap<>();
-    for (Map.Entry<String, JsonNode> field : list.properties()) {
-      if (LocalDepot.SHA256.matcher(field.getKey()).matches() && field.getValue().canConvertToInt()) {
-        copies.put(field.getKey(), field.getValue().asInt());
-      } else {
-        log.warn("sled {} listed a bogus artifact {}: {}; ignored", sledId, field.getKey(), field.getValue());
-      }
-    }
-    return new Listing(generation.asLong(), copies);
-  }
-
-  private static Config config(byte[] body) {
-    JsonNode root = tree(body);
-    JsonNode artifacts = root.path("artifacts");
-    if (!root.path("generation").isIntegralNumber() || !artifacts.isArray()) {
-      throw new MalformedAnswerException("expected {\"generation\": G, \"artifacts\": [sha256...]}");
-    }
-    List<String> hashes = new ArrayList<>();
-    artifacts.forEach(hash -> hashes.add(hash.asText()));
-    return new Config(root.path("generation").asLong(), hashes);
-  }
-
-  private static JsonNode tree(byte[] body) {
-    try {
-      return Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new MalformedAnswerException("not JSON: " + e.getMessage());
-    }
-  }
-
-  private static byte[] json(Object value) {
-    try {
-      return Json.MAPPER.writeValueAsBytes(value);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write " + value + " as JSON", e);
-    }
-  }
-
-  private static InputStream counting(Path file, AtomicLong sent) {
-    try {
-      return new FilterInputStream(Files.newInputStream(file)) {
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-          int read = super.read(buffer, offset, length);
-          if (read > 0) {
-            sent.addAndGet(read);
-          }
-          return read;
-        }
-      };
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static final class MalformedAnswerException extends RuntimeException {
-    MalformedAnswerException(String message) {
-      super(message);
-    }
-  }
-
-  /** Collects an answer's body, failing instead of buffering more than {@link #MAX_ANSWER_BYTES}. */
-  private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private Flow.Subscription subscription;
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-      return body;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      this.subscription = subscription;
-      subscription.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> buffers) {
-      for (ByteBuffer buffer : buffers) {
-        if (body.isDone()) {
-          return;
-        }
-        if (bytes.size() + buffer.remaining() > MAX_ANSWER_BYTES) {
-          subscription.cancel();
-          body.completeExceptionally(new IOException("answer longer than " + MAX_ANSWER_BYTES + " bytes"));
-          return;
-        }
-        byte[] chunk = new byte[buffer.remaining()];
-        buffer.get(chunk);
-        bytes.write(chunk, 0, chunk.length);
-      }
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      body.completeExceptionally(error);
-    }
-
-    @Override
-    public void onComplete() {
-      body.complete(bytes.toByteArray());
-    }
   }
 }

@@ -1,8 +1,10 @@
 package io.drydock.activities.replication;
 
+import static io.drydock.activities.replication.InvalidRepositoryException.invalidArchive;
+
+import io.drydock.activities.replication.ArchiveStream.ArchiveReadException;
 import io.drydock.activities.replication.InvalidRepositoryException.Reason;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,16 +12,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
@@ -37,7 +33,8 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * TufaceousArtifacts}). Refused, with nothing kept: a file that is not a zip, an entry name {@link ArchivePaths}
  * refuses, a symbolic link, a duplicate entry, two metadata files of one name, more entries than allowed, any other
  * file, a file under {@code targets/} that the targets metadata does not list, a target without a file or with two,
- * and a target whose bytes do not have the listed length and sha256.
+ * and a target whose bytes do not have the listed length and sha256. {@link ArchiveEntries} checks the layout; this
+ * class reads, verifies and stores.
  *
  * <p>The body is spooled to a file under the depot (never held in memory) and read with the zip's central directory.
  * The archive, and the total length of the targets it lists, must each be at most {@code maxUploadBytes}; every
@@ -51,9 +48,6 @@ public final class TufRepositoryUpload {
    * fields, and names are at most {@link ArchivePaths#MAX_NAME_LENGTH}.
    */
   private static final long CENTRAL_DIRECTORY_BYTES_PER_ENTRY = 46 + ArchivePaths.MAX_NAME_LENGTH + 512;
-  private static final String TARGETS_DIRECTORY = ArchivePaths.TARGETS_DIRECTORY;
-  private static final Pattern TARGETS_METADATA = Pattern.compile("(metadata/)?([0-9]+\\.)?targets\\.json");
-  private static final Pattern OTHER_METADATA = Pattern.compile("(metadata/)?[^/]+\\.json");
   private final ArtifactStore store;
   private final LocalDepot depot;
   private final long maxUploadBytes;
@@ -134,7 +128,7 @@ public final class TufRepositoryUpload {
         throw invalidArchive("the upload is not a zip archive", null);
       }
       if (centralDirectory.getAsLong() > maxEntries * CENTRAL_DIRECTORY_BYTES_PER_ENTRY) {
-        throw tooManyEntries();
+        throw ArchiveEntries.tooManyEntries(maxEntries);
       }
       return ZipFile.builder().setPath(archive).get();
     } catch (IOException | RuntimeException e) {
@@ -152,64 +146,12 @@ public final class TufRepositoryUpload {
           "no trusted TUF root is configured (DRYDOCK_TUF_TRUSTED_ROOT), so no upload can be verified",
           null);
     }
-    List<ZipArchiveEntry> targetsMetadata = new ArrayList<>();
-    Map<String, ZipArchiveEntry> metadataFiles = new TreeMap<>();
-    Map<String, ZipArchiveEntry> targetFiles = new TreeMap<>();
-    Set<String> names = new HashSet<>();
-    List<ZipArchiveEntry> all = new ArrayList<>();
-    for (Enumeration<ZipArchiveEntry> listed = zip.getEntries(); listed.hasMoreElements(); ) {
-      all.add(listed.nextElement());
-      if (all.size() > maxEntries) {
-        throw tooManyEntries();
-      }
-    }
-    String top = topFolder(all);
-    for (ZipArchiveEntry entry : all) {
-      String problem = ArchivePaths.entryNameProblem(entry.getName());
-      if (problem != null) {
-        throw invalidArchive("unsafe entry name: " + problem, entry.getName());
-      }
-      String name = entry.getName().substring(top.length());
-      if (name.isEmpty()) {
-        continue;
-      }
-      if (entry.isUnixSymlink()) {
-        throw invalidArchive("symbolic links are not allowed", name);
-      }
-      if (!names.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name)) {
-        throw invalidArchive("the archive holds this entry twice", name);
-      }
-      if (entry.isDirectory()) {
-        continue;
-      }
-      if (!zip.canReadEntryData(entry)) {
-        throw invalidArchive("entry is encrypted or uses an unsupported compression method", name);
-      }
-      if (name.startsWith(TARGETS_DIRECTORY)) {
-        targetFiles.put(name.substring(TARGETS_DIRECTORY.length()), entry);
-        continue;
-      }
-      if (!OTHER_METADATA.matcher(name).matches()) {
-        throw invalidArchive(
-            "unexpected entry: only TUF metadata (*.json at the top or under metadata/) and targets/ are allowed",
-            name);
-      }
-      String baseName = name.substring(name.lastIndexOf('/') + 1);
-      ZipArchiveEntry sameName = metadataFiles.put(baseName, entry);
-      if (sameName != null) {
-        throw new InvalidRepositoryException(
-            Reason.METADATA_INVALID,
-            "the archive holds more than one metadata file named " + baseName,
-            String.join(", ", new TreeSet<>(List.of(sameName.getName(), name))));
-      }
-      if (TARGETS_METADATA.matcher(name).matches()) {
-        targetsMetadata.add(entry);
-      }
-    }
+    ArchiveEntries entries = ArchiveEntries.sort(zip, maxEntries);
+    List<ZipArchiveEntry> targetsMetadata = entries.targetsMetadata();
     RepositoryManifest manifest;
     if (trust.hasTrustedRoot()) {
       Map<String, byte[]> metadata = new TreeMap<>();
-      metadataFiles.forEach((name, entry) -> metadata.put(name, readMetadata(zip, entry)));
+      entries.metadataFiles().forEach((name, entry) -> metadata.put(name, readMetadata(zip, entry)));
       TufTrust.Verified verified = trust.verify(metadata);
       manifest =
           TargetsMetadata.parse(verified.targets(), verified.targetsVersion() + ".targets.json", maxUploadBytes)
@@ -233,7 +175,7 @@ public final class TufRepositoryUpload {
               readMetadata(zip, targetsMetadata.get(0)), targetsMetadata.get(0).getName(), maxUploadBytes);
     }
     Map<String, LocalDepot.Staged> byName = new TreeMap<>();
-    for (Map.Entry<RepositoryTarget, ZipArchiveEntry> file : match(manifest.targets(), targetFiles).entrySet()) {
+    for (Map.Entry<RepositoryTarget, ZipArchiveEntry> file : entries.filesOf(manifest.targets()).entrySet()) {
       byName.put(file.getKey().name(), stage(zip, file.getValue(), file.getKey(), staged));
     }
     for (String artifacts : TufaceousArtifacts.TARGET_NAMES) {
@@ -242,27 +184,6 @@ public final class TufRepositoryUpload {
       }
     }
     return manifest;
-  }
-
-  /**
-   * The one folder every entry is under, as tufaceous zips a repository ({@code repo/metadata/...}, {@code
-   * repo/targets/...}), with its slash; else empty.
-   */
-  private static String topFolder(List<ZipArchiveEntry> entries) {
-    String first = null;
-    for (ZipArchiveEntry entry : entries) {
-      int slash = entry.getName().indexOf('/');
-      if (slash <= 0) {
-        return "";
-      }
-      String folder = entry.getName().substring(0, slash + 1);
-      if (first == null) {
-        first = folder;
-      } else if (!first.equals(folder)) {
-        return "";
-      }
-    }
-    return first == null || first.equals("metadata/") || first.equals(TARGETS_DIRECTORY) ? "" : first;
   }
 
   private byte[] readMetadata(ZipFile zip, ZipArchiveEntry entry) {
@@ -278,44 +199,6 @@ public final class TufRepositoryUpload {
       throw invalidArchive("cannot read the entry: " + e.getMessage(), entry.getName());
     }
     return bytes.toByteArray();
-  }
-
-  /** Each target's file; every file must be a listed target's, and every target must have exactly one. */
-  private static Map<RepositoryTarget, ZipArchiveEntry> match(
-      List<RepositoryTarget> targets, Map<String, ZipArchiveEntry> files) {
-    Map<String, RepositoryTarget> byName = new LinkedHashMap<>();
-    targets.forEach(target -> byName.put(target.name(), target));
-    Map<RepositoryTarget, ZipArchiveEntry> matched = new LinkedHashMap<>();
-    files.forEach(
-        (path, entry) -> {
-          RepositoryTarget target =
-              byName.containsKey(path) ? byName.get(path) : consistentSnapshotTarget(path, byName);
-          if (target == null) {
-            throw invalidArchive("the file is not a target listed in the targets metadata", entry.getName());
-          }
-          if (matched.put(target, entry) != null) {
-            throw new InvalidRepositoryException(
-                Reason.TARGET_INVALID, "the archive holds two files for the target", target.name());
-          }
-        });
-    for (RepositoryTarget target : targets) {
-      if (!matched.containsKey(target)) {
-        throw new InvalidRepositoryException(
-            Reason.TARGET_INVALID, "the target listed in the targets metadata is missing from targets/", target.name());
-      }
-    }
-    return matched;
-  }
-
-  /** The target a file named {@code <dir>/<sha256>.<name>} stands for, if its hash is that target's. */
-  private static RepositoryTarget consistentSnapshotTarget(String path, Map<String, RepositoryTarget> byName) {
-    int slash = path.lastIndexOf('/');
-    String base = path.substring(slash + 1);
-    if (base.length() < 66 || base.charAt(64) != '.') {
-      return null;
-    }
-    RepositoryTarget target = byName.get(path.substring(0, slash + 1) + base.substring(65));
-    return target != null && target.sha256().equals(base.substring(0, 64)) ? target : null;
   }
 
   private LocalDepot.Staged stage(
@@ -353,46 +236,7 @@ public final class TufRepositoryUpload {
     }
   }
 
-  private InvalidRepositoryException tooManyEntries() {
-    return invalidArchive("the archive has more than " + maxEntries + " entries", null);
-  }
-
   private static InvalidRepositoryException tooLarge(String message) {
     return new InvalidRepositoryException(Reason.TOO_LARGE, message, null);
-  }
-
-  private static InvalidRepositoryException invalidArchive(String message, String entry) {
-    return new InvalidRepositoryException(Reason.ARCHIVE_INVALID, message, entry);
-  }
-
-  /** Marks failures to read the upload, or the archive, apart from failures to write the depot. */
-  private static final class ArchiveReadException extends IOException {
-    ArchiveReadException(IOException cause) {
-      super(cause.getMessage(), cause);
-    }
-  }
-
-  private static final class ArchiveStream extends FilterInputStream {
-    ArchiveStream(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (IOException e) {
-        throw new ArchiveReadException(e);
-      }
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      try {
-        return super.read(buffer, offset, length);
-      } catch (IOException e) {
-        throw new ArchiveReadException(e);
-      }
-    }
   }
 }
