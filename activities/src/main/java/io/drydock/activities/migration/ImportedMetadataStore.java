@@ -3,6 +3,7 @@ package io.drydock.activities.migration;
 import io.drydock.activities.legacy.Digest;
 import io.drydock.workflows.migration.ImportCounts;
 import io.drydock.workflows.migration.ImportProgress;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -52,20 +53,23 @@ public final class ImportedMetadataStore {
     transactions.executeWithoutResult(
         status -> {
           long repositoryId = lockOwnedRepository(path, ownerToken);
-          rows.write(repositoryId, batch);
-          if (progress != null) {
-            // A retried attempt resumes from its last heartbeat, which may be older than its last committed batch,
-            // and so re-commits batches below the progress already shown; GREATEST keeps the progress from going
-            // backwards (a new run starts from NULL, which GREATEST ignores).
-            jdbc.sql(
-                    """
-                    UPDATE repositories SET progress_done = GREATEST(progress_done, :done), progress_total = :total
-                     WHERE id = :id""")
-                .param("done", progress.tagsDone())
-                .param("total", progress.tagsTotal())
-                .param("id", repositoryId)
-                .update();
-          }
+          ManifestRows.Added added = rows.write(repositoryId, batch);
+          // A retried attempt resumes from its last heartbeat, which may be older than its last committed batch,
+          // and so re-commits batches below the progress already shown; GREATEST keeps the progress from going
+          // backwards (a new run starts from NULL, which GREATEST ignores, and no progress given leaves it as it is).
+          jdbc.sql(
+                  """
+                  UPDATE repositories
+                     SET manifest_count = manifest_count + :manifests, blob_count = blob_count + :blobs,
+                         progress_done = COALESCE(GREATEST(progress_done, :done), progress_done),
+                         progress_total = COALESCE(:total, progress_total)
+                   WHERE id = :id""")
+              .param("manifests", added.manifests())
+              .param("blobs", added.blobs())
+              .param("done", progress == null ? null : progress.tagsDone(), Types.BIGINT)
+              .param("total", progress == null ? null : progress.tagsTotal(), Types.BIGINT)
+              .param("id", repositoryId)
+              .update();
         });
   }
 
@@ -91,13 +95,17 @@ public final class ImportedMetadataStore {
                   .query(Long.class)
                   .optional()
                   .orElseThrow(() -> new FencedOutException(path));
-          rows.write(repositoryId, newManifests);
+          ManifestRows.Added added = rows.write(repositoryId, newManifests);
           replaceTags(repositoryId, tags);
           jdbc.sql(
                   """
                   UPDATE repositories SET migration_status = 'import_complete', migration_error = NULL,
-                         updated_at = now()
+                         manifest_count = manifest_count + :manifests, blob_count = blob_count + :blobs,
+                         tag_count = :tags, updated_at = now()
                    WHERE id = :id""")
+              .param("manifests", added.manifests())
+              .param("blobs", added.blobs())
+              .param("tags", tags.size())
               .param("id", repositoryId)
               .update();
         });
@@ -145,14 +153,12 @@ public final class ImportedMetadataStore {
     batches.batchUpdate("INSERT INTO tags (repository_id, name, manifest_id) VALUES (?, ?, ?)", rows);
   }
 
-  /** Rows recorded for the repository so far. */
+  /** Rows recorded for the repository so far, as the transactions that wrote them counted them. */
   ImportCounts counts(String path) {
     return jdbc.sql(
             """
-            SELECT (SELECT count(*) FROM manifests m WHERE m.repository_id = r.id) AS manifests,
-                   (SELECT count(*) FROM repository_blobs b WHERE b.repository_id = r.id) AS blobs,
-                   (SELECT count(*) FROM tags t WHERE t.repository_id = r.id) AS tags
-              FROM repositories r WHERE r.path = :path""")
+            SELECT manifest_count AS manifests, blob_count AS blobs, tag_count AS tags
+              FROM repositories WHERE path = :path""")
         .param("path", path)
         .query((rs, n) -> new ImportCounts(rs.getLong("manifests"), rs.getLong("blobs"), rs.getLong("tags")))
         .optional()

@@ -23,20 +23,28 @@ final class ManifestRows {
     this.batches = batches;
   }
 
-  /** Writes the batch's blobs, manifests and references; children come before the indexes that list them. */
-  void write(long repositoryId, List<ManifestRecord> batch) {
+  /** The rows a write added to the repository: a batch written again adds none. */
+  record Added(long manifests, long blobs) {}
+
+  /**
+   * Writes the batch's blobs, manifests and references; children come before the indexes that list them. Returns the
+   * manifests and repository blobs it inserted, which the caller adds to the repository's counts.
+   */
+  Added write(long repositoryId, List<ManifestRecord> batch) {
     if (batch.isEmpty()) {
-      return;
+      return new Added(0, 0);
     }
-    insertBlobs(repositoryId, batch);
-    insertManifests(repositoryId, batch);
+    long blobs = insertBlobs(repositoryId, batch);
+    long manifests = insertManifests(repositoryId, batch);
     Map<Digest, Long> ids = manifestIds(repositoryId, batch);
     insertLayerReferences(batch, ids);
     insertChildReferences(batch, ids);
+    return new Added(manifests, blobs);
   }
 
 
-  private void insertBlobs(long repositoryId, List<ManifestRecord> batch) {
+  /** Returns the repository's blob links it inserted. */
+  private long insertBlobs(long repositoryId, List<ManifestRecord> batch) {
     Map<Digest, ParsedManifest.BlobReference> blobs = new HashMap<>();
     for (ManifestRecord manifest : batch) {
       if (manifest.parsed().config() != null) {
@@ -66,7 +74,7 @@ final class ManifestRows {
          ORDER BY digest COLLATE "C"
         ON CONFLICT (digest) DO NOTHING""",
         new SqlArray("text", digests), new SqlArray("text", mediaTypes), new SqlArray("bigint", sizes));
-    execute(
+    return execute(
         """
         INSERT INTO repository_blobs (repository_id, blob_digest)
         SELECT ?, digest FROM unnest(?::text[]) AS b (digest) ORDER BY digest COLLATE "C"
@@ -74,7 +82,8 @@ final class ManifestRows {
         repositoryId, new SqlArray("text", digests));
   }
 
-  private void insertManifests(long repositoryId, List<ManifestRecord> batch) {
+  /** Returns the manifests it inserted. */
+  private long insertManifests(long repositoryId, List<ManifestRecord> batch) {
     int count = batch.size();
     String[] digests = new String[count];
     String[] mediaTypes = new String[count];
@@ -94,7 +103,7 @@ final class ManifestRows {
       configDigests[row] = parsed.config() == null ? null : parsed.config().digest().toString();
       configMediaTypes[row] = parsed.config() == null ? null : parsed.config().mediaType();
     }
-    execute(
+    return execute(
         """
         INSERT INTO manifests (repository_id, digest, media_type, schema_version, size, payload, config_digest,
                                config_media_type)
@@ -177,9 +186,9 @@ final class ManifestRows {
   /** An array parameter: its SQL element type and its elements, whose Java type PgJDBC encodes (byte[][] as bytea). */
   private record SqlArray(String elementType, Object[] elements) {}
 
-  /** Runs {@code sql} in the current transaction, {@link SqlArray} parameters bound as SQL arrays. */
-  private void execute(String sql, Object... parameters) {
-    batches.update(
+  /** Runs {@code sql} in the current transaction, {@link SqlArray} parameters bound as SQL arrays; the rows it changed. */
+  private int execute(String sql, Object... parameters) {
+    return batches.update(
         connection -> {
           PreparedStatement statement = connection.prepareStatement(sql);
           for (int i = 0; i < parameters.length; i++) {

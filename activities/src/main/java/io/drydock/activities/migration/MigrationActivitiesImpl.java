@@ -89,7 +89,7 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
             }
             importTagRange(request, range, start, end, total);
           }
-          // Counted once, when the last tag is in: counting every row after each run would grow with the repository.
+          // The counts are the repository row's, kept by each batch; a run that leaves tags for the next has none.
           return new ImportChunk(end, total, end >= total ? store.counts(path) : ImportCounts.NONE);
         });
   }

@@ -229,6 +229,37 @@ class RegistryStoreTest {
     assertThat(store.find(PATH).orElseThrow().status()).isEqualTo(MigrationStatus.IMPORT_CANCELED);
   }
 
+
+  @Test
+  void repositoriesImportedBeforeTheCountsWereKeptAreCountedByTheMigration() {
+    DataSource before = TestPostgres.dataSource(TestPostgres.freshDatabase());
+    Flyway.configure().dataSource(before).target("12").load().migrate();
+    JdbcClient sql = JdbcClient.create(before);
+    long id =
+        sql.sql("INSERT INTO repositories (path, name, migration_status) VALUES (?, 'app', 'import_complete') RETURNING id")
+            .param(PATH)
+            .query(Long.class)
+            .single();
+    String blob = "sha256:" + "b".repeat(64);
+    sql.sql("INSERT INTO blobs (digest, media_type, size) VALUES (?, 'application/octet-stream', 1)").param(blob).update();
+    sql.sql("INSERT INTO repository_blobs (repository_id, blob_digest) VALUES (?, ?)").params(id, blob).update();
+    for (String hex : List.of("1", "2")) {
+      sql.sql(
+              """
+              INSERT INTO manifests (repository_id, digest, media_type, schema_version, size, payload)
+              VALUES (?, ?, 'application/vnd.oci.image.manifest.v1+json', 2, 2, '{}'::bytea)""")
+          .params(id, "sha256:" + hex.repeat(64))
+          .update();
+    }
+    sql.sql("INSERT INTO tags (repository_id, name, manifest_id) SELECT ?, 'latest', min(id) FROM manifests")
+        .param(id)
+        .update();
+
+    Flyway.configure().dataSource(before).load().migrate();
+
+    assertThat(new ImportedMetadataStore(before).counts(PATH)).isEqualTo(new ImportCounts(2, 1, 1));
+  }
+
   @Test
   void theProgressOfAPreImportIsReadFromTheDatabaseByEveryReplica() {
     claimPre("run-1");
