@@ -7,8 +7,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
- * The worker and the API in one Spring context, composed exactly as the quick start's QuickstartApplication, which
- * this module cannot put on its classpath (the quickstart jar is a Spring Boot executable archive).
+ * The worker and the API in one Spring context, composed exactly as the quick start's
+ * QuickstartApplication, which this module cannot put on its classpath (the quickstart jar is a
+ * Spring Boot executable archive).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

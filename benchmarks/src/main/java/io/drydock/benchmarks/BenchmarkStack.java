@@ -25,19 +25,20 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Arrays;
 import java.util.Optional;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Drydock as the quick start runs it (worker and API in one context, as the end-to-end tests' DrydockStack starts
- * it), on a given Temporal server, database and legacy storage; called over HTTP with a registry token as GitLab Rails
- * calls it, and watched through the repositories table. Used from one thread.
+ * Drydock as the quick start runs it (worker and API in one context, as the end-to-end tests'
+ * DrydockStack starts it), on a given Temporal server, database and legacy storage; called over
+ * HTTP with a registry token as GitLab Rails calls it, and watched through the repositories table.
+ * Used from one thread.
  */
 public final class BenchmarkStack implements AutoCloseable {
   /** A response: status code and body. */
@@ -45,7 +46,8 @@ public final class BenchmarkStack implements AutoCloseable {
     /** The OCI error envelope's first code, if the body is one. */
     Optional<String> errorCode() {
       try {
-        return Optional.ofNullable(Json.MAPPER.readTree(body).path("errors").path(0).path("code").textValue());
+        return Optional.ofNullable(
+            Json.MAPPER.readTree(body).path("errors").path(0).path("code").textValue());
       } catch (IOException e) {
         return Optional.empty();
       }
@@ -58,17 +60,29 @@ public final class BenchmarkStack implements AutoCloseable {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String baseUrl;
   private final String authorization;
-  /** One connection kept open, so that polling every few milliseconds measures the row, not connection set-up. */
+
+  /**
+   * One connection kept open, so that polling every few milliseconds measures the row, not
+   * connection set-up.
+   */
   private final Connection probe;
+
   private final PreparedStatement statusQuery;
   private final PreparedStatement manifestCount;
   private final PreparedStatement manifestDigests;
 
-  /** @param notificationArguments where the worker sends run endings ({@link NotificationLatency}) */
-  BenchmarkStack(TemporalTestServer temporal, String jdbcUrl, Path legacyRoot, String... notificationArguments) {
+  /**
+   * @param notificationArguments where the worker sends run endings ({@link NotificationLatency})
+   */
+  BenchmarkStack(
+      TemporalTestServer temporal,
+      String jdbcUrl,
+      Path legacyRoot,
+      String... notificationArguments) {
     String secret = newSecret();
     String[] arguments = Arrays.copyOf(notificationArguments, notificationArguments.length + 1);
-    // Long enough that a PUT accepted after a cancel proves the canceled run closed, rather than the grace deadline
+    // Long enough that a PUT accepted after a cancel proves the canceled run closed, rather than
+    // the grace deadline
     // (5 s by default) having released the repository.
     arguments[notificationArguments.length] = "--drydock.migration.cancel-grace-deadline=60s";
     context = startContext(temporal, jdbcUrl, legacyRoot, secret, arguments);
@@ -76,7 +90,9 @@ public final class BenchmarkStack implements AutoCloseable {
     authorization = "Bearer " + token(secret);
     try {
       probe = TestPostgres.dataSource(jdbcUrl).getConnection();
-      statusQuery = probe.prepareStatement("SELECT migration_status, owner_closed FROM repositories WHERE path = ?");
+      statusQuery =
+          probe.prepareStatement(
+              "SELECT migration_status, owner_closed FROM repositories WHERE path = ?");
       manifestCount =
           probe.prepareStatement(
               "SELECT count(*) FROM manifests m JOIN repositories r ON r.id = m.repository_id WHERE r.path = ?");
@@ -92,7 +108,9 @@ public final class BenchmarkStack implements AutoCloseable {
 
   /** Manifests a pre-import writes per transaction, as the worker is configured. */
   int importBatchSize() {
-    return context.getEnvironment().getRequiredProperty("drydock.migration.batch-size", Integer.class);
+    return context
+        .getEnvironment()
+        .getRequiredProperty("drydock.migration.batch-size", Integer.class);
   }
 
   WorkflowClient workflowClient() {
@@ -185,11 +203,16 @@ public final class BenchmarkStack implements AutoCloseable {
   }
 
   /**
-   * The worker and the API in one context, as the quick start runs them, on the given server, database and legacy
-   * storage, with the API's token secret and more arguments ({@code --name=value}).
+   * The worker and the API in one context, as the quick start runs them, on the given server,
+   * database and legacy storage, with the API's token secret and more arguments ({@code
+   * --name=value}).
    */
   public static ConfigurableApplicationContext startContext(
-      TemporalTestServer temporal, String jdbcUrl, Path legacyRoot, String secret, String... arguments) {
+      TemporalTestServer temporal,
+      String jdbcUrl,
+      Path legacyRoot,
+      String secret,
+      String... arguments) {
     List<String> all =
         new ArrayList<>(
             List.of(
@@ -204,8 +227,8 @@ public final class BenchmarkStack implements AutoCloseable {
   }
 
   /**
-   * A token as GitLab issues them for the import API, with the operator action the replication API asks for; the
-   * API checks iss and aud only when configured to.
+   * A token as GitLab issues them for the import API, with the operator action the replication API
+   * asks for; the API checks iss and aud only when configured to.
    */
   public static String token(String secret) {
     Instant now = Instant.now();
@@ -215,7 +238,11 @@ public final class BenchmarkStack implements AutoCloseable {
             .issueTime(Date.from(now))
             .notBeforeTime(Date.from(now))
             .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
-            .claim("access", List.of(Map.of("type", "registry", "name", "import", "actions", List.of("*", "operator"))))
+            .claim(
+                "access",
+                List.of(
+                    Map.of(
+                        "type", "registry", "name", "import", "actions", List.of("*", "operator"))))
             .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {

@@ -5,7 +5,10 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
-/** Ends a canceled run as Drydock's ImportWorkflowSupport does, without an import activity to stop first. */
+/**
+ * Ends a canceled run as Drydock's ImportWorkflowSupport does, without an import activity to stop
+ * first.
+ */
 public final class CancelFloorWorkflowImpl implements CancelFloorWorkflow {
   private final CancelFloorActivities releasing =
       Workflow.newActivityStub(

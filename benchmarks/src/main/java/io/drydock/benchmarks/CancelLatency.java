@@ -7,8 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The cancel measurements: from a DELETE's 202 until the canceled run has closed, until the next PUT is accepted, and
- * Temporal's own floor, a trivial workflow's cancel until its activity has stopped.
+ * The cancel measurements: from a DELETE's 202 until the canceled run has closed, until the next
+ * PUT is accepted, and Temporal's own floor, a trivial workflow's cancel until its activity has
+ * stopped.
  */
 final class CancelLatency {
   static final String STOPPED_PATH = "bench/cancel-1";
@@ -23,7 +24,8 @@ final class CancelLatency {
   private final CancelFloorActivitiesImpl floorActivities;
   private int floorRuns;
 
-  CancelLatency(BenchmarkStack stack, WorkflowClient temporal, CancelFloorActivitiesImpl floorActivities) {
+  CancelLatency(
+      BenchmarkStack stack, WorkflowClient temporal, CancelFloorActivitiesImpl floorActivities) {
     this.stack = stack;
     this.temporal = temporal;
     this.floorActivities = floorActivities;
@@ -49,31 +51,40 @@ final class CancelLatency {
       if (put.status() == 202) {
         break;
       }
-      if (put.status() != 429 || !put.errorCode().equals(Optional.of("IMPORT_REPOSITORY_NOT_READY"))) {
+      if (put.status() != 429
+          || !put.errorCode().equals(Optional.of("IMPORT_REPOSITORY_NOT_READY"))) {
         throw new IllegalStateException("PUT after DELETE of " + PUT_PATH + " answered " + put);
       }
       if (System.nanoTime() - canceled > CANCEL_TIMEOUT.toNanos()) {
-        throw new IllegalStateException("no PUT of " + PUT_PATH + " accepted within " + CANCEL_TIMEOUT);
+        throw new IllegalStateException(
+            "no PUT of " + PUT_PATH + " accepted within " + CANCEL_TIMEOUT);
       }
       refusals++;
       LockSupport.parkNanos(PUT_RETRY.toNanos());
     }
     long elapsed = System.nanoTime() - canceled;
-    // The accepted PUT started a run: cancel it too, unmeasured, so that the next round starts from a quiet system.
+    // The accepted PUT started a run: cancel it too, unmeasured, so that the next round starts from
+    // a quiet system.
     MigrationBenchmark.expect(stack.importApi("DELETE", PUT_PATH, ""), 202, "DELETE " + PUT_PATH);
     awaitClosed(PUT_PATH);
     return new PutAccepted(elapsed, refusals);
   }
 
   private void startAndCancel(String path) {
-    MigrationBenchmark.expect(stack.importApi("PUT", path, "?import_type=pre"), 202, "PUT pre " + path);
+    MigrationBenchmark.expect(
+        stack.importApi("PUT", path, "?import_type=pre"), 202, "PUT pre " + path);
     LockSupport.parkNanos(RUNNING_BEFORE_CANCEL.toNanos());
     BenchmarkStack.Answer canceled = stack.importApi("DELETE", path, "");
-    MigrationBenchmark.expect(canceled, 202, "DELETE " + path + " (a 400 means the pre-import had already finished)");
+    MigrationBenchmark.expect(
+        canceled, 202, "DELETE " + path + " (a 400 means the pre-import had already finished)");
   }
 
   private void awaitClosed(String path) {
-    MigrationBenchmark.await(() -> stack.ownerClosed(path), STOPPED_POLL, CANCEL_TIMEOUT, "the canceled run of " + path + " to close");
+    MigrationBenchmark.await(
+        () -> stack.ownerClosed(path),
+        STOPPED_POLL,
+        CANCEL_TIMEOUT,
+        "the canceled run of " + path + " to close");
   }
 
   /** From the cancel request's return until the workflow's release activity has run. */
@@ -90,7 +101,11 @@ final class CancelLatency {
     LockSupport.parkNanos(RUNNING_BEFORE_CANCEL.toNanos());
     temporal.newUntypedWorkflowStub(workflowId).cancel();
     long canceled = System.nanoTime();
-    MigrationBenchmark.await(() -> floorActivities.hasStopped(workflowId), STOPPED_POLL, CANCEL_TIMEOUT, workflowId + " to stop");
+    MigrationBenchmark.await(
+        () -> floorActivities.hasStopped(workflowId),
+        STOPPED_POLL,
+        CANCEL_TIMEOUT,
+        workflowId + " to stop");
     return System.nanoTime() - canceled;
   }
 }

@@ -16,9 +16,9 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * The COPY baseline's writes: each batch's rows are streamed with COPY (text format) into temporary staging tables of
- * the connection's session, then merged into the real tables with one INSERT ... SELECT ... ON CONFLICT per table. The
- * staging tables empty themselves at each commit.
+ * The COPY baseline's writes: each batch's rows are streamed with COPY (text format) into temporary
+ * staging tables of the connection's session, then merged into the real tables with one INSERT ...
+ * SELECT ... ON CONFLICT per table. The staging tables empty themselves at each commit.
  */
 final class CopyStaging {
   private static final HexFormat HEX = HexFormat.of();
@@ -37,11 +37,13 @@ final class CopyStaging {
           CREATE TEMP TABLE staged_manifests (digest text, media_type text, schema_version integer, size bigint,
                                               payload bytea, config_digest text, config_media_type text)
           ON COMMIT DELETE ROWS""");
-      create.execute("CREATE TEMP TABLE staged_layers (manifest_digest text, blob_digest text) ON COMMIT DELETE ROWS");
+      create.execute(
+          "CREATE TEMP TABLE staged_layers (manifest_digest text, blob_digest text) ON COMMIT DELETE ROWS");
     }
   }
 
-  void write(long repositoryId, List<Manifest> batch, Collection<ParsedManifest.BlobReference> blobs)
+  void write(
+      long repositoryId, List<Manifest> batch, Collection<ParsedManifest.BlobReference> blobs)
       throws SQLException {
     StringBuilder blobRows = new StringBuilder();
     for (ParsedManifest.BlobReference blob : blobs) {
@@ -67,7 +69,8 @@ final class CopyStaging {
     copyIn("COPY staged_blobs FROM STDIN", blobRows);
     copyIn("COPY staged_manifests FROM STDIN", manifestRows);
     copyIn("COPY staged_layers FROM STDIN", layerRows);
-    merge("INSERT INTO blobs SELECT digest, media_type, size FROM staged_blobs ON CONFLICT (digest) DO NOTHING");
+    merge(
+        "INSERT INTO blobs SELECT digest, media_type, size FROM staged_blobs ON CONFLICT (digest) DO NOTHING");
     merge(
         "INSERT INTO repository_blobs (repository_id, blob_digest) SELECT ?, digest FROM staged_blobs"
             + " ON CONFLICT DO NOTHING",
@@ -104,7 +107,10 @@ final class CopyStaging {
     }
   }
 
-  /** One line of COPY's text format; the generated values hold no tab, newline or backslash but the bytea's prefix. */
+  /**
+   * One line of COPY's text format; the generated values hold no tab, newline or backslash but the
+   * bytea's prefix.
+   */
   private static void row(StringBuilder rows, String... values) {
     rows.append(String.join("\t", values)).append('\n');
   }

@@ -19,15 +19,17 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * The floors a pre-import's throughput is measured against: the same tags read from the same legacy storage, the same
- * manifests parsed by the same parser, and the same rows (blobs, repository_blobs, manifests, manifest_blobs) written
- * with the same ON CONFLICT rules in transactions of the same size, but straight from one thread over one JDBC
- * connection: no Temporal, no chunks, no heartbeats, no fencing lock, no revision or blob presence checks. {@link
- * Writes#STATEMENTS} writes each row with its own statement execution (JDBC batches), {@link Writes#COPY} streams each
- * table's rows with PostgreSQL's COPY into a temporary staging table and merges it with one INSERT ... ON CONFLICT.
+ * The floors a pre-import's throughput is measured against: the same tags read from the same legacy
+ * storage, the same manifests parsed by the same parser, and the same rows (blobs,
+ * repository_blobs, manifests, manifest_blobs) written with the same ON CONFLICT rules in
+ * transactions of the same size, but straight from one thread over one JDBC connection: no
+ * Temporal, no chunks, no heartbeats, no fencing lock, no revision or blob presence checks. {@link
+ * Writes#STATEMENTS} writes each row with its own statement execution (JDBC batches), {@link
+ * Writes#COPY} streams each table's rows with PostgreSQL's COPY into a temporary staging table and
+ * merges it with one INSERT ... ON CONFLICT.
  *
- * <p>It parses with {@link ParsedManifest} itself, so the parsing cost is identical; everything else it writes on its
- * own, from the tables' schema.
+ * <p>It parses with {@link ParsedManifest} itself, so the parsing cost is identical; everything
+ * else it writes on its own, from the tables' schema.
  */
 public final class DirectImportBaseline {
   /** How a batch's rows reach the tables. */
@@ -44,14 +46,18 @@ public final class DirectImportBaseline {
   private final int batchSize;
   private final Writes writes;
 
-  public DirectImportBaseline(LegacyStorage legacy, DataSource database, int batchSize, Writes writes) {
+  public DirectImportBaseline(
+      LegacyStorage legacy, DataSource database, int batchSize, Writes writes) {
     this.legacy = legacy;
     this.database = database;
     this.batchSize = batchSize;
     this.writes = writes;
   }
 
-  /** Imports the manifests of every tag of the repository and returns how many manifests the database now holds. */
+  /**
+   * Imports the manifests of every tag of the repository and returns how many manifests the
+   * database now holds.
+   */
   public long importRepository(String path) throws SQLException {
     try (Connection connection = database.getConnection()) {
       long repositoryId = insertRepository(connection, path);
@@ -60,11 +66,14 @@ public final class DirectImportBaseline {
       List<Manifest> batch = new ArrayList<>(batchSize);
       for (String tag : legacy.tags(path)) {
         Digest digest =
-            legacy.tagTarget(path, tag).orElseThrow(() -> new IllegalStateException("tag " + tag + " has no link"));
+            legacy
+                .tagTarget(path, tag)
+                .orElseThrow(() -> new IllegalStateException("tag " + tag + " has no link"));
         byte[] payload = legacy.readSmallBlob(digest, ParsedManifest.MAX_BYTES);
         ParsedManifest parsed = ParsedManifest.parse(digest, payload);
         if (parsed.isIndex()) {
-          // The generated trees hold image manifests only; an index would need its children written first.
+          // The generated trees hold image manifests only; an index would need its children written
+          // first.
           throw new IllegalStateException("manifest " + digest + " of " + path + " is an index");
         }
         batch.add(new Manifest(digest, payload, parsed));
@@ -97,7 +106,8 @@ public final class DirectImportBaseline {
 
   /** With COPY staging when given, else with one statement execution per row; then commits. */
   private static void writeBatch(
-      Connection connection, CopyStaging staging, long repositoryId, List<Manifest> batch) throws SQLException {
+      Connection connection, CopyStaging staging, long repositoryId, List<Manifest> batch)
+      throws SQLException {
     if (staging != null) {
       staging.write(repositoryId, batch, distinctBlobs(batch));
     } else {
@@ -108,9 +118,13 @@ public final class DirectImportBaseline {
     connection.commit();
   }
 
-  /** Deduplicated and sorted by digest as ImportedMetadataStore does, so every path sends the same rows in the same order. */
+  /**
+   * Deduplicated and sorted by digest as ImportedMetadataStore does, so every path sends the same
+   * rows in the same order.
+   */
   private static Collection<ParsedManifest.BlobReference> distinctBlobs(List<Manifest> batch) {
-    Map<Digest, ParsedManifest.BlobReference> blobs = new TreeMap<>(Comparator.comparing(Digest::toString));
+    Map<Digest, ParsedManifest.BlobReference> blobs =
+        new TreeMap<>(Comparator.comparing(Digest::toString));
     for (Manifest manifest : batch) {
       blobs.putIfAbsent(manifest.parsed().config().digest(), manifest.parsed().config());
       for (ParsedManifest.BlobReference layer : manifest.parsed().layers()) {
@@ -121,7 +135,8 @@ public final class DirectImportBaseline {
   }
 
   private static void insertBlobs(
-      Connection connection, long repositoryId, Collection<ParsedManifest.BlobReference> blobs) throws SQLException {
+      Connection connection, long repositoryId, Collection<ParsedManifest.BlobReference> blobs)
+      throws SQLException {
     try (PreparedStatement blobRows =
             connection.prepareStatement(
                 "INSERT INTO blobs (digest, media_type, size) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING");
@@ -142,8 +157,8 @@ public final class DirectImportBaseline {
     }
   }
 
-  private static void insertManifests(Connection connection, long repositoryId, List<Manifest> batch)
-      throws SQLException {
+  private static void insertManifests(
+      Connection connection, long repositoryId, List<Manifest> batch) throws SQLException {
     try (PreparedStatement rows =
         connection.prepareStatement(
             """
@@ -167,13 +182,15 @@ public final class DirectImportBaseline {
     }
   }
 
-  private static Map<Digest, Long> manifestIds(Connection connection, long repositoryId, List<Manifest> batch)
-      throws SQLException {
+  private static Map<Digest, Long> manifestIds(
+      Connection connection, long repositoryId, List<Manifest> batch) throws SQLException {
     Map<Digest, Long> ids = new HashMap<>();
     Array digests =
-        connection.createArrayOf("text", batch.stream().map(manifest -> manifest.digest().toString()).toArray());
+        connection.createArrayOf(
+            "text", batch.stream().map(manifest -> manifest.digest().toString()).toArray());
     try (PreparedStatement select =
-        connection.prepareStatement("SELECT digest, id FROM manifests WHERE repository_id = ? AND digest = ANY (?)")) {
+        connection.prepareStatement(
+            "SELECT digest, id FROM manifests WHERE repository_id = ? AND digest = ANY (?)")) {
       select.setLong(1, repositoryId);
       select.setArray(2, digests);
       try (ResultSet rows = select.executeQuery()) {
@@ -185,8 +202,8 @@ public final class DirectImportBaseline {
     return ids;
   }
 
-  private static void insertLayerReferences(Connection connection, List<Manifest> batch, Map<Digest, Long> ids)
-      throws SQLException {
+  private static void insertLayerReferences(
+      Connection connection, List<Manifest> batch, Map<Digest, Long> ids) throws SQLException {
     try (PreparedStatement rows =
         connection.prepareStatement(
             "INSERT INTO manifest_blobs (manifest_id, blob_digest) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
@@ -202,7 +219,8 @@ public final class DirectImportBaseline {
     }
   }
 
-  private static void completeRepository(Connection connection, long repositoryId) throws SQLException {
+  private static void completeRepository(Connection connection, long repositoryId)
+      throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
             "UPDATE repositories SET migration_status = 'pre_import_complete', updated_at = now() WHERE id = ?")) {
@@ -213,7 +231,8 @@ public final class DirectImportBaseline {
   }
 
   private static long countManifests(Connection connection, long repositoryId) throws SQLException {
-    try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM manifests WHERE repository_id = ?")) {
+    try (PreparedStatement count =
+        connection.prepareStatement("SELECT count(*) FROM manifests WHERE repository_id = ?")) {
       count.setLong(1, repositoryId);
       try (ResultSet row = count.executeQuery()) {
         row.next();

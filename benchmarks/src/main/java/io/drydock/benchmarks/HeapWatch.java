@@ -14,9 +14,9 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The heap a measurement needed, from the garbage collector's own reports: the peak heap in use (the highest occupancy
- * just before a collection, or now if that is higher) and the peak live heap (the highest occupancy just after a
- * collection, an upper bound of what the work kept reachable).
+ * The heap a measurement needed, from the garbage collector's own reports: the peak heap in use
+ * (the highest occupancy just before a collection, or now if that is higher) and the peak live heap
+ * (the highest occupancy just after a collection, an upper bound of what the work kept reachable).
  */
 final class HeapWatch {
   record Peak(long usedBytes, long afterGcBytes, long collections) {
@@ -41,11 +41,16 @@ final class HeapWatch {
       ((NotificationEmitter) collector)
           .addNotificationListener(
               (notification, handback) -> {
-                if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                if (notification
+                    .getType()
+                    .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
                   GarbageCollectionNotificationInfo info =
-                      GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-                  peakUsed.accumulateAndGet(heapBytes(info.getGcInfo().getMemoryUsageBeforeGc()), Math::max);
-                  peakAfterGc.accumulateAndGet(heapBytes(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
+                      GarbageCollectionNotificationInfo.from(
+                          (CompositeData) notification.getUserData());
+                  peakUsed.accumulateAndGet(
+                      heapBytes(info.getGcInfo().getMemoryUsageBeforeGc()), Math::max);
+                  peakAfterGc.accumulateAndGet(
+                      heapBytes(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
                   collections.incrementAndGet();
                 }
               },

@@ -13,11 +13,12 @@ final class LegacyTrees {
   private LegacyTrees() {}
 
   /**
-   * Memory-backed when the machine has /dev/shm: on this project's disk, writing and deleting the hundreds of thousands
-   * of small files of the trees took longer than the measurements. The imports read the tree from memory either way,
-   * since a tree just written sits in the page cache. Not for the million tags: their two million directories took
-   * two thirds of the inodes of the development machine's /dev/shm, which every test's trees share, and runs failed
-   * for want of inodes, theirs and the benchmark's.
+   * Memory-backed when the machine has /dev/shm: on this project's disk, writing and deleting the
+   * hundreds of thousands of small files of the trees took longer than the measurements. The
+   * imports read the tree from memory either way, since a tree just written sits in the page cache.
+   * Not for the million tags: their two million directories took two thirds of the inodes of the
+   * development machine's /dev/shm, which every test's trees share, and runs failed for want of
+   * inodes, theirs and the benchmark's.
    */
   static Path parent(boolean huge) {
     Path shm = Path.of("/dev/shm");
@@ -33,13 +34,15 @@ final class LegacyTrees {
           root,
           new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+                throws IOException {
               Files.delete(file);
               return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure)
+                throws IOException {
               if (failure != null) {
                 throw failure;
               }

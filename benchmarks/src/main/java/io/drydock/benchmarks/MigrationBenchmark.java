@@ -22,14 +22,15 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * Measures what the import issue asks for, each figure next to a baseline measured in the same run on the same
- * machine: cancel-to-stopped and DELETE-to-next-PUT-accepted latencies and 10,000-manifest pre-import throughput or,
- * with {@code --large}, only a 100,000-manifest pre-import with its peak heap; with {@code --huge} a million tags,
- * with {@code --scan-load} the cancel latencies beside a rescan backlog. Run it with {@code
- * benchmarks/migration.sh}.
+ * Measures what the import issue asks for, each figure next to a baseline measured in the same run
+ * on the same machine: cancel-to-stopped and DELETE-to-next-PUT-accepted latencies and
+ * 10,000-manifest pre-import throughput or, with {@code --large}, only a 100,000-manifest
+ * pre-import with its peak heap; with {@code --huge} a million tags, with {@code --scan-load} the
+ * cancel latencies beside a rescan backlog. Run it with {@code benchmarks/migration.sh}.
  *
- * <p>Longer than a class should be because the four modes share one stack, its baselines and its warm-up, and read
- * best side by side; the cancel measurements ({@link CancelLatency}) and the trees ({@link LegacyTrees}) are apart.
+ * <p>Longer than a class should be because the four modes share one stack, its baselines and its
+ * warm-up, and read best side by side; the cancel measurements ({@link CancelLatency}) and the
+ * trees ({@link LegacyTrees}) are apart.
  */
 public final class MigrationBenchmark {
   private static final String WARMUP = "bench/warmup";
@@ -38,25 +39,49 @@ public final class MigrationBenchmark {
   private static final String SCAN_LOAD = "bench/scan-load";
   private static final String HUGE = "bench/huge";
   private static final int WARMUP_MANIFESTS = 500;
-  /** Large enough that a pre-import is still running when it is canceled {@link CancelLatency#RUNNING_BEFORE_CANCEL} after start. */
+
+  /**
+   * Large enough that a pre-import is still running when it is canceled {@link
+   * CancelLatency#RUNNING_BEFORE_CANCEL} after start.
+   */
   private static final int CANCEL_MANIFESTS = 20_000;
+
   private static final int THROUGHPUT_MANIFESTS = 10_000;
   private static final int LARGE_MANIFESTS = 100_000;
-  /** Rescans kept in flight in the background by {@code --scan-load}: the backlog the issue measured imports under. */
+
+  /**
+   * Rescans kept in flight in the background by {@code --scan-load}: the backlog the issue measured
+   * imports under.
+   */
   private static final int SCAN_LOAD_RESCANS = 300;
+
   /** Quiet and loaded blocks alternate, so that drift in the machine's load affects both alike. */
   private static final int SCAN_LOAD_BLOCKS = 4;
-  /** How long the background rescans run before a loaded block's first sample, so that the backlog has built up. */
+
+  /**
+   * How long the background rescans run before a loaded block's first sample, so that the backlog
+   * has built up.
+   */
   private static final Duration SCAN_LOAD_RAMP = Duration.ofSeconds(3);
+
   private static final int HUGE_TAGS = 1_000_000;
-  /** Few enough manifests that the million tags' tree fits in memory; each tag is still read and parsed. */
+
+  /**
+   * Few enough manifests that the million tags' tree fits in memory; each tag is still read and
+   * parsed.
+   */
   private static final int HUGE_MANIFESTS = 10_000;
 
   private static final int DEFAULT_SAMPLES = 40;
   private static final int GET_SAMPLES = 200;
   private static final int GET_WARMUP = 200;
-  /** Rounds of every cancel measurement run first and thrown away, so that the JIT has compiled the paths. */
+
+  /**
+   * Rounds of every cancel measurement run first and thrown away, so that the JIT has compiled the
+   * paths.
+   */
   private static final int WARMUP_ROUNDS = 3;
+
   private static final Duration IMPORT_POLL = Duration.ofMillis(10);
   private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(20);
 
@@ -93,8 +118,11 @@ public final class MigrationBenchmark {
         case "--scan-load" -> scanLoad = true;
         case "--huge" -> huge = true;
         case "--samples" -> samples = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i] + "; usage: migration.sh [--samples N] [--large | --huge | --scan-load]");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; usage: migration.sh [--samples N] [--large | --huge | --scan-load]");
       }
     }
     String machine =
@@ -103,16 +131,25 @@ public final class MigrationBenchmark {
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
             Runtime.getRuntime().maxMemory() >> 20);
-    log("machine: " + machine + ", JVM options " + ManagementFactory.getRuntimeMXBean().getInputArguments()
-        + ", load average " + loadAverage());
+    log(
+        "machine: "
+            + machine
+            + ", JVM options "
+            + ManagementFactory.getRuntimeMXBean().getInputArguments()
+            + ", load average "
+            + loadAverage());
 
     Path legacyRoot = Files.createTempDirectory(LegacyTrees.parent(huge), "drydock-bench-legacy-");
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> LegacyTrees.delete(legacyRoot), "drydock-bench-legacy-cleanup"));
+        .addShutdownHook(
+            new Thread(() -> LegacyTrees.delete(legacyRoot), "drydock-bench-legacy-cleanup"));
     generateLegacyTree(legacyRoot, large, huge, scanLoad);
-    try (TemporalTestServer temporalServer = TemporalTestServer.start(DrydockSearchAttributes.all())) {
+    try (TemporalTestServer temporalServer =
+        TemporalTestServer.start(DrydockSearchAttributes.all())) {
       String server =
-          (temporalServer.isRealServer() ? "real dev server (temporal CLI)" : "Java test server fallback (no CLI)")
+          (temporalServer.isRealServer()
+                  ? "real dev server (temporal CLI)"
+                  : "Java test server fallback (no CLI)")
               + " on "
               + temporalServer.target();
       String stackDatabase = TestPostgres.freshDatabase();
@@ -120,31 +157,48 @@ public final class MigrationBenchmark {
       DataSource copyBaselineDatabase = migratedDatabase();
       try (NotificationLatency notifications = new NotificationLatency(legacyRoot);
           BenchmarkStack stack =
-              new BenchmarkStack(temporalServer, stackDatabase, legacyRoot, notifications.stackArguments())) {
+              new BenchmarkStack(
+                  temporalServer, stackDatabase, legacyRoot, notifications.stackArguments())) {
         notifications.connect(stackDatabase);
         LegacyStorage legacy = new LegacyStorage(legacyRoot);
         MigrationBenchmark benchmark =
             new MigrationBenchmark(
                 stack,
                 new DirectImportBaseline(
-                    legacy, baselineDatabase, stack.importBatchSize(), DirectImportBaseline.Writes.STATEMENTS),
+                    legacy,
+                    baselineDatabase,
+                    stack.importBatchSize(),
+                    DirectImportBaseline.Writes.STATEMENTS),
                 new DirectImportBaseline(
-                    legacy, copyBaselineDatabase, stack.importBatchSize(), DirectImportBaseline.Writes.COPY),
+                    legacy,
+                    copyBaselineDatabase,
+                    stack.importBatchSize(),
+                    DirectImportBaseline.Writes.COPY),
                 notifications);
         List<String> results =
             huge
                 ? benchmark.huge()
-                : large ? benchmark.large() : scanLoad ? benchmark.underScanLoad(samples) : benchmark.standard(samples);
+                : large
+                    ? benchmark.large()
+                    : scanLoad ? benchmark.underScanLoad(samples) : benchmark.standard(samples);
         System.out.println();
         System.out.println(
-            "=== Drydock migration benchmarks: " + machine + ", Temporal " + server + ", load average at the end "
-                + loadAverage() + " ===");
+            "=== Drydock migration benchmarks: "
+                + machine
+                + ", Temporal "
+                + server
+                + ", load average at the end "
+                + loadAverage()
+                + " ===");
         results.forEach(System.out::println);
       }
     }
   }
 
-  /** Cancel-to-stopped, DELETE-to-next-PUT-accepted and 10,000-manifest throughput, each with its baselines. */
+  /**
+   * Cancel-to-stopped, DELETE-to-next-PUT-accepted and 10,000-manifest throughput, each with its
+   * baselines.
+   */
   private List<String> standard(int samples) throws SQLException {
     WorkerFactory floorWorkers = WorkerFactory.newInstance(temporal);
     Worker floorWorker = floorWorkers.newWorker(CancelFloorWorkflow.TASK_QUEUE);
@@ -171,7 +225,8 @@ public final class MigrationBenchmark {
       }
       log("baseline GET: " + get.percentiles());
 
-      // Interleaved, so that drift in the machine's load during the run affects every measurement alike.
+      // Interleaved, so that drift in the machine's load during the run affects every measurement
+      // alike.
       Samples floor = new Samples("Temporal trivial cancel");
       Samples stopped = new Samples("cancel-to-stopped");
       Samples nextPut = new Samples("DELETE-to-next-PUT-accepted");
@@ -191,33 +246,45 @@ public final class MigrationBenchmark {
       }
 
       List<String> lines = new ArrayList<>();
-      lines.add(String.format("%-40s %s  (n=%d)", "baseline GET status round trip", get.percentiles(), get.count()));
       lines.add(
-          String.format("%-40s %s  (n=%d)", "baseline Temporal trivial cancel", floor.percentiles(), floor.count()));
+          String.format(
+              "%-40s %s  (n=%d)",
+              "baseline GET status round trip", get.percentiles(), get.count()));
+      lines.add(
+          String.format(
+              "%-40s %s  (n=%d)",
+              "baseline Temporal trivial cancel", floor.percentiles(), floor.count()));
       lines.add(latencyLine(stopped, get, floor, ""));
       lines.add(
           latencyLine(
-              nextPut, get, floor,
-              String.format(", %d answers 429 IMPORT_REPOSITORY_NOT_READY before acceptance", refusals)));
+              nextPut,
+              get,
+              floor,
+              String.format(
+                  ", %d answers 429 IMPORT_REPOSITORY_NOT_READY before acceptance", refusals)));
       lines.add(latencyLine(notified, get, floor, ""));
       lines.add(latencyLine(delivering, get, floor, ""));
       lines.add(throughputLine(THROUGHPUT, THROUGHPUT_MANIFESTS));
-      lines.add("large pre-import (100,000 manifests at the JVM's heap): not run; migration.sh --large runs it");
+      lines.add(
+          "large pre-import (100,000 manifests at the JVM's heap): not run; migration.sh --large runs it");
       return lines;
     } finally {
       floorWorkers.shutdownNow();
     }
   }
 
-  /** Only the 100,000-manifest import, so that it and its generation fit in the run's ten minutes. */
+  /**
+   * Only the 100,000-manifest import, so that it and its generation fit in the run's ten minutes.
+   */
   private List<String> large() throws SQLException {
     warmUpImports();
     return List.of(throughputLine(LARGE, LARGE_MANIFESTS));
   }
 
   /**
-   * Cancel-to-stopped and DELETE-to-next-PUT-accepted while {@value #SCAN_LOAD_RESCANS} rescans run in the background,
-   * next to the same figures measured without them in blocks alternating with the loaded ones.
+   * Cancel-to-stopped and DELETE-to-next-PUT-accepted while {@value #SCAN_LOAD_RESCANS} rescans run
+   * in the background, next to the same figures measured without them in blocks alternating with
+   * the loaded ones.
    */
   private List<String> underScanLoad(int samples) throws SQLException, InterruptedException {
     warmUpImports();
@@ -229,12 +296,14 @@ public final class MigrationBenchmark {
     finalImportThroughDrydock(SCAN_LOAD);
     ScanLoad load = new ScanLoad(temporal, stack.manifestDigests(SCAN_LOAD));
     if (load.size() != SCAN_LOAD_RESCANS) {
-      throw new IllegalStateException(SCAN_LOAD + " holds " + load.size() + " manifests, not " + SCAN_LOAD_RESCANS);
+      throw new IllegalStateException(
+          SCAN_LOAD + " holds " + load.size() + " manifests, not " + SCAN_LOAD_RESCANS);
     }
     Samples quietStopped = new Samples("cancel-to-stopped, quiet");
     Samples quietPut = new Samples("DELETE-to-next-PUT-accepted, quiet");
     Samples loadedStopped = new Samples("cancel-to-stopped, " + SCAN_LOAD_RESCANS + " rescans");
-    Samples loadedPut = new Samples("DELETE-to-next-PUT-accepted, " + SCAN_LOAD_RESCANS + " rescans");
+    Samples loadedPut =
+        new Samples("DELETE-to-next-PUT-accepted, " + SCAN_LOAD_RESCANS + " rescans");
     long loadedNanos = 0;
     for (int block = 0; block < SCAN_LOAD_BLOCKS; block++) {
       boolean loaded = block % 2 == 1;
@@ -251,7 +320,9 @@ public final class MigrationBenchmark {
         load.stop();
         loadedNanos += System.nanoTime() - blockStart;
       }
-      log(String.format("%s block %d/%d done", loaded ? "loaded" : "quiet", block + 1, SCAN_LOAD_BLOCKS));
+      log(
+          String.format(
+              "%s block %d/%d done", loaded ? "loaded" : "quiet", block + 1, SCAN_LOAD_BLOCKS));
     }
     return List.of(
         scanLoadLine(loadedStopped, quietStopped),
@@ -264,11 +335,17 @@ public final class MigrationBenchmark {
   private static String scanLoadLine(Samples loaded, Samples quiet) {
     return String.format(
         "%-50s %s  (n=%d) | %s %s | %s",
-        loaded.name(), loaded.percentiles(), loaded.count(), quiet.name(), quiet.percentiles(),
+        loaded.name(),
+        loaded.percentiles(),
+        loaded.count(),
+        quiet.name(),
+        quiet.percentiles(),
         loaded.ratioTo(quiet));
   }
 
-  /** PUT final after a completed pre-import, then the time until the database says import_complete. */
+  /**
+   * PUT final after a completed pre-import, then the time until the database says import_complete.
+   */
   private void finalImportThroughDrydock(String path) {
     expect(stack.importApi("PUT", path, "?import_type=final"), 202, "PUT final " + path);
     await(
@@ -279,8 +356,8 @@ public final class MigrationBenchmark {
   }
 
   /**
-   * Only the million-tag pre-import, through Drydock alone: what it shows is that the rate holds and the heap stays
-   * flat however many tags the repository has.
+   * Only the million-tag pre-import, through Drydock alone: what it shows is that the rate holds
+   * and the heap stays flat however many tags the repository has.
    */
   private List<String> huge() {
     importThroughDrydock(WARMUP);
@@ -288,7 +365,8 @@ public final class MigrationBenchmark {
     double seconds = seconds(importThroughDrydock(HUGE));
     HeapWatch.Peak peak = heap.peak();
     if (stack.manifests(HUGE) != HUGE_MANIFESTS) {
-      throw new IllegalStateException("Drydock wrote " + stack.manifests(HUGE) + " manifests of " + HUGE);
+      throw new IllegalStateException(
+          "Drydock wrote " + stack.manifests(HUGE) + " manifests of " + HUGE);
     }
     return List.of(
         String.format(
@@ -296,7 +374,9 @@ public final class MigrationBenchmark {
             HUGE_TAGS, HUGE_MANIFESTS, HUGE_TAGS / seconds, seconds, peak.describe()));
   }
 
-  /** A small pre-import through each path first, so that none is measured while the JIT compiles it. */
+  /**
+   * A small pre-import through each path first, so that none is measured while the JIT compiles it.
+   */
   private void warmUpImports() throws SQLException {
     importThroughDrydock(WARMUP);
     baseline.importRepository(WARMUP);
@@ -312,8 +392,14 @@ public final class MigrationBenchmark {
   private static String latencyLine(Samples figure, Samples get, Samples floor, String note) {
     return String.format(
         "%-40s %s  (n=%d%s) | baseline GET %s | %s | baseline Temporal %s | %s",
-        figure.name(), figure.percentiles(), figure.count(), note, get.percentiles(), figure.ratioTo(get),
-        floor.percentiles(), figure.ratioTo(floor));
+        figure.name(),
+        figure.percentiles(),
+        figure.count(),
+        note,
+        get.percentiles(),
+        figure.ratioTo(get),
+        floor.percentiles(),
+        figure.ratioTo(floor));
   }
 
   private String throughputLine(String path, int manifests) throws SQLException {
@@ -321,20 +407,25 @@ public final class MigrationBenchmark {
     double drydockSeconds = seconds(importThroughDrydock(path));
     HeapWatch.Peak drydockHeap = heap.peak();
     if (stack.manifests(path) != manifests) {
-      throw new IllegalStateException("Drydock wrote " + stack.manifests(path) + " manifests of " + path);
+      throw new IllegalStateException(
+          "Drydock wrote " + stack.manifests(path) + " manifests of " + path);
     }
     log(String.format("Drydock imported %s in %.1f s", path, drydockSeconds));
 
     double drydockRate = manifests / drydockSeconds;
     return String.format(
         "pre-import throughput, %,d manifests: Drydock %,.0f manifests/s (%.1f s; %s) | %s | %s",
-        manifests, drydockRate, drydockSeconds, drydockHeap.describe(),
+        manifests,
+        drydockRate,
+        drydockSeconds,
+        drydockHeap.describe(),
         baselineFigure("direct JDBC", baseline, path, manifests, drydockRate),
         baselineFigure("COPY", copyBaseline, path, manifests, drydockRate));
   }
 
   private String baselineFigure(
-      String name, DirectImportBaseline importer, String path, int manifests, double drydockRate) throws SQLException {
+      String name, DirectImportBaseline importer, String path, int manifests, double drydockRate)
+      throws SQLException {
     heap.reset();
     long start = System.nanoTime();
     long written = importer.importRepository(path);
@@ -342,7 +433,14 @@ public final class MigrationBenchmark {
     HeapWatch.Peak peak = heap.peak();
     if (written != manifests) {
       throw new IllegalStateException(
-          "the " + name + " baseline wrote " + written + " manifests of " + path + ", not " + manifests);
+          "the "
+              + name
+              + " baseline wrote "
+              + written
+              + " manifests of "
+              + path
+              + ", not "
+              + manifests);
     }
     double rate = manifests / seconds;
     return String.format(
@@ -358,7 +456,8 @@ public final class MigrationBenchmark {
         () -> {
           Optional<String> status = stack.status(path);
           if (status.equals(Optional.of("pre_import_failed"))) {
-            throw new IllegalStateException("pre-import of " + path + " failed: " + stack.importApi("GET", path, ""));
+            throw new IllegalStateException(
+                "pre-import of " + path + " failed: " + stack.importApi("GET", path, ""));
           }
           return status.equals(Optional.of("pre_import_complete"));
         },
@@ -380,9 +479,10 @@ public final class MigrationBenchmark {
     int manifests = WARMUP_MANIFESTS;
     if (huge) {
       DemoLegacyStorage.generateSyntheticTags(root, HUGE, HUGE_MANIFESTS, HUGE_TAGS);
-      log(String.format(
-          "legacy tree: %,d tags of %,d manifests generated in %.1f s under %s",
-          HUGE_TAGS, HUGE_MANIFESTS, seconds(System.nanoTime() - start), root));
+      log(
+          String.format(
+              "legacy tree: %,d tags of %,d manifests generated in %.1f s under %s",
+              HUGE_TAGS, HUGE_MANIFESTS, seconds(System.nanoTime() - start), root));
       return;
     }
     if (large) {
@@ -399,9 +499,10 @@ public final class MigrationBenchmark {
       DemoLegacyStorage.generateSynthetic(root, THROUGHPUT, THROUGHPUT_MANIFESTS, 1);
       manifests += 2 * CANCEL_MANIFESTS + THROUGHPUT_MANIFESTS;
     }
-    log(String.format(
-        "legacy tree: %,d manifests, one tag each, generated in %.1f s under %s",
-        manifests, seconds(System.nanoTime() - start), root));
+    log(
+        String.format(
+            "legacy tree: %,d manifests, one tag each, generated in %.1f s under %s",
+            manifests, seconds(System.nanoTime() - start), root));
   }
 
   static void expect(BenchmarkStack.Answer answer, int status, String what) {
@@ -421,7 +522,8 @@ public final class MigrationBenchmark {
   }
 
   private static String loadAverage() {
-    return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    return String.format(
+        "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   private static double seconds(long nanos) {

@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Times a notification from the status commit to the receiver: a small pre-import is started, and the time between
- * its outbox row's {@code created_at} (the status transaction's timestamp, so the figure includes that short
- * transaction) and the arrival of the {@code PUT} at a receiver in this JVM, which answers 200 as Rails does. Both
- * clocks are this machine's.
+ * Times a notification from the status commit to the receiver: a small pre-import is started, and
+ * the time between its outbox row's {@code created_at} (the status transaction's timestamp, so the
+ * figure includes that short transaction) and the arrival of the {@code PUT} at a receiver in this
+ * JVM, which answers 200 as Rails does. Both clocks are this machine's.
  */
 final class NotificationLatency implements AutoCloseable {
   private static final String PREFIX = "/rails/";
@@ -58,7 +58,11 @@ final class NotificationLatency implements AutoCloseable {
   /** The arguments that point the stack's worker at the receiver. */
   String[] stackArguments() {
     return new String[] {
-      "--drydock.notification.url=http://127.0.0.1:" + receiver.getAddress().getPort() + PREFIX + "{path}" + SUFFIX,
+      "--drydock.notification.url=http://127.0.0.1:"
+          + receiver.getAddress().getPort()
+          + PREFIX
+          + "{path}"
+          + SUFFIX,
       "--drydock.notification.secret=" + SECRET
     };
   }
@@ -67,12 +71,14 @@ final class NotificationLatency implements AutoCloseable {
   void connect(String jdbcUrl) throws SQLException {
     database = TestPostgres.dataSource(jdbcUrl).getConnection();
     createdAt =
-        database.prepareStatement("SELECT created_at, ended_at FROM notifications WHERE repository_path = ?");
+        database.prepareStatement(
+            "SELECT created_at, ended_at FROM notifications WHERE repository_path = ?");
   }
 
   /**
-   * One sample's split: from the status commit to the start of the delivering transaction ({@code ended_at} is that
-   * transaction's timestamp: Temporal's part), and from there to the receiver (the repository lock and the HTTP call).
+   * One sample's split: from the status commit to the start of the delivering transaction ({@code
+   * ended_at} is that transaction's timestamp: Temporal's part), and from there to the receiver
+   * (the repository lock and the HTTP call).
    */
   record Sample(long toDeliveryNanos, long toReceiverNanos) {}
 
@@ -82,7 +88,8 @@ final class NotificationLatency implements AutoCloseable {
     DemoLegacyStorage.generateSynthetic(legacyRoot, path, 3, 1);
     BenchmarkStack.Answer put = stack.importApi("PUT", path, "?import_type=pre");
     if (put.status() != 202) {
-      throw new IllegalStateException("PUT " + path + " answered " + put.status() + ": " + put.body());
+      throw new IllegalStateException(
+          "PUT " + path + " answered " + put.status() + ": " + put.body());
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!arrivals.containsKey(path)) {
@@ -105,7 +112,8 @@ final class NotificationLatency implements AutoCloseable {
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the notification for " + path + " was not recorded within 60 s");
+        throw new IllegalStateException(
+            "the notification for " + path + " was not recorded within 60 s");
       }
     }
   }

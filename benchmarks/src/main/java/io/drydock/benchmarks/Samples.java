@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Latencies of one measurement, reported as nearest-rank percentiles (with 40 samples, p99 is the maximum). */
+/**
+ * Latencies of one measurement, reported as nearest-rank percentiles (with 40 samples, p99 is the
+ * maximum).
+ */
 final class Samples {
   private final String name;
   private final List<Long> nanos = new ArrayList<>();
@@ -32,7 +35,7 @@ final class Samples {
     return sorted.get(Math.max(rank, 1) - 1) / 1e6;
   }
 
-  /** {@code p50 412.0 ms  p99 880.3 ms}. */
+  /** {@code p50 412.0 ms p99 880.3 ms}. */
   String percentiles() {
     return String.format("p50 %.1f ms  p99 %.1f ms", millis(50), millis(99));
   }
@@ -40,6 +43,7 @@ final class Samples {
   /** How many times slower than {@code baseline} at p50 and p99. */
   String ratioTo(Samples baseline) {
     return String.format(
-        "ratio p50 %.1fx p99 %.1fx", millis(50) / baseline.millis(50), millis(99) / baseline.millis(99));
+        "ratio p50 %.1fx p99 %.1fx",
+        millis(50) / baseline.millis(50), millis(99) / baseline.millis(99));
   }
 }

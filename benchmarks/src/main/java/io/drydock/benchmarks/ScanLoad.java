@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A rescan backlog that does not drain: one forced rescan of every given manifest in flight at all times, each
- * started again as soon as it ends, through the same workflow ids the API uses, until {@link #stop}.
+ * A rescan backlog that does not drain: one forced rescan of every given manifest in flight at all
+ * times, each started again as soon as it ends, through the same workflow ids the API uses, until
+ * {@link #stop}.
  */
 final class ScanLoad {
   private final WorkflowClient client;
@@ -37,7 +38,10 @@ final class ScanLoad {
     return finished.get();
   }
 
-  /** Rescans whose workflow failed (a rescan records indexing errors and completes, so this stays 0). */
+  /**
+   * Rescans whose workflow failed (a rescan records indexing errors and completes, so this stays
+   * 0).
+   */
   long failed() {
     return failed.get();
   }

@@ -8,12 +8,14 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * File contents for the demo images, close enough to the real distributions that OS detection and package listing
- * (the things a scanner reads) behave on them as on real images. Long because it is data, one constant per file: it
- * grows with the files the images hold, not with what the code does.
+ * File contents for the demo images, close enough to the real distributions that OS detection and
+ * package listing (the things a scanner reads) behave on them as on real images. Long because it is
+ * data, one constant per file: it grows with the files the images hold, not with what the code
+ * does.
  */
 final class DemoContent {
-  static final String DEBIAN_OS_RELEASE = """
+  static final String DEBIAN_OS_RELEASE =
+      """
       PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
       NAME="Debian GNU/Linux"
       VERSION_ID="12"
@@ -27,7 +29,8 @@ final class DemoContent {
 
   static final String DEBIAN_VERSION = "12.6\n";
 
-  static final String DEBIAN_MOTD = """
+  static final String DEBIAN_MOTD =
+      """
 
       The programs included with the Debian GNU/Linux system are free software;
       the exact distribution terms for each program are described in the
@@ -37,8 +40,12 @@ final class DemoContent {
       permitted by applicable law.
       """;
 
-  /** As dpkg writes it: stanzas sorted by package, one of them removed but with its configuration files kept. */
-  static final String DPKG_STATUS = """
+  /**
+   * As dpkg writes it: stanzas sorted by package, one of them removed but with its configuration
+   * files kept.
+   */
+  static final String DPKG_STATUS =
+      """
       Package: apt
       Status: install ok installed
       Priority: required
@@ -314,7 +321,8 @@ final class DemoContent {
        in gzip and PKZIP.  This package includes the shared library.
       """;
 
-  static final String ALPINE_OS_RELEASE = """
+  static final String ALPINE_OS_RELEASE =
+      """
       NAME="Alpine Linux"
       ID=alpine
       VERSION_ID=3.20.3
@@ -325,51 +333,145 @@ final class DemoContent {
 
   static final String ALPINE_RELEASE = "3.20.3\n";
 
-  private static final List<ApkPackage> ALPINE_PACKAGES = List.of(
-      new ApkPackage("alpine-baselayout", "3.6.5-r0", "alpine-baselayout", 8515, 327680,
-          "Alpine base dir structure and init scripts",
-          "https://git.alpinelinux.org/cgit/aports/tree/main/alpine-baselayout", "GPL-2.0-only",
-          "alpine-baselayout-data=3.6.5-r0 /bin/sh", "", "etc", "profile"),
-      new ApkPackage("alpine-release", "3.20.3-r0", "alpine-base", 1859, 24576, "Alpine release data",
-          "https://alpinelinux.org", "MIT", "", "", "etc", "alpine-release"),
-      new ApkPackage("busybox", "1.36.1-r29", "busybox", 512134, 819200,
-          "Size optimized toolbox of many common UNIX utilities", "https://busybox.net/", "GPL-2.0-only",
-          "so:libc.musl-${arch}.so.1", "/bin/sh cmd:busybox=1.36.1-r29", "bin", "busybox"),
-      new ApkPackage("libcrypto3", "3.3.2-r0", "openssl", 1787054, 4759552, "Crypto library from openssl",
-          "https://www.openssl.org/", "Apache-2.0", "so:libc.musl-${arch}.so.1", "so:libcrypto.so.3=3",
-          "usr/lib", "libcrypto.so.3"),
-      new ApkPackage("libssl3", "3.3.2-r0", "openssl", 349932, 843776, "SSL shared libraries",
-          "https://www.openssl.org/", "Apache-2.0", "so:libc.musl-${arch}.so.1 so:libcrypto.so.3",
-          "so:libssl.so.3=3", "usr/lib", "libssl.so.3"),
-      new ApkPackage("musl", "1.2.5-r0", "musl", 411323, 647168, "the musl c library (libc) implementation",
-          "https://musl.libc.org/", "MIT", "", "so:libc.musl-${arch}.so.1=1", "lib", "ld-musl-${arch}.so.1"),
-      new ApkPackage("zlib", "1.3.1-r1", "zlib", 54080, 102400, "A compression/decompression Library",
-          "https://zlib.net/", "Zlib", "so:libc.musl-${arch}.so.1", "so:libz.so.1=1.3.1", "usr/lib",
-          "libz.so.1"));
+  private static final List<ApkPackage> ALPINE_PACKAGES =
+      List.of(
+          new ApkPackage(
+              "alpine-baselayout",
+              "3.6.5-r0",
+              "alpine-baselayout",
+              8515,
+              327680,
+              "Alpine base dir structure and init scripts",
+              "https://git.alpinelinux.org/cgit/aports/tree/main/alpine-baselayout",
+              "GPL-2.0-only",
+              "alpine-baselayout-data=3.6.5-r0 /bin/sh",
+              "",
+              "etc",
+              "profile"),
+          new ApkPackage(
+              "alpine-release",
+              "3.20.3-r0",
+              "alpine-base",
+              1859,
+              24576,
+              "Alpine release data",
+              "https://alpinelinux.org",
+              "MIT",
+              "",
+              "",
+              "etc",
+              "alpine-release"),
+          new ApkPackage(
+              "busybox",
+              "1.36.1-r29",
+              "busybox",
+              512134,
+              819200,
+              "Size optimized toolbox of many common UNIX utilities",
+              "https://busybox.net/",
+              "GPL-2.0-only",
+              "so:libc.musl-${arch}.so.1",
+              "/bin/sh cmd:busybox=1.36.1-r29",
+              "bin",
+              "busybox"),
+          new ApkPackage(
+              "libcrypto3",
+              "3.3.2-r0",
+              "openssl",
+              1787054,
+              4759552,
+              "Crypto library from openssl",
+              "https://www.openssl.org/",
+              "Apache-2.0",
+              "so:libc.musl-${arch}.so.1",
+              "so:libcrypto.so.3=3",
+              "usr/lib",
+              "libcrypto.so.3"),
+          new ApkPackage(
+              "libssl3",
+              "3.3.2-r0",
+              "openssl",
+              349932,
+              843776,
+              "SSL shared libraries",
+              "https://www.openssl.org/",
+              "Apache-2.0",
+              "so:libc.musl-${arch}.so.1 so:libcrypto.so.3",
+              "so:libssl.so.3=3",
+              "usr/lib",
+              "libssl.so.3"),
+          new ApkPackage(
+              "musl",
+              "1.2.5-r0",
+              "musl",
+              411323,
+              647168,
+              "the musl c library (libc) implementation",
+              "https://musl.libc.org/",
+              "MIT",
+              "",
+              "so:libc.musl-${arch}.so.1=1",
+              "lib",
+              "ld-musl-${arch}.so.1"),
+          new ApkPackage(
+              "zlib",
+              "1.3.1-r1",
+              "zlib",
+              54080,
+              102400,
+              "A compression/decompression Library",
+              "https://zlib.net/",
+              "Zlib",
+              "so:libc.musl-${arch}.so.1",
+              "so:libz.so.1=1.3.1",
+              "usr/lib",
+              "libz.so.1"));
 
   private DemoContent() {}
 
   /**
-   * {@code lib/apk/db/installed} for a small Alpine 3.20 system on {@code arch} ({@code x86_64}, {@code aarch64}).
-   * Checksums and commit ids are derived from the package so that they look and vary like real ones.
+   * {@code lib/apk/db/installed} for a small Alpine 3.20 system on {@code arch} ({@code x86_64},
+   * {@code aarch64}). Checksums and commit ids are derived from the package so that they look and
+   * vary like real ones.
    */
   static String apkInstalled(String arch) {
     StringBuilder db = new StringBuilder();
     for (ApkPackage p : ALPINE_PACKAGES) {
       String id = p.name() + "-" + p.version() + "." + arch;
-      db.append("C:Q1").append(base64Sha1(id)).append('\n')
-          .append("P:").append(p.name()).append('\n')
-          .append("V:").append(p.version()).append('\n')
-          .append("A:").append(arch).append('\n')
-          .append("S:").append(p.size()).append('\n')
-          .append("I:").append(p.installedSize()).append('\n')
-          .append("T:").append(p.description()).append('\n')
-          .append("U:").append(p.url()).append('\n')
-          .append("L:").append(p.license()).append('\n')
-          .append("o:").append(p.origin()).append('\n')
+      db.append("C:Q1")
+          .append(base64Sha1(id))
+          .append('\n')
+          .append("P:")
+          .append(p.name())
+          .append('\n')
+          .append("V:")
+          .append(p.version())
+          .append('\n')
+          .append("A:")
+          .append(arch)
+          .append('\n')
+          .append("S:")
+          .append(p.size())
+          .append('\n')
+          .append("I:")
+          .append(p.installedSize())
+          .append('\n')
+          .append("T:")
+          .append(p.description())
+          .append('\n')
+          .append("U:")
+          .append(p.url())
+          .append('\n')
+          .append("L:")
+          .append(p.license())
+          .append('\n')
+          .append("o:")
+          .append(p.origin())
+          .append('\n')
           .append("m:Natanael Copa <ncopa@alpinelinux.org>\n")
           .append("t:1725870000\n")
-          .append("c:").append(HexFormat.of().formatHex(sha1("aports " + p.origin() + " " + p.version())))
+          .append("c:")
+          .append(HexFormat.of().formatHex(sha1("aports " + p.origin() + " " + p.version())))
           .append('\n');
       if (!p.depends().isEmpty()) {
         db.append("D:").append(p.depends().replace("${arch}", arch)).append('\n');
@@ -378,10 +480,16 @@ final class DemoContent {
         db.append("p:").append(p.provides().replace("${arch}", arch)).append('\n');
       }
       String file = p.file().replace("${arch}", arch);
-      db.append("F:").append(p.directory()).append('\n')
-          .append("R:").append(file).append('\n')
+      db.append("F:")
+          .append(p.directory())
+          .append('\n')
+          .append("R:")
+          .append(file)
+          .append('\n')
           .append("a:0:0:755\n")
-          .append("Z:Q1").append(base64Sha1(id + "/" + p.directory() + "/" + file)).append('\n')
+          .append("Z:Q1")
+          .append(base64Sha1(id + "/" + p.directory() + "/" + file))
+          .append('\n')
           .append('\n');
     }
     return db.toString();

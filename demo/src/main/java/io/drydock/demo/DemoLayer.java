@@ -15,11 +15,12 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 /**
- * A small image layer built in memory, byte for byte the same on every run: entries sorted by name, owned by root,
- * with one fixed modification time, and a gzip header without a timestamp.
+ * A small image layer built in memory, byte for byte the same on every run: entries sorted by name,
+ * owned by root, with one fixed modification time, and a gzip header without a timestamp.
  *
  * @param compressed the gzip-compressed tar, as stored in the blob
- * @param diffId the sha256 of the uncompressed tar, as listed in the image config's {@code rootfs.diff_ids}
+ * @param diffId the sha256 of the uncompressed tar, as listed in the image config's {@code
+ *     rootfs.diff_ids}
  */
 record DemoLayer(byte[] compressed, Digest diffId) {
   static final Instant ENTRY_TIME = Instant.parse("2024-06-01T00:00:00Z");
@@ -31,7 +32,10 @@ record DemoLayer(byte[] compressed, Digest diffId) {
     return new Builder();
   }
 
-  /** Collects entries by name; parent directories are added automatically, as {@code docker build} would. */
+  /**
+   * Collects entries by name; parent directories are added automatically, as {@code docker build}
+   * would.
+   */
   static final class Builder {
     private final Map<String, Entry> entries = new TreeMap<>();
 
@@ -87,7 +91,8 @@ record DemoLayer(byte[] compressed, Digest diffId) {
 
     private static byte[] gzip(byte[] tar) {
       GzipParameters parameters = new GzipParameters();
-      // Zero means "no timestamp" in the gzip header; like Go's gzip writer, the OS byte says "unknown".
+      // Zero means "no timestamp" in the gzip header; like Go's gzip writer, the OS byte says
+      // "unknown".
       parameters.setModificationTime(0);
       parameters.setOS(GzipParameters.OS.UNKNOWN);
       parameters.setCompressionLevel(Deflater.BEST_COMPRESSION);

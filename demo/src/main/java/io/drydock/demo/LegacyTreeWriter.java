@@ -13,9 +13,9 @@ import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes blobs and links the way the distribution lays them out. Each file is written beside its final name and then
- * renamed into place, so a reader (or a crash) never sees a half-written file; blobs already present are kept, which
- * makes writing a tree again cheap and harmless.
+ * Writes blobs and links the way the distribution lays them out. Each file is written beside its
+ * final name and then renamed into place, so a reader (or a crash) never sees a half-written file;
+ * blobs already present are kept, which makes writing a tree again cheap and harmless.
  */
 final class LegacyTreeWriter {
   private final LegacyLayout layout;
@@ -52,28 +52,35 @@ final class LegacyTreeWriter {
     writeLink(layout.tagIndexLink(repositoryPath, tag, digest), digest);
   }
 
-  /** Points the tag at {@code digest}, keeping the history entry the distribution keeps for every tag target. */
+  /**
+   * Points the tag at {@code digest}, keeping the history entry the distribution keeps for every
+   * tag target.
+   */
   void tag(String repositoryPath, String tag, Digest digest) {
     recordTagHistory(repositoryPath, tag, digest);
     writeLink(layout.tagCurrentLink(repositoryPath, tag), digest);
   }
 
   /**
-   * Points a tag the repository does not have yet at {@code digest}, with its current link only and no history entry:
-   * fewer files and calls than {@link #tag}, for generating trees of a million tags.
+   * Points a tag the repository does not have yet at {@code digest}, with its current link only and
+   * no history entry: fewer files and calls than {@link #tag}, for generating trees of a million
+   * tags.
    */
   void addTag(String repositoryPath, String tag, Digest digest) {
     Path link = newTagLink(repositoryPath, tag);
     try {
-      Files.write(link, digest.toString().getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE_NEW);
+      Files.write(
+          link,
+          digest.toString().getBytes(StandardCharsets.US_ASCII),
+          StandardOpenOption.CREATE_NEW);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + link, e);
     }
   }
 
   /**
-   * As {@link #addTag}, pointing {@code tag} where {@code sameAs} points, its link a hard link to {@code sameAs}'s:
-   * a million tags would otherwise exhaust the inodes of a memory file system.
+   * As {@link #addTag}, pointing {@code tag} where {@code sameAs} points, its link a hard link to
+   * {@code sameAs}'s: a million tags would otherwise exhaust the inodes of a memory file system.
    */
   void addTagLike(String repositoryPath, String tag, String sameAs) {
     Path link = newTagLink(repositoryPath, tag);
@@ -111,9 +118,13 @@ final class LegacyTreeWriter {
   }
 
   private static void writeAtomically(Path target, byte[] content) {
-    // Not Files.createTempFile: it makes the file readable by its owner only, unlike everything else in the tree.
-    Path temporary = target.resolveSibling(
-        target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    // Not Files.createTempFile: it makes the file readable by its owner only, unlike everything
+    // else in the tree.
+    Path temporary =
+        target.resolveSibling(
+            target.getFileName()
+                + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
       Files.createDirectories(target.getParent());
       Files.write(temporary, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drydock.activities.legacy.Digest;
 
-/** Pushes into one repository: every blob gets the repository link the distribution would have written. */
+/**
+ * Pushes into one repository: every blob gets the repository link the distribution would have
+ * written.
+ */
 record Repository(LegacyTreeWriter tree, String path) {
   Repository {
     tree.requireRepositoryPath(path);

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LegacyDemoDeterminismTest {
   @Test
-  void generatingTwiceGivesTheSameBytes(@TempDir Path first, @TempDir Path second) throws InterruptedException {
+  void generatingTwiceGivesTheSameBytes(@TempDir Path first, @TempDir Path second)
+      throws InterruptedException {
     DemoLegacyStorage.generate(first);
-    // Past a second boundary, so that a wall-clock time leaking into tar or gzip headers would change the digests.
+    // Past a second boundary, so that a wall-clock time leaking into tar or gzip headers would
+    // change the digests.
     Thread.sleep(1100);
     DemoLegacyStorage.generate(second);
 

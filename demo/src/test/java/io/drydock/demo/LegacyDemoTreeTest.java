@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Generates the demo tree once and reads every part of it back through {@link LegacyStorage}. */
 class LegacyDemoTreeTest {
-  @TempDir
-  static Path root;
+  @TempDir static Path root;
 
   static LegacyStorage storage;
 
@@ -45,7 +44,8 @@ class LegacyDemoTreeTest {
         .containsExactly("demo/alpine", "demo/debian", "demo/multiarch", "group/project/app")
         .containsExactlyInAnyOrderElementsOf(DemoLegacyStorage.DEMO_REPOSITORIES);
     assertThat(DemoLegacyStorage.DEMO_REPOSITORIES).allMatch(storage::repositoryExists);
-    assertThat(List.of("demo", "group", "group/project", "demo/missing")).noneMatch(storage::repositoryExists);
+    assertThat(List.of("demo", "group", "group/project", "demo/missing"))
+        .noneMatch(storage::repositoryExists);
   }
 
   @Test
@@ -61,8 +61,10 @@ class LegacyDemoTreeTest {
     assertThat(storage.tagTarget("demo/debian", "12"))
         .isPresent()
         .isEqualTo(storage.tagTarget("demo/debian", "latest"));
-    assertThat(storage.tagTarget("group/project/app", "main")).isEqualTo(storage.tagTarget("group/project/app", "v2"));
-    assertThat(storage.tagTarget("group/project/app", "v1")).isNotEqualTo(storage.tagTarget("group/project/app", "v2"));
+    assertThat(storage.tagTarget("group/project/app", "main"))
+        .isEqualTo(storage.tagTarget("group/project/app", "v2"));
+    assertThat(storage.tagTarget("group/project/app", "v1"))
+        .isNotEqualTo(storage.tagTarget("group/project/app", "v2"));
 
     assertThat(mediaType("demo/debian", "latest")).isEqualTo(DemoLegacyStorage.DOCKER_MANIFEST);
     assertThat(mediaType("demo/alpine", "3.20")).isEqualTo(DemoLegacyStorage.OCI_MANIFEST);
@@ -103,9 +105,11 @@ class LegacyDemoTreeTest {
     JsonNode children = TestBlobs.json(storage, index).path("manifests");
 
     assertThat(children).hasSize(2);
-    assertThat(children).extracting(child -> child.path("platform").path("architecture").asText())
+    assertThat(children)
+        .extracting(child -> child.path("platform").path("architecture").asText())
         .containsExactly("amd64", "arm64");
-    assertThat(children).extracting(child -> child.path("mediaType").asText())
+    assertThat(children)
+        .extracting(child -> child.path("mediaType").asText())
         .containsOnly(DemoLegacyStorage.OCI_MANIFEST);
     Set<Digest> expected = new HashSet<>(Set.of(index));
     for (JsonNode child : children) {
@@ -118,7 +122,8 @@ class LegacyDemoTreeTest {
       String architecture = child.path("platform").path("architecture").asText();
       String apkArchitecture = architecture.equals("amd64") ? "x86_64" : "aarch64";
       String installed = layerFile(manifest, 0, "lib/apk/db/installed");
-      assertThat(installed.lines().filter(line -> line.startsWith("A:"))).containsOnly("A:" + apkArchitecture);
+      assertThat(installed.lines().filter(line -> line.startsWith("A:")))
+          .containsOnly("A:" + apkArchitecture);
     }
   }
 
@@ -135,11 +140,20 @@ class LegacyDemoTreeTest {
     assertThat(tagged).hasSize(2);
     assertThat(untagged).hasSize(1);
     JsonNode garbage = TestBlobs.json(storage, untagged.get(0));
-    assertThat(config(garbage).path("config").path("Labels").path("org.opencontainers.image.version").asText())
+    assertThat(
+            config(garbage)
+                .path("config")
+                .path("Labels")
+                .path("org.opencontainers.image.version")
+                .asText())
         .isEqualTo("1.1.0-rc.1");
     // The tag history still records that main once pointed at the now untagged manifest.
-    assertThat(registry().resolve("repositories/group/project/app/_manifests/tags/main/index/sha256")
-        .resolve(untagged.get(0).hex()).resolve("link")).hasContent(untagged.get(0).toString());
+    assertThat(
+            registry()
+                .resolve("repositories/group/project/app/_manifests/tags/main/index/sha256")
+                .resolve(untagged.get(0).hex())
+                .resolve("link"))
+        .hasContent(untagged.get(0).toString());
 
     JsonNode v1 = manifest(repository, "v1");
     JsonNode v2 = manifest(repository, "v2");
@@ -155,26 +169,42 @@ class LegacyDemoTreeTest {
   @Test
   void debianLayersHoldARealisticSystemAndAWhiteout() {
     JsonNode manifest = manifest("demo/debian", "latest");
-    Map<String, TestBlobs.TarFile> base = TestBlobs.layer(storage, layerDigest(manifest, 0)).entries();
-    Map<String, TestBlobs.TarFile> changes = TestBlobs.layer(storage, layerDigest(manifest, 1)).entries();
+    Map<String, TestBlobs.TarFile> base =
+        TestBlobs.layer(storage, layerDigest(manifest, 0)).entries();
+    Map<String, TestBlobs.TarFile> changes =
+        TestBlobs.layer(storage, layerDigest(manifest, 1)).entries();
 
     assertThat(base).containsKeys("etc/", "etc/os-release", "etc/motd", "var/lib/dpkg/status");
     assertThat(base.get("etc/").directory()).isTrue();
     assertThat(base.get("etc/os-release").content())
-        .contains("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n", "VERSION_ID=\"12\"\n",
-            "VERSION_CODENAME=bookworm\n", "ID=debian\n", "HOME_URL=\"https://www.debian.org/\"\n");
+        .contains(
+            "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+            "VERSION_ID=\"12\"\n",
+            "VERSION_CODENAME=bookworm\n",
+            "ID=debian\n",
+            "HOME_URL=\"https://www.debian.org/\"\n");
 
     List<String> stanzas = Arrays.asList(base.get("var/lib/dpkg/status").content().split("\n\n"));
     assertThat(stanzas).hasSize(16);
     assertThat(stanzas).filteredOn(s -> s.contains("\nStatus: install ok installed\n")).hasSize(15);
-    assertThat(stanzas).filteredOn(s -> s.contains("\nStatus: deinstall ok config-files\n")).hasSize(1);
-    assertThat(stanzas).allSatisfy(stanza -> assertThat(stanza)
-        .startsWith("Package: ")
-        .contains("\nVersion: ", "\nArchitecture: ", "\nMaintainer: ", "\nDescription: ")
-        .containsPattern("\nDescription: [^\n]+\n [^\n]+"));
-    assertThat(stanzas).anySatisfy(stanza -> assertThat(stanza)
-        .startsWith("Package: libc6\n")
-        .contains("\nSource: glibc\n", "\nMulti-Arch: same\n", "\nArchitecture: amd64\n"));
+    assertThat(stanzas)
+        .filteredOn(s -> s.contains("\nStatus: deinstall ok config-files\n"))
+        .hasSize(1);
+    assertThat(stanzas)
+        .allSatisfy(
+            stanza ->
+                assertThat(stanza)
+                    .startsWith("Package: ")
+                    .contains(
+                        "\nVersion: ", "\nArchitecture: ", "\nMaintainer: ", "\nDescription: ")
+                    .containsPattern("\nDescription: [^\n]+\n [^\n]+"));
+    assertThat(stanzas)
+        .anySatisfy(
+            stanza ->
+                assertThat(stanza)
+                    .startsWith("Package: libc6\n")
+                    .contains(
+                        "\nSource: glibc\n", "\nMulti-Arch: same\n", "\nArchitecture: amd64\n"));
 
     assertThat(changes).containsKeys("usr/share/demo/hello.txt", "etc/.wh.motd");
     assertThat(changes.get("etc/.wh.motd").content()).isEmpty();
@@ -183,17 +213,23 @@ class LegacyDemoTreeTest {
   @Test
   void alpineLayerHoldsOsReleaseAndAnApkDatabase() {
     JsonNode manifest = manifest("demo/alpine", "3.20");
-    assertThat(manifest.path("config").path("mediaType").asText()).isEqualTo(DemoLegacyStorage.OCI_CONFIG);
-    assertThat(manifest.path("layers").get(0).path("mediaType").asText()).isEqualTo(DemoLegacyStorage.OCI_LAYER);
+    assertThat(manifest.path("config").path("mediaType").asText())
+        .isEqualTo(DemoLegacyStorage.OCI_CONFIG);
+    assertThat(manifest.path("layers").get(0).path("mediaType").asText())
+        .isEqualTo(DemoLegacyStorage.OCI_LAYER);
 
-    assertThat(layerFile(manifest, 0, "etc/os-release")).contains("ID=alpine\n", "VERSION_ID=3.20.3\n");
+    assertThat(layerFile(manifest, 0, "etc/os-release"))
+        .contains("ID=alpine\n", "VERSION_ID=3.20.3\n");
     String[] packages = layerFile(manifest, 0, "lib/apk/db/installed").split("\n\n");
     assertThat(packages).hasSizeGreaterThanOrEqualTo(6);
-    assertThat(packages).allSatisfy(p -> assertThat(p)
-        .startsWith("C:Q1")
-        .containsPattern("\nP:[a-z0-9.-]+\n")
-        .containsPattern("\nV:[0-9][^\n]*-r[0-9]+\n")
-        .contains("\nA:x86_64\n", "\no:", "\nT:", "\nL:"));
+    assertThat(packages)
+        .allSatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("C:Q1")
+                    .containsPattern("\nP:[a-z0-9.-]+\n")
+                    .containsPattern("\nV:[0-9][^\n]*-r[0-9]+\n")
+                    .contains("\nA:x86_64\n", "\no:", "\nT:", "\nL:"));
     assertThat(packages).anySatisfy(p -> assertThat(p).contains("\nP:musl\n", "\nV:1.2.5-r0\n"));
   }
 
@@ -201,11 +237,13 @@ class LegacyDemoTreeTest {
   void layersAreReproducible() throws IOException {
     JsonNode manifest = manifest("demo/debian", "latest");
     Digest layer = layerDigest(manifest, 0);
-    assertThat(TestBlobs.layer(storage, layer).entries().values()).allSatisfy(entry -> {
-      assertThat(entry.modified()).isEqualTo(DemoLayer.ENTRY_TIME);
-      assertThat(entry.userId()).isZero();
-      assertThat(entry.groupId()).isZero();
-    });
+    assertThat(TestBlobs.layer(storage, layer).entries().values())
+        .allSatisfy(
+            entry -> {
+              assertThat(entry.modified()).isEqualTo(DemoLayer.ENTRY_TIME);
+              assertThat(entry.userId()).isZero();
+              assertThat(entry.groupId()).isZero();
+            });
     try (InputStream in = storage.openBlob(layer)) {
       byte[] header = in.readNBytes(10);
       assertThat(Arrays.copyOfRange(header, 0, 2)).containsExactly(0x1f, 0x8b);
@@ -217,7 +255,8 @@ class LegacyDemoTreeTest {
   @Test
   void leavesNoTemporaryFiles() throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
-      assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.contains(".tmp-"));
+      assertThat(files.map(path -> path.getFileName().toString()))
+          .noneMatch(name -> name.contains(".tmp-"));
     }
   }
 
@@ -261,15 +300,19 @@ class LegacyDemoTreeTest {
     assertThat(image.path("rootfs").path("type").asText()).isEqualTo("layers");
     assertThat(diffIds).hasSameSizeAs(layers);
     List<JsonNode> layerHistory = new ArrayList<>();
-    image.path("history").forEach(step -> {
-      if (!step.path("empty_layer").asBoolean()) {
-        layerHistory.add(step);
-      }
-    });
+    image
+        .path("history")
+        .forEach(
+            step -> {
+              if (!step.path("empty_layer").asBoolean()) {
+                layerHistory.add(step);
+              }
+            });
     assertThat(layerHistory).hasSameSizeAs(layers);
     for (int i = 0; i < layers.size(); i++) {
       Digest layer = assertReferencedBlob(repository, layers.get(i));
-      assertThat(TestBlobs.layer(storage, layer).diffId().toString()).isEqualTo(diffIds.get(i).asText());
+      assertThat(TestBlobs.layer(storage, layer).diffId().toString())
+          .isEqualTo(diffIds.get(i).asText());
     }
   }
 
@@ -287,7 +330,9 @@ class LegacyDemoTreeTest {
 
   private Digest assertReferencedBlob(String repository, JsonNode descriptor) {
     Digest digest = Digest.parse(descriptor.path("digest").asText());
-    assertThat(storage.hasLayerLink(repository, digest)).as("%s links %s", repository, digest).isTrue();
+    assertThat(storage.hasLayerLink(repository, digest))
+        .as("%s links %s", repository, digest)
+        .isTrue();
     assertBlobMatches(digest, descriptor.path("size").asLong());
     return digest;
   }
@@ -317,7 +362,8 @@ class LegacyDemoTreeTest {
   }
 
   private String layerFile(JsonNode manifest, int layer, String path) {
-    TestBlobs.TarFile file = TestBlobs.layer(storage, layerDigest(manifest, layer)).entries().get(path);
+    TestBlobs.TarFile file =
+        TestBlobs.layer(storage, layerDigest(manifest, layer)).entries().get(path);
     assertThat(file).as(path).isNotNull();
     return file.content();
   }

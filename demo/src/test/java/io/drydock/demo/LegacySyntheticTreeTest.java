@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LegacySyntheticTreeTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Test
   void writesTheRequestedManifestsAndTags() {
@@ -67,7 +66,8 @@ class LegacySyntheticTreeTest {
       targets.add(storage.tagTarget("bench/huge", tag).orElseThrow());
     }
     assertThat(targets).hasSize(7);
-    assertThat(storage.tagTarget("bench/huge", "t44")).isEqualTo(storage.tagTarget("bench/huge", "t2"));
+    assertThat(storage.tagTarget("bench/huge", "t44"))
+        .isEqualTo(storage.tagTarget("bench/huge", "t2"));
   }
 
   @Test

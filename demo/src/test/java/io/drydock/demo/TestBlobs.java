@@ -31,9 +31,13 @@ final class TestBlobs {
   private TestBlobs() {}
 
   /** One tar entry as a scanner would see it. */
-  record TarFile(String content, int mode, Instant modified, long userId, long groupId, boolean directory) {}
+  record TarFile(
+      String content, int mode, Instant modified, long userId, long groupId, boolean directory) {}
 
-  /** A layer's uncompressed tar: its entries in archive order, and its sha256 (the config's diff_id). */
+  /**
+   * A layer's uncompressed tar: its entries in archive order, and its sha256 (the config's
+   * diff_id).
+   */
   record Layer(Map<String, TarFile> entries, Digest diffId) {}
 
   static JsonNode json(LegacyStorage storage, Digest digest) {
@@ -57,32 +61,45 @@ final class TestBlobs {
     MessageDigest uncompressed = newSha256();
     Map<String, TarFile> entries = new LinkedHashMap<>();
     try (InputStream blob = storage.openBlob(digest);
-        DigestInputStream tarBytes = new DigestInputStream(new GzipCompressorInputStream(blob), uncompressed);
+        DigestInputStream tarBytes =
+            new DigestInputStream(new GzipCompressorInputStream(blob), uncompressed);
         TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes)) {
       for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
         String content = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
-        entries.put(entry.getName(), new TarFile(content, entry.getMode(), entry.getModTime().toInstant(),
-            entry.getLongUserId(), entry.getLongGroupId(), entry.isDirectory()));
+        entries.put(
+            entry.getName(),
+            new TarFile(
+                content,
+                entry.getMode(),
+                entry.getModTime().toInstant(),
+                entry.getLongUserId(),
+                entry.getLongGroupId(),
+                entry.isDirectory()));
       }
-      // The tar reader stops at the end-of-archive marker; the diff_id covers the padding after it too.
+      // The tar reader stops at the end-of-archive marker; the diff_id covers the padding after it
+      // too.
       tarBytes.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Layer(entries, new Digest("sha256", HexFormat.of().formatHex(uncompressed.digest())));
+    return new Layer(
+        entries, new Digest("sha256", HexFormat.of().formatHex(uncompressed.digest())));
   }
 
   /** Every regular file under {@code root} by relative path, with the sha256 of its content. */
   static Map<String, Digest> fileDigests(Path root) {
     Map<String, Digest> digests = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {
-      files.filter(Files::isRegularFile).forEach(file -> {
-        try (InputStream in = Files.newInputStream(file)) {
-          digests.put(root.relativize(file).toString(), sha256(in));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files
+          .filter(Files::isRegularFile)
+          .forEach(
+              file -> {
+                try (InputStream in = Files.newInputStream(file)) {
+                  digests.put(root.relativize(file).toString(), sha256(in));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the quick start provides when nothing is configured: embedded PostgreSQL, an in-process Temporal server, a
- * demo legacy storage and a token secret. Each is skipped when its environment variable points at a real one.
+ * What the quick start provides when nothing is configured: embedded PostgreSQL, an in-process
+ * Temporal server, a demo legacy storage and a token secret. Each is skipped when its environment
+ * variable points at a real one.
  */
 final class DevInfrastructure implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevInfrastructure.class);
@@ -47,7 +48,9 @@ final class DevInfrastructure implements AutoCloseable {
     return summary;
   }
 
-  /** The HS256 secret the quick start generated, empty when {@code DRYDOCK_AUTH_JWT_SECRET} is set. */
+  /**
+   * The HS256 secret the quick start generated, empty when {@code DRYDOCK_AUTH_JWT_SECRET} is set.
+   */
   Optional<String> devSecret() {
     return Optional.ofNullable(devSecret);
   }
@@ -92,7 +95,8 @@ final class DevInfrastructure implements AutoCloseable {
       return;
     }
     int port = Integer.parseInt(env.getOrDefault("DRYDOCK_TEMPORAL_PORT", "7233"));
-    // The flag locks time skipping: the quick start runs in real time, so timers and timeouts behave as in production.
+    // The flag locks time skipping: the quick start runs in real time, so timers and timeouts
+    // behave as in production.
     TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
     resources.add(server);
     String target = "127.0.0.1:" + port;
@@ -108,7 +112,9 @@ final class DevInfrastructure implements AutoCloseable {
   private static void registerSearchAttributes(String target) {
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder().setTarget(target).validateAndBuildWithDefaults());
+            OperatorServiceStubsOptions.newBuilder()
+                .setTarget(target)
+                .validateAndBuildWithDefaults());
     try {
       operator
           .blockingStub()
@@ -131,17 +137,20 @@ final class DevInfrastructure implements AutoCloseable {
     Path demo = dataDirectory.resolve("legacy");
     DemoLegacyStorage.generate(demo);
     properties.put("drydock.legacy-storage-root", demo.toString());
-    summary.add("Legacy storage: demo tree in " + demo + " with " + DemoLegacyStorage.DEMO_REPOSITORIES);
+    summary.add(
+        "Legacy storage: demo tree in " + demo + " with " + DemoLegacyStorage.DEMO_REPOSITORIES);
   }
 
   /**
-   * Three reference sled agents in this process, each with its own port and data directory (two disks each), and a
-   * local depot for uploaded artifacts; unless {@code DRYDOCK_SLEDS} names real ones.
+   * Three reference sled agents in this process, each with its own port and data directory (two
+   * disks each), and a local depot for uploaded artifacts; unless {@code DRYDOCK_SLEDS} names real
+   * ones.
    */
   private void startSledAgents(Map<String, String> env, Path dataDirectory) throws IOException {
     Path depot = dataDirectory.resolve("depot");
     properties.put("drydock.replication.depot-dir", depot.toString());
-    // The demo's repositories are unsigned (DRYDOCK_TUF_TRUSTED_ROOT, when set, makes every upload verified anyway).
+    // The demo's repositories are unsigned (DRYDOCK_TUF_TRUSTED_ROOT, when set, makes every upload
+    // verified anyway).
     if (!env.containsKey("DRYDOCK_TUF_ALLOW_UNSIGNED")) {
       properties.put("drydock.tuf.allow-unsigned", "true");
       summary.add(
@@ -162,7 +171,8 @@ final class DevInfrastructure implements AutoCloseable {
                   id,
                   "127.0.0.1",
                   0,
-                  // The repo depot on a port of its own, as omicron runs it, so that copies go through it.
+                  // The repo depot on a port of its own, as omicron runs it, so that copies go
+                  // through it.
                   0,
                   dataDirectory.resolve("sleds").resolve(id),
                   SledAgentOptions.DEFAULT_MAX_ARTIFACT_BYTES,
@@ -177,7 +187,10 @@ final class DevInfrastructure implements AutoCloseable {
     summary.add("Sleds: " + SLED_AGENTS + " reference sled agents " + sleds + ", depot " + depot);
   }
 
-  /** Kept in the data directory, so the tokens it signed stay valid across restarts when DRYDOCK_DATA_DIR is set. */
+  /**
+   * Kept in the data directory, so the tokens it signed stay valid across restarts when
+   * DRYDOCK_DATA_DIR is set.
+   */
   private void prepareTokenSecret(Map<String, String> env, Path dataDirectory) throws IOException {
     String configured = env.get("DRYDOCK_AUTH_JWT_SECRET");
     if (configured != null && !configured.isBlank()) {
@@ -192,14 +205,21 @@ final class DevInfrastructure implements AutoCloseable {
       writeOwnerOnly(file, devSecret);
     }
     properties.put("drydock.auth.jwt-secret", devSecret);
-    summary.add("Auth: generated HS256 secret in " + file + " (set DRYDOCK_AUTH_JWT_SECRET to use your own)");
+    summary.add(
+        "Auth: generated HS256 secret in "
+            + file
+            + " (set DRYDOCK_AUTH_JWT_SECRET to use your own)");
   }
 
-  /** Secrets and tokens are readable by their owner only, where the file system has POSIX permissions. */
+  /**
+   * Secrets and tokens are readable by their owner only, where the file system has POSIX
+   * permissions.
+   */
   static void writeOwnerOnly(Path file, String content) throws IOException {
     Files.deleteIfExists(file);
     if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } else {
       Files.createFile(file);
     }
@@ -223,7 +243,9 @@ final class DevInfrastructure implements AutoCloseable {
       return;
     }
     try (var paths = Files.walk(directory)) {
-      paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(DevInfrastructure::deleteQuietly);
+      paths
+          .sorted((a, b) -> b.getNameCount() - a.getNameCount())
+          .forEach(DevInfrastructure::deleteQuietly);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

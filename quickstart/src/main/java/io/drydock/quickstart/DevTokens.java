@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Registry tokens for a laptop, shaped as GitLab issues them (iss, aud, iat, nbf, exp, jti and the access claim),
- * signed HS256 with the secret the API checks.
+ * Registry tokens for a laptop, shaped as GitLab issues them (iss, aud, iat, nbf, exp, jti and the
+ * access claim), signed HS256 with the secret the API checks.
  */
 public final class DevTokens {
   static final Duration VALIDITY = Duration.ofDays(30);
@@ -47,12 +47,18 @@ public final class DevTokens {
             .notBeforeTime(Date.from(now))
             .expirationTime(Date.from(now.plus(VALIDITY)))
             .jwtID(UUID.randomUUID().toString())
-            .claim("access", List.of(Map.of("type", "registry", "name", "import", "actions", List.of("*", "operator"))))
+            .claim(
+                "access",
+                List.of(
+                    Map.of(
+                        "type", "registry", "name", "import", "actions", List.of("*", "operator"))))
             .build());
   }
 
   public static String sign(String secret, JWTClaimsSet claims) {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
     try {
       jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
     } catch (JOSEException e) {

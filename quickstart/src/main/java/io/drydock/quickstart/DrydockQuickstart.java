@@ -10,11 +10,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
- * Starts all of Drydock in one process for a laptop: PostgreSQL (embedded unless {@code SPRING_DATASOURCE_URL}), a
- * Temporal server (in-process unless {@code TEMPORAL_ADDRESS}), a demo legacy storage (unless {@code
- * DRYDOCK_LEGACY_STORAGE_ROOT}), a token secret (generated unless {@code DRYDOCK_AUTH_JWT_SECRET}) with a ready token,
- * the worker and the API. State survives a restart when {@code DRYDOCK_DATA_DIR} is set; otherwise everything lives in
- * a temporary directory removed on exit.
+ * Starts all of Drydock in one process for a laptop: PostgreSQL (embedded unless {@code
+ * SPRING_DATASOURCE_URL}), a Temporal server (in-process unless {@code TEMPORAL_ADDRESS}), a demo
+ * legacy storage (unless {@code DRYDOCK_LEGACY_STORAGE_ROOT}), a token secret (generated unless
+ * {@code DRYDOCK_AUTH_JWT_SECRET}) with a ready token, the worker and the API. State survives a
+ * restart when {@code DRYDOCK_DATA_DIR} is set; otherwise everything lives in a temporary directory
+ * removed on exit.
  */
 public final class DrydockQuickstart {
   private DrydockQuickstart() {}
@@ -24,10 +25,13 @@ public final class DrydockQuickstart {
     String configuredData = env.get("DRYDOCK_DATA_DIR");
     boolean temporaryData = configuredData == null || configuredData.isBlank();
     Path dataDirectory =
-        temporaryData ? Files.createTempDirectory("drydock-") : Files.createDirectories(Path.of(configuredData));
+        temporaryData
+            ? Files.createTempDirectory("drydock-")
+            : Files.createDirectories(Path.of(configuredData));
 
     DevInfrastructure infrastructure = DevInfrastructure.start(env, dataDirectory);
-    // System properties outrank the defaults the worker and API ship, and environment variables set by the user
+    // System properties outrank the defaults the worker and API ship, and environment variables set
+    // by the user
     // were honoured above by not starting the embedded component at all.
     infrastructure.properties().forEach(System::setProperty);
 
@@ -61,18 +65,21 @@ public final class DrydockQuickstart {
   }
 
   /**
-   * An import and operator token signed with the generated secret, carrying the issuer and audience the API is
-   * configured to check, if any.
+   * An import and operator token signed with the generated secret, carrying the issuer and audience
+   * the API is configured to check, if any.
    */
-  private static Optional<String> devToken(Environment environment, DevInfrastructure infrastructure) {
+  private static Optional<String> devToken(
+      Environment environment, DevInfrastructure infrastructure) {
     return infrastructure
         .devSecret()
         .map(
             secret ->
                 DevTokens.operatorToken(
                     secret,
-                    nonBlank(environment.getProperty("drydock.auth.jwt-issuer"), "drydock-quickstart"),
-                    nonBlank(environment.getProperty("drydock.auth.jwt-audience"), "container_registry"),
+                    nonBlank(
+                        environment.getProperty("drydock.auth.jwt-issuer"), "drydock-quickstart"),
+                    nonBlank(
+                        environment.getProperty("drydock.auth.jwt-audience"), "container_registry"),
                     Instant.now()));
   }
 
@@ -107,7 +114,8 @@ public final class DrydockQuickstart {
           .append(tokenFile)
           .append("))\n");
     } else {
-      banner.append("  Token: mint one with DRYDOCK_AUTH_JWT_SECRET as docs/authentication.md shows, into DRYDOCK_TOKEN\n");
+      banner.append(
+          "  Token: mint one with DRYDOCK_AUTH_JWT_SECRET as docs/authentication.md shows, into DRYDOCK_TOKEN\n");
     }
     banner
         .append("  Try: curl -X PUT -H \"Authorization: Bearer $DRYDOCK_TOKEN\" 'http://localhost:")

@@ -2,6 +2,7 @@ package io.drydock.quickstart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTClaimsSet;
 import io.drydock.demo.DemoLegacyStorage;
 import io.drydock.testsupport.TemporalTestServer;
 import io.drydock.testsupport.TestPostgres;
@@ -18,37 +19,49 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import com.nimbusds.jwt.JWTClaimsSet;
-import java.util.Date;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Drydock as the quick start runs it (worker and API in one context), against a Temporal server from the temporal
- * CLI (or the Java test server off CI), a fresh embedded PostgreSQL database and a demo legacy storage, started once
- * per test JVM.
+ * Drydock as the quick start runs it (worker and API in one context), against a Temporal server
+ * from the temporal CLI (or the Java test server off CI), a fresh embedded PostgreSQL database and
+ * a demo legacy storage, started once per test JVM.
  */
 public final class DrydockStack {
   public static final String BROKEN_REPOSITORY = "broken/missing-blob";
+
   /** Repositories large enough that a pre-import is still running when a test cancels it. */
   public static final List<String> SLOW_REPOSITORIES = List.of("slow/one", "slow/two");
+
   public static final int SLOW_REPOSITORY_TAGS = 4000;
   public static final String NOTIFICATION_SECRET = "rails-shared-notification-secret";
+
   /** The API's concurrency limit in the tests. */
   public static final int MAX_CONCURRENT_IMPORTS = 8;
-  /** The API's HS256 secret in the tests; {@link #request(String, String)} sends a token signed with it. */
+
+  /**
+   * The API's HS256 secret in the tests; {@link #request(String, String)} sends a token signed with
+   * it.
+   */
   public static final String TOKEN_SECRET = "drydock-end-to-end-tests-hs256-secret";
-  /** Clair's pre-shared key in the tests (DRYDOCK_CLAIR_PSK is its base64), and the issuer configured beside Clair's. */
-  public static final byte[] CLAIR_PSK = "drydock-end-to-end-tests-clair-psk".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Clair's pre-shared key in the tests (DRYDOCK_CLAIR_PSK is its base64), and the issuer
+   * configured beside Clair's.
+   */
+  public static final byte[] CLAIR_PSK =
+      "drydock-end-to-end-tests-clair-psk".getBytes(StandardCharsets.US_ASCII);
+
   public static final String CLAIR_PSK_ISSUER = "drydock-tests-clair";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,12 +72,16 @@ public final class DrydockStack {
   public final Path legacyRoot;
   public final JdbcClient database;
   public final WorkflowClient workflows;
+
   /** The pool the worker and the API use, configured as they ship. */
   public final DataSource applicationDataSource;
+
   public final NotificationReceiver notifications = new NotificationReceiver();
   public final String baseUrl;
+
   /** The quick start's application context: the worker and the API. */
   public final ConfigurableApplicationContext context;
+
   private final HttpClient http = HttpClient.newHttpClient();
   private final String operatorToken =
       DevTokens.operatorToken(TOKEN_SECRET, "drydock-tests", "container_registry", Instant.now());
@@ -82,7 +99,8 @@ public final class DrydockStack {
                 "--drydock.migration.max-concurrent-imports=" + MAX_CONCURRENT_IMPORTS,
                 "--drydock.notification.url=" + notifications.urlTemplate(),
                 "--drydock.notification.secret=" + NOTIFICATION_SECRET,
-                // Long enough that a new import accepted after a cancel proves the canceled run closed.
+                // Long enough that a new import accepted after a cancel proves the canceled run
+                // closed.
                 "--drydock.migration.cancel-grace-deadline=60s",
                 "--drydock.auth.jwt-secret=" + TOKEN_SECRET,
                 "--drydock.tuf.allow-unsigned=true",
@@ -120,14 +138,19 @@ public final class DrydockStack {
   }
 
   /**
-   * Deletes the data of the repository's first config or layer blob, as a storage that lost it would: its manifest
-   * can no longer be imported. Returns the deleted file.
+   * Deletes the data of the repository's first config or layer blob, as a storage that lost it
+   * would: its manifest can no longer be imported. Returns the deleted file.
    */
   public static Path deleteOneBlob(Path legacyRoot, String repositoryPath) {
-    try (Stream<Path> files = Files.walk(legacyRoot.resolve("docker/registry/v2/repositories/" + repositoryPath + "/_layers"))) {
-      Path link = files.filter(p -> p.getFileName().toString().equals("link")).findFirst().orElseThrow();
+    try (Stream<Path> files =
+        Files.walk(
+            legacyRoot.resolve("docker/registry/v2/repositories/" + repositoryPath + "/_layers"))) {
+      Path link =
+          files.filter(p -> p.getFileName().toString().equals("link")).findFirst().orElseThrow();
       String hex = Files.readString(link).substring("sha256:".length());
-      Path blob = legacyRoot.resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
+      Path blob =
+          legacyRoot.resolve(
+              "docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
       Files.delete(blob);
       return blob;
     } catch (IOException e) {
@@ -136,8 +159,9 @@ public final class DrydockStack {
   }
 
   /**
-   * Copies a repository of the legacy tree (same links, same blobs) unless the copy exists: the import tests of the
-   * shared stack import the demo repositories themselves and expect them untouched, so other tests import copies.
+   * Copies a repository of the legacy tree (same links, same blobs) unless the copy exists: the
+   * import tests of the shared stack import the demo repositories themselves and expect them
+   * untouched, so other tests import copies.
    */
   public void copyRepository(String from, String to) {
     Path repositories = legacyRoot.resolve("docker/registry/v2/repositories");
@@ -159,7 +183,8 @@ public final class DrydockStack {
   /** The manifest's payload as stored, parsed. */
   public JsonNode manifest(String digest) {
     String payload =
-        database.sql("SELECT convert_from(payload, 'UTF8') FROM manifests WHERE digest = ? LIMIT 1")
+        database
+            .sql("SELECT convert_from(payload, 'UTF8') FROM manifests WHERE digest = ? LIMIT 1")
             .param(digest)
             .query(String.class)
             .single();
@@ -170,7 +195,9 @@ public final class DrydockStack {
     }
   }
 
-  /** The answer's body as JSON; an answer that is not JSON fails the test with its status and body. */
+  /**
+   * The answer's body as JSON; an answer that is not JSON fails the test with its status and body.
+   */
   public static JsonNode json(HttpResponse<String> response) {
     try {
       return JSON.readTree(response.body());
@@ -197,9 +224,11 @@ public final class DrydockStack {
     return request(method, pathAndQuery, Optional.of("Bearer " + operatorToken));
   }
 
-  public HttpResponse<String> request(String method, String pathAndQuery, Optional<String> authorizationHeader) {
+  public HttpResponse<String> request(
+      String method, String pathAndQuery, Optional<String> authorizationHeader) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody());
+        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     authorizationHeader.ifPresent(value -> request.header("Authorization", value));
     return send(http, request.build());
   }
@@ -221,7 +250,9 @@ public final class DrydockStack {
     }
   }
 
-  /** A registry token as GitLab mints them, signed with {@link #TOKEN_SECRET}, valid for an hour. */
+  /**
+   * A registry token as GitLab mints them, signed with {@link #TOKEN_SECRET}, valid for an hour.
+   */
   public static String registryToken(List<Map<String, Object>> access) {
     Instant now = Instant.now();
     return DevTokens.sign(
@@ -237,7 +268,10 @@ public final class DrydockStack {
             .build());
   }
 
-  /** Puts a repository in a status directly, as no run would, recording {@code owner} as its owner token. */
+  /**
+   * Puts a repository in a status directly, as no run would, recording {@code owner} as its owner
+   * token.
+   */
   public void setMigrationStatus(String path, String status, String owner) {
     database
         .sql(
@@ -254,7 +288,8 @@ public final class DrydockStack {
 
   /** The repository's status in the database, null when it has no row. */
   public String migrationStatus(String path) {
-    return database.sql("SELECT migration_status FROM repositories WHERE path = ?")
+    return database
+        .sql("SELECT migration_status FROM repositories WHERE path = ?")
         .param(path)
         .query(String.class)
         .optional()
@@ -262,8 +297,9 @@ public final class DrydockStack {
   }
 
   /**
-   * Saves the history of the workflow's latest run under target/recorded-histories, where the replay tests' fixtures
-   * in the workflows module were copied from; refreshing them is a copy after a change to a workflow.
+   * Saves the history of the workflow's latest run under target/recorded-histories, where the
+   * replay tests' fixtures in the workflows module were copied from; refreshing them is a copy
+   * after a change to a workflow.
    */
   public void recordHistory(String workflowId, String fileName) {
     String history = workflows.fetchHistory(workflowId).toJson(true);
@@ -284,7 +320,8 @@ public final class DrydockStack {
     T last = probe.get();
     while (!done.test(last)) {
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
+        throw new AssertionError(
+            "timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
       }
       try {
         Thread.sleep(100);

@@ -13,8 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Stands in for GitLab Rails' import notification endpoint, at its route ({@code PUT
  * /api/v4/internal/registry/repositories/*repository_path/migration/status}, gitlabhq/gitlabhq
- * lib/api/internal/container_registry/migration.rb): records every request and answers 200, what a test told it to
- * answer for one repository, or what the endpoint a test routed the repository to answers.
+ * lib/api/internal/container_registry/migration.rb): records every request and answers 200, what a
+ * test told it to answer for one repository, or what the endpoint a test routed the repository to
+ * answers.
  */
 public final class NotificationReceiver implements AutoCloseable {
   static final String PREFIX = "/api/v4/internal/registry/repositories/";
@@ -46,16 +47,19 @@ public final class NotificationReceiver implements AutoCloseable {
         exchange -> {
           String uri = exchange.getRequestURI().getPath();
           String path = uri.substring(PREFIX.length(), uri.length() - SUFFIX.length());
-          String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           String authorization = exchange.getRequestHeaders().getFirst("Authorization");
           Endpoint endpoint = endpoints.get(path);
           Answer answered =
               endpoint != null
                   ? endpoint.receive(path, authorization, body)
-                  : new Answer(answers.getOrDefault(path, 200), answerBodies.getOrDefault(path, ""));
+                  : new Answer(
+                      answers.getOrDefault(path, 200), answerBodies.getOrDefault(path, ""));
           received.add(new Received(path, authorization, body, answered.status()));
           byte[] answerBody = answered.body().getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(answered.status(), answerBody.length == 0 ? -1 : answerBody.length);
+          exchange.sendResponseHeaders(
+              answered.status(), answerBody.length == 0 ? -1 : answerBody.length);
           exchange.getResponseBody().write(answerBody);
           exchange.close();
         });

@@ -14,9 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 over a plain socket, one request per connection, sending the request line, headers and body byte for byte
- * as given: what {@link java.net.http.HttpClient} refuses to send (malformed escapes, unknown methods, another
- * protocol version, raw non-ASCII bytes, contradictory headers) is exactly what a hostile client sends.
+ * HTTP/1.1 over a plain socket, one request per connection, sending the request line, headers and
+ * body byte for byte as given: what {@link java.net.http.HttpClient} refuses to send (malformed
+ * escapes, unknown methods, another protocol version, raw non-ASCII bytes, contradictory headers)
+ * is exactly what a hostile client sends.
  */
 public final class RawHttp {
   private static final int MAX_RESPONSE_BYTES = 4 << 20;
@@ -37,12 +38,17 @@ public final class RawHttp {
   }
 
   /**
-   * Sends {@code method target protocol}, then {@code Host}, the headers, {@code Content-Length} (unless a header
-   * already gives it or a {@code Transfer-Encoding}) and {@code Connection: close}, then the body, and reads the
-   * answer to its end.
+   * Sends {@code method target protocol}, then {@code Host}, the headers, {@code Content-Length}
+   * (unless a header already gives it or a {@code Transfer-Encoding}) and {@code Connection:
+   * close}, then the body, and reads the answer to its end.
    */
   public static Response send(
-      int port, String method, String target, String protocol, List<Map.Entry<String, String>> headers, byte[] body,
+      int port,
+      String method,
+      String target,
+      String protocol,
+      List<Map.Entry<String, String>> headers,
+      byte[] body,
       Duration timeout) {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     write(request, method + " " + target + " " + protocol + "\r\n");
@@ -50,8 +56,9 @@ public final class RawHttp {
     boolean framed = false;
     for (Map.Entry<String, String> header : headers) {
       write(request, header.getKey() + ": " + header.getValue() + "\r\n");
-      framed |= header.getKey().equalsIgnoreCase("Content-Length")
-          || header.getKey().equalsIgnoreCase("Transfer-Encoding");
+      framed |=
+          header.getKey().equalsIgnoreCase("Content-Length")
+              || header.getKey().equalsIgnoreCase("Transfer-Encoding");
     }
     if (!framed && body.length > 0) {
       write(request, "Content-Length: " + body.length + "\r\n");
@@ -99,7 +106,8 @@ public final class RawHttp {
     String body = new String(content, StandardCharsets.UTF_8);
     String[] statusLine = head.split("\r\n", 2)[0].split(" ", 3);
     if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
-      return Response.failed(Outcome.RESET, "no HTTP status line in " + bytes.length + " bytes: " + abbreviate(head));
+      return Response.failed(
+          Outcome.RESET, "no HTTP status line in " + bytes.length + " bytes: " + abbreviate(head));
     }
     try {
       return new Response(Outcome.ANSWERED, Integer.parseInt(statusLine[1]), head, body);
@@ -117,7 +125,9 @@ public final class RawHttp {
       if (lineEnd < 0) {
         break;
       }
-      String sizeLine = new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";", 2)[0].strip();
+      String sizeLine =
+          new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1)
+              .split(";", 2)[0].strip();
       int size;
       try {
         size = Integer.parseInt(sizeLine, 16);
@@ -148,7 +158,8 @@ public final class RawHttp {
   }
 
   private static void write(ByteArrayOutputStream out, String text) {
-    // ISO-8859-1 keeps each char a byte, so a test can put raw bytes 0x80-0xff into the request line or a header.
+    // ISO-8859-1 keeps each char a byte, so a test can put raw bytes 0x80-0xff into the request
+    // line or a header.
     out.writeBytes(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 }

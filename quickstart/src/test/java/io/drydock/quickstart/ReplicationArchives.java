@@ -22,11 +22,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * TUF repositories as an operator uploads them, in tufaceous's layout ({@code repo/metadata/1.root.json},
- * {@code 1.targets.json}, {@code 1.snapshot.json}, {@code timestamp.json}, each target's file under {@code
- * repo/targets/<sha256>.<name>}), signed with one ed25519 key per test JVM whose root {@link #trustedRoot()} writes
- * for Drydock to trust; targets of random bytes from a seed. Every repository is version 1, so uploads in any order
- * (concurrent ones included) are never a rollback of each other.
+ * TUF repositories as an operator uploads them, in tufaceous's layout ({@code
+ * repo/metadata/1.root.json}, {@code 1.targets.json}, {@code 1.snapshot.json}, {@code
+ * timestamp.json}, each target's file under {@code repo/targets/<sha256>.<name>}), signed with one
+ * ed25519 key per test JVM whose root {@link #trustedRoot()} writes for Drydock to trust; targets
+ * of random bytes from a seed. Every repository is version 1, so uploads in any order (concurrent
+ * ones included) are never a rollback of each other.
  */
 public final class ReplicationArchives {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,8 +65,12 @@ public final class ReplicationArchives {
     }
   }
 
-  /** {@code count} targets named {@code <prefix>-<i>.img}, each between {@code minBytes} and {@code maxBytes}. */
-  public static List<Target> randomTargets(Random random, String prefix, int count, int minBytes, int maxBytes) {
+  /**
+   * {@code count} targets named {@code <prefix>-<i>.img}, each between {@code minBytes} and {@code
+   * maxBytes}.
+   */
+  public static List<Target> randomTargets(
+      Random random, String prefix, int count, int minBytes, int maxBytes) {
     List<Target> targets = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       byte[] bytes = new byte[minBytes + random.nextInt(maxBytes - minBytes + 1)];
@@ -99,7 +104,10 @@ public final class ReplicationArchives {
 
   private static byte[] zip(Repository repository) {
     ObjectNode targetsSigned = signedPart("targets");
-    targetsSigned.putObject("custom").put("name", repository.name()).put("system_version", repository.systemVersion());
+    targetsSigned
+        .putObject("custom")
+        .put("name", repository.name())
+        .put("system_version", repository.systemVersion());
     ObjectNode targets = targetsSigned.putObject("targets");
     for (Target target : repository.targets()) {
       ObjectNode entry = targets.putObject(target.name());
@@ -118,7 +126,10 @@ public final class ReplicationArchives {
         add(zip, "repo/metadata/1.root.json", JSON.writeValueAsBytes(signedDocument(ROOT)));
         add(zip, "repo/metadata/1.targets.json", targetsFile);
         add(zip, "repo/metadata/1.snapshot.json", snapshotFile);
-        add(zip, "repo/metadata/timestamp.json", JSON.writeValueAsBytes(signedDocument(timestampSigned)));
+        add(
+            zip,
+            "repo/metadata/timestamp.json",
+            JSON.writeValueAsBytes(signedDocument(timestampSigned)));
         for (Target target : repository.targets()) {
           add(zip, "repo/targets/" + target.sha256() + "." + target.name(), target.bytes());
         }
@@ -131,7 +142,11 @@ public final class ReplicationArchives {
 
   private static ObjectNode signedPart(String type) {
     ObjectNode signed = JSON.createObjectNode();
-    signed.put("_type", type).put("spec_version", "1.0.31").put("version", 1).put("expires", "2099-01-01T00:00:00Z");
+    signed
+        .put("_type", type)
+        .put("spec_version", "1.0.31")
+        .put("version", 1)
+        .put("expires", "2099-01-01T00:00:00Z");
     return signed;
   }
 
@@ -148,14 +163,21 @@ public final class ReplicationArchives {
       Signature signer = Signature.getInstance("Ed25519");
       signer.initSign(KEYS.getPrivate());
       signer.update(CanonicalJson.encode(signed));
-      document.putArray("signatures").addObject().put("keyid", KEY_ID).put("sig", HexFormat.of().formatHex(signer.sign()));
+      document
+          .putArray("signatures")
+          .addObject()
+          .put("keyid", KEY_ID)
+          .put("sig", HexFormat.of().formatHex(signer.sign()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
     return document;
   }
 
-  /** A root whose one ed25519 key holds every role, as {@code tufaceous} makes a repository with one key. */
+  /**
+   * A root whose one ed25519 key holds every role, as {@code tufaceous} makes a repository with one
+   * key.
+   */
   private static ObjectNode root() {
     ObjectNode root = signedPart("root").put("consistent_snapshot", true);
     root.putObject("keys").set(KEY_ID, PUBLIC_KEY);
@@ -180,7 +202,8 @@ public final class ReplicationArchives {
   private static ObjectNode publicKey(KeyPair keys) {
     byte[] encoded = keys.getPublic().getEncoded();
     ObjectNode key = JSON.createObjectNode().put("keytype", "ed25519").put("scheme", "ed25519");
-    key.putObject("keyval").put("public", HexFormat.of().formatHex(encoded, encoded.length - 32, encoded.length));
+    key.putObject("keyval")
+        .put("public", HexFormat.of().formatHex(encoded, encoded.length - 32, encoded.length));
     return key;
   }
 

@@ -29,20 +29,29 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A sled agent as operators run it: a JVM of its own from the sled-agent module's executable jar, on loopback, with a
- * data directory of its own, which a test can SIGKILL and start again on the same directory and port.
+ * A sled agent as operators run it: a JVM of its own from the sled-agent module's executable jar,
+ * on loopback, with a data directory of its own, which a test can SIGKILL and start again on the
+ * same directory and port.
  */
 public final class SledAgentProcess implements AutoCloseable {
-  /** Built by the sled-agent module's {@code package} phase, which the reactor runs before this module's tests. */
-  static final Path JAR = Path.of("../sled-agent/target/drydock-sled-agent.jar").toAbsolutePath().normalize();
+  /**
+   * Built by the sled-agent module's {@code package} phase, which the reactor runs before this
+   * module's tests.
+   */
+  static final Path JAR =
+      Path.of("../sled-agent/target/drydock-sled-agent.jar").toAbsolutePath().normalize();
 
-  private static final Pattern READY = Pattern.compile("sled-agent (\\S+) listening on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern READY =
+      Pattern.compile("sled-agent (\\S+) listening on http://127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Duration STARTUP = Duration.ofSeconds(60);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(REQUEST_TIMEOUT).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(REQUEST_TIMEOUT)
+          .build();
 
   public final String id;
   public final Path dataDir;
@@ -52,7 +61,10 @@ public final class SledAgentProcess implements AutoCloseable {
   private volatile Path logFile;
   private int starts;
 
-  /** What {@code GET /artifacts} answered: the config generation and, per artifact, the disks holding it. */
+  /**
+   * What {@code GET /artifacts} answered: the config generation and, per artifact, the disks
+   * holding it.
+   */
   public record Listing(long generation, Map<String, Integer> copies) {}
 
   private SledAgentProcess(String id, Path dataDir, List<String> arguments) {
@@ -62,13 +74,15 @@ public final class SledAgentProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the agents at once (each JVM takes about a second to answer) and returns them once all answer, each on a
-   * free port and in {@code <parent>/<id>}.
+   * Starts the agents at once (each JVM takes about a second to answer) and returns them once all
+   * answer, each on a free port and in {@code <parent>/<id>}.
    */
-  public static List<SledAgentProcess> startAll(Path parent, List<String> ids, String... arguments) {
+  public static List<SledAgentProcess> startAll(
+      Path parent, List<String> ids, String... arguments) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(
-          JAR + " is missing: build it first (./mvnw -pl worker,api,sled-agent -am package -DskipTests)");
+          JAR
+              + " is missing: build it first (./mvnw -pl worker,api,sled-agent -am package -DskipTests)");
     }
     List<SledAgentProcess> sleds = new ArrayList<>();
     for (String id : ids) {
@@ -88,12 +102,16 @@ public final class SledAgentProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** SIGKILL, as a power cut stops a sled: no shutdown hook, an upload in progress leaves its temp files. */
+  /**
+   * SIGKILL, as a power cut stops a sled: no shutdown hook, an upload in progress leaves its temp
+   * files.
+   */
   public void kill() {
     process.destroyForcibly();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("sled " + id + " (pid " + process.pid() + ") survived SIGKILL");
+        throw new IllegalStateException(
+            "sled " + id + " (pid " + process.pid() + ") survived SIGKILL");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -102,8 +120,9 @@ public final class SledAgentProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the agent again on its data directory and port, as a rebooted sled comes back, and returns once it
-   * answers. The port can stay taken for a moment after a kill, so a start that could not bind is tried again.
+   * Starts the agent again on its data directory and port, as a rebooted sled comes back, and
+   * returns once it answers. The port can stay taken for a moment after a kill, so a start that
+   * could not bind is tried again.
    */
   public void restart() {
     if (isAlive()) {
@@ -124,11 +143,15 @@ public final class SledAgentProcess implements AutoCloseable {
     }
   }
 
-  /** {@code POST /faults}: e.g. {@code {"delay_ms": 500}}; the agents run with {@code --enable-fault-injection}. */
+  /**
+   * {@code POST /faults}: e.g. {@code {"delay_ms": 500}}; the agents run with {@code
+   * --enable-fault-injection}.
+   */
   public void injectFaults(String faults) {
     HttpResponse<String> answer = send("POST", "/faults", faults);
     if (answer.statusCode() != 204) {
-      throw new IllegalStateException("sled " + id + " refused faults " + faults + ": " + answer.body());
+      throw new IllegalStateException(
+          "sled " + id + " refused faults " + faults + ": " + answer.body());
     }
   }
 
@@ -143,15 +166,21 @@ public final class SledAgentProcess implements AutoCloseable {
   public Listing listing() {
     HttpResponse<String> answer = send("GET", "/artifacts", null);
     if (answer.statusCode() != 200) {
-      throw new IllegalStateException("sled " + id + " answered GET /artifacts " + answer.statusCode());
+      throw new IllegalStateException(
+          "sled " + id + " answered GET /artifacts " + answer.statusCode());
     }
     JsonNode body = DrydockStack.json(answer);
     Map<String, Integer> copies = new TreeMap<>();
-    body.path("list").properties().forEach(entry -> copies.put(entry.getKey(), entry.getValue().asInt()));
+    body.path("list")
+        .properties()
+        .forEach(entry -> copies.put(entry.getKey(), entry.getValue().asInt()));
     return new Listing(body.path("generation").asLong(), copies);
   }
 
-  /** The listing, or empty when the sled does not answer it (killed, or failing requests on purpose). */
+  /**
+   * The listing, or empty when the sled does not answer it (killed, or failing requests on
+   * purpose).
+   */
   public Optional<Listing> tryListing() {
     try {
       return Optional.of(listing());
@@ -164,7 +193,9 @@ public final class SledAgentProcess implements AutoCloseable {
   public HttpResponse<String> putConfig(long generation, Collection<String> artifacts) {
     String body;
     try {
-      body = JSON.writeValueAsString(Map.of("generation", generation, "artifacts", List.copyOf(artifacts)));
+      body =
+          JSON.writeValueAsString(
+              Map.of("generation", generation, "artifacts", List.copyOf(artifacts)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -172,8 +203,9 @@ public final class SledAgentProcess implements AutoCloseable {
   }
 
   /**
-   * The artifacts with a complete copy on either disk. The agent writes each copy to a temp file and renames it to
-   * its hash only once the bytes hash to it, so a file named by its hash is a verified copy, whether the agent runs.
+   * The artifacts with a complete copy on either disk. The agent writes each copy to a temp file
+   * and renames it to its hash only once the bytes hash to it, so a file named by its hash is a
+   * verified copy, whether the agent runs.
    */
   public Set<String> artifactsOnDisk() {
     Set<String> onDisk = new TreeSet<>();
@@ -197,7 +229,9 @@ public final class SledAgentProcess implements AutoCloseable {
   /** How many of the two disks hold a complete copy of the artifact. */
   public int copiesOnDisk(String sha256) {
     return (int)
-        Stream.of("disk0", "disk1").filter(disk -> Files.isRegularFile(dataDir.resolve(disk).resolve(sha256))).count();
+        Stream.of("disk0", "disk1")
+            .filter(disk -> Files.isRegularFile(dataDir.resolve(disk).resolve(sha256)))
+            .count();
   }
 
   @Override
@@ -217,13 +251,18 @@ public final class SledAgentProcess implements AutoCloseable {
     Path log = Path.of("target", "sled-" + id + "-" + starts + ".log").toAbsolutePath();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // As the sled-agent module's streaming test shows, 64 MiB is plenty: artifacts are streamed, never buffered.
+    // As the sled-agent module's streaming test shows, 64 MiB is plenty: artifacts are streamed,
+    // never buffered.
     command.addAll(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
     command.addAll(List.of("--sled-id=" + id, "--port=" + port, "--data-dir=" + dataDir));
     command.addAll(arguments);
     try {
       Files.createDirectories(log.getParent());
-      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + command, e);
     }
@@ -239,10 +278,12 @@ public final class SledAgentProcess implements AutoCloseable {
         return;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("sled " + id + " exited with " + process.exitValue() + ": " + readLog());
+        throw new IllegalStateException(
+            "sled " + id + " exited with " + process.exitValue() + ": " + readLog());
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("sled " + id + " not ready within " + STARTUP + "; see " + logFile);
+        throw new IllegalStateException(
+            "sled " + id + " not ready within " + STARTUP + "; see " + logFile);
       }
       SeparateWorkersStack.sleep(Duration.ofMillis(50));
     }
@@ -260,11 +301,14 @@ public final class SledAgentProcess implements AutoCloseable {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl() + path))
             .timeout(REQUEST_TIMEOUT)
-            // The sled agent API version the agent implements; without it the agent answers 400, as dropshot does.
+            // The sled agent API version the agent implements; without it the agent answers 400, as
+            // dropshot does.
             .header("api-version", "48.0.0")
             .method(
                 method,
-                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) {
       request.header("Content-Type", "application/json");
     }

@@ -1,6 +1,9 @@
 package io.drydock.sledagent;
 
-/** A request the sled refuses; the HTTP layer turns it into the error envelope with the code's status. */
+/**
+ * A request the sled refuses; the HTTP layer turns it into the error envelope with the code's
+ * status.
+ */
 final class ApiException extends RuntimeException {
   final ErrorCode code;
 

@@ -21,10 +21,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Artifact files on the sled's two disks, {@code DIR/disk0} and {@code DIR/disk1}, each named by its SHA-256. A file
- * gets its final name only by an atomic rename after its bytes were hashed and flushed, so every file so named is a
- * verified copy, even after a crash. A disk directory that disappears is a lost disk: it is skipped, not recreated,
- * until the agent restarts.
+ * Artifact files on the sled's two disks, {@code DIR/disk0} and {@code DIR/disk1}, each named by
+ * its SHA-256. A file gets its final name only by an atomic rename after its bytes were hashed and
+ * flushed, so every file so named is a verified copy, even after a crash. A disk directory that
+ * disappears is a lost disk: it is skipped, not recreated, until the agent restarts.
  */
 final class ArtifactStore {
   static final String TEMP_PREFIX = ".tmp-";
@@ -52,18 +52,23 @@ final class ArtifactStore {
 
   /** A file holding the artifact, from the first disk that has one. */
   Optional<Path> find(String sha256) {
-    return disks.stream().map(disk -> disk.resolve(sha256)).filter(Files::isRegularFile).findFirst();
+    return disks.stream()
+        .map(disk -> disk.resolve(sha256))
+        .filter(Files::isRegularFile)
+        .findFirst();
   }
 
   /**
-   * Streams {@code body} once into a new temporary file on each disk while hashing it; nothing is held in memory but
-   * one buffer. The caller commits or discards the result. Reading errors of {@code body} are the sender's fault and
-   * end as a 400; writing errors are this sled's and stay {@link IOException}s.
+   * Streams {@code body} once into a new temporary file on each disk while hashing it; nothing is
+   * held in memory but one buffer. The caller commits or discards the result. Reading errors of
+   * {@code body} are the sender's fault and end as a 400; writing errors are this sled's and stay
+   * {@link IOException}s.
    */
   Received receive(String sha256, InputStream body, long maxBytes) throws IOException {
     List<Path> liveDisks = disks.stream().filter(Files::isDirectory).toList();
     if (liveDisks.isEmpty()) {
-      throw new ApiException(ErrorCode.NO_DISK_AVAILABLE, "no disk is available to store artifacts on");
+      throw new ApiException(
+          ErrorCode.NO_DISK_AVAILABLE, "no disk is available to store artifacts on");
     }
     List<Path> temps = new ArrayList<>();
     List<FileChannel> channels = new ArrayList<>();
@@ -72,7 +77,8 @@ final class ArtifactStore {
         Path temp = disk.resolve(TEMP_PREFIX + sha256 + "-" + UUID.randomUUID());
         tempsBeingWritten.add(temp);
         temps.add(temp);
-        channels.add(FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        channels.add(
+            FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
       }
       MessageDigest digest = Sha256.newDigest();
       byte[] buffer = new byte[BUFFER_BYTES];
@@ -82,7 +88,8 @@ final class ArtifactStore {
         size += read;
         if (size > maxBytes) {
           throw new ApiException(
-              ErrorCode.BODY_TOO_LARGE, "artifact is larger than the limit of " + maxBytes + " bytes");
+              ErrorCode.BODY_TOO_LARGE,
+              "artifact is larger than the limit of " + maxBytes + " bytes");
         }
         digest.update(buffer, 0, read);
         for (FileChannel channel : channels) {
@@ -166,8 +173,9 @@ final class ArtifactStore {
     }
 
     /**
-     * Renames every temp to its final name, returning how many disks now hold the artifact. A disk lost while the
-     * bytes arrived is skipped. Renaming over an existing copy is harmless: content-addressed files are identical.
+     * Renames every temp to its final name, returning how many disks now hold the artifact. A disk
+     * lost while the bytes arrived is skipped. Renaming over an existing copy is harmless:
+     * content-addressed files are identical.
      */
     int commit() throws IOException {
       int copies = 0;
@@ -175,7 +183,8 @@ final class ArtifactStore {
         for (Path temp : temps) {
           Path target = temp.resolveSibling(sha256);
           try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Durable.forceDirectory(target.getParent());
             copies++;
           } catch (NoSuchFileException e) {
@@ -186,7 +195,8 @@ final class ArtifactStore {
         ArtifactStore.this.discard(temps);
       }
       if (copies == 0) {
-        throw new ApiException(ErrorCode.NO_DISK_AVAILABLE, "every disk was lost while the artifact arrived");
+        throw new ApiException(
+            ErrorCode.NO_DISK_AVAILABLE, "every disk was lost while the artifact arrived");
       }
       return copies;
     }

@@ -5,10 +5,12 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The artifacts the control plane wants on this sled, under the generation it numbered that wish with. Kept as a
- * sorted set so that two configs with the same artifacts in another order or with repeats are equal.
+ * The artifacts the control plane wants on this sled, under the generation it numbered that wish
+ * with. Kept as a sorted set so that two configs with the same artifacts in another order or with
+ * repeats are equal.
  *
- * @param generation grows with every change the control plane makes; a sled never goes back to an older one
+ * @param generation grows with every change the control plane makes; a sled never goes back to an
+ *     older one
  * @param artifacts SHA-256 hex names of the wanted artifacts
  */
 record ArtifactsConfig(long generation, SortedSet<String> artifacts) {
@@ -20,7 +22,8 @@ record ArtifactsConfig(long generation, SortedSet<String> artifacts) {
     for (String artifact : artifacts) {
       if (!Sha256.isHex(artifact)) {
         throw new IllegalArgumentException(
-            "invalid artifact '" + (artifact == null ? "null" : Sha256.quoted(artifact))
+            "invalid artifact '"
+                + (artifact == null ? "null" : Sha256.quoted(artifact))
                 + "': expected a sha256 of exactly 64 lower-case hex characters");
       }
       copy.add(artifact);

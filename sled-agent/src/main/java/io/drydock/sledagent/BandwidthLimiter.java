@@ -8,11 +8,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Caps the rate of artifact bytes through one direction of the sled's link, shared by every transfer in that
- * direction, so that a benchmark can give each sled a link of its own size. Each chunk books the next free slot of
- * the link and waits for it.
+ * Caps the rate of artifact bytes through one direction of the sled's link, shared by every
+ * transfer in that direction, so that a benchmark can give each sled a link of its own size. Each
+ * chunk books the next free slot of the link and waits for it.
  *
- * <p>Public for the replication benchmark, whose depot link must be capped exactly as the sleds' links are.
+ * <p>Public for the replication benchmark, whose depot link must be capped exactly as the sleds'
+ * links are.
  */
 public final class BandwidthLimiter {
   private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -21,7 +22,9 @@ public final class BandwidthLimiter {
   private final AtomicLong throttledBytes = new AtomicLong();
   private long nextFreeNanos = System.nanoTime(); // guarded by this
 
-  /** @param bytesPerSecond the cap; 0 for none */
+  /**
+   * @param bytesPerSecond the cap; 0 for none
+   */
   public BandwidthLimiter(long bytesPerSecond) {
     if (bytesPerSecond < 0) {
       throw new IllegalArgumentException("bytesPerSecond must not be negative: " + bytesPerSecond);

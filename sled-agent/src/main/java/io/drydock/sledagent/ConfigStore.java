@@ -7,15 +7,16 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The sled's artifacts config, kept in {@code DIR/config.json} so that the generation never goes back, not even across
- * a restart: a control plane with an older view must keep getting 409 after the sled reboots. Until the first config
- * arrives there is none, which omicron's sled agent answers differently from an empty config. Callers serialize
- * {@link #replace}.
+ * The sled's artifacts config, kept in {@code DIR/config.json} so that the generation never goes
+ * back, not even across a restart: a control plane with an older view must keep getting 409 after
+ * the sled reboots. Until the first config arrives there is none, which omicron's sled agent
+ * answers differently from an empty config. Callers serialize {@link #replace}.
  */
 final class ConfigStore {
   private static final String FILE_NAME = "config.json";
 
   private final Path file;
+
   /** Null until the first config arrives. */
   private volatile ArtifactsConfig current;
 
@@ -47,8 +48,9 @@ final class ConfigStore {
   }
 
   /**
-   * Makes {@code proposed} the current config once it is on disk; false when it already was. An older generation, or
-   * the current one with other artifacts, comes from a control plane whose view is stale and is refused.
+   * Makes {@code proposed} the current config once it is on disk; false when it already was. An
+   * older generation, or the current one with other artifacts, comes from a control plane whose
+   * view is stale and is refused.
    */
   boolean replace(ArtifactsConfig proposed) throws IOException {
     ArtifactsConfig present = current;
@@ -56,7 +58,10 @@ final class ConfigStore {
       if (proposed.generation() < present.generation()) {
         throw new ApiException(
             ErrorCode.CONFIG_GENERATION,
-            "generation " + proposed.generation() + " is older than the current generation " + present.generation());
+            "generation "
+                + proposed.generation()
+                + " is older than the current generation "
+                + present.generation());
       }
       if (proposed.generation() == present.generation()) {
         if (proposed.equals(present)) {
@@ -64,7 +69,9 @@ final class ConfigStore {
         }
         throw new ApiException(
             ErrorCode.CONFIG_GENERATION,
-            "generation " + proposed.generation() + " is already the current generation, with other artifacts");
+            "generation "
+                + proposed.generation()
+                + " is already the current generation, with other artifacts");
       }
     }
     Durable.writeAtomically(file, Json.MAPPER.writeValueAsBytes(proposed));

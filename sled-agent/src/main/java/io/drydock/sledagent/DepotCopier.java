@@ -19,9 +19,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Copies artifacts from another sled's depot ({@code GET /artifact/sha256/{sha256}}) in the background, verifying
- * them exactly as an upload is verified. {@link HttpURLConnection} rather than {@code java.net.http.HttpClient}
- * because only it has a read timeout: a source that stalls mid-stream must not hold a copy slot forever.
+ * Copies artifacts from another sled's depot ({@code GET /artifact/sha256/{sha256}}) in the
+ * background, verifying them exactly as an upload is verified. {@link HttpURLConnection} rather
+ * than {@code java.net.http.HttpClient} because only it has a read timeout: a source that stalls
+ * mid-stream must not hold a copy slot forever.
  */
 final class DepotCopier implements AutoCloseable {
   private static final Logger log = Logger.getLogger(DepotCopier.class.getName());
@@ -46,47 +47,56 @@ final class DepotCopier implements AutoCloseable {
     this.maxArtifactBytes = options.maxArtifactBytes();
     this.allowedDepotHosts = options.allowedDepotHosts();
     this.receiveLimiter = receiveLimiter;
-    this.copies = Executors.newFixedThreadPool(MAX_CONCURRENT_COPIES, SledAgent.daemonThreads(sledId + "-copy"));
+    this.copies =
+        Executors.newFixedThreadPool(
+            MAX_CONCURRENT_COPIES, SledAgent.daemonThreads(sledId + "-copy"));
   }
 
   /**
-   * The depot's base URL: {@code http(s)://host:port} and nothing more, since the copier appends the path itself and
-   * the value comes from the request.
+   * The depot's base URL: {@code http(s)://host:port} and nothing more, since the copier appends
+   * the path itself and the value comes from the request.
    */
   URI parseDepotBaseUrl(String value) {
     URI uri;
     try {
       uri = new URI(value);
     } catch (URISyntaxException e) {
-      throw new ApiException(ErrorCode.BAD_REQUEST, "depot_base_url is not a URL: " + e.getMessage());
+      throw new ApiException(
+          ErrorCode.BAD_REQUEST, "depot_base_url is not a URL: " + e.getMessage());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     boolean bare =
         uri.getRawUserInfo() == null
             && uri.getRawQuery() == null
             && uri.getRawFragment() == null
-            && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"));
+            && (uri.getRawPath() == null
+                || uri.getRawPath().isEmpty()
+                || uri.getRawPath().equals("/"));
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || !bare) {
       throw new ApiException(
-          ErrorCode.BAD_REQUEST, "depot_base_url must look like http://host:port, got '" + Sha256.quoted(value) + "'");
+          ErrorCode.BAD_REQUEST,
+          "depot_base_url must look like http://host:port, got '" + Sha256.quoted(value) + "'");
     }
     int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
     String hostAndPort = uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     if (!allowedDepotHosts.isEmpty() && !allowedDepotHosts.contains(hostAndPort)) {
       throw new ApiException(
-          ErrorCode.DEPOT_NOT_ALLOWED, "depot " + hostAndPort + " is not in this sled's --allowed-depot-hosts");
+          ErrorCode.DEPOT_NOT_ALLOWED,
+          "depot " + hostAndPort + " is not in this sled's --allowed-depot-hosts");
     }
     return uri;
   }
 
   /**
-   * Asks the depot for the artifact and returns once it answered 200, leaving the transfer to a background thread.
-   * Refuses when every copy slot is busy rather than queueing behind transfers that may take minutes.
+   * Asks the depot for the artifact and returns once it answered 200, leaving the transfer to a
+   * background thread. Refuses when every copy slot is busy rather than queueing behind transfers
+   * that may take minutes.
    */
   void start(String sha256, URI depotBaseUrl) {
     if (!slots.tryAcquire()) {
       throw new ApiException(
-          ErrorCode.TOO_MANY_COPIES, MAX_CONCURRENT_COPIES + " copies are already running on this sled; retry later");
+          ErrorCode.TOO_MANY_COPIES,
+          MAX_CONCURRENT_COPIES + " copies are already running on this sled; retry later");
     }
     HttpURLConnection source = null;
     try {
@@ -95,7 +105,11 @@ final class DepotCopier implements AutoCloseable {
       if (length > maxArtifactBytes) {
         throw new ApiException(
             ErrorCode.BODY_TOO_LARGE,
-            "the depot offers " + length + " bytes, over the limit of " + maxArtifactBytes + " bytes");
+            "the depot offers "
+                + length
+                + " bytes, over the limit of "
+                + maxArtifactBytes
+                + " bytes");
       }
       HttpURLConnection answered = source;
       copies.execute(() -> copy(sha256, depotBaseUrl, answered));
@@ -125,7 +139,8 @@ final class DepotCopier implements AutoCloseable {
       int status = connection.getResponseCode();
       if (status != 200) {
         connection.disconnect();
-        throw new ApiException(ErrorCode.SOURCE_UNAVAILABLE, "the depot answered " + status + " for " + artifactUri);
+        throw new ApiException(
+            ErrorCode.SOURCE_UNAVAILABLE, "the depot answered " + status + " for " + artifactUri);
       }
       return connection;
     } catch (IOException e) {
@@ -133,18 +148,31 @@ final class DepotCopier implements AutoCloseable {
         connection.disconnect();
       }
       throw new ApiException(
-          ErrorCode.SOURCE_UNAVAILABLE, "the depot did not answer for " + artifactUri + ": " + e.getMessage());
+          ErrorCode.SOURCE_UNAVAILABLE,
+          "the depot did not answer for " + artifactUri + ": " + e.getMessage());
     }
   }
 
   private void copy(String sha256, URI depotBaseUrl, HttpURLConnection source) {
     try (InputStream body = source.getInputStream()) {
-      int copiesHere = sled.receive(sha256, receiveLimiter.throttle(body), maxArtifactBytes).successfulWrites();
+      int copiesHere =
+          sled.receive(sha256, receiveLimiter.throttle(body), maxArtifactBytes).successfulWrites();
       succeeded.incrementAndGet();
-      log.info(() -> sledId + " copied " + sha256 + " from " + depotBaseUrl + " onto " + copiesHere + " disk(s)");
+      log.info(
+          () ->
+              sledId
+                  + " copied "
+                  + sha256
+                  + " from "
+                  + depotBaseUrl
+                  + " onto "
+                  + copiesHere
+                  + " disk(s)");
     } catch (IOException | RuntimeException e) {
       failed.incrementAndGet();
-      log.log(Level.WARNING, sledId + " copy of " + sha256 + " from " + depotBaseUrl + " failed: " + e.getMessage());
+      log.log(
+          Level.WARNING,
+          sledId + " copy of " + sha256 + " from " + depotBaseUrl + " failed: " + e.getMessage());
     } finally {
       source.disconnect();
       slots.release();

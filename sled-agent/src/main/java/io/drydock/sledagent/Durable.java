@@ -15,11 +15,15 @@ final class Durable {
 
   private Durable() {}
 
-  /** Replaces {@code target} with {@code bytes}: a reader, or a restart after a crash, sees the old or the new file. */
+  /**
+   * Replaces {@code target} with {@code bytes}: a reader, or a restart after a crash, sees the old
+   * or the new file.
+   */
   static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -33,10 +37,14 @@ final class Durable {
     forceDirectory(target.getParent());
   }
 
-  /** Makes a rename into {@code directory} durable: without this a power loss may forget the new name. */
+  /**
+   * Makes a rename into {@code directory} durable: without this a power loss may forget the new
+   * name.
+   */
   static void forceDirectory(Path directory) throws IOException {
     if (WINDOWS) {
-      // Windows cannot open a directory as a file; its renames are atomic, only this extra durability step is lost.
+      // Windows cannot open a directory as a file; its renames are atomic, only this extra
+      // durability step is lost.
       return;
     }
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {

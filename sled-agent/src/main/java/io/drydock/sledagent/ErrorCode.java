@@ -1,9 +1,10 @@
 package io.drydock.sledagent;
 
 /**
- * What an error answer says: the HTTP status and the {@code error_code} sent with it. Refusals omicron's sled agent
- * (and dropshot under it) answers without an {@code error_code} have none here either, so that a client written for
- * omicron reads them the same; the others name the refusal, which the {@code Error} schema leaves free.
+ * What an error answer says: the HTTP status and the {@code error_code} sent with it. Refusals
+ * omicron's sled agent (and dropshot under it) answers without an {@code error_code} have none here
+ * either, so that a client written for omicron reads them the same; the others name the refusal,
+ * which the {@code Error} schema leaves free.
  */
 enum ErrorCode {
   BAD_REQUEST(400),
@@ -28,6 +29,7 @@ enum ErrorCode {
   NO_DISK_AVAILABLE(507);
 
   final int status;
+
   /** The {@code error_code} sent; null sends none. */
   final String wireCode;
 

@@ -8,10 +8,14 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
-/** Reading requests and writing answers on a JDK {@code HttpExchange}, as dropshot reads and answers them. */
+/**
+ * Reading requests and writing answers on a JDK {@code HttpExchange}, as dropshot reads and answers
+ * them.
+ */
 final class Exchanges {
   static final int MAX_JSON_BYTES = 1024 * 1024;
-  // After a refusal the rest of a body up to this size is read and dropped, so that the client, still sending, gets
+  // After a refusal the rest of a body up to this size is read and dropped, so that the client,
+  // still sending, gets
   // to read the answer; past it the connection is closed instead of reading gigabytes for nothing.
   private static final long MAX_DISCARDED_BYTES = 8L * 1024 * 1024;
   private static final int BUFFER_BYTES = 64 * 1024;
@@ -29,7 +33,8 @@ final class Exchanges {
     }
     String allow = String.join(", ", allowed);
     exchange.getResponseHeaders().set("Allow", allow);
-    throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "method " + Sha256.quoted(method) + " not allowed: " + allow);
+    throw new ApiException(
+        ErrorCode.METHOD_NOT_ALLOWED, "method " + Sha256.quoted(method) + " not allowed: " + allow);
   }
 
   static <T> T readJson(HttpExchange exchange, ObjectReader reader) {
@@ -48,17 +53,22 @@ final class Exchanges {
     try {
       return reader.readValue(body);
     } catch (JsonProcessingException e) {
-      throw new ApiException(ErrorCode.BAD_REQUEST, "malformed JSON body: " + e.getOriginalMessage());
+      throw new ApiException(
+          ErrorCode.BAD_REQUEST, "malformed JSON body: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new ApiException(ErrorCode.BAD_REQUEST, "malformed JSON body: " + e.getMessage());
     }
   }
 
   private static ApiException jsonTooLarge() {
-    return new ApiException(ErrorCode.BODY_TOO_LARGE, "JSON body is larger than " + MAX_JSON_BYTES + " bytes");
+    return new ApiException(
+        ErrorCode.BODY_TOO_LARGE, "JSON body is larger than " + MAX_JSON_BYTES + " bytes");
   }
 
-  /** The Content-Length the client announced; -1 for a chunked or empty body, which is counted as it arrives. */
+  /**
+   * The Content-Length the client announced; -1 for a chunked or empty body, which is counted as it
+   * arrives.
+   */
   static long declaredLength(HttpExchange exchange) {
     String value = exchange.getRequestHeaders().getFirst("Content-Length");
     if (value == null) {
@@ -67,7 +77,8 @@ final class Exchanges {
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new ApiException(ErrorCode.BAD_REQUEST, "invalid Content-Length: " + Sha256.quoted(value));
+      throw new ApiException(
+          ErrorCode.BAD_REQUEST, "invalid Content-Length: " + Sha256.quoted(value));
     }
   }
 
@@ -77,12 +88,18 @@ final class Exchanges {
     if (query != null) {
       for (String pair : query.split("&")) {
         int equals = pair.indexOf('=');
-        String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+        String name =
+            URLDecoder.decode(
+                equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
         if (name.equals("generation")) {
           if (value != null) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "query parameter generation is given twice");
+            throw new ApiException(
+                ErrorCode.BAD_REQUEST, "query parameter generation is given twice");
           }
-          value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+          value =
+              equals < 0
+                  ? ""
+                  : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
         }
       }
     }
@@ -95,8 +112,10 @@ final class Exchanges {
       // Answered below, as a missing value is.
     }
     throw new ApiException(
-        ErrorCode.BAD_REQUEST, "query parameter generation must be a non-negative integer, got '"
-            + (value == null ? "" : Sha256.quoted(value)) + "'");
+        ErrorCode.BAD_REQUEST,
+        "query parameter generation must be a non-negative integer, got '"
+            + (value == null ? "" : Sha256.quoted(value))
+            + "'");
   }
 
   static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
@@ -130,6 +149,8 @@ final class Exchanges {
     if (query != null) {
       target += "?" + query;
     }
-    return target.length() <= MAX_LOGGED_TARGET ? target : target.substring(0, MAX_LOGGED_TARGET) + "...";
+    return target.length() <= MAX_LOGGED_TARGET
+        ? target
+        : target.substring(0, MAX_LOGGED_TARGET) + "...";
   }
 }

@@ -5,7 +5,8 @@ package io.drydock.sledagent;
  *
  * @param delayMs added before answering every request but those to {@code /faults}
  * @param failPercent share of those requests answered 503 {@code INJECTED_FAULT} instead
- * @param corruptServedBytes whether {@code GET /artifact/sha256/...} flips a byte in every chunk it serves
+ * @param corruptServedBytes whether {@code GET /artifact/sha256/...} flips a byte in every chunk it
+ *     serves
  */
 record FaultSettings(int delayMs, int failPercent, boolean corruptServedBytes) {
   static final FaultSettings NONE = new FaultSettings(0, 0, false);
@@ -13,7 +14,8 @@ record FaultSettings(int delayMs, int failPercent, boolean corruptServedBytes) {
 
   FaultSettings {
     if (delayMs < 0 || delayMs > MAX_DELAY_MS) {
-      throw new IllegalArgumentException("delay_ms must be between 0 and " + MAX_DELAY_MS + ": " + delayMs);
+      throw new IllegalArgumentException(
+          "delay_ms must be between 0 and " + MAX_DELAY_MS + ": " + delayMs);
     }
     if (failPercent < 0 || failPercent > 100) {
       throw new IllegalArgumentException("fail_percent must be between 0 and 100: " + failPercent);

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-/** The one JSON mapper of the agent: snake_case names, and strict enough that a sloppy body is a 400, not a guess. */
+/**
+ * The one JSON mapper of the agent: snake_case names, and strict enough that a sloppy body is a
+ * 400, not a guess.
+ */
 final class Json {
   static final ObjectMapper MAPPER =
       JsonMapper.builder()

@@ -4,12 +4,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * SHA-256 names of artifacts. A value that passes {@link #isHex} is the only thing ever used as a file name, so a
- * request can never make the sled build a path of its choosing.
+ * SHA-256 names of artifacts. A value that passes {@link #isHex} is the only thing ever used as a
+ * file name, so a request can never make the sled build a path of its choosing.
  */
 final class Sha256 {
   private static final int HEX_LENGTH = 64;
-  // Long enough to recognise what was sent, short enough that a hostile value cannot flood an answer or a log line.
+  // Long enough to recognise what was sent, short enough that a hostile value cannot flood an
+  // answer or a log line.
   private static final int MAX_QUOTED_LENGTH = 80;
 
   private Sha256() {}
@@ -32,7 +33,9 @@ final class Sha256 {
     if (!isHex(candidate)) {
       throw new ApiException(
           ErrorCode.BAD_REQUEST,
-          "invalid sha256 '" + quoted(candidate) + "': expected exactly 64 lower-case hex characters");
+          "invalid sha256 '"
+              + quoted(candidate)
+              + "': expected exactly 64 lower-case hex characters");
     }
     return candidate;
   }

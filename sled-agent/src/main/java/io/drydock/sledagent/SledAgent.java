@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,13 +23,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A running sled agent: the HTTP API on the JDK's server, the reconciler and the depot copier, over one data
- * directory that it locks against a second agent. {@link SledAgentMain} runs one per process; tests and tools may run
- * several in one JVM.
+ * A running sled agent: the HTTP API on the JDK's server, the reconciler and the depot copier, over
+ * one data directory that it locks against a second agent. {@link SledAgentMain} runs one per
+ * process; tests and tools may run several in one JVM.
  */
 public final class SledAgent implements AutoCloseable {
   private static final Logger log = Logger.getLogger(SledAgent.class.getName());
-  // Uploads and downloads hold a thread for their whole transfer; this bounds how many run at once, the rest queue.
+  // Uploads and downloads hold a thread for their whole transfer; this bounds how many run at once,
+  // the rest queue.
   private static final int REQUEST_THREADS = 32;
   private static final int BACKLOG = 128;
   private static final Duration STOP_GRACE = Duration.ofSeconds(2);
@@ -46,6 +46,7 @@ public final class SledAgent implements AutoCloseable {
   private final ExecutorService requestThreads;
   private final SledApi api;
   private final HttpServer server;
+
   /** The repo depot's own port, when it has one. */
   private final HttpServer depotServer;
 
@@ -55,15 +56,18 @@ public final class SledAgent implements AutoCloseable {
     this.sled = Sled.open(options.dataDir());
     // Leftovers of a crash (temps of interrupted uploads) go before the sled answers anything.
     reconcileAndLog();
-    // Bound before any thread starts, so that a port in use fails the start without leaving threads behind.
+    // Bound before any thread starts, so that a port in use fails the start without leaving threads
+    // behind.
     this.server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getByName(options.bind()), options.port()), BACKLOG);
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getByName(options.bind()), options.port()), BACKLOG);
     try {
       this.depotServer =
           options.depotPort() == SledAgentOptions.NO_DEPOT_PORT
               ? null
               : HttpServer.create(
-                  new InetSocketAddress(InetAddress.getByName(options.bind()), options.depotPort()), BACKLOG);
+                  new InetSocketAddress(InetAddress.getByName(options.bind()), options.depotPort()),
+                  BACKLOG);
     } catch (IOException e) {
       server.stop(0);
       throw e;
@@ -71,10 +75,18 @@ public final class SledAgent implements AutoCloseable {
     this.receiveLimiter = new BandwidthLimiter(options.bandwidthBytesPerSecond());
     this.sendLimiter = new BandwidthLimiter(options.bandwidthBytesPerSecond());
     this.copier = new DepotCopier(options.sledId(), sled, options, receiveLimiter);
-    this.reconciler = Executors.newSingleThreadScheduledExecutor(daemonThreads(options.sledId() + "-reconciler"));
-    this.requestThreads = Executors.newFixedThreadPool(REQUEST_THREADS, daemonThreads(options.sledId() + "-http"));
+    this.reconciler =
+        Executors.newSingleThreadScheduledExecutor(daemonThreads(options.sledId() + "-reconciler"));
+    this.requestThreads =
+        Executors.newFixedThreadPool(REQUEST_THREADS, daemonThreads(options.sledId() + "-http"));
     this.api =
-        new SledApi(options, sled, copier, receiveLimiter, sendLimiter, () -> reconciler.execute(this::reconcileAndLog));
+        new SledApi(
+            options,
+            sled,
+            copier,
+            receiveLimiter,
+            sendLimiter,
+            () -> reconciler.execute(this::reconcileAndLog));
     server.createContext("/", api.sledAgentHandler());
     server.setExecutor(requestThreads);
     server.start();
@@ -84,7 +96,8 @@ public final class SledAgent implements AutoCloseable {
       depotServer.start();
     }
     long interval = options.reconcileInterval().toMillis();
-    reconciler.scheduleWithFixedDelay(this::reconcileAndLog, interval, interval, TimeUnit.MILLISECONDS);
+    reconciler.scheduleWithFixedDelay(
+        this::reconcileAndLog, interval, interval, TimeUnit.MILLISECONDS);
   }
 
   /** Starts an agent; it answers requests once this returns. */
@@ -92,16 +105,20 @@ public final class SledAgent implements AutoCloseable {
     Files.createDirectories(options.dataDir());
     FileChannel lockChannel =
         FileChannel.open(
-            options.dataDir().resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            options.dataDir().resolve(LOCK_FILE),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
     try {
       FileLock lock = lockChannel.tryLock();
       if (lock == null) {
-        throw new IllegalStateException("another sled agent uses the data directory " + options.dataDir());
+        throw new IllegalStateException(
+            "another sled agent uses the data directory " + options.dataDir());
       }
       return new SledAgent(options, lockChannel);
     } catch (OverlappingFileLockException e) {
       lockChannel.close();
-      throw new IllegalStateException("another sled agent of this JVM uses the data directory " + options.dataDir());
+      throw new IllegalStateException(
+          "another sled agent of this JVM uses the data directory " + options.dataDir());
     } catch (IOException | RuntimeException e) {
       lockChannel.close();
       throw e;
@@ -112,7 +129,10 @@ public final class SledAgent implements AutoCloseable {
     return options.sledId();
   }
 
-  /** Where the agent answers, e.g. {@code http://127.0.0.1:12348}; loopback when it listens on every address. */
+  /**
+   * Where the agent answers, e.g. {@code http://127.0.0.1:12348}; loopback when it listens on every
+   * address.
+   */
   public URI baseUri() {
     return uri(server.getAddress());
   }
@@ -131,7 +151,9 @@ public final class SledAgent implements AutoCloseable {
     return URI.create("http://" + host + ":" + socket.getPort());
   }
 
-  /** Runs the reconciler now, after any run already queued, and returns how many files it deleted. */
+  /**
+   * Runs the reconciler now, after any run already queued, and returns how many files it deleted.
+   */
   int reconcile() {
     try {
       return reconciler.submit(this::reconcileAndLog).get();
@@ -147,7 +169,12 @@ public final class SledAgent implements AutoCloseable {
     try {
       int deleted = sled.reconcile();
       if (deleted > 0) {
-        log.info(() -> options.sledId() + " reconciler deleted " + deleted + " file(s) outside the config");
+        log.info(
+            () ->
+                options.sledId()
+                    + " reconciler deleted "
+                    + deleted
+                    + " file(s) outside the config");
       }
       return deleted;
     } catch (IOException | RuntimeException e) {
@@ -169,7 +196,10 @@ public final class SledAgent implements AutoCloseable {
     return copier;
   }
 
-  /** Stops answering, lets running requests finish for a moment, stops copies and releases the data directory. */
+  /**
+   * Stops answering, lets running requests finish for a moment, stops copies and releases the data
+   * directory.
+   */
   @Override
   public void close() {
     api.drain(STOP_GRACE);

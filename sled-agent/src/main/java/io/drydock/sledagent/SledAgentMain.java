@@ -11,9 +11,10 @@ import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
 /**
- * {@code java -jar drydock-sled-agent.jar --sled-id=ID --data-dir=DIR ...}: starts one agent, prints
- * {@code sled-agent <id> listening on http://<host>:<port>} once it answers (followed by {@code (repo depot also on
- * http://<host>:<port>)} when the depot has a port of its own), and stops it on SIGTERM.
+ * {@code java -jar drydock-sled-agent.jar --sled-id=ID --data-dir=DIR ...}: starts one agent,
+ * prints {@code sled-agent <id> listening on http://<host>:<port>} once it answers (followed by
+ * {@code (repo depot also on http://<host>:<port>)} when the depot has a port of its own), and
+ * stops it on SIGTERM.
  */
 public final class SledAgentMain {
   private SledAgentMain() {}
@@ -46,13 +47,17 @@ public final class SledAgentMain {
             new Thread(
                 () -> {
                   agent.close();
-                  // Not a log record: java.util.logging closes its handlers in a shutdown hook of its own.
+                  // Not a log record: java.util.logging closes its handlers in a shutdown hook of
+                  // its own.
                   System.out.println("sled-agent " + options.sledId() + " stopped");
                   System.out.flush();
                 },
                 "sled-agent-shutdown"));
     System.out.println(
-        "sled-agent " + options.sledId() + " listening on " + agent.baseUri()
+        "sled-agent "
+            + options.sledId()
+            + " listening on "
+            + agent.baseUri()
             + agent.depotUri().map(depot -> " (repo depot also on " + depot + ")").orElse(""));
     System.out.flush();
   }
@@ -75,7 +80,8 @@ public final class SledAgentMain {
 
           @Override
           public synchronized void close() {
-            // A StreamHandler closes its stream, and java.util.logging closes handlers at exit: standard output must
+            // A StreamHandler closes its stream, and java.util.logging closes handlers at exit:
+            // standard output must
             // stay open for the last lines.
             flush();
           }

@@ -12,17 +12,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How a sled agent runs. {@link #parse} reads {@code --name=value} arguments, each falling back to the environment
- * variable {@code SLED_NAME} (upper case, dashes as underscores), then to its default.
+ * How a sled agent runs. {@link #parse} reads {@code --name=value} arguments, each falling back to
+ * the environment variable {@code SLED_NAME} (upper case, dashes as underscores), then to its
+ * default.
  *
  * @param sledId names the sled in its log lines and its ready line
  * @param bind the address to listen on; loopback unless told otherwise
  * @param port the port to listen on; 0 for any free one
- * @param depotPort the port the repo depot alone also listens on, as omicron's does; 0 for any free one, {@link
- *     #NO_DEPOT_PORT} for none (the depot is served on {@code port} either way)
+ * @param depotPort the port the repo depot alone also listens on, as omicron's does; 0 for any free
+ *     one, {@link #NO_DEPOT_PORT} for none (the depot is served on {@code port} either way)
  * @param dataDir holds {@code config.json} and the two disks {@code disk0/} and {@code disk1/}
  * @param maxArtifactBytes the largest artifact accepted, by upload or copy
- * @param bandwidthBytesPerSecond the cap on artifact bytes sent, and separately on those received; 0 for none
+ * @param bandwidthBytesPerSecond the cap on artifact bytes sent, and separately on those received;
+ *     0 for none
  * @param reconcileInterval how often the reconciler runs besides after every config change
  * @param allowedDepotHosts {@code host:port} pairs a copy-from-depot may name; empty for any
  * @param enableFaultInjection whether {@code /faults} exists
@@ -41,19 +43,23 @@ public record SledAgentOptions(
 
   /** The port Oxide's repo depot listens on. */
   public static final int DEFAULT_PORT = 12348;
+
   public static final int NO_DEPOT_PORT = -1;
   public static final long DEFAULT_MAX_ARTIFACT_BYTES = 2L * 1024 * 1024 * 1024;
   public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(60);
 
   private static final Pattern SLED_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
-  private static final Pattern HOST_AND_PORT = Pattern.compile("([^\\s:/]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
+  private static final Pattern HOST_AND_PORT =
+      Pattern.compile("([^\\s:/]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
   private static final Map<String, String> DEFAULTS = defaults();
 
   public SledAgentOptions {
     if (sledId == null || !SLED_ID.matcher(sledId).matches()) {
       throw new IllegalArgumentException(
-          "sled-id is required: 1 to 64 letters, digits, dots, dashes or underscores, got '" + sledId + "'");
+          "sled-id is required: 1 to 64 letters, digits, dots, dashes or underscores, got '"
+              + sledId
+              + "'");
     }
     if (dataDir == null) {
       throw new IllegalArgumentException("data-dir is required");
@@ -62,16 +68,20 @@ public record SledAgentOptions(
       throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
     }
     if (depotPort != NO_DEPOT_PORT && (depotPort < 0 || depotPort > 65535)) {
-      throw new IllegalArgumentException("depot-port must be between 0 and 65535, or empty for none: " + depotPort);
+      throw new IllegalArgumentException(
+          "depot-port must be between 0 and 65535, or empty for none: " + depotPort);
     }
     if (maxArtifactBytes <= 0) {
-      throw new IllegalArgumentException("max-artifact-bytes must be positive: " + maxArtifactBytes);
+      throw new IllegalArgumentException(
+          "max-artifact-bytes must be positive: " + maxArtifactBytes);
     }
     if (bandwidthBytesPerSecond < 0) {
-      throw new IllegalArgumentException("bandwidth-bytes-per-second must not be negative: " + bandwidthBytesPerSecond);
+      throw new IllegalArgumentException(
+          "bandwidth-bytes-per-second must not be negative: " + bandwidthBytesPerSecond);
     }
     if (reconcileInterval.isZero() || reconcileInterval.isNegative()) {
-      throw new IllegalArgumentException("reconcile-interval must be positive: " + reconcileInterval);
+      throw new IllegalArgumentException(
+          "reconcile-interval must be positive: " + reconcileInterval);
     }
     allowedDepotHosts = Set.copyOf(allowedDepotHosts);
   }
@@ -92,8 +102,8 @@ public record SledAgentOptions(
   }
 
   /**
-   * Reads the options from {@code --name=value} arguments ({@code --enable-fault-injection} alone means true) and
-   * the environment; throws {@link IllegalArgumentException} naming what is wrong.
+   * Reads the options from {@code --name=value} arguments ({@code --enable-fault-injection} alone
+   * means true) and the environment; throws {@link IllegalArgumentException} naming what is wrong.
    */
   public static SledAgentOptions parse(List<String> args, Map<String, String> environment) {
     Map<String, String> values = new LinkedHashMap<>();
@@ -103,7 +113,8 @@ public record SledAgentOptions(
     }
     for (String arg : args) {
       int equals = arg.indexOf('=');
-      String name = arg.startsWith("--") ? arg.substring(2, equals < 0 ? arg.length() : equals) : "";
+      String name =
+          arg.startsWith("--") ? arg.substring(2, equals < 0 ? arg.length() : equals) : "";
       if (!DEFAULTS.containsKey(name)) {
         throw new IllegalArgumentException("unknown argument '" + arg + "'");
       }
@@ -117,7 +128,9 @@ public record SledAgentOptions(
         values.get("bind"),
         (int) number(values, "port"),
         depotPort(values),
-        values.get("data-dir") == null || values.get("data-dir").isBlank() ? null : Path.of(values.get("data-dir")),
+        values.get("data-dir") == null || values.get("data-dir").isBlank()
+            ? null
+            : Path.of(values.get("data-dir")),
         number(values, "max-artifact-bytes"),
         number(values, "bandwidth-bytes-per-second"),
         duration(values.get("reconcile-interval")),
@@ -126,17 +139,22 @@ public record SledAgentOptions(
   }
 
   static String environmentVariable(String option) {
-    return option.equals("sled-id") ? "SLED_ID" : "SLED_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
+    return option.equals("sled-id")
+        ? "SLED_ID"
+        : "SLED_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
   /** One line per option: the argument, its environment variable and its default. */
   public static String usage() {
-    StringBuilder usage = new StringBuilder("usage: java -jar drydock-sled-agent.jar --sled-id=ID --data-dir=DIR");
+    StringBuilder usage =
+        new StringBuilder("usage: java -jar drydock-sled-agent.jar --sled-id=ID --data-dir=DIR");
     usage.append(" [--option=value ...]\noptions (argument, environment variable, default):\n");
     DEFAULTS.forEach(
         (name, value) ->
-            usage.append(String.format(
-                "  --%-28s %-34s %s%n", name, environmentVariable(name), value == null ? "(required)" : value)));
+            usage.append(
+                String.format(
+                    "  --%-28s %-34s %s%n",
+                    name, environmentVariable(name), value == null ? "(required)" : value)));
     return usage.toString();
   }
 
@@ -144,7 +162,8 @@ public record SledAgentOptions(
     try {
       return Long.parseLong(values.get(name).trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, got '" + values.get(name) + "'");
+      throw new IllegalArgumentException(
+          name + " must be a whole number, got '" + values.get(name) + "'");
     }
   }
 
@@ -155,7 +174,8 @@ public record SledAgentOptions(
     }
     long port = number(values, "depot-port");
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("depot-port must be between 0 and 65535, or empty for none: " + port);
+      throw new IllegalArgumentException(
+          "depot-port must be between 0 and 65535, or empty for none: " + port);
     }
     return (int) port;
   }
@@ -163,7 +183,8 @@ public record SledAgentOptions(
   private static boolean bool(Map<String, String> values, String name) {
     String value = values.get(name).trim().toLowerCase(Locale.ROOT);
     if (!value.equals("true") && !value.equals("false")) {
-      throw new IllegalArgumentException(name + " must be true or false, got '" + values.get(name) + "'");
+      throw new IllegalArgumentException(
+          name + " must be true or false, got '" + values.get(name) + "'");
     }
     return value.equals("true");
   }
@@ -172,7 +193,8 @@ public record SledAgentOptions(
   private static Duration duration(String value) {
     Matcher matcher = DURATION.matcher(value.trim());
     if (!matcher.matches()) {
-      throw new IllegalArgumentException("reconcile-interval must look like 500ms, 30s, 5m or 1h, got '" + value + "'");
+      throw new IllegalArgumentException(
+          "reconcile-interval must look like 500ms, 30s, 5m or 1h, got '" + value + "'");
     }
     long amount = Long.parseLong(matcher.group(1));
     String unit = matcher.group(2) == null ? "s" : matcher.group(2);
@@ -193,7 +215,8 @@ public record SledAgentOptions(
       }
       Matcher matcher = HOST_AND_PORT.matcher(host);
       if (!matcher.matches() || Integer.parseInt(matcher.group(2)) > 65535) {
-        throw new IllegalArgumentException("allowed-depot-hosts takes host:port entries, got '" + entry + "'");
+        throw new IllegalArgumentException(
+            "allowed-depot-hosts takes host:port entries, got '" + entry + "'");
       }
       hosts.add(host);
     }

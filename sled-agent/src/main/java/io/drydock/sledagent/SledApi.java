@@ -23,11 +23,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The sled's HTTP APIs, in omicron's wire format (oxidecomputer/omicron {@code openapi/sled-agent/sled-agent-48.0.0-
- * 808ec1.json} and {@code openapi/repo-depot/repo-depot-1.0.0-65083f.json} at b848b6df85531e85aaaa6d434dfb5bfd45bb42ce):
- * the sled agent's artifact endpoints, with the repo depot's {@code GET /artifact/sha256/{sha256}} beside them, and the
- * repo depot alone for a port of its own, as omicron runs it. Routes requests, turns refusals into dropshot's error
- * envelope and logs one line per request.
+ * The sled's HTTP APIs, in omicron's wire format (oxidecomputer/omicron {@code
+ * openapi/sled-agent/sled-agent-48.0.0- 808ec1.json} and {@code
+ * openapi/repo-depot/repo-depot-1.0.0-65083f.json} at b848b6df85531e85aaaa6d434dfb5bfd45bb42ce):
+ * the sled agent's artifact endpoints, with the repo depot's {@code GET /artifact/sha256/{sha256}}
+ * beside them, and the repo depot alone for a port of its own, as omicron runs it. Routes requests,
+ * turns refusals into dropshot's error envelope and logs one line per request.
  */
 final class SledApi {
   private static final Logger log = Logger.getLogger(SledApi.class.getName());
@@ -114,14 +115,24 @@ final class SledApi {
       requestsInProgress.decrementAndGet();
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       log.info(
-          () -> sledId + " " + exchange.getRequestMethod() + " " + Exchanges.target(exchange) + " "
-              + exchange.getResponseCode() + " " + millis + "ms");
+          () ->
+              sledId
+                  + " "
+                  + exchange.getRequestMethod()
+                  + " "
+                  + Exchanges.target(exchange)
+                  + " "
+                  + exchange.getResponseCode()
+                  + " "
+                  + millis
+                  + "ms");
     }
   }
 
   /**
-   * Refuses new requests and waits up to {@code grace} for those in progress to end. The JDK 17 server's own
-   * {@code stop(delay)} always waits the whole delay, which would make every stop of an idle agent slow.
+   * Refuses new requests and waits up to {@code grace} for those in progress to end. The JDK 17
+   * server's own {@code stop(delay)} always waits the whole delay, which would make every stop of
+   * an idle agent slow.
    */
   void drain(Duration grace) {
     stopping = true;
@@ -159,7 +170,8 @@ final class SledApi {
       Exchanges.requireMethod(exchange, "GET");
       Exchanges.sendJson(exchange, 200, sled.inventory());
     } else if (path.startsWith(ARTIFACTS_PREFIX)) {
-      // Everything after the prefix is the hash candidate, so that "../x" or "a/b" is a 400, never another route.
+      // Everything after the prefix is the hash candidate, so that "../x" or "a/b" is a 400, never
+      // another route.
       String rest = path.substring(ARTIFACTS_PREFIX.length());
       if (rest.endsWith(COPY_SUFFIX)) {
         Exchanges.requireMethod(exchange, "POST");
@@ -188,9 +200,13 @@ final class SledApi {
     sled.requireAccepts(Exchanges.generationParameter(exchange), sha256);
     if (Exchanges.declaredLength(exchange) > maxArtifactBytes) {
       throw new ApiException(
-          ErrorCode.BODY_TOO_LARGE, "artifact is larger than the limit of " + maxArtifactBytes + " bytes");
+          ErrorCode.BODY_TOO_LARGE,
+          "artifact is larger than the limit of " + maxArtifactBytes + " bytes");
     }
-    Exchanges.sendJson(exchange, 200, sled.receive(sha256, receiveLimiter.throttle(exchange.getRequestBody()), maxArtifactBytes));
+    Exchanges.sendJson(
+        exchange,
+        200,
+        sled.receive(sha256, receiveLimiter.throttle(exchange.getRequestBody()), maxArtifactBytes));
   }
 
   private void copyFromDepot(HttpExchange exchange, String candidate) throws IOException {
@@ -205,7 +221,10 @@ final class SledApi {
     String sha256 = Sha256.requireHex(candidate);
     Path file =
         sled.artifactFile(sha256)
-            .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "artifact " + sha256 + " is not on this sled"));
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.NOT_FOUND, "artifact " + sha256 + " is not on this sled"));
     FileChannel channel;
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -233,7 +252,8 @@ final class SledApi {
   private void handleFaults(HttpExchange exchange) throws IOException {
     if (!faultInjectionEnabled) {
       throw new ApiException(
-          ErrorCode.NOT_FOUND, "fault injection is off: start the agent with --enable-fault-injection");
+          ErrorCode.NOT_FOUND,
+          "fault injection is off: start the agent with --enable-fault-injection");
     }
     if (Exchanges.requireMethod(exchange, "POST", "DELETE").equals("POST")) {
       faults = Exchanges.readJson(exchange, FAULTS_READER);
@@ -253,14 +273,15 @@ final class SledApi {
         Thread.currentThread().interrupt();
       }
     }
-    if (current.failPercent() > 0 && ThreadLocalRandom.current().nextInt(100) < current.failPercent()) {
+    if (current.failPercent() > 0
+        && ThreadLocalRandom.current().nextInt(100) < current.failPercent()) {
       throw new ApiException(ErrorCode.INJECTED_FAULT, "injected failure");
     }
   }
 
   /**
-   * Answers with dropshot's error envelope, naming the request's {@code x-request-id}; unless the answer had already
-   * begun (then the connection just closes).
+   * Answers with dropshot's error envelope, naming the request's {@code x-request-id}; unless the
+   * answer had already begun (then the connection just closes).
    */
   private void sendError(HttpExchange exchange, ErrorCode code, String message) {
     if (exchange.getResponseCode() != -1) {
@@ -278,6 +299,12 @@ final class SledApi {
   /** The body of {@code POST /artifacts/{sha256}/copy-from-depot}. */
   record CopyRequest(String depotBaseUrl) {}
 
-  /** The body of every 4xx and 5xx answer: dropshot's {@code HttpErrorResponseBody}, which omits a null code. */
-  record ErrorBody(String requestId, @JsonInclude(JsonInclude.Include.NON_NULL) String errorCode, String message) {}
+  /**
+   * The body of every 4xx and 5xx answer: dropshot's {@code HttpErrorResponseBody}, which omits a
+   * null code.
+   */
+  record ErrorBody(
+      String requestId,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String errorCode,
+      String message) {}
 }

@@ -40,7 +40,8 @@ class DepotCopyTest {
 
   @Test
   void aCopyIsAcceptedThenStoredOnBothDisks() {
-    SledClient.Response response = targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri());
+    SledClient.Response response =
+        targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri());
 
     assertThat(response.status()).isEqualTo(202);
     SledClient.await("the copy finished", () -> target.copier().succeeded() == 1);
@@ -48,11 +49,15 @@ class DepotCopyTest {
     assertThat(targetClient.download(artifact.sha256())).isEqualTo(artifact.bytes());
   }
 
-  /** A zero-length TUF target is legal: the sled stores it, lists it, serves it, and another sled copies it. */
+  /**
+   * A zero-length TUF target is legal: the sled stores it, lists it, serves it, and another sled
+   * copies it.
+   */
   @Test
   void anEmptyArtifactIsStoredListedServedAndCopied() {
     Artifact empty = Artifact.of(new byte[0]);
-    assertThat(empty.sha256()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(empty.sha256())
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     sourceClient.putConfig(2, artifact.sha256(), empty.sha256());
     targetClient.putConfig(5, artifact.sha256(), empty.sha256());
 
@@ -73,7 +78,8 @@ class DepotCopyTest {
     SledClient.Response faults = sourceClient.post("/faults", "{\"corrupt_served_bytes\": true}");
     assertThat(faults.status()).as(faults.body()).isEqualTo(204);
 
-    SledClient.Response response = targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri());
+    SledClient.Response response =
+        targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri());
 
     assertThat(response.status()).isEqualTo(202);
     SledClient.await("the copy failed", () -> target.copier().failed() == 1);
@@ -82,7 +88,8 @@ class DepotCopyTest {
     assertThat(TestSleds.filesOn(targetDir, "disk1")).isEmpty();
 
     assertThat(sourceClient.delete("/faults").status()).isEqualTo(204);
-    assertThat(targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri()).status()).isEqualTo(202);
+    assertThat(targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri()).status())
+        .isEqualTo(202);
     SledClient.await("the second copy finished", () -> target.copier().succeeded() == 1);
     assertThat(targetClient.inventory()).isEqualTo(Map.of(artifact.sha256(), 2));
   }
@@ -92,7 +99,8 @@ class DepotCopyTest {
     Artifact elsewhere = Artifact.random(100);
     targetClient.putConfig(5, artifact.sha256(), elsewhere.sha256());
 
-    SledClient.Response response = targetClient.copyFromDepot(5, elsewhere.sha256(), source.baseUri());
+    SledClient.Response response =
+        targetClient.copyFromDepot(5, elsewhere.sha256(), source.baseUri());
 
     response.assertError(502, "SOURCE_UNAVAILABLE");
     assertThat(response.json().path("message").asText()).contains("404");
@@ -112,11 +120,13 @@ class DepotCopyTest {
 
   @Test
   void aFailingSourceIs502AndFaultsClearAgain() {
-    assertThat(sourceClient.post("/faults", "{\"fail_percent\": 100, \"delay_ms\": 1}").status()).isEqualTo(204);
+    assertThat(sourceClient.post("/faults", "{\"fail_percent\": 100, \"delay_ms\": 1}").status())
+        .isEqualTo(204);
     SledClient.Response failed = sourceClient.get("/artifacts");
     failed.assertError(503, "INJECTED_FAULT");
 
-    SledClient.Response response = targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri());
+    SledClient.Response response =
+        targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri());
     assertThat(response.status()).isEqualTo(502);
     assertThat(response.json().path("message").asText()).contains("503");
 
@@ -133,14 +143,16 @@ class DepotCopyTest {
 
   @Test
   void aCopyUnderAnotherGenerationIs409() {
-    SledClient.Response response = targetClient.copyFromDepot(3, artifact.sha256(), source.baseUri());
+    SledClient.Response response =
+        targetClient.copyFromDepot(3, artifact.sha256(), source.baseUri());
 
     response.assertError(409, "CONFIG_GENERATION");
   }
 
   @Test
   void aCopyOfAHashOutsideTheConfigIs400() {
-    SledClient.Response response = targetClient.copyFromDepot(4, Artifact.random(5).sha256(), source.baseUri());
+    SledClient.Response response =
+        targetClient.copyFromDepot(4, Artifact.random(5).sha256(), source.baseUri());
 
     response.assertError(400, "NOT_IN_CONFIG");
   }
@@ -165,7 +177,8 @@ class DepotCopyTest {
 
   @Test
   void aDepotOutsideTheAllowedHostsIs403(@TempDir Path strictDir) {
-    try (SledAgent strict = TestSleds.start("strict", strictDir, "--allowed-depot-hosts=127.0.0.1:1")) {
+    try (SledAgent strict =
+        TestSleds.start("strict", strictDir, "--allowed-depot-hosts=127.0.0.1:1")) {
       SledClient client = TestSleds.client(strict);
       client.putConfig(1, artifact.sha256());
 
@@ -176,7 +189,8 @@ class DepotCopyTest {
   }
 
   @Test
-  void aCopyIntoACappedSledGoesThroughBothCaps(@TempDir Path cappedSourceDir, @TempDir Path cappedTargetDir) {
+  void aCopyIntoACappedSledGoesThroughBothCaps(
+      @TempDir Path cappedSourceDir, @TempDir Path cappedTargetDir) {
     String cap = "--bandwidth-bytes-per-second=" + (4 * 1024 * 1024);
     try (SledAgent cappedSource = TestSleds.start("capped-source", cappedSourceDir, cap);
         SledAgent cappedTarget = TestSleds.start("capped-target", cappedTargetDir, cap)) {

@@ -7,7 +7,10 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
 
-/** Large test content made up as it is read, so that neither the test nor the sled ever holds it whole. */
+/**
+ * Large test content made up as it is read, so that neither the test nor the sled ever holds it
+ * whole.
+ */
 record GeneratedContent(long size, long seed) {
   private static final int BLOCK_BYTES = 1 << 16;
 

@@ -16,18 +16,23 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 /**
- * One of omicron's OpenAPI documents, copied under {@code src/test/resources/omicron/} (see the README there), and the
- * check that an answer is one the document allows: its status is listed for the operation (exactly or as {@code 4XX}
- * / {@code 5XX}), and its body has the listed media type and validates against the listed schema with networknt's
- * OpenAPI 3.0 dialect. Public for activities' tests of Drydock's sled client, which check their omicron stub with it.
+ * One of omicron's OpenAPI documents, copied under {@code src/test/resources/omicron/} (see the
+ * README there), and the check that an answer is one the document allows: its status is listed for
+ * the operation (exactly or as {@code 4XX} / {@code 5XX}), and its body has the listed media type
+ * and validates against the listed schema with networknt's OpenAPI 3.0 dialect. Public for
+ * activities' tests of Drydock's sled client, which check their omicron stub with it.
  */
 public final class OmicronDocument {
-  // Its own mapper: activities' tests load this class without the agent's classes (SledClient's needs ApiVersion).
+  // Its own mapper: activities' tests load this class without the agent's classes (SledClient's
+  // needs ApiVersion).
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(OpenApi30.getInstance());
+  private static final SchemaRegistry SCHEMAS =
+      SchemaRegistry.withDefaultDialect(OpenApi30.getInstance());
   // After the two above, which the constructor uses.
-  public static final OmicronDocument SLED_AGENT = new OmicronDocument("omicron/sled-agent-48.0.0-808ec1.json");
-  public static final OmicronDocument REPO_DEPOT = new OmicronDocument("omicron/repo-depot-1.0.0-65083f.json");
+  public static final OmicronDocument SLED_AGENT =
+      new OmicronDocument("omicron/sled-agent-48.0.0-808ec1.json");
+  public static final OmicronDocument REPO_DEPOT =
+      new OmicronDocument("omicron/repo-depot-1.0.0-65083f.json");
 
   private final String resource;
   private final JsonNode document;
@@ -46,7 +51,10 @@ public final class OmicronDocument {
     return document.path("info").path("version").asText();
   }
 
-  /** That {@code response} is an answer the document allows for {@code method} on {@code pathTemplate}. */
+  /**
+   * That {@code response} is an answer the document allows for {@code method} on {@code
+   * pathTemplate}.
+   */
   void assertAllows(String method, String pathTemplate, HttpResponse<String> response) {
     assertAllows(
         method,
@@ -56,9 +64,14 @@ public final class OmicronDocument {
         response.body());
   }
 
-  /** That an answer of {@code status}, {@code contentType} and {@code body} is one the document allows. */
-  public void assertAllows(String method, String pathTemplate, int status, String contentType, String body) {
-    JsonNode operation = document.path("paths").path(pathTemplate).path(method.toLowerCase(java.util.Locale.ROOT));
+  /**
+   * That an answer of {@code status}, {@code contentType} and {@code body} is one the document
+   * allows.
+   */
+  public void assertAllows(
+      String method, String pathTemplate, int status, String contentType, String body) {
+    JsonNode operation =
+        document.path("paths").path(pathTemplate).path(method.toLowerCase(java.util.Locale.ROOT));
     assertThat(operation.isObject()).as("%s %s in %s", method, pathTemplate, resource).isTrue();
     JsonNode documented = operation.path("responses").path(String.valueOf(status));
     if (documented.isMissingNode()) {
@@ -84,7 +97,10 @@ public final class OmicronDocument {
 
   /** That {@code json} validates against the document's component schema {@code name}. */
   void assertIsA(String name, String json) {
-    assertConforms(JSON.createObjectNode().put("$ref", "#/components/schemas/" + name), json, name + " " + json);
+    assertConforms(
+        JSON.createObjectNode().put("$ref", "#/components/schemas/" + name),
+        json,
+        name + " " + json);
   }
 
   private void assertConforms(JsonNode schemaNode, String json, String what) {

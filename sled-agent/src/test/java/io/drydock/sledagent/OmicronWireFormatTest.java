@@ -20,18 +20,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every answer of the reference sled agent, success and refusal, validated against omicron's OpenAPI documents
- * (oxidecomputer/omicron {@code openapi/sled-agent/sled-agent-48.0.0-808ec1.json} and {@code
- * openapi/repo-depot/repo-depot-1.0.0-65083f.json} at b848b6df85531e85aaaa6d434dfb5bfd45bb42ce, copied under
- * {@code src/test/resources/omicron/}). What the documents leave open is pinned to omicron's code at the same commit:
- * {@code sled-agent/src/artifact_store.rs} ({@code From<Error> for HttpError}: 409 {@code CONFIG_GENERATION} for a
- * stale config, 400 {@code NoConfig}), {@code sled-agent/src/http_entrypoints.rs} ({@code artifact_config_get}: 404
- * before any config), and dropshot's version policy (oxidecomputer/dropshot {@code dropshot/src/versioning.rs} at
- * fb0fd916c4da45d81541355adb5642df9c890b7d: 400 for a missing, malformed or newer {@code api-version}, read before
- * routing).
+ * Every answer of the reference sled agent, success and refusal, validated against omicron's
+ * OpenAPI documents (oxidecomputer/omicron {@code openapi/sled-agent/sled-agent-48.0.0-808ec1.json}
+ * and {@code openapi/repo-depot/repo-depot-1.0.0-65083f.json} at
+ * b848b6df85531e85aaaa6d434dfb5bfd45bb42ce, copied under {@code src/test/resources/omicron/}). What
+ * the documents leave open is pinned to omicron's code at the same commit: {@code
+ * sled-agent/src/artifact_store.rs} ({@code From<Error> for HttpError}: 409 {@code
+ * CONFIG_GENERATION} for a stale config, 400 {@code NoConfig}), {@code
+ * sled-agent/src/http_entrypoints.rs} ({@code artifact_config_get}: 404 before any config), and
+ * dropshot's version policy (oxidecomputer/dropshot {@code dropshot/src/versioning.rs} at
+ * fb0fd916c4da45d81541355adb5642df9c890b7d: 400 for a missing, malformed or newer {@code
+ * api-version}, read before routing).
  */
 class OmicronWireFormatTest {
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final OmicronDocument SLED = OmicronDocument.SLED_AGENT;
   private static final OmicronDocument DEPOT = OmicronDocument.REPO_DEPOT;
 
@@ -59,8 +62,12 @@ class OmicronWireFormatTest {
 
   @Test
   void theValidatorRefusesWhatTheDocumentsForbid() {
-    assertThatThrownBy(() -> SLED.assertIsA("ArtifactPutResponse", "{\"datasets\": 2}")).isInstanceOf(AssertionError.class);
-    assertThatThrownBy(() -> SLED.assertIsA("ArtifactPutResponse", "{\"datasets\": -1, \"successful_writes\": 0}"))
+    assertThatThrownBy(() -> SLED.assertIsA("ArtifactPutResponse", "{\"datasets\": 2}"))
+        .isInstanceOf(AssertionError.class);
+    assertThatThrownBy(
+            () ->
+                SLED.assertIsA(
+                    "ArtifactPutResponse", "{\"datasets\": -1, \"successful_writes\": 0}"))
         .isInstanceOf(AssertionError.class);
     assertThatThrownBy(() -> SLED.assertIsA("Error", "{\"error_code\": \"X\", \"message\": \"m\"}"))
         .isInstanceOf(AssertionError.class);
@@ -104,7 +111,8 @@ class OmicronWireFormatTest {
     HttpResponse<String> sameGenerationOtherArtifacts = putConfig(3, elsewhere.sha256());
     SLED.assertAllows("PUT", "/artifacts-config", sameGenerationOtherArtifacts);
     assertThat(errorCode(sameGenerationOtherArtifacts)).contains("CONFIG_GENERATION");
-    HttpResponse<String> malformed = sendJson("PUT", "/artifacts-config", "{\"generation\": -1, \"artifacts\": []}");
+    HttpResponse<String> malformed =
+        sendJson("PUT", "/artifacts-config", "{\"generation\": -1, \"artifacts\": []}");
     SLED.assertAllows("PUT", "/artifacts-config", malformed);
     assertThat(malformed.statusCode()).isEqualTo(400);
 
@@ -119,7 +127,10 @@ class OmicronWireFormatTest {
     SLED.assertAllows("PUT", "/artifacts/{sha256}", notInConfig);
     assertThat(notInConfig.statusCode()).isEqualTo(400);
     HttpResponse<String> mismatch =
-        send("PUT", "/artifacts/" + artifact.sha256() + "?generation=3", BodyPublishers.ofString("other bytes"));
+        send(
+            "PUT",
+            "/artifacts/" + artifact.sha256() + "?generation=3",
+            BodyPublishers.ofString("other bytes"));
     SLED.assertAllows("PUT", "/artifacts/{sha256}", mismatch);
     assertThat(mismatch.statusCode()).isEqualTo(400);
 
@@ -134,11 +145,13 @@ class OmicronWireFormatTest {
     assertThat(list.statusCode()).isEqualTo(200);
 
     for (URI depot : new URI[] {agent.baseUri(), depotOnly}) {
-      HttpResponse<String> served = get(depot, "/artifact/sha256/" + artifact.sha256(), DEPOT.version());
+      HttpResponse<String> served =
+          get(depot, "/artifact/sha256/" + artifact.sha256(), DEPOT.version());
       DEPOT.assertAllows("GET", "/artifact/sha256/{sha256}", served);
       assertThat(served.statusCode()).isEqualTo(200);
       assertThat(served.headers().firstValue("Content-Type")).contains("application/octet-stream");
-      HttpResponse<String> absent = get(depot, "/artifact/sha256/" + elsewhere.sha256(), DEPOT.version());
+      HttpResponse<String> absent =
+          get(depot, "/artifact/sha256/" + elsewhere.sha256(), DEPOT.version());
       DEPOT.assertAllows("GET", "/artifact/sha256/{sha256}", absent);
       assertThat(absent.statusCode()).isEqualTo(404);
     }
@@ -156,7 +169,8 @@ class OmicronWireFormatTest {
       HttpResponse<String> badBody = copy(4, artifact, "{\"depot\": 1}");
       SLED.assertAllows("POST", "/artifacts/{sha256}/copy-from-depot", badBody);
       assertThat(badBody.statusCode()).isEqualTo(400);
-      HttpResponse<String> wrongGeneration = copy(3, artifact, depotBody(source.depotUri().orElseThrow()));
+      HttpResponse<String> wrongGeneration =
+          copy(3, artifact, depotBody(source.depotUri().orElseThrow()));
       SLED.assertAllows("POST", "/artifacts/{sha256}/copy-from-depot", wrongGeneration);
       assertThat(wrongGeneration.statusCode()).isEqualTo(409);
       HttpResponse<String> noDepot = copy(4, artifact, depotBody(URI.create("http://127.0.0.1:1")));
@@ -168,14 +182,20 @@ class OmicronWireFormatTest {
       assertThat(accepted.statusCode()).isEqualTo(202);
       assertThat(accepted.body()).isEqualTo("{}");
       SledClient client = TestSleds.client(agent);
-      SledClient.await("the copy from the source's own depot port lands", () -> client.inventory().size() == 1);
+      SledClient.await(
+          "the copy from the source's own depot port lands", () -> client.inventory().size() == 1);
     }
   }
 
   @Test
   void theApiVersionHeaderIsRequiredAsDropshotRequiresIt() throws IOException {
-    for (Optional<String> version : java.util.List.of(Optional.<String>empty(), Optional.of("49.0.0"),
-        Optional.of("48"), Optional.of("v48.0.0"), Optional.of("048.0.0"))) {
+    for (Optional<String> version :
+        java.util.List.of(
+            Optional.<String>empty(),
+            Optional.of("49.0.0"),
+            Optional.of("48"),
+            Optional.of("v48.0.0"),
+            Optional.of("048.0.0"))) {
       HttpResponse<String> refused = get(agent.baseUri(), "/artifacts", version.orElse(null));
       SLED.assertAllows("GET", "/artifacts", refused);
       assertThat(refused.statusCode()).as(version.toString()).isEqualTo(400);
@@ -189,7 +209,8 @@ class OmicronWireFormatTest {
         .contains("server does not support this API version: 49.0.0");
     // Older versions and pre-releases are served: the artifact endpoints exist in every version.
     assertThat(get(agent.baseUri(), "/artifacts-config", "1.0.0").statusCode()).isEqualTo(404);
-    assertThat(get(agent.baseUri(), "/artifacts-config", "48.0.0-rc.1").statusCode()).isEqualTo(404);
+    assertThat(get(agent.baseUri(), "/artifacts-config", "48.0.0-rc.1").statusCode())
+        .isEqualTo(404);
 
     // Read before routing: an unknown path without the header is a 400 too.
     HttpResponse<String> unrouted = get(agent.baseUri(), "/no-such-path", null);
@@ -218,7 +239,10 @@ class OmicronWireFormatTest {
   }
 
   private HttpResponse<String> copy(long generation, Artifact artifact, String body) {
-    return sendJson("POST", "/artifacts/" + artifact.sha256() + "/copy-from-depot?generation=" + generation, body);
+    return sendJson(
+        "POST",
+        "/artifacts/" + artifact.sha256() + "/copy-from-depot?generation=" + generation,
+        body);
   }
 
   private static String depotBody(URI depot) {
@@ -241,7 +265,8 @@ class OmicronWireFormatTest {
     return send(base, "GET", path, BodyPublishers.noBody(), version);
   }
 
-  private static HttpResponse<String> send(URI base, String method, String path, BodyPublisher body, String version) {
+  private static HttpResponse<String> send(
+      URI base, String method, String path, BodyPublisher body, String version) {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).method(method, body);
     if (version != null) {
       request.header(ApiVersion.HEADER, version);
@@ -258,7 +283,8 @@ class OmicronWireFormatTest {
 
   private static Optional<String> errorCode(HttpResponse<String> response) {
     try {
-      return Optional.ofNullable(SledClient.JSON.readTree(response.body()).path("error_code").textValue());
+      return Optional.ofNullable(
+          SledClient.JSON.readTree(response.body()).path("error_code").textValue());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

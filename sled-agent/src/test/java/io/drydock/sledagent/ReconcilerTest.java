@@ -41,7 +41,9 @@ class ReconcilerTest {
     sled.upload(1, kept);
     sled.upload(1, dropped);
     Files.writeString(dataDir.resolve("disk0/notes.txt"), "not an artifact");
-    Files.writeString(dataDir.resolve("disk1/" + ArtifactStore.TEMP_PREFIX + dropped.sha256() + "-stale"), "crash");
+    Files.writeString(
+        dataDir.resolve("disk1/" + ArtifactStore.TEMP_PREFIX + dropped.sha256() + "-stale"),
+        "crash");
 
     sled.putConfig(2, kept.sha256(), wantedLater.sha256());
     // Queued behind the run the config change triggered.
@@ -76,13 +78,16 @@ class ReconcilerTest {
             "PUT",
             "/artifacts/" + artifact.sha256() + "?generation=1",
             BodyPublishers.fromPublisher(
-                BodyPublishers.ofInputStream(() -> new PausingStream(artifact.bytes(), half, release)),
+                BodyPublishers.ofInputStream(
+                    () -> new PausingStream(artifact.bytes(), half, release)),
                 artifact.bytes().length));
     SledClient.await("the upload is under way", () -> tempSize(dataDir.resolve("disk0")) > 0);
 
     agent.reconcile();
 
-    assertThat(TestSleds.filesOn(dataDir, "disk0")).singleElement().asString()
+    assertThat(TestSleds.filesOn(dataDir, "disk0"))
+        .singleElement()
+        .asString()
         .startsWith(ArtifactStore.TEMP_PREFIX);
     release.countDown();
     assertThat(upload.join().status()).isEqualTo(200);

@@ -25,7 +25,8 @@ class SledAgentJarTest {
 
     // A slow link keeps the big upload in flight long enough to kill the sled in the middle of it.
     try (SledProcess sled =
-        SledProcess.start("crash", dataDir, List.of(), "--bandwidth-bytes-per-second=" + (1024 * 1024))) {
+        SledProcess.start(
+            "crash", dataDir, List.of(), "--bandwidth-bytes-per-second=" + (1024 * 1024))) {
       SledClient client = sled.client();
       client.putConfig(7, small.sha256(), bigSha);
       client.upload(7, small);
@@ -39,7 +40,8 @@ class SledAgentJarTest {
       assertThat(sled.kill()).isEqualTo(SIGKILL_EXIT);
       assertThatThrownBy(upload::join).isNotNull();
     }
-    assertThat(TestSleds.filesOn(dataDir, "disk0")).anyMatch(name -> name.startsWith(ArtifactStore.TEMP_PREFIX));
+    assertThat(TestSleds.filesOn(dataDir, "disk0"))
+        .anyMatch(name -> name.startsWith(ArtifactStore.TEMP_PREFIX));
 
     try (SledProcess sled = SledProcess.start("crash", dataDir, List.of())) {
       SledClient client = sled.client();
@@ -54,7 +56,10 @@ class SledAgentJarTest {
       assertThat(client.put("/artifacts-config", SledClient.configJson(6)).status()).isEqualTo(409);
 
       SledClient.Response retried =
-          client.putArtifact(7, bigSha, BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(big::stream), big.size()));
+          client.putArtifact(
+              7,
+              bigSha,
+              BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(big::stream), big.size()));
       assertThat(retried.status()).isEqualTo(200);
       assertThat(client.inventory()).isEqualTo(Map.of(small.sha256(), 2, bigSha, 2));
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class SledAgentOptionsTest {
   @Test
   void defaultsApplyWhenOnlyTheRequiredOptionsAreGiven() {
-    SledAgentOptions options = SledAgentOptions.parse(List.of("--sled-id=s1", "--data-dir=/tmp/s1"), Map.of());
+    SledAgentOptions options =
+        SledAgentOptions.parse(List.of("--sled-id=s1", "--data-dir=/tmp/s1"), Map.of());
 
     assertThat(options.sledId()).isEqualTo("s1");
     assertThat(options.dataDir()).isEqualTo(Path.of("/tmp/s1"));
@@ -53,18 +54,24 @@ class SledAgentOptionsTest {
   @Test
   void badOptionsAreRefusedByName() {
     Map<String, String> required = Map.of("SLED_ID", "s", "SLED_DATA_DIR", "/d");
-    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--data-dir=/d"), Map.of())).hasMessageContaining("sled-id");
-    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--sled-id=s"), Map.of())).hasMessageContaining("data-dir");
-    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--nope=1"), required)).hasMessageContaining("--nope");
-    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--port=x"), required)).hasMessageContaining("port");
-    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--port=70000"), required)).hasMessageContaining("port");
+    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--data-dir=/d"), Map.of()))
+        .hasMessageContaining("sled-id");
+    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--sled-id=s"), Map.of()))
+        .hasMessageContaining("data-dir");
+    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--nope=1"), required))
+        .hasMessageContaining("--nope");
+    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--port=x"), required))
+        .hasMessageContaining("port");
+    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--port=70000"), required))
+        .hasMessageContaining("port");
     assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--depot-port=70000"), required))
         .hasMessageContaining("depot-port");
     assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--depot-port=-1"), required))
         .hasMessageContaining("depot-port");
     assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--reconcile-interval=0s"), required))
         .hasMessageContaining("reconcile-interval");
-    assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--allowed-depot-hosts=host"), required))
+    assertThatThrownBy(
+            () -> SledAgentOptions.parse(List.of("--allowed-depot-hosts=host"), required))
         .hasMessageContaining("host:port");
     assertThatThrownBy(() -> SledAgentOptions.parse(List.of("--sled-id=a b"), required))
         .hasMessageContaining("sled-id");

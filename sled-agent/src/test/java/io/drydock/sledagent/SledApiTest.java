@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every row of the sled API against an agent in this JVM. */
 class SledApiTest {
-  private static final String UPPER_CASE_SHA = "ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789";
+  private static final String UPPER_CASE_SHA =
+      "ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789";
 
   @TempDir Path dataDir;
   private SledAgent agent;
@@ -35,8 +36,10 @@ class SledApiTest {
 
   @Test
   void aNewSledHasNoConfigAndAnswersAsOmicronDoes() {
-    // oxidecomputer/omicron b848b6df85531e85aaaa6d434dfb5bfd45bb42ce: sled-agent/src/http_entrypoints.rs
-    // artifact_config_get answers for_not_found before any config, and ArtifactStore::list (sled-agent/src/
+    // oxidecomputer/omicron b848b6df85531e85aaaa6d434dfb5bfd45bb42ce:
+    // sled-agent/src/http_entrypoints.rs
+    // artifact_config_get answers for_not_found before any config, and ArtifactStore::list
+    // (sled-agent/src/
     // artifact_store.rs) Error::NoConfig, a 400 without error_code.
     SledClient.Response config = sled.get("/artifacts-config");
     assertThat(config.status()).isEqualTo(404);
@@ -46,9 +49,11 @@ class SledApiTest {
     SledClient.Response artifacts = sled.get("/artifacts");
     assertThat(artifacts.status()).isEqualTo(400);
     assertThat(artifacts.json().has("error_code")).isFalse();
-    assertThat(artifacts.json().path("message").asText()).isEqualTo("No artifact configuration present");
+    assertThat(artifacts.json().path("message").asText())
+        .isEqualTo("No artifact configuration present");
 
-    SledClient.Response put = sled.putArtifact(0, Artifact.random(10).sha256(), BodyPublishers.ofString("x"));
+    SledClient.Response put =
+        sled.putArtifact(0, Artifact.random(10).sha256(), BodyPublishers.ofString("x"));
     assertThat(put.status()).isEqualTo(400);
     assertThat(put.json().path("message").asText()).isEqualTo("No artifact configuration present");
   }
@@ -61,11 +66,13 @@ class SledApiTest {
     // The same config again, in another order and with a repeat, is the same config.
     sled.putConfig(1, b.sha256(), a.sha256(), b.sha256());
 
-    SledClient.Response sameGenerationOtherContents = sled.put("/artifacts-config", SledClient.configJson(1, a.sha256()));
+    SledClient.Response sameGenerationOtherContents =
+        sled.put("/artifacts-config", SledClient.configJson(1, a.sha256()));
     sameGenerationOtherContents.assertError(409, "CONFIG_GENERATION");
 
     sled.putConfig(2, a.sha256());
-    SledClient.Response older = sled.put("/artifacts-config", SledClient.configJson(1, a.sha256(), b.sha256()));
+    SledClient.Response older =
+        sled.put("/artifacts-config", SledClient.configJson(1, a.sha256(), b.sha256()));
     older.assertError(409, "CONFIG_GENERATION");
     assertThat(older.json().path("message").asText()).contains("older");
 
@@ -101,11 +108,16 @@ class SledApiTest {
 
   @Test
   void aJsonBodyOverOneMebibyteIs413() {
-    byte[] oversized = ("{\"generation\": 1, \"artifacts\": [], \"pad\": \"" + "x".repeat(Exchanges.MAX_JSON_BYTES) + "\"}")
-        .getBytes();
+    byte[] oversized =
+        ("{\"generation\": 1, \"artifacts\": [], \"pad\": \""
+                + "x".repeat(Exchanges.MAX_JSON_BYTES)
+                + "\"}")
+            .getBytes();
 
-    SledClient.Response announced = sled.send("PUT", "/artifacts-config", BodyPublishers.ofByteArray(oversized));
-    SledClient.Response chunked = sled.send("PUT", "/artifacts-config", SledClient.chunked(oversized));
+    SledClient.Response announced =
+        sled.send("PUT", "/artifacts-config", BodyPublishers.ofByteArray(oversized));
+    SledClient.Response chunked =
+        sled.send("PUT", "/artifacts-config", SledClient.chunked(oversized));
 
     announced.assertError(413, "BODY_TOO_LARGE");
     chunked.assertError(413, "BODY_TOO_LARGE");
@@ -132,7 +144,8 @@ class SledApiTest {
     Artifact artifact = Artifact.random(300_000);
     sled.putConfig(1, artifact.sha256());
 
-    SledClient.Response response = sled.putArtifact(1, artifact.sha256(), SledClient.chunked(artifact.bytes()));
+    SledClient.Response response =
+        sled.putArtifact(1, artifact.sha256(), SledClient.chunked(artifact.bytes()));
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(sled.inventory()).isEqualTo(Map.of(artifact.sha256(), 2));
@@ -143,10 +156,16 @@ class SledApiTest {
     Artifact artifact = Artifact.random(500_000);
     sled.putConfig(1, artifact.sha256());
 
-    var first = sled.sendAsync("PUT", "/artifacts/" + artifact.sha256() + "?generation=1",
-        BodyPublishers.ofByteArray(artifact.bytes()));
-    var second = sled.sendAsync("PUT", "/artifacts/" + artifact.sha256() + "?generation=1",
-        BodyPublishers.ofByteArray(artifact.bytes()));
+    var first =
+        sled.sendAsync(
+            "PUT",
+            "/artifacts/" + artifact.sha256() + "?generation=1",
+            BodyPublishers.ofByteArray(artifact.bytes()));
+    var second =
+        sled.sendAsync(
+            "PUT",
+            "/artifacts/" + artifact.sha256() + "?generation=1",
+            BodyPublishers.ofByteArray(artifact.bytes()));
     assertThat(first.join().status()).isEqualTo(200);
     assertThat(second.join().status()).isEqualTo(200);
     sled.upload(1, artifact);
@@ -161,8 +180,10 @@ class SledApiTest {
     Artifact artifact = Artifact.random(100);
     sled.putConfig(2, artifact.sha256());
 
-    SledClient.Response older = sled.putArtifact(1, artifact.sha256(), BodyPublishers.ofByteArray(artifact.bytes()));
-    SledClient.Response newer = sled.putArtifact(3, artifact.sha256(), BodyPublishers.ofByteArray(artifact.bytes()));
+    SledClient.Response older =
+        sled.putArtifact(1, artifact.sha256(), BodyPublishers.ofByteArray(artifact.bytes()));
+    SledClient.Response newer =
+        sled.putArtifact(3, artifact.sha256(), BodyPublishers.ofByteArray(artifact.bytes()));
 
     older.assertError(409, "CONFIG_GENERATION");
     newer.assertError(409, "CONFIG_GENERATION");
@@ -189,7 +210,8 @@ class SledApiTest {
     byte[] corrupted = artifact.bytes().clone();
     corrupted[50_000] ^= 1;
 
-    SledClient.Response response = sled.putArtifact(1, artifact.sha256(), BodyPublishers.ofByteArray(corrupted));
+    SledClient.Response response =
+        sled.putArtifact(1, artifact.sha256(), BodyPublishers.ofByteArray(corrupted));
 
     response.assertError(400, "DIGEST_MISMATCH");
     assertThat(sled.inventory()).isEmpty();
@@ -198,26 +220,39 @@ class SledApiTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "?generation=", "?generation=x", "?generation=-1", "?generation=1&generation=1"})
+  @ValueSource(
+      strings = {
+        "",
+        "?generation=",
+        "?generation=x",
+        "?generation=-1",
+        "?generation=1&generation=1"
+      })
   void anUploadWithoutAValidGenerationIs400(String query) {
     Artifact artifact = Artifact.random(100);
     sled.putConfig(1, artifact.sha256());
 
     SledClient.Response response =
-        sled.send("PUT", "/artifacts/" + artifact.sha256() + query, BodyPublishers.ofByteArray(artifact.bytes()));
+        sled.send(
+            "PUT",
+            "/artifacts/" + artifact.sha256() + query,
+            BodyPublishers.ofByteArray(artifact.bytes()));
 
     response.assertError(400, "BAD_REQUEST");
   }
 
   @Test
-  void anArtifactOverTheLimitIs413WithOrWithoutContentLengthAndLeavesNothing(@TempDir Path smallDir) {
+  void anArtifactOverTheLimitIs413WithOrWithoutContentLengthAndLeavesNothing(
+      @TempDir Path smallDir) {
     try (SledAgent small = TestSleds.start("small", smallDir, "--max-artifact-bytes=1000")) {
       SledClient client = TestSleds.client(small);
       Artifact big = Artifact.random(5000);
       client.putConfig(1, big.sha256());
 
-      SledClient.Response announced = client.putArtifact(1, big.sha256(), BodyPublishers.ofByteArray(big.bytes()));
-      SledClient.Response chunked = client.putArtifact(1, big.sha256(), SledClient.chunked(big.bytes()));
+      SledClient.Response announced =
+          client.putArtifact(1, big.sha256(), BodyPublishers.ofByteArray(big.bytes()));
+      SledClient.Response chunked =
+          client.putArtifact(1, big.sha256(), SledClient.chunked(big.bytes()));
 
       announced.assertError(413, "BODY_TOO_LARGE");
       chunked.assertError(413, "BODY_TOO_LARGE");
@@ -242,8 +277,11 @@ class SledApiTest {
     assertThat(sled.rawStatus("PUT", upload.formatted("abc"))).isEqualTo(400);
     assertThat(sled.rawStatus("GET", "/artifact/sha256/../../config.json")).isEqualTo(400);
     assertThat(sled.rawStatus("GET", "/artifact/sha256/" + UPPER_CASE_SHA)).isEqualTo(400);
-    assertThat(sled.rawStatus("POST", "/artifacts/../x/copy-from-depot?generation=0")).isEqualTo(400);
-    assertThat(sled.rawStatus("POST", "/artifacts/" + UPPER_CASE_SHA + "/copy-from-depot?generation=0"))
+    assertThat(sled.rawStatus("POST", "/artifacts/../x/copy-from-depot?generation=0"))
+        .isEqualTo(400);
+    assertThat(
+            sled.rawStatus(
+                "POST", "/artifacts/" + UPPER_CASE_SHA + "/copy-from-depot?generation=0"))
         .isEqualTo(400);
 
     SledClient.Response response = sled.get("/artifact/sha256/" + UPPER_CASE_SHA);

@@ -28,9 +28,13 @@ import java.util.function.BooleanSupplier;
 final class SledClient {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   static final String VERSION = ApiVersion.HEADER;
+
   /** What omicron's clients send: the version of the API they were generated from. */
   static final String VERSION_SENT = ApiVersion.SLED_AGENT.toString();
 
@@ -87,7 +91,10 @@ final class SledClient {
 
   CompletableFuture<Response> sendAsync(String method, String path, BodyPublisher body) {
     HttpRequest request =
-        HttpRequest.newBuilder(base.resolve(path)).method(method, body).header(VERSION, VERSION_SENT).build();
+        HttpRequest.newBuilder(base.resolve(path))
+            .method(method, body)
+            .header(VERSION, VERSION_SENT)
+            .build();
     return HTTP.sendAsync(request, BodyHandlers.ofString())
         .thenApply(response -> new Response(response.statusCode(), response.body()));
   }
@@ -118,7 +125,8 @@ final class SledClient {
   }
 
   void upload(long generation, Artifact artifact) {
-    Response response = putArtifact(generation, artifact.sha256(), BodyPublishers.ofByteArray(artifact.bytes()));
+    Response response =
+        putArtifact(generation, artifact.sha256(), BodyPublishers.ofByteArray(artifact.bytes()));
     assertThat(response.status()).as(response.body()).isEqualTo(200);
   }
 
@@ -133,7 +141,11 @@ final class SledClient {
     Response response = get("/artifacts");
     assertThat(response.status()).isEqualTo(200);
     Map<String, Integer> copies = new HashMap<>();
-    response.json().path("list").fields().forEachRemaining(e -> copies.put(e.getKey(), e.getValue().asInt()));
+    response
+        .json()
+        .path("list")
+        .fields()
+        .forEachRemaining(e -> copies.put(e.getKey(), e.getValue().asInt()));
     return copies;
   }
 
@@ -141,10 +153,15 @@ final class SledClient {
     return download(sha256, BodyHandlers.ofByteArray());
   }
 
-  /** {@code GET /artifact/sha256/{sha256}}, which must answer 200, its body handled by {@code handler}. */
+  /**
+   * {@code GET /artifact/sha256/{sha256}}, which must answer 200, its body handled by {@code
+   * handler}.
+   */
   <T> T download(String sha256, HttpResponse.BodyHandler<T> handler) {
     HttpRequest request =
-        HttpRequest.newBuilder(base.resolve("/artifact/sha256/" + sha256)).header(VERSION, VERSION_SENT).build();
+        HttpRequest.newBuilder(base.resolve("/artifact/sha256/" + sha256))
+            .header(VERSION, VERSION_SENT)
+            .build();
     try {
       HttpResponse<T> response = HTTP.send(request, handler);
       assertThat(response.statusCode()).isEqualTo(200);
@@ -158,24 +175,34 @@ final class SledClient {
   }
 
   /**
-   * The status of a request sent byte for byte as written, so that no client library can normalise a path such as
-   * {@code /artifacts/../x} before the sled sees it.
+   * The status of a request sent byte for byte as written, so that no client library can normalise
+   * a path such as {@code /artifacts/../x} before the sled sees it.
    */
   int rawStatus(String method, String rawTarget) {
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write((method + " " + rawTarget + " HTTP/1.1\r\nHost: sled\r\napi-version: " + VERSION_SENT + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          (method
+                  + " "
+                  + rawTarget
+                  + " HTTP/1.1\r\nHost: sled\r\napi-version: "
+                  + VERSION_SENT
+                  + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
-      String statusLine = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+      String statusLine =
+          new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
       return Integer.parseInt(statusLine.split(" ")[1]);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Waits for {@code condition}; only a bound on how long a broken agent can hang the test, never a measurement. */
+  /**
+   * Waits for {@code condition}; only a bound on how long a broken agent can hang the test, never a
+   * measurement.
+   */
   static void await(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!condition.getAsBoolean()) {

@@ -12,11 +12,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The executable jar run as a child process, as operators and the quick start run it, so a test can signal it. */
+/**
+ * The executable jar run as a child process, as operators and the quick start run it, so a test can
+ * signal it.
+ */
 final class SledProcess implements AutoCloseable {
-  /** Built by the package phase, which Maven runs before the integration-test phase that runs the jar tests. */
+  /**
+   * Built by the package phase, which Maven runs before the integration-test phase that runs the
+   * jar tests.
+   */
   static final Path JAR = Path.of("target/drydock-sled-agent.jar").toAbsolutePath();
-  private static final Pattern READY = Pattern.compile("sled-agent (\\S+) listening on (http://\\S+)");
+
+  private static final Pattern READY =
+      Pattern.compile("sled-agent (\\S+) listening on (http://\\S+)");
 
   final Process process;
   final Path log;
@@ -28,7 +36,10 @@ final class SledProcess implements AutoCloseable {
     this.baseUri = baseUri;
   }
 
-  /** Starts the jar and returns once it printed its ready line. Its output goes to {@code target/sled-<id>-N.log}. */
+  /**
+   * Starts the jar and returns once it printed its ready line. Its output goes to {@code
+   * target/sled-<id>-N.log}.
+   */
   static SledProcess start(String sledId, Path dataDir, List<String> jvmOptions, String... args) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run the jar tests with ./mvnw verify");
@@ -36,11 +47,18 @@ final class SledProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", JAR.toString(), "--sled-id=" + sledId, "--port=0", "--data-dir=" + dataDir));
+    command.addAll(
+        List.of(
+            "-jar", JAR.toString(), "--sled-id=" + sledId, "--port=0", "--data-dir=" + dataDir));
     command.addAll(List.of(args));
     try {
-      Path log = Files.createTempFile(Path.of("target"), "sled-" + sledId + "-", ".log").toAbsolutePath();
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Path log =
+          Files.createTempFile(Path.of("target"), "sled-" + sledId + "-", ".log").toAbsolutePath();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       String[] baseUri = new String[1];
       SledClient.await(
           "the sled agent printed its ready line (log: " + log + ")",

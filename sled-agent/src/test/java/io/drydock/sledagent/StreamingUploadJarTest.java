@@ -10,7 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Artifacts many times the sled's heap go through it: uploads and downloads stream, nothing is held whole. */
+/**
+ * Artifacts many times the sled's heap go through it: uploads and downloads stream, nothing is held
+ * whole.
+ */
 class StreamingUploadJarTest {
   private static final long SIZE = 300L * 1000 * 1000;
 
@@ -28,13 +31,18 @@ class StreamingUploadJarTest {
 
       SledClient.Response upload =
           client.putArtifact(
-              1, sha256, BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(content::stream), SIZE));
+              1,
+              sha256,
+              BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(content::stream), SIZE));
 
       assertThat(upload.status()).as(upload.body()).isEqualTo(200);
       assertThat(client.inventory()).isEqualTo(Map.of(sha256, 2));
       assertThat(dataDir.resolve("disk0").resolve(sha256).toFile().length()).isEqualTo(SIZE);
       assertThat(dataDir.resolve("disk1").resolve(sha256).toFile().length()).isEqualTo(SIZE);
-      assertThat(GeneratedContent.sha256Of(client.download(sha256, HttpResponse.BodyHandlers.ofInputStream()))).isEqualTo(sha256);
+      assertThat(
+              GeneratedContent.sha256Of(
+                  client.download(sha256, HttpResponse.BodyHandlers.ofInputStream())))
+          .isEqualTo(sha256);
       assertThat(sled.process.isAlive()).isTrue();
       assertThat(sled.output()).doesNotContain("OutOfMemoryError");
     }

@@ -14,7 +14,8 @@ final class TestSleds {
   private TestSleds() {}
 
   static SledAgent start(String sledId, Path dataDir, String... extraArgs) {
-    List<String> args = new ArrayList<>(List.of("--sled-id=" + sledId, "--port=0", "--data-dir=" + dataDir));
+    List<String> args =
+        new ArrayList<>(List.of("--sled-id=" + sledId, "--port=0", "--data-dir=" + dataDir));
     args.addAll(List.of(extraArgs));
     try {
       return SledAgent.start(SledAgentOptions.parse(args, Map.of()));

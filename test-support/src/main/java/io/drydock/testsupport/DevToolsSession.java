@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** One page target of a Chromium started with {@code --remote-debugging-port=0}, driven over its WebSocket. */
+/**
+ * One page target of a Chromium started with {@code --remote-debugging-port=0}, driven over its
+ * WebSocket.
+ */
 final class DevToolsSession implements WebSocket.Listener, AutoCloseable {
 
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -39,8 +42,9 @@ final class DevToolsSession implements WebSocket.Listener, AutoCloseable {
   }
 
   /**
-   * Chromium picks the debugging port itself (so parallel browsers never collide) and announces it in
-   * DevToolsActivePort in the profile; the page target's WebSocket address comes from its /json/list endpoint.
+   * Chromium picks the debugging port itself (so parallel browsers never collide) and announces it
+   * in DevToolsActivePort in the profile; the page target's WebSocket address comes from its
+   * /json/list endpoint.
    */
   static DevToolsSession attach(Path profile, Process process, Path stderr) {
     Path portFile = profile.resolve("DevToolsActivePort");
@@ -50,14 +54,18 @@ final class DevToolsSession implements WebSocket.Listener, AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "chromium exited with code " + process.exitValue() + "; stderr:\n" + HeadlessChromium.stderrTail(stderr));
+            "chromium exited with code "
+                + process.exitValue()
+                + "; stderr:\n"
+                + HeadlessChromium.stderrTail(stderr));
       }
       try {
         if (Files.isRegularFile(portFile)) {
           String port = Files.readAllLines(portFile).get(0).strip();
           HttpResponse<String> targets =
               http.send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                      .build(),
                   HttpResponse.BodyHandlers.ofString());
           for (JsonNode target : HeadlessChromium.JSON.readTree(targets.body())) {
             if ("page".equals(target.path("type").asText())) {
@@ -92,10 +100,13 @@ final class DevToolsSession implements WebSocket.Listener, AutoCloseable {
     int id = nextId.incrementAndGet();
     CompletableFuture<JsonNode> response = new CompletableFuture<>();
     pending.put(id, response);
-    ObjectNode request = HeadlessChromium.JSON.createObjectNode().put("id", id).put("method", method);
+    ObjectNode request =
+        HeadlessChromium.JSON.createObjectNode().put("id", id).put("method", method);
     request.set("params", HeadlessChromium.JSON.valueToTree(params));
     try {
-      socket.sendText(HeadlessChromium.JSON.writeValueAsString(request), true).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      socket
+          .sendText(HeadlessChromium.JSON.writeValueAsString(request), true)
+          .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       JsonNode message = response.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       if (message.has("error")) {
         throw new DevToolsError("DevTools " + method + " failed: " + message.get("error"));
@@ -103,7 +114,13 @@ final class DevToolsSession implements WebSocket.Listener, AutoCloseable {
       return message.path("result");
     } catch (IOException | ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
-          "DevTools " + method + " got no answer: " + e + "; stderr:\n" + HeadlessChromium.stderrTail(stderr), e);
+          "DevTools "
+              + method
+              + " got no answer: "
+              + e
+              + "; stderr:\n"
+              + HeadlessChromium.stderrTail(stderr),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during DevTools " + method, e);
@@ -113,8 +130,8 @@ final class DevToolsSession implements WebSocket.Listener, AutoCloseable {
   }
 
   /**
-   * The page's rendered text, or "" while a page replaces its document: scripts that run then find no execution
-   * context, which means "not yet" to a caller that polls.
+   * The page's rendered text, or "" while a page replaces its document: scripts that run then find
+   * no execution context, which means "not yet" to a caller that polls.
    */
   String visibleText() {
     try {
@@ -130,13 +147,15 @@ final class DevToolsSession implements WebSocket.Listener, AutoCloseable {
 
   void evaluateAsync(String promiseExpression) {
     evaluationResult(
-        promiseExpression, Map.of("expression", promiseExpression, "awaitPromise", true, "returnByValue", true));
+        promiseExpression,
+        Map.of("expression", promiseExpression, "awaitPromise", true, "returnByValue", true));
   }
 
   private JsonNode evaluationResult(String expression, Map<String, Object> params) {
     JsonNode result = call("Runtime.evaluate", params);
     if (result.has("exceptionDetails")) {
-      throw new IllegalStateException("page script " + expression + " failed: " + result.get("exceptionDetails"));
+      throw new IllegalStateException(
+          "page script " + expression + " failed: " + result.get("exceptionDetails"));
     }
     return result.path("result").path("value");
   }

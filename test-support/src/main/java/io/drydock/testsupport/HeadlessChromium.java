@@ -18,11 +18,12 @@ import java.util.stream.Collectors;
 /**
  * Headless Chromium for looking at web pages the way a person would.
  *
- * <p>{@link #dumpDom} and {@link #screenshot} use Chromium's one-shot command line modes, which let the page run for
- * a virtual time budget. They suit pages that go quiet once loaded, but never return on a page that keeps a
- * long-poll request open, because virtual time stands still while a request is pending: the Temporal UI's page of
- * a <em>running</em> workflow is one. {@link #awaitText} drives the browser over the DevTools protocol instead and
- * waits, in real time, for the text a test expects; it works on every page.
+ * <p>{@link #dumpDom} and {@link #screenshot} use Chromium's one-shot command line modes, which let
+ * the page run for a virtual time budget. They suit pages that go quiet once loaded, but never
+ * return on a page that keeps a long-poll request open, because virtual time stands still while a
+ * request is pending: the Temporal UI's page of a <em>running</em> workflow is one. {@link
+ * #awaitText} drives the browser over the DevTools protocol instead and waits, in real time, for
+ * the text a test expects; it works on every page.
  */
 public final class HeadlessChromium {
 
@@ -44,15 +45,16 @@ public final class HeadlessChromium {
   private HeadlessChromium() {}
 
   /**
-   * Chromium from {@code CHROMIUM_BIN}, else {@code /usr/bin/chromium}, else {@code chromium} or {@code
-   * chromium-browser} on PATH.
+   * Chromium from {@code CHROMIUM_BIN}, else {@code /usr/bin/chromium}, else {@code chromium} or
+   * {@code chromium-browser} on PATH.
    */
   public static Optional<Path> find() {
     String configured = System.getenv("CHROMIUM_BIN");
     if (configured != null && !configured.isBlank()) {
       Path path = Paths.get(configured);
       if (!Files.isExecutable(path)) {
-        throw new IllegalStateException("CHROMIUM_BIN=" + configured + " is not an executable file");
+        throw new IllegalStateException(
+            "CHROMIUM_BIN=" + configured + " is not an executable file");
       }
       return Optional.of(path);
     }
@@ -63,11 +65,15 @@ public final class HeadlessChromium {
     return Os.onPath("chromium").or(() -> Os.onPath("chromium-browser"));
   }
 
-  /** The DOM serialized after the page has run for the virtual time budget (see the class comment for limits). */
+  /**
+   * The DOM serialized after the page has run for the virtual time budget (see the class comment
+   * for limits).
+   */
   public static String dumpDom(String url, Duration virtualTimeBudget) {
     Path dom = Os.createTempFile("chromium-dom-", ".html");
     try {
-      runOneShot(List.of("--virtual-time-budget=" + virtualTimeBudget.toMillis(), "--dump-dom", url), dom);
+      runOneShot(
+          List.of("--virtual-time-budget=" + virtualTimeBudget.toMillis(), "--dump-dom", url), dom);
       return Files.readString(dom);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -76,8 +82,12 @@ public final class HeadlessChromium {
     }
   }
 
-  /** A PNG of the page after the virtual time budget (see the class comment for limits); returns {@code pngOut}. */
-  public static Path screenshot(String url, Path pngOut, int width, int height, Duration virtualTimeBudget) {
+  /**
+   * A PNG of the page after the virtual time budget (see the class comment for limits); returns
+   * {@code pngOut}.
+   */
+  public static Path screenshot(
+      String url, Path pngOut, int width, int height, Duration virtualTimeBudget) {
     Path png = pngOut.toAbsolutePath();
     createParentDirectories(png);
     try {
@@ -94,7 +104,8 @@ public final class HeadlessChromium {
                 url),
             null);
     if (!Files.isRegularFile(png)) {
-      throw new IllegalStateException("chromium wrote no screenshot " + png + " of " + url + "; stderr:\n" + stderr);
+      throw new IllegalStateException(
+          "chromium wrote no screenshot " + png + " of " + url + "; stderr:\n" + stderr);
     }
     return png;
   }
@@ -103,10 +114,10 @@ public final class HeadlessChromium {
   public record RenderedPage(String text, String html, Path screenshot) {}
 
   /**
-   * Opens {@code url} in a {@code width}x{@code height} viewport, waits up to {@code timeout} until the page's visible
-   * text ({@code document.body.innerText}) contains {@code expectedText}, then saves a PNG to {@code pngOut} and
-   * returns the text and the serialized DOM. On timeout the PNG is still saved, and the failure quotes the text the
-   * page showed.
+   * Opens {@code url} in a {@code width}x{@code height} viewport, waits up to {@code timeout} until
+   * the page's visible text ({@code document.body.innerText}) contains {@code expectedText}, then
+   * saves a PNG to {@code pngOut} and returns the text and the serialized DOM. On timeout the PNG
+   * is still saved, and the failure quotes the text the page showed.
    */
   public static RenderedPage awaitText(
       String url, String expectedText, Duration timeout, Path pngOut, int width, int height) {
@@ -114,9 +125,10 @@ public final class HeadlessChromium {
   }
 
   /**
-   * Like {@link #awaitText(String, String, Duration, Path, int, int)}, with {@code localStorage} entries put in place
-   * before the page's own scripts run: single-page apps keep their view settings there (the Temporal UI, for
-   * example, its workflow list columns under {@code namespace-workflow-table-columns}).
+   * Like {@link #awaitText(String, String, Duration, Path, int, int)}, with {@code localStorage}
+   * entries put in place before the page's own scripts run: single-page apps keep their view
+   * settings there (the Temporal UI, for example, its workflow list columns under {@code
+   * namespace-workflow-table-columns}).
    */
   public static RenderedPage awaitText(
       String url,
@@ -134,20 +146,20 @@ public final class HeadlessChromium {
     command.add(requireChromium().toString());
     command.addAll(FLAGS);
     command.addAll(
-        List.of(
-            "--user-data-dir=" + profile,
-            "--remote-debugging-port=0",
-            "about:blank"));
+        List.of("--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank"));
     Process process = start(command, stderr, null);
     try (DevToolsSession page = DevToolsSession.attach(profile, process, stderr)) {
-      // The viewport of a headless window is smaller than the window; emulation makes the PNG exactly W x H.
+      // The viewport of a headless window is smaller than the window; emulation makes the PNG
+      // exactly W x H.
       page.call(
           "Emulation.setDeviceMetricsOverride",
           Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
       if (!localStorage.isEmpty()) {
         // Without the Page domain enabled, Chromium accepts the script but never runs it.
         page.call("Page.enable", Map.of());
-        page.call("Page.addScriptToEvaluateOnNewDocument", Map.of("source", localStorageScript(localStorage)));
+        page.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            Map.of("source", localStorageScript(localStorage)));
       }
       JsonNode navigation = page.call("Page.navigate", Map.of("url", url));
       if (navigation.hasNonNull("errorText")) {
@@ -167,8 +179,10 @@ public final class HeadlessChromium {
         Os.sleep(POLL_INTERVAL);
         text = page.visibleText();
       }
-      // The text can appear a frame before the layout around it settles; two frames later the picture matches it.
-      page.evaluateAsync("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))");
+      // The text can appear a frame before the layout around it settles; two frames later the
+      // picture matches it.
+      page.evaluateAsync(
+          "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))");
       page.saveScreenshot(png);
       String html = page.evaluate("document.documentElement.outerHTML").asText();
       return new RenderedPage(text, html, png);
@@ -179,7 +193,10 @@ public final class HeadlessChromium {
     }
   }
 
-  /** Documents without an origin, such as about:blank, refuse localStorage; the entries only matter on the page. */
+  /**
+   * Documents without an origin, such as about:blank, refuse localStorage; the entries only matter
+   * on the page.
+   */
   private static String localStorageScript(Map<String, String> entries) {
     try {
       return "try { for (const [key, value] of Object.entries("
@@ -190,7 +207,10 @@ public final class HeadlessChromium {
     }
   }
 
-  /** Runs Chromium to completion with a fresh profile; returns its filtered stderr, and fails with it. */
+  /**
+   * Runs Chromium to completion with a fresh profile; returns its filtered stderr, and fails with
+   * it.
+   */
   private static String runOneShot(List<String> taskFlags, Path stdout) {
     Path profile = Os.createTempDir("chromium-profile-");
     Path stderr = Os.createTempFile("chromium-", ".log");
@@ -212,7 +232,12 @@ public final class HeadlessChromium {
       }
       if (process.exitValue() != 0) {
         throw new IllegalStateException(
-            "chromium exited with code " + process.exitValue() + ": " + command + "\nstderr:\n" + stderrTail(stderr));
+            "chromium exited with code "
+                + process.exitValue()
+                + ": "
+                + command
+                + "\nstderr:\n"
+                + stderrTail(stderr));
       }
       return stderrTail(stderr);
     } catch (InterruptedException e) {
@@ -227,9 +252,14 @@ public final class HeadlessChromium {
 
   private static Process start(List<String> command, Path stderr, Path stdout) {
     ProcessBuilder.Redirect output =
-        stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile());
+        stdout == null
+            ? ProcessBuilder.Redirect.DISCARD
+            : ProcessBuilder.Redirect.to(stdout.toFile());
     try {
-      return new ProcessBuilder(command).redirectError(stderr.toFile()).redirectOutput(output).start();
+      return new ProcessBuilder(command)
+          .redirectError(stderr.toFile())
+          .redirectOutput(output)
+          .start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not run " + command, e);
     }
@@ -245,8 +275,8 @@ public final class HeadlessChromium {
   }
 
   /**
-   * Chromium complains on every start that there is no D-Bus, and Debian's wrapper script trips over a test; without
-   * those lines the tail shows the error that matters.
+   * Chromium complains on every start that there is no D-Bus, and Debian's wrapper script trips
+   * over a test; without those lines the tail shows the error that matters.
    */
   static String stderrTail(Path stderr) {
     return Os.tail(stderr)

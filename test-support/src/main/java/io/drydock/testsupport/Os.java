@@ -61,14 +61,20 @@ final class Os {
     }
   }
 
-  /** Asks the process and its descendants to stop, and kills whatever still runs after the grace period. */
+  /**
+   * Asks the process and its descendants to stop, and kills whatever still runs after the grace
+   * period.
+   */
   static void stopProcessTree(Process process, Duration grace) {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.add(process.toHandle());
     tree.forEach(ProcessHandle::destroy);
     try {
       if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("{} did not stop within {}; killing it", process.info().command().orElse("process"), grace);
+        log.warn(
+            "{} did not stop within {}; killing it",
+            process.info().command().orElse("process"),
+            grace);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -103,10 +109,14 @@ final class Os {
     }
   }
 
-  /** The last lines of a log, for failure messages; malformed bytes are replaced rather than failing the read. */
+  /**
+   * The last lines of a log, for failure messages; malformed bytes are replaced rather than failing
+   * the read.
+   */
   static String tail(Path file) {
     try {
-      List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+      List<String> lines =
+          new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
       return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
     } catch (IOException e) {
       return "(" + file + " unreadable: " + e.getMessage() + ")";

@@ -19,7 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The Temporal CLI's dev server: where the CLI is, which version it is, and running it until it answers. */
+/**
+ * The Temporal CLI's dev server: where the CLI is, which version it is, and running it until it
+ * answers.
+ */
 final class TemporalCli {
   private TemporalCli() {}
 
@@ -28,7 +31,8 @@ final class TemporalCli {
     if (configured != null && !configured.isBlank()) {
       Path path = Paths.get(configured);
       if (!Files.isExecutable(path)) {
-        throw new IllegalStateException("TEMPORAL_CLI=" + configured + " is not an executable file");
+        throw new IllegalStateException(
+            "TEMPORAL_CLI=" + configured + " is not an executable file");
       }
       return Optional.of(path);
     }
@@ -112,11 +116,16 @@ final class TemporalCli {
   }
 
   /**
-   * Search attributes are registered asynchronously, so the frontend can answer before they exist; both are awaited,
-   * since a test that starts a workflow with an attribute right away would otherwise be rejected.
+   * Search attributes are registered asynchronously, so the frontend can answer before they exist;
+   * both are awaited, since a test that starts a workflow with an attribute right away would
+   * otherwise be rejected.
    */
   static void awaitReady(
-      Process process, int port, Map<String, IndexedValueType> searchAttributes, Path logFile, Duration timeout) {
+      Process process,
+      int port,
+      Map<String, IndexedValueType> searchAttributes,
+      Path logFile,
+      Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     WorkflowServiceStubs stubs = TemporalTestServer.connect(port);
     try {
@@ -150,12 +159,18 @@ final class TemporalCli {
             stubs
                 .blockingStub()
                 .withDeadlineAfter(2, TimeUnit.SECONDS)
-                .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(TemporalTestServer.NAMESPACE).build());
+                .describeNamespace(
+                    DescribeNamespaceRequest.newBuilder()
+                        .setNamespace(TemporalTestServer.NAMESPACE)
+                        .build());
             Map<String, IndexedValueType> registered =
                 operator
                     .blockingStub()
                     .withDeadlineAfter(2, TimeUnit.SECONDS)
-                    .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(TemporalTestServer.NAMESPACE).build())
+                    .listSearchAttributes(
+                        ListSearchAttributesRequest.newBuilder()
+                            .setNamespace(TemporalTestServer.NAMESPACE)
+                            .build())
                     .getCustomAttributesMap();
             if (registered.entrySet().containsAll(searchAttributes.entrySet())) {
               return;

@@ -22,12 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Temporal server for tests: the real dev server of the Temporal CLI ({@code temporal server start-dev}) when the
- * CLI is installed, otherwise the SDK's in-JVM Java test server.
+ * A Temporal server for tests: the real dev server of the Temporal CLI ({@code temporal server
+ * start-dev}) when the CLI is installed, otherwise the SDK's in-JVM Java test server.
  *
- * <p>The real server is preferred because only it has a visibility store (list and query workflows by search
- * attribute) and the Web UI. On CI ({@code CI=true}) the fallback is refused so that a missing CLI cannot silently
- * weaken the suite.
+ * <p>The real server is preferred because only it has a visibility store (list and query workflows
+ * by search attribute) and the Web UI. On CI ({@code CI=true}) the fallback is refused so that a
+ * missing CLI cannot silently weaken the suite.
  */
 public final class TemporalTestServer implements AutoCloseable {
 
@@ -39,7 +39,11 @@ public final class TemporalTestServer implements AutoCloseable {
           + "(or point TEMPORAL_CLI at the binary)";
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-  /** A free port can be taken by another process between probing and binding; the dev server then exits. */
+
+  /**
+   * A free port can be taken by another process between probing and binding; the dev server then
+   * exits.
+   */
   private static final int START_ATTEMPTS = 3;
 
   private static TemporalTestServer shared;
@@ -50,8 +54,10 @@ public final class TemporalTestServer implements AutoCloseable {
   private final boolean searchAttributesSupported;
   private final Optional<String> uiUrl;
   private final Path stateDir;
+
   /** Starts the server again on its port, after {@link #stopKeepingPort()}. */
   private final Supplier<Object> relaunch;
+
   /** The dev server's process or the Java test server, null while stopped. */
   private Object running;
 
@@ -73,8 +79,8 @@ public final class TemporalTestServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server of its own with the given custom search attributes registered in namespace {@code default}.
-   * The caller closes it.
+   * Starts a server of its own with the given custom search attributes registered in namespace
+   * {@code default}. The caller closes it.
    */
   public static TemporalTestServer start(Map<String, IndexedValueType> searchAttributes) {
     Optional<Path> cli = TemporalCli.find();
@@ -90,20 +96,24 @@ public final class TemporalTestServer implements AutoCloseable {
     TemporalTestServer server = startJavaTestServer(searchAttributes);
     announce(
         String.format(
-            "Java test server fallback (no temporal CLI found; %s) on %s", INSTALL_HINT, server.target()));
+            "Java test server fallback (no temporal CLI found; %s) on %s",
+            INSTALL_HINT, server.target()));
     return server;
   }
 
   /**
-   * The server shared by every test class of this JVM, started on first use and stopped by a shutdown hook. Do not
-   * close it. Every caller must ask for the same search attributes, since they are registered once at start.
+   * The server shared by every test class of this JVM, started on first use and stopped by a
+   * shutdown hook. Do not close it. Every caller must ask for the same search attributes, since
+   * they are registered once at start.
    */
-  public static synchronized TemporalTestServer shared(Map<String, IndexedValueType> searchAttributes) {
+  public static synchronized TemporalTestServer shared(
+      Map<String, IndexedValueType> searchAttributes) {
     if (shared == null) {
       shared = start(searchAttributes);
       sharedAttributes = Map.copyOf(searchAttributes);
       TemporalTestServer server = shared;
-      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "temporal-test-server-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(server::stop, "temporal-test-server-shutdown"));
     } else if (!sharedAttributes.equals(searchAttributes)) {
       throw new IllegalStateException(
           "the shared Temporal test server was started with search attributes "
@@ -135,10 +145,10 @@ public final class TemporalTestServer implements AutoCloseable {
   }
 
   /**
-   * True when workflows can be listed and queried by the custom search attributes (the real server). The Java test
-   * server accepts the registration, so starts and upserts that carry the attributes succeed and describe shows them,
-   * but it implements neither ListSearchAttributes nor ListWorkflowExecutions/CountWorkflowExecutions, so nothing can
-   * be found by them there.
+   * True when workflows can be listed and queried by the custom search attributes (the real
+   * server). The Java test server accepts the registration, so starts and upserts that carry the
+   * attributes succeed and describe shows them, but it implements neither ListSearchAttributes nor
+   * ListWorkflowExecutions/CountWorkflowExecutions, so nothing can be found by them there.
    */
   public boolean searchAttributesSupported() {
     return searchAttributesSupported;
@@ -148,15 +158,17 @@ public final class TemporalTestServer implements AutoCloseable {
   public void close() {
     synchronized (TemporalTestServer.class) {
       if (this == shared) {
-        throw new IllegalStateException("the shared Temporal test server is stopped by a JVM shutdown hook");
+        throw new IllegalStateException(
+            "the shared Temporal test server is stopped by a JVM shutdown hook");
       }
     }
     stop();
   }
 
   /**
-   * Stops the server as an outage would, until {@link #restart()}: its port stays reserved for it only in that no
-   * other test server picks it (ports are probed free), and the dev server keeps its state (namespace, workflows).
+   * Stops the server as an outage would, until {@link #restart()}: its port stays reserved for it
+   * only in that no other test server picks it (ports are probed free), and the dev server keeps
+   * its state (namespace, workflows).
    */
   public synchronized void stopKeepingPort() {
     if (running instanceof Process devServer) {
@@ -167,7 +179,10 @@ public final class TemporalTestServer implements AutoCloseable {
     running = null;
   }
 
-  /** Starts the server stopped by {@link #stopKeepingPort()} again, on the same port, once it answers. */
+  /**
+   * Starts the server stopped by {@link #stopKeepingPort()} again, on the same port, once it
+   * answers.
+   */
   public synchronized void restart() {
     if (running != null) {
       throw new IllegalStateException("the Temporal test server on " + target() + " is running");
@@ -182,7 +197,8 @@ public final class TemporalTestServer implements AutoCloseable {
     }
   }
 
-  private static TemporalTestServer startDevServer(Path cli, Map<String, IndexedValueType> searchAttributes) {
+  private static TemporalTestServer startDevServer(
+      Path cli, Map<String, IndexedValueType> searchAttributes) {
     String version = TemporalCli.version(cli);
     for (int attempt = 1; ; attempt++) {
       int port = freePort();
@@ -192,7 +208,8 @@ public final class TemporalTestServer implements AutoCloseable {
       long startedAt = System.nanoTime();
       Supplier<Object> launch =
           () -> {
-            Process process = TemporalCli.launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
+            Process process =
+                TemporalCli.launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
             try {
               TemporalCli.awaitReady(process, port, searchAttributes, logFile, STARTUP_TIMEOUT);
             } catch (RuntimeException e) {
@@ -201,7 +218,8 @@ public final class TemporalTestServer implements AutoCloseable {
             }
             return process;
           };
-      Process process = TemporalCli.launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
+      Process process =
+          TemporalCli.launchDevServer(cli, port, uiPort, stateDir, searchAttributes, logFile);
       try {
         TemporalCli.awaitReady(process, port, searchAttributes, logFile, STARTUP_TIMEOUT);
       } catch (RuntimeException e) {
@@ -219,11 +237,15 @@ public final class TemporalTestServer implements AutoCloseable {
           String.format(
               "real dev server (temporal CLI %s at %s) on %s:%d, UI %s, ready in %d ms, log %s",
               version, cli, HOST, port, uiUrl, elapsedMillis(startedAt), logFile));
-      return new TemporalTestServer(port, true, true, Optional.of(uiUrl), process, stateDir, launch);
+      return new TemporalTestServer(
+          port, true, true, Optional.of(uiUrl), process, stateDir, launch);
     }
   }
 
-  /** The fallback on its own; package-private so that its test runs on machines that have the CLI too. */
+  /**
+   * The fallback on its own; package-private so that its test runs on machines that have the CLI
+   * too.
+   */
   static TemporalTestServer startJavaTestServer(Map<String, IndexedValueType> searchAttributes) {
     int port = freePort();
     return new TemporalTestServer(
@@ -238,7 +260,8 @@ public final class TemporalTestServer implements AutoCloseable {
 
   private static TestServer.PortBoundTestServer bindJavaTestServer(
       int port, Map<String, IndexedValueType> searchAttributes) {
-    // lockTimeSkipping=true keeps the server in real time, like the dev server; false would let timers jump ahead.
+    // lockTimeSkipping=true keeps the server in real time, like the dev server; false would let
+    // timers jump ahead.
     TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
     if (!searchAttributes.isEmpty()) {
       WorkflowServiceStubs stubs = connect(port);
@@ -264,7 +287,9 @@ public final class TemporalTestServer implements AutoCloseable {
 
   static OperatorServiceStubs operatorStubs(WorkflowServiceStubs stubs) {
     return OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder().setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
+        OperatorServiceStubsOptions.newBuilder()
+            .setChannel(stubs.getRawChannel())
+            .validateAndBuildWithDefaults());
   }
 
   static WorkflowServiceStubs connect(int port) {

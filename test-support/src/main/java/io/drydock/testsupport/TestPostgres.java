@@ -11,8 +11,8 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * One embedded PostgreSQL per JVM (zonky's binaries, no Docker), with a fresh database per test that needs isolated
- * state: creating a database is far cheaper than starting another server.
+ * One embedded PostgreSQL per JVM (zonky's binaries, no Docker), with a fresh database per test
+ * that needs isolated state: creating a database is far cheaper than starting another server.
  */
 public final class TestPostgres {
 
@@ -22,12 +22,18 @@ public final class TestPostgres {
 
   private TestPostgres() {}
 
-  /** The {@code postgres} database of the shared server, started on first use and stopped by a shutdown hook. */
+  /**
+   * The {@code postgres} database of the shared server, started on first use and stopped by a
+   * shutdown hook.
+   */
   public static synchronized DataSource shared() {
     return server().getPostgresDatabase();
   }
 
-  /** Creates an empty, uniquely named database on the shared server and returns its JDBC URL (user postgres). */
+  /**
+   * Creates an empty, uniquely named database on the shared server and returns its JDBC URL (user
+   * postgres).
+   */
   public static String freshDatabase() {
     String name = "test_" + UUID.randomUUID().toString().replace("-", "");
     try (Connection connection = shared().getConnection();

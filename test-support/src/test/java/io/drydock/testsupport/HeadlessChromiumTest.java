@@ -40,7 +40,8 @@ class HeadlessChromiumTest {
   void dumpDomShowsTheDomAfterScriptsRan() {
     String dom =
         HeadlessChromium.dumpDom(
-            "data:text/html,<p id=p>static</p><script>p.textContent = 'scripted'</script>", Duration.ofSeconds(2));
+            "data:text/html,<p id=p>static</p><script>p.textContent = 'scripted'</script>",
+            Duration.ofSeconds(2));
     assertTrue(dom.contains("<p id=\"p\">scripted</p>"), dom);
   }
 
@@ -48,19 +49,25 @@ class HeadlessChromiumTest {
   void screenshotHasTheRequestedSize() throws IOException {
     Path png =
         HeadlessChromium.screenshot(
-            "data:text/html,<h1>hello</h1>", dir.resolve("shot.png"), 640, 360, Duration.ofSeconds(2));
+            "data:text/html,<h1>hello</h1>",
+            dir.resolve("shot.png"),
+            640,
+            360,
+            Duration.ofSeconds(2));
     assertPng(png, 640, 360);
   }
 
   /**
-   * The page keeps a request open, as the Temporal UI does for a running workflow, which would hold up a virtual time
-   * budget forever, and only shows its text after a while, built from localStorage.
+   * The page keeps a request open, as the Temporal UI does for a running workflow, which would hold
+   * up a virtual time budget forever, and only shows its text after a while, built from
+   * localStorage.
    */
   @Test
   void awaitTextWaitsForLateTextWhileARequestHangs() throws IOException {
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService threads = Executors.newCachedThreadPool();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(threads);
     server.createContext(
         "/",

@@ -32,7 +32,8 @@ class TemporalTestServerTest {
       Map.of(
           "RepositoryPath", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           "AttemptCount", IndexedValueType.INDEXED_VALUE_TYPE_INT);
-  private static final SearchAttributeKey<String> REPOSITORY_PATH = SearchAttributeKey.forKeyword("RepositoryPath");
+  private static final SearchAttributeKey<String> REPOSITORY_PATH =
+      SearchAttributeKey.forKeyword("RepositoryPath");
 
   @Test
   void sharedServerServesTheDefaultNamespaceWithTheSearchAttributes() {
@@ -47,11 +48,13 @@ class TemporalTestServerTest {
           "default",
           stubs
               .blockingStub()
-              .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(server.namespace()).build())
+              .describeNamespace(
+                  DescribeNamespaceRequest.newBuilder().setNamespace(server.namespace()).build())
               .getNamespaceInfo()
               .getName());
       WorkflowStub workflow = startWorkflowTaggedWith(stubs, server, "demo/debian");
-      assertEquals("demo/debian", workflow.describe().getTypedSearchAttributes().get(REPOSITORY_PATH));
+      assertEquals(
+          "demo/debian", workflow.describe().getTypedSearchAttributes().get(REPOSITORY_PATH));
 
       if (server.searchAttributesSupported()) {
         assertTrue(server.uiUrl().isPresent());
@@ -72,14 +75,18 @@ class TemporalTestServerTest {
       WorkflowServiceStubs stubs = connect(server);
       try {
         WorkflowStub workflow = startWorkflowTaggedWith(stubs, server, "demo/alpine");
-        assertEquals("demo/alpine", workflow.describe().getTypedSearchAttributes().get(REPOSITORY_PATH));
+        assertEquals(
+            "demo/alpine", workflow.describe().getTypedSearchAttributes().get(REPOSITORY_PATH));
       } finally {
         stubs.shutdownNow();
       }
     }
   }
 
-  /** An outage and its end: the port refuses, then answers again, and the dev server still has its workflows. */
+  /**
+   * An outage and its end: the port refuses, then answers again, and the dev server still has its
+   * workflows.
+   */
   @Test
   void aServerStoppedKeepingItsPortAnswersThereAgainOnceRestarted() {
     try (TemporalTestServer server = TemporalTestServer.start(ATTRIBUTES)) {
@@ -103,10 +110,12 @@ class TemporalTestServerTest {
       assertThrows(StatusRuntimeException.class, () -> describeNamespace(stubs, server, false));
       server.restart();
 
-      // The client's channel reconnects after its backoff: the call waits for it, as the SDK's retries would.
+      // The client's channel reconnects after its backoff: the call waits for it, as the SDK's
+      // retries would.
       assertEquals("default", describeNamespace(stubs, server, true));
       if (server.isRealServer()) {
-        assertEquals("demo/outage", workflow.describe().getTypedSearchAttributes().get(REPOSITORY_PATH));
+        assertEquals(
+            "demo/outage", workflow.describe().getTypedSearchAttributes().get(REPOSITORY_PATH));
       }
     } finally {
       stubs.shutdownNow();
@@ -115,9 +124,11 @@ class TemporalTestServerTest {
 
   private static String describeNamespace(
       WorkflowServiceStubs stubs, TemporalTestServer server, boolean waitForConnection) {
-    WorkflowServiceGrpc.WorkflowServiceBlockingStub stub = stubs.blockingStub().withDeadlineAfter(30, TimeUnit.SECONDS);
+    WorkflowServiceGrpc.WorkflowServiceBlockingStub stub =
+        stubs.blockingStub().withDeadlineAfter(30, TimeUnit.SECONDS);
     return (waitForConnection ? stub.withWaitForReady() : stub)
-        .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(server.namespace()).build())
+        .describeNamespace(
+            DescribeNamespaceRequest.newBuilder().setNamespace(server.namespace()).build())
         .getNamespaceInfo()
         .getName();
   }
@@ -132,7 +143,10 @@ class TemporalTestServerTest {
         stubs, WorkflowClientOptions.newBuilder().setNamespace(server.namespace()).build());
   }
 
-  /** No worker polls the task queue: the workflow stays running, which is all describe and list need. */
+  /**
+   * No worker polls the task queue: the workflow stays running, which is all describe and list
+   * need.
+   */
   private static WorkflowStub startWorkflowTaggedWith(
       WorkflowServiceStubs stubs, TemporalTestServer server, String repositoryPath) {
     WorkflowStub workflow =
@@ -149,14 +163,18 @@ class TemporalTestServerTest {
     return workflow;
   }
 
-  private static Map<String, IndexedValueType> listedAttributes(WorkflowServiceStubs stubs, TemporalTestServer server) {
+  private static Map<String, IndexedValueType> listedAttributes(
+      WorkflowServiceStubs stubs, TemporalTestServer server) {
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder().setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
+            OperatorServiceStubsOptions.newBuilder()
+                .setChannel(stubs.getRawChannel())
+                .validateAndBuildWithDefaults());
     try {
       return operator
           .blockingStub()
-          .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(server.namespace()).build())
+          .listSearchAttributes(
+              ListSearchAttributesRequest.newBuilder().setNamespace(server.namespace()).build())
           .getCustomAttributesMap();
     } finally {
       operator.shutdownNow();
@@ -164,7 +182,8 @@ class TemporalTestServerTest {
   }
 
   /** Visibility is eventually consistent, so the query is retried for a few seconds. */
-  private static void assertFoundByQuery(WorkflowServiceStubs stubs, TemporalTestServer server, String query) {
+  private static void assertFoundByQuery(
+      WorkflowServiceStubs stubs, TemporalTestServer server, String query) {
     WorkflowClient client = client(stubs, server);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (client.listExecutions(query).findAny().isEmpty()) {

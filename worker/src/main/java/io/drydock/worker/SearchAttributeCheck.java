@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses to start a worker on a namespace that lacks a search attribute Drydock's workflows set, or has it with
- * another type: the server would fail each workflow task that sets it ({@code BadSearchAttributes}) and the workflow
- * would stay Running forever.
+ * Refuses to start a worker on a namespace that lacks a search attribute Drydock's workflows set,
+ * or has it with another type: the server would fail each workflow task that sets it ({@code
+ * BadSearchAttributes}) and the workflow would stay Running forever.
  */
 final class SearchAttributeCheck {
   private static final Logger log = LoggerFactory.getLogger(SearchAttributeCheck.class);
@@ -37,13 +37,15 @@ final class SearchAttributeCheck {
       registered =
           operator
               .blockingStub()
-              .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
+              .listSearchAttributes(
+                  ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
               .getCustomAttributesMap();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
         throw e;
       }
-      // The SDK's in-process test server (the quick start's) registers attributes but cannot list them.
+      // The SDK's in-process test server (the quick start's) registers attributes but cannot list
+      // them.
       log.warn("the Temporal server cannot list search attributes; not checking them");
       return;
     } finally {
@@ -63,14 +65,26 @@ final class SearchAttributeCheck {
                       ? name + " (" + cliTypeName(type) + ") is missing"
                       : name + " is " + cliTypeName(found) + ", needs " + cliTypeName(type));
               commands.add(
-                  "temporal operator search-attribute create --namespace " + namespace + " --name " + name
-                      + " --type " + cliTypeName(type));
+                  "temporal operator search-attribute create --namespace "
+                      + namespace
+                      + " --name "
+                      + name
+                      + " --type "
+                      + cliTypeName(type));
             });
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
-          "the Temporal namespace '" + namespace + "' lacks search attributes Drydock's workflows set: "
-              + String.join("; ", problems) + ". Register them with " + SCRIPT + " (TEMPORAL_ADDRESS=host:port"
-              + " TEMPORAL_NAMESPACE=" + namespace + "), or: " + String.join(" && ", commands)
+          "the Temporal namespace '"
+              + namespace
+              + "' lacks search attributes Drydock's workflows set: "
+              + String.join("; ", problems)
+              + ". Register them with "
+              + SCRIPT
+              + " (TEMPORAL_ADDRESS=host:port"
+              + " TEMPORAL_NAMESPACE="
+              + namespace
+              + "), or: "
+              + String.join(" && ", commands)
               + " (an attribute of the wrong type must be removed first: temporal operator search-attribute remove)");
     }
   }

@@ -7,8 +7,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.PropertySource;
 
 /**
- * The worker process: polls Drydock's task queues. Its only HTTP is actuator, on the management port (see
- * drydock-worker-process.properties).
+ * The worker process: polls Drydock's task queues. Its only HTTP is actuator, on the management
+ * port (see drydock-worker-process.properties).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

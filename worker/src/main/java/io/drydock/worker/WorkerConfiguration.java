@@ -40,7 +40,11 @@ import org.springframework.context.annotation.Import;
 
 /** The Temporal workers and the activity implementations they host. */
 @Configuration(proxyBeanMethods = false)
-@Import({StorageConfiguration.class, HealthConfiguration.class, ReplicationActivitiesConfiguration.class})
+@Import({
+  StorageConfiguration.class,
+  HealthConfiguration.class,
+  ReplicationActivitiesConfiguration.class
+})
 @EnableConfigurationProperties({MigrationProperties.class, ScanProperties.class})
 public class WorkerConfiguration {
   @Bean
@@ -69,7 +73,8 @@ public class WorkerConfiguration {
   }
 
   @Bean
-  ScanActivitiesImpl scanActivities(ScanStore store, LegacyStorage legacyStorage, MeterRegistry meters) {
+  ScanActivitiesImpl scanActivities(
+      ScanStore store, LegacyStorage legacyStorage, MeterRegistry meters) {
     return new ScanActivitiesImpl(store, legacyStorage, ScannerSet.current(), meters);
   }
 
@@ -90,22 +95,29 @@ public class WorkerConfiguration {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker migration =
         factory.newWorker(MigrationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
-    migration.registerWorkflowImplementationTypes(PreImportWorkflowImpl.class, FinalImportWorkflowImpl.class);
+    migration.registerWorkflowImplementationTypes(
+        PreImportWorkflowImpl.class, FinalImportWorkflowImpl.class);
     migration.registerActivitiesImplementations(migrationActivities, callerNotifications);
-    // The scan worker runs a few activities and workflow tasks at once, however many rescans wait: the others wait in
-    // Temporal's task queue, where they cost nothing. With the SDK's default of 200 slots each, 300 rescans took the
-    // CPU and the database connections from the migration worker, and a canceled import took seconds to stop instead
+    // The scan worker runs a few activities and workflow tasks at once, however many rescans wait:
+    // the others wait in
+    // Temporal's task queue, where they cost nothing. With the SDK's default of 200 slots each, 300
+    // rescans took the
+    // CPU and the database connections from the migration worker, and a canceled import took
+    // seconds to stop instead
     // of a fraction of one (benchmarks/migration.sh --scan-load).
     Worker scan =
         factory.newWorker(
             ScanWorkflows.TASK_QUEUE,
             WorkerOptions.newBuilder(heartbeatsEveryHalfSecond())
                 .setMaxConcurrentActivityExecutionSize(scanSettings.maxConcurrentActivities())
-                .setMaxConcurrentWorkflowTaskExecutionSize(scanSettings.maxConcurrentWorkflowTasks())
+                .setMaxConcurrentWorkflowTaskExecutionSize(
+                    scanSettings.maxConcurrentWorkflowTasks())
                 .build());
-    scan.registerWorkflowImplementationTypes(RescanWorkflowImpl.class, BulkRescanWorkflowImpl.class);
+    scan.registerWorkflowImplementationTypes(
+        RescanWorkflowImpl.class, BulkRescanWorkflowImpl.class);
     scan.registerActivitiesImplementations(scanActivities);
-    Worker replication = factory.newWorker(ReplicationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
+    Worker replication =
+        factory.newWorker(ReplicationWorkflows.TASK_QUEUE, heartbeatsEveryHalfSecond());
     replication.registerWorkflowImplementationTypes(ReplicationWorkflowImpl.class);
     replication.registerActivitiesImplementations(replicationActivities);
     return factory;
@@ -121,10 +133,12 @@ public class WorkerConfiguration {
   }
 
   /**
-   * A cancel reaches an activity in the answer to its heartbeat: heartbeats leave at least every half second, so a
-   * canceled import or scan stops within a second.
+   * A cancel reaches an activity in the answer to its heartbeat: heartbeats leave at least every
+   * half second, so a canceled import or scan stops within a second.
    */
   private static WorkerOptions heartbeatsEveryHalfSecond() {
-    return WorkerOptions.newBuilder().setMaxHeartbeatThrottleInterval(Duration.ofMillis(500)).build();
+    return WorkerOptions.newBuilder()
+        .setMaxHeartbeatThrottleInterval(Duration.ofMillis(500))
+        .build();
   }
 }

@@ -17,14 +17,14 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts polling once the whole context (database migrations included) is up and the Temporal server answers, after
- * checking the namespace's search attributes, then re-indexes every manifest if the scanners changed since the last
- * such rescan; on shutdown stops polling and lets running activity attempts finish for a short while before the
- * process goes.
+ * Starts polling once the whole context (database migrations included) is up and the Temporal
+ * server answers, after checking the namespace's search attributes, then re-indexes every manifest
+ * if the scanners changed since the last such rescan; on shutdown stops polling and lets running
+ * activity attempts finish for a short while before the process goes.
  *
- * <p>A worker started while the Temporal server is down still starts, reporting not ready (its readiness includes
- * the connection), and starts polling once the server answers: an orchestrator that starts both at once needs no
- * ordering, and the probes tell what the worker waits for.
+ * <p>A worker started while the Temporal server is down still starts, reporting not ready (its
+ * readiness includes the connection), and starts polling once the server answers: an orchestrator
+ * that starts both at once needs no ordering, and the probes tell what the worker waits for.
  */
 final class WorkerLifecycle implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(WorkerLifecycle.class);
@@ -56,7 +56,10 @@ final class WorkerLifecycle implements SmartLifecycle {
     this.events = events;
   }
 
-  /** Polls now if the server answers (a namespace without the search attributes then fails the start), else later. */
+  /**
+   * Polls now if the server answers (a namespace without the search attributes then fails the
+   * start), else later.
+   */
   @Override
   public synchronized void start() {
     running = true;
@@ -78,8 +81,8 @@ final class WorkerLifecycle implements SmartLifecycle {
   }
 
   /**
-   * A namespace found without the search attributes here leaves the process running but not live, so that it is
-   * restarted, and the restarted worker refuses to start naming them.
+   * A namespace found without the search attributes here leaves the process running but not live,
+   * so that it is restarted, and the restarted worker refuses to start naming them.
    */
   private synchronized void startPollingOnceTemporalAnswers() {
     if (!running) {

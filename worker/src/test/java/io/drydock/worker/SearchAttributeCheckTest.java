@@ -20,14 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
-/** The search attributes a Temporal server needs: one list, and a worker that refuses a server without them. */
+/**
+ * The search attributes a Temporal server needs: one list, and a worker that refuses a server
+ * without them.
+ */
 class SearchAttributeCheckTest {
   private static final Path SCRIPT = Path.of("..").resolve(SearchAttributeCheck.SCRIPT);
 
   @TempDir Path directories;
 
   @Test
-  void theRegistrationScriptListsExactlyTheAttributesTheWorkflowsSetWithTheirTypes() throws IOException {
+  void theRegistrationScriptListsExactlyTheAttributesTheWorkflowsSetWithTheirTypes()
+      throws IOException {
     Matcher list =
         Pattern.compile("SEARCH_ATTRIBUTES=\"\\$\\{DRYDOCK_SEARCH_ATTRIBUTES:-([^}]*)}\"")
             .matcher(Files.readString(SCRIPT));
@@ -38,16 +42,19 @@ class SearchAttributeCheckTest {
       scripted.put(nameAndType[0], nameAndType[1]);
     }
     Map<String, String> needed = new LinkedHashMap<>();
-    DrydockSearchAttributes.all().forEach((name, type) -> needed.put(name, SearchAttributeCheck.cliTypeName(type)));
+    DrydockSearchAttributes.all()
+        .forEach((name, type) -> needed.put(name, SearchAttributeCheck.cliTypeName(type)));
 
     assertThat(scripted).containsExactlyEntriesOf(needed);
   }
 
   @Test
-  void aWorkerOnANamespaceMissingASearchAttributeRefusesToStartNamingItAndTheCommandThatAddsIt() throws IOException {
+  void aWorkerOnANamespaceMissingASearchAttributeRefusesToStartNamingItAndTheCommandThatAddsIt()
+      throws IOException {
     Files.createDirectories(directories.resolve("legacy/docker/registry/v2"));
     try (TemporalTestServer temporal = TemporalTestServer.start(allButRescanTotal())) {
-      assumeTrue(temporal.isRealServer(), "the SDK's Java test server cannot list search attributes");
+      assumeTrue(
+          temporal.isRealServer(), "the SDK's Java test server cannot list search attributes");
       SpringApplicationBuilder worker =
           new SpringApplicationBuilder(WorkerApplication.class).web(WebApplicationType.NONE);
 

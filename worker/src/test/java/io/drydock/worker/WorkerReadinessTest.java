@@ -23,9 +23,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The worker's management port: a worker started while its Temporal server is down is live but not ready, and becomes
- * ready, polling, once the server is back; its Prometheus metrics carry the Temporal SDK's worker series. One that
- * then finds the namespace without the search attributes stops being live.
+ * The worker's management port: a worker started while its Temporal server is down is live but not
+ * ready, and becomes ready, polling, once the server is back; its Prometheus metrics carry the
+ * Temporal SDK's worker series. One that then finds the namespace without the search attributes
+ * stops being live.
  */
 class WorkerReadinessTest {
   private static final Duration SERVER_BACK = Duration.ofSeconds(90);
@@ -49,10 +50,13 @@ class WorkerReadinessTest {
         assertThat(get(base + "/actuator/health/liveness").statusCode()).isEqualTo(200);
 
         temporal.restart();
-        HttpResponse<String> ready = await(base + "/actuator/health/readiness", answer -> answer.statusCode() == 200);
+        HttpResponse<String> ready =
+            await(base + "/actuator/health/readiness", answer -> answer.statusCode() == 200);
         assertThat(ready.body()).contains("\"temporal\":{\"status\":\"UP\"}");
         String metrics =
-            await(base + "/actuator/prometheus", answer -> answer.body().contains("temporal_worker_task_slots_available"))
+            await(
+                    base + "/actuator/prometheus",
+                    answer -> answer.body().contains("temporal_worker_task_slots_available"))
                 .body();
         assertThat(metrics).contains("temporal_worker_task_slots_available{");
       }
@@ -60,14 +64,18 @@ class WorkerReadinessTest {
   }
 
   /**
-   * A namespace without Drydock's search attributes, found only once the server answers: the worker stops being live,
-   * to be restarted (and then to refuse to start, naming them, as SearchAttributeCheckTest shows).
+   * A namespace without Drydock's search attributes, found only once the server answers: the worker
+   * stops being live, to be restarted (and then to refuse to start, naming them, as
+   * SearchAttributeCheckTest shows).
    */
   @Test
-  void aWorkerThatFindsTheSearchAttributesMissingOnceTheServerAnswersIsNoLongerLive() throws IOException {
+  void aWorkerThatFindsTheSearchAttributesMissingOnceTheServerAnswersIsNoLongerLive()
+      throws IOException {
     Files.createDirectories(directories.resolve("legacy/docker/registry/v2"));
-    try (TemporalTestServer temporal = TemporalTestServer.start(SearchAttributeCheckTest.allButRescanTotal())) {
-      assumeTrue(temporal.isRealServer(), "the SDK's Java test server cannot list search attributes");
+    try (TemporalTestServer temporal =
+        TemporalTestServer.start(SearchAttributeCheckTest.allButRescanTotal())) {
+      assumeTrue(
+          temporal.isRealServer(), "the SDK's Java test server cannot list search attributes");
       temporal.stopKeepingPort();
       try (ConfigurableApplicationContext worker = startWorker(temporal)) {
         String base = baseUrl(worker);
@@ -75,7 +83,9 @@ class WorkerReadinessTest {
 
         temporal.restart();
 
-        assertThat(await(base + "/actuator/health/liveness", answer -> answer.statusCode() != 200).statusCode())
+        assertThat(
+                await(base + "/actuator/health/liveness", answer -> answer.statusCode() != 200)
+                    .statusCode())
             .isEqualTo(503);
       }
     }
@@ -95,14 +105,21 @@ class WorkerReadinessTest {
     return "http://127.0.0.1:" + worker.getEnvironment().getProperty("local.server.port");
   }
 
-  /** The first answer that satisfies {@code until}, asked again while it does not (the worker reconnects by itself). */
+  /**
+   * The first answer that satisfies {@code until}, asked again while it does not (the worker
+   * reconnects by itself).
+   */
   private HttpResponse<String> await(String url, Predicate<HttpResponse<String>> until) {
-    return Awaitility.await(url).atMost(SERVER_BACK).pollInterval(Duration.ofMillis(200)).until(() -> get(url), until);
+    return Awaitility.await(url)
+        .atMost(SERVER_BACK)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> get(url), until);
   }
 
   private HttpResponse<String> get(String url) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

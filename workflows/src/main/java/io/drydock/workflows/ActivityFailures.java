@@ -14,13 +14,16 @@ public final class ActivityFailures {
       return application.getOriginalMessage();
     }
     if (cause instanceof TimeoutFailure timeout) {
-      return "activity timed out (" + timeout.getTimeoutType().name().toLowerCase().replace("timeout_type_", "") + ")";
+      return "activity timed out ("
+          + timeout.getTimeoutType().name().toLowerCase().replace("timeout_type_", "")
+          + ")";
     }
     return cause == null ? failure.getMessage() : cause.getMessage();
   }
 
   /** Whether the activity failed with the non-retryable application failure {@code type}. */
   public static boolean isType(ActivityFailure failure, String type) {
-    return failure.getCause() instanceof ApplicationFailure application && type.equals(application.getType());
+    return failure.getCause() instanceof ApplicationFailure application
+        && type.equals(application.getType());
   }
 }

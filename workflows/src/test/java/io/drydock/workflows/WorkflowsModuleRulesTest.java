@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The workflows module holds deterministic workflow code and plain records: it must not reach infrastructure
- * (Spring, JDBC, HTTP) nor the sources of non-determinism Temporal forbids in workflow code.
+ * The workflows module holds deterministic workflow code and plain records: it must not reach
+ * infrastructure (Spring, JDBC, HTTP) nor the sources of non-determinism Temporal forbids in
+ * workflow code.
  */
 class WorkflowsModuleRulesTest {
   private static JavaClasses workflowsModule;
@@ -68,7 +69,8 @@ class WorkflowsModuleRulesTest {
             .orShould()
             .dependOnClassesThat()
             .resideInAnyPackage("java.util.concurrent..")
-            .because("workflow code must be deterministic: use Workflow.currentTimeMillis, newRandom, sleep, await");
+            .because(
+                "workflow code must be deterministic: use Workflow.currentTimeMillis, newRandom, sleep, await");
     rule.check(workflowsModule);
   }
 }

@@ -6,8 +6,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
 
 /**
- * Readiness for the worker and the API: both import this configuration (once in the quick start), whose properties
- * put the database and the Temporal connection in the readiness group.
+ * Readiness for the worker and the API: both import this configuration (once in the quick start),
+ * whose properties put the database and the Temporal connection in the readiness group.
  */
 @Configuration(proxyBeanMethods = false)
 @PropertySource("classpath:drydock-health.properties")

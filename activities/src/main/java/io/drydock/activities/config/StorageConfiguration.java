@@ -8,9 +8,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
 
 /**
- * The registry database and the legacy storage, shared by the worker and the API. Both import this configuration, so
- * a process hosting both (the quick start) still gets one of each. The notification settings are bound here, by every
- * process, so that a receiver URL without a secret stops the API and the worker alike at start.
+ * The registry database and the legacy storage, shared by the worker and the API. Both import this
+ * configuration, so a process hosting both (the quick start) still gets one of each. The
+ * notification settings are bound here, by every process, so that a receiver URL without a secret
+ * stops the API and the worker alike at start.
  */
 @Configuration(proxyBeanMethods = false)
 @PropertySource("classpath:drydock-defaults.properties")

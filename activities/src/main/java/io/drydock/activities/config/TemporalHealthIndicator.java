@@ -8,9 +8,9 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * The {@code temporal} component of health and readiness: up while the Temporal frontend answers GetSystemInfo. The
- * call is made without the SDK's retries and with a short deadline, so a probe learns of an unreachable server
- * before its own timeout.
+ * The {@code temporal} component of health and readiness: up while the Temporal frontend answers
+ * GetSystemInfo. The call is made without the SDK's retries and with a short deadline, so a probe
+ * learns of an unreachable server before its own timeout.
  */
 public final class TemporalHealthIndicator extends AbstractHealthIndicator {
   private static final Duration DEADLINE = Duration.ofSeconds(2);

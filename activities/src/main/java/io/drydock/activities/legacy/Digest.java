@@ -6,14 +6,16 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * A content digest as the legacy storage names blobs and manifests. Only {@code sha256} exists in that storage, so
- * nothing else is accepted: a digest that passes this record's checks is safe to use as a path component.
+ * A content digest as the legacy storage names blobs and manifests. Only {@code sha256} exists in
+ * that storage, so nothing else is accepted: a digest that passes this record's checks is safe to
+ * use as a path component.
  */
 public record Digest(String algorithm, String hex) {
   static final String SHA256 = "sha256";
   private static final String PREFIX = SHA256 + ":";
   private static final int SHA256_HEX_LENGTH = 64;
-  // Long enough to recognise what was passed, short enough that a hostile value cannot flood a log line.
+  // Long enough to recognise what was passed, short enough that a hostile value cannot flood a log
+  // line.
   private static final int MAX_QUOTED_LENGTH = 80;
 
   public Digest {
@@ -25,7 +27,9 @@ public record Digest(String algorithm, String hex) {
     }
     if (!isSha256Hex(hex)) {
       throw new IllegalArgumentException(
-          "invalid sha256 hex '" + quoted(hex) + "': expected exactly 64 lower-case hex characters");
+          "invalid sha256 hex '"
+              + quoted(hex)
+              + "': expected exactly 64 lower-case hex characters");
     }
   }
 
@@ -36,7 +40,9 @@ public record Digest(String algorithm, String hex) {
     }
     if (!isDigest(s)) {
       throw new IllegalArgumentException(
-          "invalid digest '" + quoted(s) + "': expected sha256: followed by exactly 64 lower-case hex characters");
+          "invalid digest '"
+              + quoted(s)
+              + "': expected sha256: followed by exactly 64 lower-case hex characters");
     }
     return new Digest(SHA256, s.substring(PREFIX.length()));
   }
@@ -48,13 +54,17 @@ public record Digest(String algorithm, String hex) {
 
   public static Digest sha256Of(byte[] bytes) {
     try {
-      return new Digest(SHA256, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+      return new Digest(
+          SHA256, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform must provide SHA-256", e);
     }
   }
 
-  /** Whether {@code s} is a sha256 hex string; a plain loop because it runs once per revision of huge repositories. */
+  /**
+   * Whether {@code s} is a sha256 hex string; a plain loop because it runs once per revision of
+   * huge repositories.
+   */
   static boolean isSha256Hex(String s) {
     if (s.length() != SHA256_HEX_LENGTH) {
       return false;

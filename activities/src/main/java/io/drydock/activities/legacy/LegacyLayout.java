@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Where the CNCF distribution filesystem driver keeps each thing under {@code docker/registry/v2}. Every path built
- * from a caller's repository path or tag goes through here, so this is the one place that keeps them inside the root.
- * Public as far as the demo module needs it to write trees that this module reads.
+ * Where the CNCF distribution filesystem driver keeps each thing under {@code docker/registry/v2}.
+ * Every path built from a caller's repository path or tag goes through here, so this is the one
+ * place that keeps them inside the root. Public as far as the demo module needs it to write trees
+ * that this module reads.
  */
 public final class LegacyLayout {
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
@@ -17,7 +18,8 @@ public final class LegacyLayout {
   private final Path blobs;
 
   public LegacyLayout(Path root) {
-    Path registry = root.toAbsolutePath().normalize().resolve("docker").resolve("registry").resolve("v2");
+    Path registry =
+        root.toAbsolutePath().normalize().resolve("docker").resolve("registry").resolve("v2");
     this.repositories = registry.resolve("repositories");
     this.blobs = registry.resolve("blobs");
   }
@@ -40,7 +42,8 @@ public final class LegacyLayout {
 
   public Path repository(String repositoryPath) {
     requireRepositoryPath(repositoryPath);
-    return requireInside(repositories.resolve(repositoryPath).normalize(), repositories, repositoryPath);
+    return requireInside(
+        repositories.resolve(repositoryPath).normalize(), repositories, repositoryPath);
   }
 
   Path manifestsDir(String repositoryPath) {
@@ -79,9 +82,13 @@ public final class LegacyLayout {
         .resolve("link");
   }
 
-  /** A digest's hex is validated by {@link Digest}, so it cannot lead anywhere but under {@code blobs/}. */
+  /**
+   * A digest's hex is validated by {@link Digest}, so it cannot lead anywhere but under {@code
+   * blobs/}.
+   */
   public Path blobData(Digest digest) {
-    return blobs.resolve(digest.algorithm())
+    return blobs
+        .resolve(digest.algorithm())
         .resolve(digest.hex().substring(0, 2))
         .resolve(digest.hex())
         .resolve("data");
@@ -90,7 +97,8 @@ public final class LegacyLayout {
   private Path tagDir(String repositoryPath, String tag) {
     Path tags = tagsDir(repositoryPath);
     if (tag == null || !isTag(tag)) {
-      throw new IllegalArgumentException("invalid tag '" + tag + "': tags must match " + TAG.pattern());
+      throw new IllegalArgumentException(
+          "invalid tag '" + tag + "': tags must match " + TAG.pattern());
     }
     return requireInside(tags.resolve(tag).normalize(), tags, tag);
   }
@@ -99,20 +107,27 @@ public final class LegacyLayout {
     if (repositoryPath == null) {
       throw new IllegalArgumentException("repository path is null");
     }
-    // Named explicitly because these are the ways out of the root; the grammar below would also refuse them.
+    // Named explicitly because these are the ways out of the root; the grammar below would also
+    // refuse them.
     if (repositoryPath.startsWith("/")) {
-      throw new IllegalArgumentException("repository path '" + repositoryPath + "' must be relative");
+      throw new IllegalArgumentException(
+          "repository path '" + repositoryPath + "' must be relative");
     }
     if (repositoryPath.indexOf('\\') >= 0) {
-      throw new IllegalArgumentException("repository path '" + repositoryPath + "' must not contain a backslash");
+      throw new IllegalArgumentException(
+          "repository path '" + repositoryPath + "' must not contain a backslash");
     }
     Optional<String> problem = RepositoryPaths.problem(repositoryPath);
     if (problem.isPresent()) {
-      throw new IllegalArgumentException("repository path '" + repositoryPath + "' is invalid: " + problem.get());
+      throw new IllegalArgumentException(
+          "repository path '" + repositoryPath + "' is invalid: " + problem.get());
     }
   }
 
-  /** The last line of defence: whatever the grammar let through, a path must stay strictly below its parent. */
+  /**
+   * The last line of defence: whatever the grammar let through, a path must stay strictly below its
+   * parent.
+   */
   private static Path requireInside(Path resolved, Path parent, String input) {
     if (!resolved.startsWith(parent) || resolved.equals(parent)) {
       throw new IllegalArgumentException("'" + input + "' would leave " + parent);

@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * Commits batches on a thread of its own, one at a time: the caller reads the next batch meanwhile, and waits for
- * the previous commit before handing over another, so at most two batches are in memory. Closing waits for the
- * commit in flight, so an activity that stops (canceled, failed) has no write left running behind it.
+ * Commits batches on a thread of its own, one at a time: the caller reads the next batch meanwhile,
+ * and waits for the previous commit before handing over another, so at most two batches are in
+ * memory. Closing waits for the commit in flight, so an activity that stops (canceled, failed) has
+ * no write left running behind it.
  */
 final class BatchWriter implements AutoCloseable {
   private final ImportedMetadataStore store;
@@ -35,7 +36,9 @@ final class BatchWriter implements AutoCloseable {
     this.path = path;
     this.ownerToken = ownerToken;
     this.committed = committed;
-    this.thread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "import-writer " + path));
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            runnable -> new Thread(runnable, "import-writer " + path));
   }
 
   /** The progress of the last batch committed. */
@@ -43,7 +46,9 @@ final class BatchWriter implements AutoCloseable {
     return committed;
   }
 
-  /** Waits for the previous batch's commit, failing as it failed, then starts committing this one. */
+  /**
+   * Waits for the previous batch's commit, failing as it failed, then starts committing this one.
+   */
   void write(List<ManifestRecord> batch, ImportProgress progress) {
     awaitCommitted();
     inFlight =

@@ -20,19 +20,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends {@code PUT <url with {path}>} with {@code {"name","path","status","detail"}} and the shared secret in
- * {@code Authorization}, as the GitLab registry did; unlike it, a notification not answered 200 is retried, unless
- * the receiver refused it. GitLab Rails' receiver (gitlabhq/gitlabhq {@code
- * lib/api/internal/container_registry/migration.rb} at 1327c778c43e8a423d32bc50be2a0bc7cbf82932) answers 400 for a
- * repository not in an active migration state or a transition it cannot make, and 404 for an unknown repository:
- * answers that a retry would only repeat, so they end the notification as {@code refused}. Its 401 (the secret does
- * not match) is retried, since fixing the secret on either side makes the next attempt succeed. The URL comes from
- * configuration only, never from a request.
+ * Sends {@code PUT <url with {path}>} with {@code {"name","path","status","detail"}} and the shared
+ * secret in {@code Authorization}, as the GitLab registry did; unlike it, a notification not
+ * answered 200 is retried, unless the receiver refused it. GitLab Rails' receiver
+ * (gitlabhq/gitlabhq {@code lib/api/internal/container_registry/migration.rb} at
+ * 1327c778c43e8a423d32bc50be2a0bc7cbf82932) answers 400 for a repository not in an active migration
+ * state or a transition it cannot make, and 404 for an unknown repository: answers that a retry
+ * would only repeat, so they end the notification as {@code refused}. Its 401 (the secret does not
+ * match) is retried, since fixing the secret on either side makes the next attempt succeed. The URL
+ * comes from configuration only, never from a request.
  */
 public final class CallerNotificationsImpl implements CallerNotifications {
   private static final Logger log = LoggerFactory.getLogger(CallerNotificationsImpl.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-  /** Enough of a refusal's body to say why (Rails sends {@code {"message":"400 Bad request - ..."}}). */
+
+  /**
+   * Enough of a refusal's body to say why (Rails sends {@code {"message":"400 Bad request -
+   * ..."}}).
+   */
   private static final int MAX_BODY_BYTES = 2048;
 
   private final NotificationOutbox outbox;
@@ -43,7 +48,8 @@ public final class CallerNotificationsImpl implements CallerNotifications {
   private final MeterRegistry meters;
 
   /** Without a receiver URL in {@code settings} each notification is recorded as abandoned. */
-  public CallerNotificationsImpl(NotificationOutbox outbox, NotificationProperties settings, MeterRegistry meters) {
+  public CallerNotificationsImpl(
+      NotificationOutbox outbox, NotificationProperties settings, MeterRegistry meters) {
     this.outbox = outbox;
     this.meters = meters;
     this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
@@ -55,15 +61,20 @@ public final class CallerNotificationsImpl implements CallerNotifications {
   @Override
   public void notifyCaller(ImportRequest request) {
     try {
-      // A run retried after a failure may have two due, its failure and its end: they go in the order they happened.
+      // A run retried after a failure may have two due, its failure and its end: they go in the
+      // order they happened.
       NotificationOutbox.Outcome outcome;
       do {
-        outcome = outbox.deliver(request.repositoryPath(), request.ownerToken(), giveUpAfter, this::send);
+        outcome =
+            outbox.deliver(request.repositoryPath(), request.ownerToken(), giveUpAfter, this::send);
         if (outcome != NotificationOutbox.Outcome.NOTHING_TO_DO) {
           notifications(outcome.name().toLowerCase(Locale.ROOT));
         }
         if (outcome == NotificationOutbox.Outcome.ABANDONED && !urlTemplate.isEmpty()) {
-          log.warn("notification for {} abandoned: not delivered within {}", request.repositoryPath(), giveUpAfter);
+          log.warn(
+              "notification for {} abandoned: not delivered within {}",
+              request.repositoryPath(),
+              giveUpAfter);
         }
       } while (outcome != NotificationOutbox.Outcome.NOTHING_TO_DO);
     } catch (NotificationOutbox.NotificationNotDeliveredException e) {
@@ -79,7 +90,10 @@ public final class CallerNotificationsImpl implements CallerNotifications {
     }
   }
 
-  /** Outcomes: delivered, refused, abandoned, superseded, and retried for each attempt that will be retried. */
+  /**
+   * Outcomes: delivered, refused, abandoned, superseded, and retried for each attempt that will be
+   * retried.
+   */
   private void notifications(String outcome) {
     meters.counter("drydock.notifications", "outcome", outcome).increment();
   }
@@ -98,13 +112,15 @@ public final class CallerNotificationsImpl implements CallerNotifications {
               .header("Content-Type", "application/json")
               .PUT(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)));
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      return NotificationOutbox.ReceiverAnswer.none("cannot build the notification request: " + e.getMessage());
+      return NotificationOutbox.ReceiverAnswer.none(
+          "cannot build the notification request: " + e.getMessage());
     }
     if (!secret.isEmpty()) {
       request.header("Authorization", secret);
     }
     try {
-      HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       String answered;
       try (InputStream in = response.body()) {
         answered = new String(in.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8);
@@ -114,7 +130,10 @@ public final class CallerNotificationsImpl implements CallerNotifications {
       if (answer.refused()) {
         log.warn(
             "notification {} for {} refused by the receiver, not retried: HTTP {} {}",
-            notification.status(), notification.path(), answer.status(), answered);
+            notification.status(),
+            notification.path(),
+            answer.status(),
+            answered);
       }
       return answer;
     } catch (IOException e) {

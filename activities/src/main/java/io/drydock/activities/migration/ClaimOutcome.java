@@ -13,6 +13,8 @@ public sealed interface ClaimOutcome {
   /** A canceled run has not stopped yet and its grace deadline has not passed. */
   record NotReady(RepositoryState state) implements ClaimOutcome {}
 
-  /** The status does not allow this import (any more): decide from the status it has now, if any. */
+  /**
+   * The status does not allow this import (any more): decide from the status it has now, if any.
+   */
   record Refused(Optional<RepositoryState> state) implements ClaimOutcome {}
 }

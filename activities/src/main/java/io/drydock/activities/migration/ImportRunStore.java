@@ -13,10 +13,10 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * An import run's status writes, in the worker: each is a compare-and-set on (path, expected status, owner token), so
- * a run that was canceled or superseded changes nothing; ending a run also queues its notification in the same
- * transaction. The rows a run imports are {@link ImportedMetadataStore}'s; the API's claims and cancels are {@link
- * RegistryStore}'s.
+ * An import run's status writes, in the worker: each is a compare-and-set on (path, expected
+ * status, owner token), so a run that was canceled or superseded changes nothing; ending a run also
+ * queues its notification in the same transaction. The rows a run imports are {@link
+ * ImportedMetadataStore}'s; the API's claims and cancels are {@link RegistryStore}'s.
  */
 public final class ImportRunStore {
   /** The statuses GitLab Rails acts on; it canceled the others itself. */
@@ -35,7 +35,10 @@ public final class ImportRunStore {
     this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
   }
 
-  /** Applies the transition if the repository is still in the expected status and owned by the same run. */
+  /**
+   * Applies the transition if the repository is still in the expected status and owned by the same
+   * run.
+   */
   public boolean transition(StatusTransition transition) {
     return jdbc.sql(
                 """
@@ -52,9 +55,9 @@ public final class ImportRunStore {
   }
 
   /**
-   * Ends a run: applies its final status if the repository is still in {@code expected} (or already in {@code next},
-   * so a retried call is idempotent) and owned by the run, and in any case marks the run closed. Returns whether the
-   * status is the run's.
+   * Ends a run: applies its final status if the repository is still in {@code expected} (or already
+   * in {@code next}, so a retried call is idempotent) and owned by the run, and in any case marks
+   * the run closed. Returns whether the status is the run's.
    */
   Optional<FinishedRun> finishRun(StatusTransition transition) {
     return transactions.execute(
@@ -88,14 +91,19 @@ public final class ImportRunStore {
                 .param("path", transition.repositoryPath())
                 .param("token", transition.ownerToken())
                 .param("status", transition.next().wireValue())
-                .param("detail", transition.error() != null ? transition.error() : transition.next().detail())
+                .param(
+                    "detail",
+                    transition.error() != null ? transition.error() : transition.next().detail())
                 .update();
           }
           return finished;
         });
   }
 
-  /** A failed run takes its repository back into progress for a retry, if it still owns it in the failed status. */
+  /**
+   * A failed run takes its repository back into progress for a retry, if it still owns it in the
+   * failed status.
+   */
   boolean resumeRun(StatusTransition transition) {
     return jdbc.sql(
                 """
@@ -110,7 +118,10 @@ public final class ImportRunStore {
         == 1;
   }
 
-  /** Cancels the repository's import as {@link RegistryStore#cancel} does, only while the run owns it in progress. */
+  /**
+   * Cancels the repository's import as {@link RegistryStore#cancel} does, only while the run owns
+   * it in progress.
+   */
   boolean cancelRun(String path, String ownerToken) {
     return jdbc.sql(
                 """
@@ -129,8 +140,8 @@ public final class ImportRunStore {
   }
 
   /**
-   * Marks the run closed without touching the status: a canceled run has stopped working. Empty when the repository
-   * no longer carries the run's token.
+   * Marks the run closed without touching the status: a canceled run has stopped working. Empty
+   * when the repository no longer carries the run's token.
    */
   Optional<FinishedRun> releaseRun(String path, String ownerToken) {
     return jdbc.sql(
@@ -143,8 +154,8 @@ public final class ImportRunStore {
   }
 
   /**
-   * A run whose end was written: its import type ({@code pre}, {@code final}) and the time since its claim, absent for
-   * a run claimed before claim times were recorded.
+   * A run whose end was written: its import type ({@code pre}, {@code final}) and the time since
+   * its claim, absent for a run claimed before claim times were recorded.
    */
   record FinishedRun(String importType, Optional<Duration> sinceClaim) {}
 

@@ -6,8 +6,8 @@ import io.drydock.workflows.migration.ImportProgress;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,9 +18,10 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The metadata an import run writes, in the worker: every batch of manifests, blobs and references is written
- * idempotently in a transaction that first checks, under a share lock, that the writing run still owns the repository,
- * so a fenced-out run writes nothing; the final import commits its tags and its status in one such transaction.
+ * The metadata an import run writes, in the worker: every batch of manifests, blobs and references
+ * is written idempotently in a transaction that first checks, under a share lock, that the writing
+ * run still owns the repository, so a fenced-out run writes nothing; the final import commits its
+ * tags and its status in one such transaction.
  */
 public final class ImportedMetadataStore {
   /** Digests per IN list: keeps statements well under PostgreSQL's bind parameter limit. */
@@ -39,8 +40,8 @@ public final class ImportedMetadataStore {
   }
 
   /**
-   * Writes a batch of manifests with their blobs and references, idempotently, in one transaction that holds a share
-   * lock on the repository row only while the run still owns it.
+   * Writes a batch of manifests with their blobs and references, idempotently, in one transaction
+   * that holds a share lock on the repository row only while the run still owns it.
    *
    * @throws FencedOutException when the run no longer owns the repository; nothing is written then
    */
@@ -48,15 +49,22 @@ public final class ImportedMetadataStore {
     writeManifests(path, ownerToken, batch, null);
   }
 
-  /** As {@link #writeManifests(String, String, List)}, also recording the run's progress when it is given. */
-  void writeManifests(String path, String ownerToken, List<ManifestRecord> batch, ImportProgress progress) {
+  /**
+   * As {@link #writeManifests(String, String, List)}, also recording the run's progress when it is
+   * given.
+   */
+  void writeManifests(
+      String path, String ownerToken, List<ManifestRecord> batch, ImportProgress progress) {
     transactions.executeWithoutResult(
         status -> {
           long repositoryId = lockOwnedRepository(path, ownerToken);
           ManifestRows.Added added = rows.write(repositoryId, batch);
-          // A retried attempt resumes from its last heartbeat, which may be older than its last committed batch,
-          // and so re-commits batches below the progress already shown; GREATEST keeps the progress from going
-          // backwards (a new run starts from NULL, which GREATEST ignores, and no progress given leaves it as it is).
+          // A retried attempt resumes from its last heartbeat, which may be older than its last
+          // committed batch,
+          // and so re-commits batches below the progress already shown; GREATEST keeps the progress
+          // from going
+          // backwards (a new run starts from NULL, which GREATEST ignores, and no progress given
+          // leaves it as it is).
           jdbc.sql(
                   """
                   UPDATE repositories
@@ -74,14 +82,15 @@ public final class ImportedMetadataStore {
   }
 
   /**
-   * Commits a final import in one transaction: the manifests pushed since the pre-import, the repository's tags as
-   * the legacy storage has them now, and the status {@code import_complete}. Runs only while the run still owns the
-   * repository in {@code import_in_progress}, holding the row so a cancel either comes first (and nothing is
-   * committed) or finds the import complete.
+   * Commits a final import in one transaction: the manifests pushed since the pre-import, the
+   * repository's tags as the legacy storage has them now, and the status {@code import_complete}.
+   * Runs only while the run still owns the repository in {@code import_in_progress}, holding the
+   * row so a cancel either comes first (and nothing is committed) or finds the import complete.
    *
    * @throws FencedOutException when the run no longer owns the repository; nothing is written then
    */
-  void commitFinalImport(String path, String ownerToken, List<ManifestRecord> newManifests, Map<String, Digest> tags) {
+  void commitFinalImport(
+      String path, String ownerToken, List<ManifestRecord> newManifests, Map<String, Digest> tags) {
     transactions.executeWithoutResult(
         status -> {
           long repositoryId =
@@ -122,9 +131,10 @@ public final class ImportedMetadataStore {
                WHERE r.path = :path AND m.digest IN (:digests)""")
           .param("path", path)
           .param("digests", values.subList(from, Math.min(values.size(), from + LOOKUP_CHUNK)))
-          .query(rs -> {
-            existing.add(Digest.parse(rs.getString(1)));
-          });
+          .query(
+              rs -> {
+                existing.add(Digest.parse(rs.getString(1)));
+              });
     }
     return existing;
   }
@@ -133,24 +143,30 @@ public final class ImportedMetadataStore {
     Map<Digest, Long> ids = new HashMap<>();
     List<String> digests = tags.values().stream().distinct().map(Digest::toString).toList();
     for (int from = 0; from < digests.size(); from += LOOKUP_CHUNK) {
-      jdbc.sql("SELECT digest, id FROM manifests WHERE repository_id = :repository AND digest IN (:digests)")
+      jdbc.sql(
+              "SELECT digest, id FROM manifests WHERE repository_id = :repository AND digest IN (:digests)")
           .param("repository", repositoryId)
           .param("digests", digests.subList(from, Math.min(digests.size(), from + LOOKUP_CHUNK)))
-          .query(rs -> {
-            ids.put(Digest.parse(rs.getString("digest")), rs.getLong("id"));
-          });
+          .query(
+              rs -> {
+                ids.put(Digest.parse(rs.getString("digest")), rs.getLong("id"));
+              });
     }
-    jdbc.sql("DELETE FROM tags WHERE repository_id = :repository").param("repository", repositoryId).update();
+    jdbc.sql("DELETE FROM tags WHERE repository_id = :repository")
+        .param("repository", repositoryId)
+        .update();
     List<Object[]> rows = new ArrayList<>();
     tags.forEach(
         (tag, digest) -> {
           Long manifestId = ids.get(digest);
           if (manifestId == null) {
-            throw new IllegalStateException("tag " + tag + " points at " + digest + ", which was not imported");
+            throw new IllegalStateException(
+                "tag " + tag + " points at " + digest + ", which was not imported");
           }
           rows.add(new Object[] {repositoryId, tag, manifestId});
         });
-    batches.batchUpdate("INSERT INTO tags (repository_id, name, manifest_id) VALUES (?, ?, ?)", rows);
+    batches.batchUpdate(
+        "INSERT INTO tags (repository_id, name, manifest_id) VALUES (?, ?, ?)", rows);
   }
 
   /** Rows recorded for the repository so far, as the transactions that wrote them counted them. */
@@ -160,7 +176,9 @@ public final class ImportedMetadataStore {
             SELECT manifest_count AS manifests, blob_count AS blobs, tag_count AS tags
               FROM repositories WHERE path = :path""")
         .param("path", path)
-        .query((rs, n) -> new ImportCounts(rs.getLong("manifests"), rs.getLong("blobs"), rs.getLong("tags")))
+        .query(
+            (rs, n) ->
+                new ImportCounts(rs.getLong("manifests"), rs.getLong("blobs"), rs.getLong("tags")))
         .optional()
         .orElse(ImportCounts.NONE);
   }

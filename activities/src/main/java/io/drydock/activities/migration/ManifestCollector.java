@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads manifests with the children of lists and indexes (children first, so they exist before the index refers
- * to them) and checks their blobs are present.
+ * Reads manifests with the children of lists and indexes (children first, so they exist before the
+ * index refers to them) and checks their blobs are present.
  */
 final class ManifestCollector {
   private final LegacyStorage legacy;
@@ -38,7 +38,8 @@ final class ManifestCollector {
       return;
     }
     if (!legacy.hasManifestRevision(repositoryPath, digest)) {
-      throw new InvalidLegacyDataException("manifest " + digest + " is not a revision of " + repositoryPath);
+      throw new InvalidLegacyDataException(
+          "manifest " + digest + " is not a revision of " + repositoryPath);
     }
     byte[] payload = legacy.readSmallBlob(digest, ParsedManifest.MAX_BYTES);
     ParsedManifest parsed = ParsedManifest.parse(digest, payload);
@@ -58,7 +59,11 @@ final class ManifestCollector {
     for (ParsedManifest.BlobReference blob : blobs) {
       if (!legacy.blobExists(blob.digest())) {
         throw new InvalidLegacyDataException(
-            "blob " + blob.digest() + " referenced by manifest " + manifest + " is missing from the storage");
+            "blob "
+                + blob.digest()
+                + " referenced by manifest "
+                + manifest
+                + " is missing from the storage");
       }
     }
   }

@@ -11,10 +11,10 @@ import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The rows of a batch of manifests (blobs, repository_blobs, manifests, manifest_blobs, manifest_references), written
- * idempotently in the caller's transaction. Each table is written by one statement whose parameters are arrays, one
- * element per row, unnested on the server: a batch costs a round trip and a plan per table instead of one execution
- * per row.
+ * The rows of a batch of manifests (blobs, repository_blobs, manifests, manifest_blobs,
+ * manifest_references), written idempotently in the caller's transaction. Each table is written by
+ * one statement whose parameters are arrays, one element per row, unnested on the server: a batch
+ * costs a round trip and a plan per table instead of one execution per row.
  */
 final class ManifestRows {
   private final JdbcTemplate batches;
@@ -27,8 +27,9 @@ final class ManifestRows {
   record Added(long manifests, long blobs) {}
 
   /**
-   * Writes the batch's blobs, manifests and references; children come before the indexes that list them. Returns the
-   * manifests and repository blobs it inserted, which the caller adds to the repository's counts.
+   * Writes the batch's blobs, manifests and references; children come before the indexes that list
+   * them. Returns the manifests and repository blobs it inserted, which the caller adds to the
+   * repository's counts.
    */
   Added write(long repositoryId, List<ManifestRecord> batch) {
     if (batch.isEmpty()) {
@@ -41,7 +42,6 @@ final class ManifestRows {
     insertChildReferences(batch, ids);
     return new Added(manifests, blobs);
   }
-
 
   /** Returns the repository's blob links it inserted. */
   private long insertBlobs(long repositoryId, List<ManifestRecord> batch) {
@@ -65,7 +65,8 @@ final class ManifestRows {
       sizes[row] = blob.size();
       row++;
     }
-    // Inserted in digest order so that concurrent imports sharing blobs lock them in the same order and cannot
+    // Inserted in digest order so that concurrent imports sharing blobs lock them in the same order
+    // and cannot
     // deadlock; "C" compares the ASCII digests as String.compareTo does.
     execute(
         """
@@ -73,13 +74,16 @@ final class ManifestRows {
         SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]) AS b (digest, media_type, size)
          ORDER BY digest COLLATE "C"
         ON CONFLICT (digest) DO NOTHING""",
-        new SqlArray("text", digests), new SqlArray("text", mediaTypes), new SqlArray("bigint", sizes));
+        new SqlArray("text", digests),
+        new SqlArray("text", mediaTypes),
+        new SqlArray("bigint", sizes));
     return execute(
         """
         INSERT INTO repository_blobs (repository_id, blob_digest)
         SELECT ?, digest FROM unnest(?::text[]) AS b (digest) ORDER BY digest COLLATE "C"
         ON CONFLICT DO NOTHING""",
-        repositoryId, new SqlArray("text", digests));
+        repositoryId,
+        new SqlArray("text", digests));
   }
 
   /** Returns the manifests it inserted. */
@@ -129,7 +133,8 @@ final class ManifestRows {
     batches.query(
         connection -> {
           PreparedStatement statement =
-              connection.prepareStatement("SELECT digest, id FROM manifests WHERE repository_id = ? AND digest = ANY (?)");
+              connection.prepareStatement(
+                  "SELECT digest, id FROM manifests WHERE repository_id = ? AND digest = ANY (?)");
           statement.setLong(1, repositoryId);
           statement.setArray(2, connection.createArrayOf("text", digests.toArray(String[]::new)));
           return statement;
@@ -167,7 +172,11 @@ final class ManifestRows {
         Long childId = ids.get(child);
         if (childId == null) {
           throw new IllegalStateException(
-              "child manifest " + child + " of " + manifest.digest() + " was not written before its index");
+              "child manifest "
+                  + child
+                  + " of "
+                  + manifest.digest()
+                  + " was not written before its index");
         }
         parents.add(ids.get(manifest.digest()));
         children.add(childId);
@@ -183,17 +192,24 @@ final class ManifestRows {
     }
   }
 
-  /** An array parameter: its SQL element type and its elements, whose Java type PgJDBC encodes (byte[][] as bytea). */
+  /**
+   * An array parameter: its SQL element type and its elements, whose Java type PgJDBC encodes
+   * (byte[][] as bytea).
+   */
   private record SqlArray(String elementType, Object[] elements) {}
 
-  /** Runs {@code sql} in the current transaction, {@link SqlArray} parameters bound as SQL arrays; the rows it changed. */
+  /**
+   * Runs {@code sql} in the current transaction, {@link SqlArray} parameters bound as SQL arrays;
+   * the rows it changed.
+   */
   private int execute(String sql, Object... parameters) {
     return batches.update(
         connection -> {
           PreparedStatement statement = connection.prepareStatement(sql);
           for (int i = 0; i < parameters.length; i++) {
             if (parameters[i] instanceof SqlArray array) {
-              statement.setArray(i + 1, connection.createArrayOf(array.elementType(), array.elements()));
+              statement.setArray(
+                  i + 1, connection.createArrayOf(array.elementType(), array.elements()));
             } else {
               statement.setObject(i + 1, parameters[i]);
             }

@@ -40,7 +40,11 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   private final MeterRegistry meters;
 
   public MigrationActivitiesImpl(
-      LegacyStorage legacy, ImportRunStore runs, ImportedMetadataStore store, int batchSize, MeterRegistry meters) {
+      LegacyStorage legacy,
+      ImportRunStore runs,
+      ImportedMetadataStore store,
+      int batchSize,
+      MeterRegistry meters) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
     }
@@ -58,7 +62,8 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
           List<String> tags = legacy.tags(request.repositoryPath());
           long end = Math.min(tags.size(), fromTag + maxTags);
           long start = Math.min(end, resumePoint(fromTag));
-          importTagRange(request, tags.subList((int) start, (int) end).iterator(), start, end, tags.size());
+          importTagRange(
+              request, tags.subList((int) start, (int) end).iterator(), start, end, tags.size());
           return new ImportChunk(end, tags.size(), store.counts(request.repositoryPath()));
         });
   }
@@ -70,7 +75,8 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
           ActivityExecutionContext context = Activity.getExecutionContext();
           String path = request.repositoryPath();
           long resumed = resumePoint(fromTag);
-          // A million tags take longer to read than the heartbeat timeout: reading them heartbeats too.
+          // A million tags take longer to read than the heartbeat timeout: reading them heartbeats
+          // too.
           ImportProgress reading = new ImportProgress(resumed, 0);
           long total = 0;
           try (Stream<String> tags = legacy.streamTags(path)) {
@@ -89,7 +95,8 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
             }
             importTagRange(request, range, start, end, total);
           }
-          // The counts are the repository row's, kept by each batch; a run that leaves tags for the next has none.
+          // The counts are the repository row's, kept by each batch; a run that leaves tags for the
+          // next has none.
           return new ImportChunk(end, total, end >= total ? store.counts(path) : ImportCounts.NONE);
         });
   }
@@ -98,22 +105,30 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   private static long resumePoint(long fromTag) {
     return Math.max(
         fromTag,
-        Activity.getExecutionContext().getHeartbeatDetails(ImportProgress.class).map(ImportProgress::tagsDone).orElse(0L));
+        Activity.getExecutionContext()
+            .getHeartbeatDetails(ImportProgress.class)
+            .map(ImportProgress::tagsDone)
+            .orElse(0L));
   }
 
   /**
-   * Records the manifests of {@code tags}, which start at position {@code start} of the {@code total}, up to position
-   * {@code end}, in batches, reading the next batch from the legacy storage while the previous one commits.
-   * Heartbeats the progress of the last committed batch, and the last tag's once everything is committed.
+   * Records the manifests of {@code tags}, which start at position {@code start} of the {@code
+   * total}, up to position {@code end}, in batches, reading the next batch from the legacy storage
+   * while the previous one commits. Heartbeats the progress of the last committed batch, and the
+   * last tag's once everything is committed.
    */
-  private void importTagRange(ImportRequest request, Iterator<String> tags, long start, long end, long total) {
+  private void importTagRange(
+      ImportRequest request, Iterator<String> tags, long start, long end, long total) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String path = request.repositoryPath();
     ManifestCollector batch = new ManifestCollector(legacy, path);
     long position = start;
     try (BatchWriter writer =
         new BatchWriter(
-            store, path, request.ownerToken(), new ImportProgress(start, total),
+            store,
+            path,
+            request.ownerToken(),
+            new ImportProgress(start, total),
             written -> manifestsWritten(ImportType.PRE, written))) {
       while (position < end && tags.hasNext()) {
         batch.addWithChildren(tagTarget(path, tags.next()));
@@ -121,7 +136,8 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
         if (batch.size() >= batchSize) {
           writer.write(batch.drain(), new ImportProgress(position, total));
         }
-        // Throttled by the SDK; the answer carries a cancel request, which this call turns into an exception.
+        // Throttled by the SDK; the answer carries a cancel request, which this call turns into an
+        // exception.
         context.heartbeat(writer.committed());
       }
       writer.write(batch.drain(), new ImportProgress(position, total));
@@ -161,15 +177,22 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   @Override
   public boolean finishRun(StatusTransition transition) {
     String status = transition.next().wireValue();
-    String importType = status.startsWith("pre_") ? ImportType.PRE.wireValue() : ImportType.FINAL.wireValue();
+    String importType =
+        status.startsWith("pre_") ? ImportType.PRE.wireValue() : ImportType.FINAL.wireValue();
     Optional<ImportRunStore.FinishedRun> finished = runs.finishRun(transition);
     if (finished.isEmpty()) {
-      log.info("status of {} not changed to {}: the run was superseded", transition.repositoryPath(), transition.next());
-      meters.counter(IMPORTS_FINISHED, "import_type", importType, "outcome", "superseded").increment();
+      log.info(
+          "status of {} not changed to {}: the run was superseded",
+          transition.repositoryPath(),
+          transition.next());
+      meters
+          .counter(IMPORTS_FINISHED, "import_type", importType, "outcome", "superseded")
+          .increment();
       return false;
     }
     // complete or failed: the last word of pre_import_complete, import_failed...
-    recordFinished(transition.repositoryPath(), finished.get(), status.substring(status.lastIndexOf('_') + 1));
+    recordFinished(
+        transition.repositoryPath(), finished.get(), status.substring(status.lastIndexOf('_') + 1));
     return true;
   }
 
@@ -183,7 +206,10 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
     return runs.cancelRun(request.repositoryPath(), request.ownerToken());
   }
 
-  /** Called only for a run that was canceled (a DELETE or the {@code cancel} signal), once it has stopped. */
+  /**
+   * Called only for a run that was canceled (a DELETE or the {@code cancel} signal), once it has
+   * stopped.
+   */
   @Override
   public void releaseRun(ImportRequest request) {
     runs.releaseRun(request.repositoryPath(), request.ownerToken())
@@ -197,18 +223,24 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
         path,
         outcome,
         run.sinceClaim().map(took -> ", " + took.toMillis() + " ms after its claim").orElse(""));
-    meters.counter(IMPORTS_FINISHED, "import_type", run.importType(), "outcome", outcome).increment();
+    meters
+        .counter(IMPORTS_FINISHED, "import_type", run.importType(), "outcome", outcome)
+        .increment();
     run.sinceClaim()
         .ifPresent(
             took ->
                 Timer.builder("drydock.import.duration")
-                    .description("from the API's claim to the run's end, an operator's retry included")
+                    .description(
+                        "from the API's claim to the run's end, an operator's retry included")
                     .tags("import_type", run.importType(), "outcome", outcome)
                     .register(meters)
                     .record(took));
   }
 
-  /** Counts committed rows, so a retried attempt's re-committed batch (an idempotent write) counts again. */
+  /**
+   * Counts committed rows, so a retried attempt's re-committed batch (an idempotent write) counts
+   * again.
+   */
   private void manifestsWritten(ImportType type, int count) {
     meters.counter("drydock.manifests.written", "import_type", type.wireValue()).increment(count);
   }
@@ -227,7 +259,10 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
   private Digest tagTarget(String path, String tag) {
     return legacy
         .tagTarget(path, tag)
-        .orElseThrow(() -> new InvalidLegacyDataException("tag " + tag + " of " + path + " has no current link"));
+        .orElseThrow(
+            () ->
+                new InvalidLegacyDataException(
+                    "tag " + tag + " of " + path + " has no current link"));
   }
 
   /** Fenced-out and unimportable data are final: no retry can change them. */
@@ -237,7 +272,8 @@ public final class MigrationActivitiesImpl implements MigrationActivities {
     } catch (FencedOutException e) {
       throw ExpectedFailure.of(log, MigrationFailures.FENCED_OUT, e.getMessage());
     } catch (InvalidLegacyDataException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), MigrationFailures.INVALID_LEGACY_DATA);
+      throw ApplicationFailure.newNonRetryableFailure(
+          e.getMessage(), MigrationFailures.INVALID_LEGACY_DATA);
     }
   }
 }

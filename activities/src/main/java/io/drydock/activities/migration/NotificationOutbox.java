@@ -8,10 +8,11 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Delivers a run's notification from the outbox. Deliveries for one repository hold that repository's advisory lock
- * for the whole attempt, HTTP call included, so two notifications of one repository can never cross on the wire; a
- * notification whose run no longer owns the repository is superseded instead of sent. A notification the receiver
- * refuses ({@link ReceiverAnswer#refused()}) ends there: sending it again would be refused again.
+ * Delivers a run's notification from the outbox. Deliveries for one repository hold that
+ * repository's advisory lock for the whole attempt, HTTP call included, so two notifications of one
+ * repository can never cross on the wire; a notification whose run no longer owns the repository is
+ * superseded instead of sent. A notification the receiver refuses ({@link
+ * ReceiverAnswer#refused()}) ends there: sending it again would be refused again.
  */
 public final class NotificationOutbox {
   private final JdbcClient jdbc;
@@ -23,7 +24,8 @@ public final class NotificationOutbox {
   }
 
   /** A notification to send: the import API's status body. */
-  record Notification(long id, String path, String name, String status, String detail, Duration age) {}
+  record Notification(
+      long id, String path, String name, String status, String detail, Duration age) {}
 
   /** What the delivery attempt decided; {@link Delivery#send} runs inside the repository's lock. */
   interface Delivery {
@@ -32,7 +34,8 @@ public final class NotificationOutbox {
   }
 
   /**
-   * What the receiver answered: an HTTP status and (the start of) its body, or status 0 and why nothing was answered.
+   * What the receiver answered: an HTTP status and (the start of) its body, or status 0 and why
+   * nothing was answered.
    */
   record ReceiverAnswer(int status, String body, String failure) {
     static ReceiverAnswer http(int status, String body) {
@@ -48,14 +51,18 @@ public final class NotificationOutbox {
     }
 
     /**
-     * GitLab Rails answers 400 for a status it does not take or a repository that is no longer importing (Rails
-     * aborted it), 404 for a repository it does not know: the same notification would be refused again.
+     * GitLab Rails answers 400 for a status it does not take or a repository that is no longer
+     * importing (Rails aborted it), 404 for a repository it does not know: the same notification
+     * would be refused again.
      */
     boolean refused() {
       return status == 400 || status == 404;
     }
 
-    /** 401: the receiver does not take the secret; an operator fixing either side makes a retry succeed. */
+    /**
+     * 401: the receiver does not take the secret; an operator fixing either side makes a retry
+     * succeed.
+     */
     boolean secretRefused() {
       return status == 401;
     }
@@ -70,16 +77,19 @@ public final class NotificationOutbox {
   }
 
   /**
-   * Delivers the run's oldest notification that is still due (not yet ended, and the run still owns the
-   * repository).
+   * Delivers the run's oldest notification that is still due (not yet ended, and the run still owns
+   * the repository).
    *
-   * @throws NotificationNotDeliveredException when the receiver did not answer 200 and did not refuse the
-   *     notification; the notification stays due
+   * @throws NotificationNotDeliveredException when the receiver did not answer 200 and did not
+   *     refuse the notification; the notification stays due
    */
   Outcome deliver(String path, String ownerToken, Duration giveUpAfter, Delivery delivery) {
     return transactions.execute(
         status -> {
-          jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:path))").param("path", path).query(Object.class).single();
+          jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:path))")
+              .param("path", path)
+              .query(Object.class)
+              .single();
           Optional<Notification> due =
               jdbc.sql(
                       """
@@ -133,7 +143,9 @@ public final class NotificationOutbox {
 
   /** Records a failed attempt; outside the delivery's transaction, which rolls back. */
   void recordFailedAttempt(long id, ReceiverAnswer answer) {
-    jdbc.sql("UPDATE notifications SET attempts = attempts + 1 WHERE id = :id").param("id", id).update();
+    jdbc.sql("UPDATE notifications SET attempts = attempts + 1 WHERE id = :id")
+        .param("id", id)
+        .update();
     recordAnswer(id, answer);
   }
 

@@ -18,14 +18,15 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The API's side of the repositories table: a repository's state, the claim that starts an import (atomically across
- * replicas, under the concurrency limit), its undoing, and cancels. The runs' own writes are {@link ImportRunStore}.
- * Every status change is a single compare-and-set statement.
+ * The API's side of the repositories table: a repository's state, the claim that starts an import
+ * (atomically across replicas, under the concurrency limit), its undoing, and cancels. The runs'
+ * own writes are {@link ImportRunStore}. Every status change is a single compare-and-set statement.
  */
 public final class RegistryStore {
   private static final String REPOSITORY_COLUMNS =
       "id, path, name, migration_status, migration_error, owner_token, import_type, owner_closed, canceled_at,"
           + " progress_done, progress_total, updated_at";
+
   /** Serialises claims across API replicas while they count the imports in progress. */
   private static final long CLAIM_LOCK = 0x64727964L;
 
@@ -51,21 +52,27 @@ public final class RegistryStore {
   }
 
   /**
-   * Claims the repository for a run of {@code type}: moves it to the type's in-progress status owned by {@code
-   * ownerToken} (creating the row for a first pre-import), in one transaction that also enforces the concurrency
-   * limit and the cancel grace window. Claims on every replica serialise on one advisory lock, so the limit holds
-   * across replicas.
+   * Claims the repository for a run of {@code type}: moves it to the type's in-progress status
+   * owned by {@code ownerToken} (creating the row for a first pre-import), in one transaction that
+   * also enforces the concurrency limit and the cancel grace window. Claims on every replica
+   * serialise on one advisory lock, so the limit holds across replicas.
    */
   public ClaimOutcome claim(String path, ImportType type, String ownerToken, ClaimLimits limits) {
-    // A burst of PUTs beyond the limit is refused before it queues for the claim lock: each waiter would hold a
-    // pooled connection until its turn, and 60 at once left the pool none for the imports in progress (503s).
+    // A burst of PUTs beyond the limit is refused before it queues for the claim lock: each waiter
+    // would hold a
+    // pooled connection until its turn, and 60 at once left the pool none for the imports in
+    // progress (503s).
     if (limits.maxConcurrentImports() > 0 && importsInProgress() >= limits.maxConcurrentImports()) {
       return new ClaimOutcome.RateLimited(limits.maxConcurrentImports());
     }
     return transactions.execute(
         status -> {
-          jdbc.sql("SELECT pg_advisory_xact_lock(:key)").param("key", CLAIM_LOCK).query(Object.class).single();
-          if (limits.maxConcurrentImports() > 0 && importsInProgress() >= limits.maxConcurrentImports()) {
+          jdbc.sql("SELECT pg_advisory_xact_lock(:key)")
+              .param("key", CLAIM_LOCK)
+              .query(Object.class)
+              .single();
+          if (limits.maxConcurrentImports() > 0
+              && importsInProgress() >= limits.maxConcurrentImports()) {
             return new ClaimOutcome.RateLimited(limits.maxConcurrentImports());
           }
           Optional<RepositoryState> claimed =
@@ -90,7 +97,8 @@ public final class RegistryStore {
         .single();
   }
 
-  private Optional<RepositoryState> claimPreImport(String path, String ownerToken, ClaimLimits limits) {
+  private Optional<RepositoryState> claimPreImport(
+      String path, String ownerToken, ClaimLimits limits) {
     return jdbc.sql(
             """
             INSERT INTO repositories (path, name, migration_status, owner_token, import_type, owner_closed, claimed_at)
@@ -114,7 +122,8 @@ public final class RegistryStore {
         .optional();
   }
 
-  private Optional<RepositoryState> claimFinalImport(String path, String ownerToken, ClaimLimits limits) {
+  private Optional<RepositoryState> claimFinalImport(
+      String path, String ownerToken, ClaimLimits limits) {
     return jdbc.sql(
             """
             UPDATE repositories
@@ -141,12 +150,13 @@ public final class RegistryStore {
   }
 
   /**
-   * Cancels the repository's import in one statement, as GitLab's registry does (CancelRepositoryImport and
-   * cancelImport in registry/handlers/import.go): an import in progress, or with {@code force} any status but {@code
-   * native}, becomes {@code pre_import_canceled} when it was {@code pre_import_in_progress} or {@code
-   * pre_import_complete} and {@code import_canceled} otherwise, remembering when; the detail is GitLab's ({@code
-   * forced cancelation} when forced). The owning run is fenced out from that moment: its batches and status writes need
-   * the in-progress status. Empty when nothing could be canceled.
+   * Cancels the repository's import in one statement, as GitLab's registry does
+   * (CancelRepositoryImport and cancelImport in registry/handlers/import.go): an import in
+   * progress, or with {@code force} any status but {@code native}, becomes {@code
+   * pre_import_canceled} when it was {@code pre_import_in_progress} or {@code pre_import_complete}
+   * and {@code import_canceled} otherwise, remembering when; the detail is GitLab's ({@code forced
+   * cancelation} when forced). The owning run is fenced out from that moment: its batches and
+   * status writes need the in-progress status. Empty when nothing could be canceled.
    */
   public Optional<RepositoryState> cancel(String path, boolean force) {
     return jdbc.sql(
@@ -170,8 +180,9 @@ public final class RegistryStore {
   }
 
   /**
-   * Undoes a claim whose workflow could not be started: puts back the status the repository had before, or removes
-   * the row the claim created. Does nothing if the claim has since been superseded.
+   * Undoes a claim whose workflow could not be started: puts back the status the repository had
+   * before, or removes the row the claim created. Does nothing if the claim has since been
+   * superseded.
    */
   public void releaseClaim(String path, String ownerToken, Optional<RepositoryState> before) {
     if (before.isEmpty()) {
@@ -194,7 +205,9 @@ public final class RegistryStore {
         .param("previousToken", previous.ownerToken())
         .param("importType", previous.owningImportType().map(ImportType::wireValue).orElse(null))
         .param("ownerClosed", previous.ownerClosed())
-        .param("canceledAt", previous.canceledAt() == null ? null : Timestamp.from(previous.canceledAt()))
+        .param(
+            "canceledAt",
+            previous.canceledAt() == null ? null : Timestamp.from(previous.canceledAt()))
         .param("path", path)
         .param("token", ownerToken)
         .update();
@@ -213,7 +226,8 @@ public final class RegistryStore {
         rs.getString("path"),
         rs.getString("name"),
         MigrationStatus.fromWireValue(status)
-            .orElseThrow(() -> new IllegalStateException("unknown migration status in database: " + status)),
+            .orElseThrow(
+                () -> new IllegalStateException("unknown migration status in database: " + status)),
         rs.getString("migration_error"),
         rs.getString("owner_token"),
         rs.getString("import_type") == null

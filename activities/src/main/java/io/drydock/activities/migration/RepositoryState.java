@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A row of {@code repositories}: a repository's migration status, the run that owns it and whether that run has
- * stopped working on it.
+ * A row of {@code repositories}: a repository's migration status, the run that owns it and whether
+ * that run has stopped working on it.
  *
  * @param importType the kind of the owning run, or null for a repository no run ever claimed
  * @param ownerClosed false until the owning run has stopped working on the repository
@@ -29,15 +29,20 @@ public record RepositoryState(
     Instant updatedAt) {
 
   /**
-   * What the import API reports as {@code detail}: the error text if any, else the status's fixed sentence, with the
-   * progress of a pre-import in progress.
+   * What the import API reports as {@code detail}: the error text if any, else the status's fixed
+   * sentence, with the progress of a pre-import in progress.
    */
   public String detail() {
     if (error != null && !error.isBlank()) {
       return error;
     }
     if (status == MigrationStatus.PRE_IMPORT_IN_PROGRESS && progress != null) {
-      return status.detail() + " (" + progress.tagsDone() + " of " + progress.tagsTotal() + " tags)";
+      return status.detail()
+          + " ("
+          + progress.tagsDone()
+          + " of "
+          + progress.tagsTotal()
+          + " tags)";
     }
     return status.detail();
   }

@@ -17,9 +17,10 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
- * An uploaded archive's entries sorted by what they are, after the layout checks {@link TufRepositoryUpload}
- * describes: the metadata files by base name, the targets metadata among them, and the files under {@code targets/}
- * by their path below it. Nothing is read from an entry here, only its name and kind.
+ * An uploaded archive's entries sorted by what they are, after the layout checks {@link
+ * TufRepositoryUpload} describes: the metadata files by base name, the targets metadata among them,
+ * and the files under {@code targets/} by their path below it. Nothing is read from an entry here,
+ * only its name and kind.
  *
  * @param targetsMetadata the entries named {@code targets.json} or {@code <version>.targets.json}
  */
@@ -28,10 +29,13 @@ record ArchiveEntries(
     Map<String, ZipArchiveEntry> metadataFiles,
     Map<String, ZipArchiveEntry> targetFiles) {
   private static final String TARGETS_DIRECTORY = ArchivePaths.TARGETS_DIRECTORY;
-  private static final Pattern TARGETS_METADATA = Pattern.compile("(metadata/)?([0-9]+\\.)?targets\\.json");
+  private static final Pattern TARGETS_METADATA =
+      Pattern.compile("(metadata/)?([0-9]+\\.)?targets\\.json");
   private static final Pattern OTHER_METADATA = Pattern.compile("(metadata/)?[^/]+\\.json");
 
-  /** @throws InvalidRepositoryException for the first entry the layout does not allow */
+  /**
+   * @throws InvalidRepositoryException for the first entry the layout does not allow
+   */
   static ArchiveEntries sort(ZipFile zip, int maxEntries) {
     List<ZipArchiveEntry> targetsMetadata = new ArrayList<>();
     Map<String, ZipArchiveEntry> metadataFiles = new TreeMap<>();
@@ -95,8 +99,8 @@ record ArchiveEntries(
   }
 
   /**
-   * The one folder every entry is under, as tufaceous zips a repository ({@code repo/metadata/...}, {@code
-   * repo/targets/...}), with its slash; else empty.
+   * The one folder every entry is under, as tufaceous zips a repository ({@code repo/metadata/...},
+   * {@code repo/targets/...}), with its slash; else empty.
    */
   private static String topFolder(List<ZipArchiveEntry> entries) {
     String first = null;
@@ -112,10 +116,15 @@ record ArchiveEntries(
         return "";
       }
     }
-    return first == null || first.equals("metadata/") || first.equals(TARGETS_DIRECTORY) ? "" : first;
+    return first == null || first.equals("metadata/") || first.equals(TARGETS_DIRECTORY)
+        ? ""
+        : first;
   }
 
-  /** Each target's file; every file must be a listed target's, and every target must have exactly one. */
+  /**
+   * Each target's file; every file must be a listed target's, and every target must have exactly
+   * one.
+   */
   Map<RepositoryTarget, ZipArchiveEntry> filesOf(List<RepositoryTarget> targets) {
     Map<String, RepositoryTarget> byName = new LinkedHashMap<>();
     targets.forEach(target -> byName.put(target.name(), target));
@@ -125,7 +134,8 @@ record ArchiveEntries(
           RepositoryTarget target =
               byName.containsKey(path) ? byName.get(path) : consistentSnapshotTarget(path, byName);
           if (target == null) {
-            throw invalidArchive("the file is not a target listed in the targets metadata", entry.getName());
+            throw invalidArchive(
+                "the file is not a target listed in the targets metadata", entry.getName());
           }
           if (matched.put(target, entry) != null) {
             throw new InvalidRepositoryException(
@@ -135,14 +145,19 @@ record ArchiveEntries(
     for (RepositoryTarget target : targets) {
       if (!matched.containsKey(target)) {
         throw new InvalidRepositoryException(
-            Reason.TARGET_INVALID, "the target listed in the targets metadata is missing from targets/", target.name());
+            Reason.TARGET_INVALID,
+            "the target listed in the targets metadata is missing from targets/",
+            target.name());
       }
     }
     return matched;
   }
 
-  /** The target a file named {@code <dir>/<sha256>.<name>} stands for, if its hash is that target's. */
-  private static RepositoryTarget consistentSnapshotTarget(String path, Map<String, RepositoryTarget> byName) {
+  /**
+   * The target a file named {@code <dir>/<sha256>.<name>} stands for, if its hash is that target's.
+   */
+  private static RepositoryTarget consistentSnapshotTarget(
+      String path, Map<String, RepositoryTarget> byName) {
     int slash = path.lastIndexOf('/');
     String base = path.substring(slash + 1);
     if (base.length() < 66 || base.charAt(64) != '.') {

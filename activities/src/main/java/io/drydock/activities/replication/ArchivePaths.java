@@ -4,9 +4,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Which zip entry names and TUF target names are safe to treat as relative paths: 1 to {@value #MAX_NAME_LENGTH}
- * characters, not absolute (nor a drive letter), no backslash, no empty, {@code .} or {@code ..} segment, and text
- * {@link StoredText} accepts.
+ * Which zip entry names and TUF target names are safe to treat as relative paths: 1 to {@value
+ * #MAX_NAME_LENGTH} characters, not absolute (nor a drive letter), no backslash, no empty, {@code
+ * .} or {@code ..} segment, and text {@link StoredText} accepts.
  */
 final class ArchivePaths {
   static final int MAX_NAME_LENGTH = 1024;

@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The upload's body, or an archive entry's bytes, with read failures marked as {@link ArchiveReadException}: a
- * truncated upload or a corrupt entry is the client's fault, a failure to write the depot is not.
+ * The upload's body, or an archive entry's bytes, with read failures marked as {@link
+ * ArchiveReadException}: a truncated upload or a corrupt entry is the client's fault, a failure to
+ * write the depot is not.
  */
 final class ArchiveStream extends FilterInputStream {
   ArchiveStream(InputStream in) {

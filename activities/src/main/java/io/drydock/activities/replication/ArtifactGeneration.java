@@ -3,8 +3,9 @@ package io.drydock.activities.replication;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The artifact generation: one number that every change to the desired artifact set bumps in its own transaction,
- * so that sleds and workflows can tell an older view of the set from the current one.
+ * The artifact generation: one number that every change to the desired artifact set bumps in its
+ * own transaction, so that sleds and workflows can tell an older view of the set from the current
+ * one.
  */
 final class ArtifactGeneration {
   /** Attempts of the generation compare-and-set before the transaction gives up. */
@@ -21,8 +22,8 @@ final class ArtifactGeneration {
   }
 
   /**
-   * Compare-and-set: an increment that read a generation another transaction has since replaced updates no row and
-   * reads again.
+   * Compare-and-set: an increment that read a generation another transaction has since replaced
+   * updates no row and reads again.
    */
   long bump() {
     for (int attempt = 0; attempt < GENERATION_CAS_ATTEMPTS; attempt++) {
@@ -39,6 +40,8 @@ final class ArtifactGeneration {
       }
     }
     throw new IllegalStateException(
-        "the artifact generation kept changing under " + GENERATION_CAS_ATTEMPTS + " compare-and-set attempts");
+        "the artifact generation kept changing under "
+            + GENERATION_CAS_ATTEMPTS
+            + " compare-and-set attempts");
   }
 }

@@ -16,12 +16,13 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The desired artifact set: uploaded repositories, their targets, and the generation that every change to them
- * bumps by compare-and-set in the same transaction.
+ * The desired artifact set: uploaded repositories, their targets, and the generation that every
+ * change to them bumps by compare-and-set in the same transaction.
  *
- * <p>Changes that add or remove depot files (upload, delete, freeing local copies) hold one advisory lock from the
- * first file operation to the commit. Otherwise freeing one repository could delete a file that a concurrent upload
- * of another repository found already present and so did not write again.
+ * <p>Changes that add or remove depot files (upload, delete, freeing local copies) hold one
+ * advisory lock from the first file operation to the commit. Otherwise freeing one repository could
+ * delete a file that a concurrent upload of another repository found already present and so did not
+ * write again.
  */
 public final class ArtifactStore {
   private static final long DEPOT_LOCK = 0x64657074L;
@@ -55,8 +56,9 @@ public final class ArtifactStore {
   }
 
   /**
-   * Generation, artifact set, in-service sleds and local repositories from one snapshot, so they always belong
-   * together. A local repository lists only the artifacts its depot file is present for.
+   * Generation, artifact set, in-service sleds and local repositories from one snapshot, so they
+   * always belong together. A local repository lists only the artifacts its depot file is present
+   * for.
    */
   public DesiredArtifacts desired() {
     DesiredArtifacts snapshot =
@@ -64,11 +66,13 @@ public final class ArtifactStore {
             status -> {
               long generation = generation();
               List<String> artifacts =
-                  jdbc.sql("SELECT DISTINCT sha256 FROM artifact_repository_targets ORDER BY sha256")
+                  jdbc.sql(
+                          "SELECT DISTINCT sha256 FROM artifact_repository_targets ORDER BY sha256")
                       .query(String.class)
                       .list();
               List<String> sleds =
-                  jdbc.sql("SELECT id FROM sleds WHERE state = 'in_service' ORDER BY id COLLATE \"C\"")
+                  jdbc.sql(
+                          "SELECT id FROM sleds WHERE state = 'in_service' ORDER BY id COLLATE \"C\"")
                       .query(String.class)
                       .list();
               Map<String, List<String>> local = new LinkedHashMap<>();
@@ -80,7 +84,9 @@ public final class ArtifactStore {
                        ORDER BY r.id, t.sha256""")
                   .query(
                       (ResultSet rs) -> {
-                        local.computeIfAbsent(rs.getString("id"), id -> new ArrayList<>()).add(rs.getString("sha256"));
+                        local
+                            .computeIfAbsent(rs.getString("id"), id -> new ArrayList<>())
+                            .add(rs.getString("sha256"));
                       });
               List<LocalRepository> repositories = new ArrayList<>();
               local.forEach((id, shas) -> repositories.add(new LocalRepository(id, shas)));
@@ -88,9 +94,13 @@ public final class ArtifactStore {
             });
     List<LocalRepository> present =
         snapshot.localRepositories().stream()
-            .map(r -> new LocalRepository(r.repositoryId(), r.artifacts().stream().filter(depot::contains).toList()))
+            .map(
+                r ->
+                    new LocalRepository(
+                        r.repositoryId(), r.artifacts().stream().filter(depot::contains).toList()))
             .toList();
-    return new DesiredArtifacts(snapshot.generation(), snapshot.artifacts(), snapshot.inServiceSleds(), present);
+    return new DesiredArtifacts(
+        snapshot.generation(), snapshot.artifacts(), snapshot.inServiceSleds(), present);
   }
 
   public Optional<StoredRepository> find(String id) {
@@ -103,9 +113,10 @@ public final class ArtifactStore {
   }
 
   /**
-   * Inserts a verified repository and moves its staged artifacts into the depot, in one transaction that bumps the
-   * generation. Uploading a repository that exists already changes nothing (the staged files are dropped). If the
-   * insert fails, the files it added to the depot are removed again.
+   * Inserts a verified repository and moves its staged artifacts into the depot, in one transaction
+   * that bumps the generation. Uploading a repository that exists already changes nothing (the
+   * staged files are dropped). If the insert fails, the files it added to the depot are removed
+   * again.
    */
   UploadOutcome insert(RepositoryManifest manifest, List<LocalDepot.Staged> staged) {
     List<String> added = new ArrayList<>();
@@ -159,7 +170,8 @@ public final class ArtifactStore {
   }
 
   /**
-   * Removes the repository and its targets and bumps the generation; deletes the depot files only it still needed.
+   * Removes the repository and its targets and bumps the generation; deletes the depot files only
+   * it still needed.
    *
    * @return the new generation; empty when no such repository exists
    */
@@ -168,7 +180,8 @@ public final class ArtifactStore {
         status -> {
           lockDepot();
           List<String> onlyHere = localFilesOnlyNeededBy(id);
-          int deleted = jdbc.sql("DELETE FROM artifact_repositories WHERE id = :id").param("id", id).update();
+          int deleted =
+              jdbc.sql("DELETE FROM artifact_repositories WHERE id = :id").param("id", id).update();
           if (deleted == 0) {
             return Optional.empty();
           }
@@ -179,10 +192,12 @@ public final class ArtifactStore {
   }
 
   /**
-   * Frees the depot's copies of the repository's artifacts that no other still-local repository needs, and marks the
-   * repository freed; only while {@code generation} is current, so a decision taken on an older view frees nothing.
+   * Frees the depot's copies of the repository's artifacts that no other still-local repository
+   * needs, and marks the repository freed; only while {@code generation} is current, so a decision
+   * taken on an older view frees nothing.
    *
-   * @return true when the repository's local copies are freed (by this call, or an earlier attempt of it)
+   * @return true when the repository's local copies are freed (by this call, or an earlier attempt
+   *     of it)
    */
   public boolean freeLocalCopies(String repositoryId, long generation) {
     return transactions.execute(
@@ -231,6 +246,9 @@ public final class ArtifactStore {
   }
 
   private void lockDepot() {
-    jdbc.sql("SELECT pg_advisory_xact_lock(:key)").param("key", DEPOT_LOCK).query(Object.class).single();
+    jdbc.sql("SELECT pg_advisory_xact_lock(:key)")
+        .param("key", DEPOT_LOCK)
+        .query(Object.class)
+        .single();
   }
 }

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * Streaming an artifact's file to a sled: the counted body and the wait for its answer. An upload may take far longer
- * than one request timeout, so it is timed by progress (bytes leaving) rather than by the whole exchange.
+ * Streaming an artifact's file to a sled: the counted body and the wait for its answer. An upload
+ * may take far longer than one request timeout, so it is timed by progress (bytes leaving) rather
+ * than by the whole exchange.
  */
 final class ArtifactUploadStream {
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
@@ -26,8 +27,8 @@ final class ArtifactUploadStream {
   private ArtifactUploadStream() {}
 
   /**
-   * The file's bytes with their length as Content-Length. An empty artifact (a zero-length TUF target) is an empty
-   * body: the JDK refuses a publisher of length 0.
+   * The file's bytes with their length as Content-Length. An empty artifact (a zero-length TUF
+   * target) is an empty body: the JDK refuses a publisher of length 0.
    */
   static HttpRequest.BodyPublisher body(Path file, long length, AtomicLong sent) {
     if (length == 0) {
@@ -37,9 +38,15 @@ final class ArtifactUploadStream {
         HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, sent)), length);
   }
 
-  /** Waits for the answer to an upload as long as bytes keep leaving, reporting progress while it waits. */
+  /**
+   * Waits for the answer to an upload as long as bytes keep leaving, reporting progress while it
+   * waits.
+   */
   static HttpResponse<byte[]> whileProgressing(
-      CompletableFuture<HttpResponse<byte[]>> response, AtomicLong sent, LongConsumer progress, Duration stallLimit)
+      CompletableFuture<HttpResponse<byte[]>> response,
+      AtomicLong sent,
+      LongConsumer progress,
+      Duration stallLimit)
       throws ExecutionException, InterruptedException, TimeoutException {
     long lastSent = -1;
     long quietSince = System.nanoTime();

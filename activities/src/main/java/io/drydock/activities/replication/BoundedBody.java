@@ -10,8 +10,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Collects a sled's answer body, failing instead of buffering more than {@link #MAX_ANSWER_BYTES}: a sled cannot
- * make {@link SledClient} hold more than that in memory.
+ * Collects a sled's answer body, failing instead of buffering more than {@link #MAX_ANSWER_BYTES}:
+ * a sled cannot make {@link SledClient} hold more than that in memory.
  */
 final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
   /** A listing of tens of thousands of artifacts fits; a sled cannot make us buffer more. */
@@ -40,7 +40,8 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
       }
       if (bytes.size() + buffer.remaining() > MAX_ANSWER_BYTES) {
         subscription.cancel();
-        body.completeExceptionally(new IOException("answer longer than " + MAX_ANSWER_BYTES + " bytes"));
+        body.completeExceptionally(
+            new IOException("answer longer than " + MAX_ANSWER_BYTES + " bytes"));
         return;
       }
       byte[] chunk = new byte[buffer.remaining()];

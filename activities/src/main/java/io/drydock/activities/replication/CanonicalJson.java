@@ -9,14 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The canonical form TUF signs, byte for byte as securesystemslib's {@code encode_canonical} writes it (python-tuf's
- * {@code CanonicalJSONSerializer}; tough writes the same): objects with their keys sorted by code point, no
- * whitespace, strings with only {@code \} and {@code "} escaped (every other character as itself, UTF-8), integers
- * in decimal, {@code true}, {@code false}, {@code null}. A document it cannot encode (a number with a fraction or an
- * exponent, a string with an unpaired surrogate) cannot have been signed, so it is refused.
+ * The canonical form TUF signs, byte for byte as securesystemslib's {@code encode_canonical} writes
+ * it (python-tuf's {@code CanonicalJSONSerializer}; tough writes the same): objects with their keys
+ * sorted by code point, no whitespace, strings with only {@code \} and {@code "} escaped (every
+ * other character as itself, UTF-8), integers in decimal, {@code true}, {@code false}, {@code
+ * null}. A document it cannot encode (a number with a fraction or an exponent, a string with an
+ * unpaired surrogate) cannot have been signed, so it is refused.
  */
 public final class CanonicalJson {
-  /** Python compares strings by code point; {@link String#compareTo} compares UTF-16 units, which differs above U+FFFF. */
+  /**
+   * Python compares strings by code point; {@link String#compareTo} compares UTF-16 units, which
+   * differs above U+FFFF.
+   */
   private static final Comparator<String> CODE_POINT_ORDER =
       (a, b) -> {
         int i = 0;
@@ -75,12 +79,14 @@ public final class CanonicalJson {
         break;
       case NUMBER:
         if (!node.isIntegralNumber()) {
-          throw new IllegalArgumentException("a number with a fraction or an exponent has no canonical form: " + node);
+          throw new IllegalArgumentException(
+              "a number with a fraction or an exponent has no canonical form: " + node);
         }
         out.writeBytes(node.bigIntegerValue().toString().getBytes(StandardCharsets.US_ASCII));
         break;
       case BOOLEAN:
-        out.writeBytes((node.booleanValue() ? "true" : "false").getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(
+            (node.booleanValue() ? "true" : "false").getBytes(StandardCharsets.US_ASCII));
         break;
       case NULL:
         out.writeBytes("null".getBytes(StandardCharsets.US_ASCII));
@@ -96,13 +102,15 @@ public final class CanonicalJson {
       boolean paired =
           Character.isHighSurrogate(c)
               ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
-              : !Character.isLowSurrogate(c) || i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
+              : !Character.isLowSurrogate(c)
+                  || i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
       if (!paired) {
         throw new IllegalArgumentException("a string with an unpaired surrogate has no UTF-8 form");
       }
     }
     out.write('"');
-    out.writeBytes(text.replace("\\", "\\\\").replace("\"", "\\\"").getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(
+        text.replace("\\", "\\\\").replace("\"", "\\\"").getBytes(StandardCharsets.UTF_8));
     out.write('"');
   }
 }

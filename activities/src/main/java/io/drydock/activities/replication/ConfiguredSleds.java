@@ -8,10 +8,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Registers the sleds of {@code drydock.replication.sleds} ({@code DRYDOCK_SLEDS}: {@code id=BASE_URL[|DEPOT_URL],...},
- * e.g. {@code sled-1=http://10.0.0.1:12345|http://10.0.0.1:12348}; without a depot URL the depot is at the base URL)
- * when the process starts: after the schema migrations, which run while the context is built, and before the worker
- * polls or the web server accepts requests, which start in later lifecycle phases. A listed sled that an operator has
+ * Registers the sleds of {@code drydock.replication.sleds} ({@code DRYDOCK_SLEDS}: {@code
+ * id=BASE_URL[|DEPOT_URL],...}, e.g. {@code sled-1=http://10.0.0.1:12345|http://10.0.0.1:12348};
+ * without a depot URL the depot is at the base URL) when the process starts: after the schema
+ * migrations, which run while the context is built, and before the worker polls or the web server
+ * accepts requests, which start in later lifecycle phases. A listed sled that an operator has
  * expunged stays expunged.
  */
 final class ConfiguredSleds implements SmartLifecycle {
@@ -47,12 +48,16 @@ final class ConfiguredSleds implements SmartLifecycle {
       String problem =
           SledRegistry.idProblem(id)
               .or(() -> SledRegistry.baseUrlProblem(baseUrl))
-              .or(() -> depotUrl == null ? Optional.empty() : SledRegistry.depotUrlProblem(depotUrl))
+              .or(
+                  () ->
+                      depotUrl == null ? Optional.empty() : SledRegistry.depotUrlProblem(depotUrl))
               .orElse(null);
       if (problem != null || sleds.containsKey(id)) {
         throw new IllegalStateException(
             "DRYDOCK_SLEDS (drydock.replication.sleds) must be a comma-separated list of id=http://host:port, or"
-                + " id=http://host:port|http://host:depot-port, with distinct ids; entry '" + trimmed + "': "
+                + " id=http://host:port|http://host:depot-port, with distinct ids; entry '"
+                + trimmed
+                + "': "
                 + (problem != null ? problem : "id listed twice"));
       }
       sleds.put(id, new Urls(baseUrl, depotUrl));
@@ -64,8 +69,11 @@ final class ConfiguredSleds implements SmartLifecycle {
   public void start() {
     sleds.forEach(
         (id, urls) -> {
-          if (registry.register(id, urls.baseUrl(), urls.depotUrl()) == SledRegistry.Registration.EXPUNGED) {
-            log.warn("sled {} is configured in DRYDOCK_SLEDS but was expunged; it stays out of service", id);
+          if (registry.register(id, urls.baseUrl(), urls.depotUrl())
+              == SledRegistry.Registration.EXPUNGED) {
+            log.warn(
+                "sled {} is configured in DRYDOCK_SLEDS but was expunged; it stays out of service",
+                id);
           }
         });
     running = true;

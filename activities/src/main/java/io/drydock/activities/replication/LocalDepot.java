@@ -21,16 +21,18 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The control plane's local copies of uploaded artifacts, content-addressed: {@code <dir>/<sha256>}. A file is
- * written under {@code <dir>/.staging/}, hashed while it is written, and renamed into place only once its hash is
- * known, so a file under its hash always holds exactly those bytes. The API writes here and the worker reads, so both
- * must be configured with the same directory.
+ * The control plane's local copies of uploaded artifacts, content-addressed: {@code
+ * <dir>/<sha256>}. A file is written under {@code <dir>/.staging/}, hashed while it is written, and
+ * renamed into place only once its hash is known, so a file under its hash always holds exactly
+ * those bytes. The API writes here and the worker reads, so both must be configured with the same
+ * directory.
  */
 final class LocalDepot {
   static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   /** Staging files untouched this long were left by a process that died while writing them. */
   private static final Duration ABANDONED_STAGING = Duration.ofDays(1);
+
   private static final int BUFFER = 64 * 1024;
 
   private final Path dir;
@@ -61,29 +63,33 @@ final class LocalDepot {
   }
 
   /**
-   * Writes at most {@code maxBytes + 1} bytes of {@code in} to a new staging file: one byte more than allowed is
-   * enough for the caller to see the content is too long without reading it all.
+   * Writes at most {@code maxBytes + 1} bytes of {@code in} to a new staging file: one byte more
+   * than allowed is enough for the caller to see the content is too long without reading it all.
    */
   Staged stage(InputStream in, long maxBytes) throws IOException {
     Path file = newStagingFile("artifact-");
     try (DigestInputStream digesting = new DigestInputStream(in, sha256Digest());
         OutputStream out = Files.newOutputStream(file)) {
       long length = copy(digesting, out, maxBytes + 1);
-      return new Staged(file, HexFormat.of().formatHex(digesting.getMessageDigest().digest()), length);
+      return new Staged(
+          file, HexFormat.of().formatHex(digesting.getMessageDigest().digest()), length);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(file);
       throw e;
     }
   }
 
-  /** A new empty file in the staging area, on the depot's file system so that a rename into place is atomic. */
+  /**
+   * A new empty file in the staging area, on the depot's file system so that a rename into place is
+   * atomic.
+   */
   Path newStagingFile(String prefix) throws IOException {
     return Files.createFile(staging.resolve(prefix + UUID.randomUUID()));
   }
 
   /**
-   * Moves a staged file into place under its hash. When the depot already holds the artifact the staged copy is
-   * dropped instead.
+   * Moves a staged file into place under its hash. When the depot already holds the artifact the
+   * staged copy is dropped instead.
    *
    * @return true when the file was added, false when the depot held it already
    */
@@ -120,7 +126,8 @@ final class LocalDepot {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      // Only staging files are deleted this way; one that stays is removed as abandoned a day later.
+      // Only staging files are deleted this way; one that stays is removed as abandoned a day
+      // later.
     }
   }
 

@@ -20,17 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replication workflow's activities. A sled's failure is an answer (UNREACHABLE, STALE, {@code ok=false}) and
- * never an exception: retrying would only repeat it, and the next activation plans afresh. Exceptions are left for
- * our own database and depot, which Temporal's retries are for. Every request sent is appended to the request log.
+ * The replication workflow's activities. A sled's failure is an answer (UNREACHABLE, STALE, {@code
+ * ok=false}) and never an exception: retrying would only repeat it, and the next activation plans
+ * afresh. Exceptions are left for our own database and depot, which Temporal's retries are for.
+ * Every request sent is appended to the request log.
  */
 public final class ReplicationActivitiesImpl implements ReplicationActivities {
   private static final Logger log = LoggerFactory.getLogger(ReplicationActivitiesImpl.class);
   private static final String CONFIG_GENERATION = "CONFIG_GENERATION";
+
   /**
-   * The first wait between two listings of a copy's target, growing by half each time up to {@link #LAST_COPY_POLL}:
-   * a small artifact's copy is seen within tens of milliseconds of landing, since the workflow starts the next copy
-   * from the target only then, while a copy of gigabytes costs a listing a second.
+   * The first wait between two listings of a copy's target, growing by half each time up to {@link
+   * #LAST_COPY_POLL}: a small artifact's copy is seen within tens of milliseconds of landing, since
+   * the workflow starts the next copy from the target only then, while a copy of gigabytes costs a
+   * listing a second.
    */
   private static final Duration FIRST_COPY_POLL = Duration.ofMillis(20);
 
@@ -42,10 +45,17 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
   private final RequestLog requests;
   private final Duration copyTimeout;
   private final MeterRegistry meters;
-  /** 1 while the sled's last sync got its listing, 0 once one did not: one gauge per configured sled. */
+
+  /**
+   * 1 while the sled's last sync got its listing, 0 once one did not: one gauge per configured
+   * sled.
+   */
   private final Map<String, AtomicInteger> sledAnswering = new ConcurrentHashMap<>();
 
-  /** @param copyTimeout how long a copy may take before the target is seen not to have listed the artifact */
+  /**
+   * @param copyTimeout how long a copy may take before the target is seen not to have listed the
+   *     artifact
+   */
   ReplicationActivitiesImpl(
       ArtifactStore store,
       LocalDepot depot,
@@ -72,7 +82,9 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
     sledAnswering
         .computeIfAbsent(
             sledId,
-            id -> meters.gauge("drydock.replication.sled.answering", Tags.of("sled", id), new AtomicInteger()))
+            id ->
+                meters.gauge(
+                    "drydock.replication.sled.answering", Tags.of("sled", id), new AtomicInteger()))
         .set(report.state() == SledReport.State.LISTED ? 1 : 0);
     return report;
   }
@@ -90,7 +102,8 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
     SledClient.Answer<SledClient.Listing> listed = sleds.listArtifacts(sledId);
     record("list", sledId, null, null, generation, listed.error());
     if (!listed.succeeded()) {
-      return new SledReport(sledId, SledReport.State.UNREACHABLE, generation, Map.of(), listed.error());
+      return new SledReport(
+          sledId, SledReport.State.UNREACHABLE, generation, Map.of(), listed.error());
     }
     SledClient.Listing listing = listed.value();
     if (listing.generation() != generation) {
@@ -99,14 +112,18 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
           SledReport.State.STALE,
           listing.generation(),
           Map.of(),
-          "the sled lists generation " + listing.generation() + " after accepting our generation " + generation);
+          "the sled lists generation "
+              + listing.generation()
+              + " after accepting our generation "
+              + generation);
     }
     return new SledReport(sledId, SledReport.State.LISTED, generation, listing.copies(), null);
   }
 
   @Override
   public RequestOutcome putArtifact(String targetSledId, long generation, String sha256) {
-    Optional<Path> file = LocalDepot.SHA256.matcher(sha256).matches() ? depot.find(sha256) : Optional.empty();
+    Optional<Path> file =
+        LocalDepot.SHA256.matcher(sha256).matches() ? depot.find(sha256) : Optional.empty();
     AtomicLong sent = new AtomicLong();
     String error;
     if (file.isEmpty()) {
@@ -114,25 +131,38 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
       error = "the local depot does not hold " + sha256 + "; nothing was sent";
     } else {
       ActivityExecutionContext activity = Activity.getExecutionContext();
-      error = sleds.putArtifact(targetSledId, sha256, generation, file.get(), sent, activity::heartbeat).error();
+      error =
+          sleds
+              .putArtifact(targetSledId, sha256, generation, file.get(), sent, activity::heartbeat)
+              .error();
     }
     record("put", targetSledId, null, sha256, generation, error);
     meters.counter("drydock.replication.depot.bytes.sent").increment(sent.get());
     if (error != null) {
       log.info("put of {} to sled {} failed: {}", sha256, targetSledId, error);
     }
-    return new RequestOutcome("put", targetSledId, null, sha256, generation, error == null, error, sent.get());
+    return new RequestOutcome(
+        "put", targetSledId, null, sha256, generation, error == null, error, sent.get());
   }
 
   @Override
-  public RequestOutcome copyArtifact(String targetSledId, String sourceSledId, long generation, String sha256) {
-    SledClient.Answer<Void> accepted = sleds.copyFromDepot(targetSledId, sourceSledId, sha256, generation);
-    String error = accepted.succeeded() ? awaitListed(targetSledId, generation, sha256) : accepted.error();
+  public RequestOutcome copyArtifact(
+      String targetSledId, String sourceSledId, long generation, String sha256) {
+    SledClient.Answer<Void> accepted =
+        sleds.copyFromDepot(targetSledId, sourceSledId, sha256, generation);
+    String error =
+        accepted.succeeded() ? awaitListed(targetSledId, generation, sha256) : accepted.error();
     record("copy", targetSledId, sourceSledId, sha256, generation, error);
     if (error != null) {
-      log.info("copy of {} from sled {} to sled {} failed: {}", sha256, sourceSledId, targetSledId, error);
+      log.info(
+          "copy of {} from sled {} to sled {} failed: {}",
+          sha256,
+          sourceSledId,
+          targetSledId,
+          error);
     }
-    return new RequestOutcome("copy", targetSledId, sourceSledId, sha256, generation, error == null, error, 0);
+    return new RequestOutcome(
+        "copy", targetSledId, sourceSledId, sha256, generation, error == null, error, 0);
   }
 
   @Override
@@ -141,20 +171,37 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
     if (freed) {
       log.info("local copies of repository {} freed at generation {}", repositoryId, generation);
     } else {
-      log.info("repository {} not freed: generation {} is no longer current or it is gone", repositoryId, generation);
+      log.info(
+          "repository {} not freed: generation {} is no longer current or it is gone",
+          repositoryId,
+          generation);
     }
     return freed;
   }
 
   /** Appends the request to the request log and counts it by kind and outcome. */
-  private void record(String kind, String sledId, String sourceSledId, String sha256, long generation, String error) {
+  private void record(
+      String kind,
+      String sledId,
+      String sourceSledId,
+      String sha256,
+      long generation,
+      String error) {
     requests.append(kind, sledId, sourceSledId, sha256, generation, error);
-    meters.counter("drydock.replication.requests", "kind", kind, "outcome", error == null ? "ok" : "failed").increment();
+    meters
+        .counter(
+            "drydock.replication.requests",
+            "kind",
+            kind,
+            "outcome",
+            error == null ? "ok" : "failed")
+        .increment();
   }
 
   /**
-   * Polls the target's list until it holds the artifact; null then, else why it was not seen. The sled does not report
-   * a failed background copy, so a copy that never lands shows as the time limit.
+   * Polls the target's list until it holds the artifact; null then, else why it was not seen. The
+   * sled does not report a failed background copy, so a copy that never lands shows as the time
+   * limit.
    */
   private String awaitListed(String sledId, long generation, String sha256) {
     ActivityExecutionContext activity = Activity.getExecutionContext();

@@ -12,9 +12,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * Artifact replication's storage, shared by the API (uploads, sled registration) and the worker (the activities):
- * the database, the local depot, the sled registry and the client that reaches sleds through it, and the settings of
- * both.
+ * Artifact replication's storage, shared by the API (uploads, sled registration) and the worker
+ * (the activities): the database, the local depot, the sled registry and the client that reaches
+ * sleds through it, and the settings of both.
  */
 @Configuration(proxyBeanMethods = false)
 @Import(StorageConfiguration.class)
@@ -53,8 +53,9 @@ public class ReplicationConfiguration {
   }
 
   /**
-   * With a trusted root every upload is verified, whatever {@code allowUnsigned} says; without one, uploads are
-   * refused unless {@code allowUnsigned} (the quick start's demo), which is logged as a warning.
+   * With a trusted root every upload is verified, whatever {@code allowUnsigned} says; without one,
+   * uploads are refused unless {@code allowUnsigned} (the quick start's demo), which is logged as a
+   * warning.
    */
   @Bean
   TufRepositoryUpload tufRepositoryUpload(
@@ -70,7 +71,8 @@ public class ReplicationConfiguration {
           "DRYDOCK_TUF_ALLOW_UNSIGNED=true and no DRYDOCK_TUF_TRUSTED_ROOT: artifact repositories are accepted"
               + " WITHOUT verifying their signatures; never run a production system so");
     } else {
-      log.info("no DRYDOCK_TUF_TRUSTED_ROOT: artifact repository uploads are refused (TUF_ROOT_NOT_CONFIGURED)");
+      log.info(
+          "no DRYDOCK_TUF_TRUSTED_ROOT: artifact repository uploads are refused (TUF_ROOT_NOT_CONFIGURED)");
     }
     return new TufRepositoryUpload(
         store,

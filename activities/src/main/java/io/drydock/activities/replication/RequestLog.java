@@ -5,8 +5,8 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The last {@value #CAPACITY} requests sent to sleds, with their errors: a ring in the database, so every API replica
- * serves the same history and it survives a worker restart.
+ * The last {@value #CAPACITY} requests sent to sleds, with their errors: a ring in the database, so
+ * every API replica serves the same history and it survives a worker restart.
  */
 public final class RequestLog {
   public static final int CAPACITY = 4096;
@@ -18,10 +18,17 @@ public final class RequestLog {
   }
 
   /**
-   * Appends the request and drops what falls out of the ring. The sled ids and hash come from a workflow's input and
-   * the error may quote a sled, so all are made printable: a NUL would make PostgreSQL refuse the row.
+   * Appends the request and drops what falls out of the ring. The sled ids and hash come from a
+   * workflow's input and the error may quote a sled, so all are made printable: a NUL would make
+   * PostgreSQL refuse the row.
    */
-  void append(String kind, String targetSled, String sourceSled, String sha256, long generation, String error) {
+  void append(
+      String kind,
+      String targetSled,
+      String sourceSled,
+      String sha256,
+      long generation,
+      String error) {
     jdbc.sql(
             """
             INSERT INTO replication_requests (kind, target_sled, source_sled, sha256, generation, ok, error)

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 
 /**
- * A registered sled: where its agent answers, where its repo depot answers (the base URL unless registered apart), and
- * whether it is in service.
+ * A registered sled: where its agent answers, where its repo depot answers (the base URL unless
+ * registered apart), and whether it is in service.
  */
-public record Sled(String id, String baseUrl, String depotUrl, State state, Instant createdAt, Instant updatedAt) {
+public record Sled(
+    String id, String baseUrl, String depotUrl, State state, Instant createdAt, Instant updatedAt) {
   public enum State {
     IN_SERVICE("in_service"),
     EXPUNGED("expunged");

@@ -4,9 +4,10 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * Where {@link SledClient}'s requests go: URLs built only from what the {@link SledRegistry} holds for an in-service
- * sled at the time of the call, and for an artifact only from a well-formed sha256, so that no address or path from
- * a request body or a workflow's input is ever contacted. When there is no such URL, it says why.
+ * Where {@link SledClient}'s requests go: URLs built only from what the {@link SledRegistry} holds
+ * for an in-service sled at the time of the call, and for an artifact only from a well-formed
+ * sha256, so that no address or path from a request body or a workflow's input is ever contacted.
+ * When there is no such URL, it says why.
  */
 final class SledAddresses {
   private final SledRegistry registry;
@@ -20,7 +21,10 @@ final class SledAddresses {
     return registry.inServiceBaseUrl(sledId);
   }
 
-  /** The sled's registered depot URL (its base URL unless registered apart); empty for a sled not in service. */
+  /**
+   * The sled's registered depot URL (its base URL unless registered apart); empty for a sled not in
+   * service.
+   */
   Optional<String> depotUrl(String sledId) {
     return registry.inServiceDepotUrl(sledId);
   }

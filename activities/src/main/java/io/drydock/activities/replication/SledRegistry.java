@@ -12,9 +12,10 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The sleds artifacts are replicated to, and the only source of the addresses Drydock sends sled requests to: callers
- * name a sled by id and the URL is looked up here at call time (a URL from a request or a workflow's input would be a
- * server-side request forgery). Registered from configuration at start-up and by operators.
+ * The sleds artifacts are replicated to, and the only source of the addresses Drydock sends sled
+ * requests to: callers name a sled by id and the URL is looked up here at call time (a URL from a
+ * request or a workflow's input would be a server-side request forgery). Registered from
+ * configuration at start-up and by operators.
  */
 public final class SledRegistry {
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -41,8 +42,8 @@ public final class SledRegistry {
   }
 
   /**
-   * What is wrong with a sled's base URL, if anything: text {@link StoredText} accepts, http(s), a host, a port from 1
-   * to 65535 if one is given, no user info, query or fragment.
+   * What is wrong with a sled's base URL, if anything: text {@link StoredText} accepts, http(s), a
+   * host, a port from 1 to 65535 if one is given, no user info, query or fragment.
    */
   public static Optional<String> baseUrlProblem(String baseUrl) {
     return urlProblem("base_url", baseUrl);
@@ -74,7 +75,8 @@ public final class SledRegistry {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       return Optional.of(field + " must be an http or https URL: " + url);
     }
-    if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
+    if (uri.getRawUserInfo() != null
+        || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
       return Optional.of(field + " must not hold user info: " + url);
     }
     Optional<String> portProblem = portProblem(field, uri.getRawAuthority());
@@ -91,8 +93,9 @@ public final class SledRegistry {
   }
 
   /**
-   * What is wrong with the port of an authority without user info, if anything. {@link URI} takes any digits as a
-   * port, and takes an authority whose port is empty or not a number as one without a host.
+   * What is wrong with the port of an authority without user info, if anything. {@link URI} takes
+   * any digits as a port, and takes an authority whose port is empty or not a number as one without
+   * a host.
    */
   private static Optional<String> portProblem(String field, String authority) {
     if (authority == null) {
@@ -103,8 +106,11 @@ public final class SledRegistry {
       return Optional.empty();
     }
     String port = authority.substring(colon + 1);
-    if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > MAX_PORT) {
-      return Optional.of(field + "'s port must be a number from 1 to " + MAX_PORT + ", not '" + port + "'");
+    if (!PORT.matcher(port).matches()
+        || Integer.parseInt(port) < 1
+        || Integer.parseInt(port) > MAX_PORT) {
+      return Optional.of(
+          field + "'s port must be a number from 1 to " + MAX_PORT + ", not '" + port + "'");
     }
     return Optional.empty();
   }
@@ -124,8 +130,9 @@ public final class SledRegistry {
   }
 
   /**
-   * Registers the sled, or changes its URLs. The arguments must be valid ({@link #idProblem}, {@link #baseUrlProblem},
-   * {@link #depotUrlProblem}); a null {@code depotUrl} means the depot answers at the base URL, whatever it becomes.
+   * Registers the sled, or changes its URLs. The arguments must be valid ({@link #idProblem},
+   * {@link #baseUrlProblem}, {@link #depotUrlProblem}); a null {@code depotUrl} means the depot
+   * answers at the base URL, whatever it becomes.
    */
   public Registration register(String id, String baseUrl, String depotUrl) {
     requireValid(idProblem(id));
@@ -150,7 +157,8 @@ public final class SledRegistry {
 
   /** Takes the sled out of service for good. Empty when no such sled is registered. */
   public Optional<Sled> expunge(String id) {
-    jdbc.sql("UPDATE sleds SET state = 'expunged', updated_at = now() WHERE id = :id AND state = 'in_service'")
+    jdbc.sql(
+            "UPDATE sleds SET state = 'expunged', updated_at = now() WHERE id = :id AND state = 'in_service'")
         .param("id", id)
         .update();
     return find(id);
@@ -165,11 +173,16 @@ public final class SledRegistry {
 
   /** Every registered sled, expunged ones included, by id. */
   public List<Sled> list() {
-    return jdbc.sql("SELECT " + COLUMNS + " FROM sleds ORDER BY id COLLATE \"C\"").query(SledRegistry::sled).list();
+    return jdbc.sql("SELECT " + COLUMNS + " FROM sleds ORDER BY id COLLATE \"C\"")
+        .query(SledRegistry::sled)
+        .list();
   }
 
   public List<Sled> inService() {
-    return jdbc.sql("SELECT " + COLUMNS + " FROM sleds WHERE state = 'in_service' ORDER BY id COLLATE \"C\"")
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM sleds WHERE state = 'in_service' ORDER BY id COLLATE \"C\"")
         .query(SledRegistry::sled)
         .list();
   }
@@ -183,11 +196,12 @@ public final class SledRegistry {
   }
 
   /**
-   * The registered depot URL of an in-service sled (its base URL when none was given), which other sleds are told to
-   * copy from; empty for an unknown or expunged id.
+   * The registered depot URL of an in-service sled (its base URL when none was given), which other
+   * sleds are told to copy from; empty for an unknown or expunged id.
    */
   public Optional<String> inServiceDepotUrl(String id) {
-    return jdbc.sql("SELECT coalesce(depot_url, base_url) FROM sleds WHERE id = :id AND state = 'in_service'")
+    return jdbc.sql(
+            "SELECT coalesce(depot_url, base_url) FROM sleds WHERE id = :id AND state = 'in_service'")
         .param("id", id)
         .query(String.class)
         .optional();

@@ -17,13 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JSON bodies {@link SledClient} exchanges with a sled agent: request bodies written, answers read into {@link
- * Answer}s, dropshot's error bodies decoded. Kept apart from the transport so that what a sled may send is checked in
- * one place.
+ * The JSON bodies {@link SledClient} exchanges with a sled agent: request bodies written, answers
+ * read into {@link Answer}s, dropshot's error bodies decoded. Kept apart from the transport so that
+ * what a sled may send is checked in one place.
  */
 final class SledWireFormat {
-  /** Logs under {@link SledClient}, where the bogus listings it reports were logged before this class existed. */
+  /**
+   * Logs under {@link SledClient}, where the bogus listings it reports were logged before this
+   * class existed.
+   */
   private static final Logger log = LoggerFactory.getLogger(SledClient.class);
+
   private static final int MAX_ERROR_TEXT = 500;
 
   private SledWireFormat() {}
@@ -41,8 +45,9 @@ final class SledWireFormat {
   }
 
   /**
-   * A non-2xx answer, read from dropshot's error body {@code {"request_id", "error_code"?, "message"}} when the sled
-   * sent one: {@code HTTP 409 CONFIG_GENERATION: <message>}, or {@code HTTP 404 Not Found} without a code.
+   * A non-2xx answer, read from dropshot's error body {@code {"request_id", "error_code"?,
+   * "message"}} when the sled sent one: {@code HTTP 409 CONFIG_GENERATION: <message>}, or {@code
+   * HTTP 404 Not Found} without a code.
    */
   private static <T> Answer<T> rejected(int status, byte[] body) {
     String errorCode = null;
@@ -56,8 +61,10 @@ final class SledWireFormat {
     } catch (IOException e) {
       // Not JSON: the text itself is the best description.
     }
-    String text = message.length() > MAX_ERROR_TEXT ? message.substring(0, MAX_ERROR_TEXT) + "..." : message;
-    return Answer.failed(status, errorCode, "HTTP " + status + (text.isBlank() ? "" : " " + text.strip()));
+    String text =
+        message.length() > MAX_ERROR_TEXT ? message.substring(0, MAX_ERROR_TEXT) + "..." : message;
+    return Answer.failed(
+        status, errorCode, "HTTP " + status + (text.isBlank() ? "" : " " + text.strip()));
   }
 
   static Listing listing(String sledId, byte[] body) {
@@ -65,14 +72,20 @@ final class SledWireFormat {
     JsonNode list = root.path("list");
     JsonNode generation = root.path("generation");
     if (!generation.isIntegralNumber() || !generation.canConvertToLong() || !list.isObject()) {
-      throw new MalformedAnswerException("expected {\"generation\": G, \"list\": {sha256: copies}}");
+      throw new MalformedAnswerException(
+          "expected {\"generation\": G, \"list\": {sha256: copies}}");
     }
     Map<String, Integer> copies = new TreeMap<>();
     for (Map.Entry<String, JsonNode> field : list.properties()) {
-      if (LocalDepot.SHA256.matcher(field.getKey()).matches() && field.getValue().canConvertToInt()) {
+      if (LocalDepot.SHA256.matcher(field.getKey()).matches()
+          && field.getValue().canConvertToInt()) {
         copies.put(field.getKey(), field.getValue().asInt());
       } else {
-        log.warn("sled {} listed a bogus artifact {}: {}; ignored", sledId, field.getKey(), field.getValue());
+        log.warn(
+            "sled {} listed a bogus artifact {}: {}; ignored",
+            sledId,
+            field.getKey(),
+            field.getValue());
       }
     }
     return new Listing(generation.asLong(), copies);
@@ -82,7 +95,8 @@ final class SledWireFormat {
     JsonNode root = tree(body);
     JsonNode artifacts = root.path("artifacts");
     if (!root.path("generation").isIntegralNumber() || !artifacts.isArray()) {
-      throw new MalformedAnswerException("expected {\"generation\": G, \"artifacts\": [sha256...]}");
+      throw new MalformedAnswerException(
+          "expected {\"generation\": G, \"artifacts\": [sha256...]}");
     }
     List<String> hashes = new ArrayList<>();
     artifacts.forEach(hash -> hashes.add(hash.asText()));

@@ -11,8 +11,9 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Reads {@link StoredRepository}s with their targets from one query that joins the two tables, so that a repository
- * and its targets are always read together, in {@link ArtifactStore}'s order: oldest upload first, targets by name.
+ * Reads {@link StoredRepository}s with their targets from one query that joins the two tables, so
+ * that a repository and its targets are always read together, in {@link ArtifactStore}'s order:
+ * oldest upload first, targets by name.
  */
 final class StoredRepositories {
   private final JdbcClient jdbc;
@@ -73,7 +74,12 @@ final class StoredRepositories {
         .map(
             r ->
                 new StoredRepository(
-                    r.id(), r.name(), r.systemVersion(), r.targetsVersion(), r.uploadedAt(), r.localFreedAt(),
+                    r.id(),
+                    r.name(),
+                    r.systemVersion(),
+                    r.targetsVersion(),
+                    r.uploadedAt(),
+                    r.localFreedAt(),
                     List.copyOf(targets.get(r.id()))))
         .toList();
   }

@@ -10,7 +10,8 @@ import java.util.List;
  * @param name {@code signed.custom.name} of targets.json, or null
  * @param systemVersion {@code signed.custom.system_version} of targets.json, or null
  * @param targetsVersion {@code signed.version} of targets.json
- * @param localFreedAt when the local copies of its artifacts were freed; null while the depot keeps them
+ * @param localFreedAt when the local copies of its artifacts were freed; null while the depot keeps
+ *     them
  * @param artifacts its targets, by name
  */
 public record StoredRepository(

@@ -3,11 +3,12 @@ package io.drydock.activities.replication;
 import java.util.Optional;
 
 /**
- * The one rule for text that artifact replication stores or logs from outside (an archive, a request, a sled's
- * answer): no control character (C0, DEL or C1) and no lone surrogate. PostgreSQL refuses NUL in text and JDBC cannot
- * encode a lone surrogate as UTF-8, so either would fail an insert after the input was accepted; the other controls
- * have no place in a name or version and would let a value rewrite a log line. Input that breaks the rule is refused
- * ({@link #problem}); text that must be recorded anyway, as a sled's error message is, is made {@link #printable}.
+ * The one rule for text that artifact replication stores or logs from outside (an archive, a
+ * request, a sled's answer): no control character (C0, DEL or C1) and no lone surrogate. PostgreSQL
+ * refuses NUL in text and JDBC cannot encode a lone surrogate as UTF-8, so either would fail an
+ * insert after the input was accepted; the other controls have no place in a name or version and
+ * would let a value rewrite a log line. Input that breaks the rule is refused ({@link #problem});
+ * text that must be recorded anyway, as a sled's error message is, is made {@link #printable}.
  */
 final class StoredText {
   private StoredText() {}
@@ -18,11 +19,16 @@ final class StoredText {
     if (bad < 0) {
       return Optional.empty();
     }
-    String what = Character.isSurrogate(text.charAt(bad)) ? "an unpaired surrogate" : "a control character";
-    return Optional.of(field + " holds " + what + " (" + escape(text.charAt(bad)) + ") at index " + bad);
+    String what =
+        Character.isSurrogate(text.charAt(bad)) ? "an unpaired surrogate" : "a control character";
+    return Optional.of(
+        field + " holds " + what + " (" + escape(text.charAt(bad)) + ") at index " + bad);
   }
 
-  /** The text with each character {@link #problem} refuses written as {@code \}{@code uXXXX}; null stays null. */
+  /**
+   * The text with each character {@link #problem} refuses written as {@code \}{@code uXXXX}; null
+   * stays null.
+   */
   static String printable(String text) {
     if (text == null || firstUnacceptable(text) < 0) {
       return text;
@@ -59,7 +65,9 @@ final class StoredText {
         && Character.isLowSurrogate(text.charAt(i + 1));
   }
 
-  /** A control character, or a surrogate that is not half of a pair (the caller has skipped pairs). */
+  /**
+   * A control character, or a surrogate that is not half of a pair (the caller has skipped pairs).
+   */
   private static boolean unacceptable(char c) {
     return Character.isISOControl(c) || Character.isSurrogate(c);
   }

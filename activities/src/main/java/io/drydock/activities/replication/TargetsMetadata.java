@@ -16,10 +16,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A repository's targets metadata, {@code {"signed": {"_type": "targets", "version", "targets": {"<name>":
- * {"length", "hashes": {"sha256"}}}, "custom"}}}, read into what an upload stores: its id (the sha256 of the file),
- * its targets (each name safe as a path under {@code targets/}, each with a length and a sha256, adding up to at most
- * the upload limit), and {@code signed.custom.name} and {@code system_version} when they are storable text.
+ * A repository's targets metadata, {@code {"signed": {"_type": "targets", "version", "targets":
+ * {"<name>": {"length", "hashes": {"sha256"}}}, "custom"}}}, read into what an upload stores: its
+ * id (the sha256 of the file), its targets (each name safe as a path under {@code targets/}, each
+ * with a length and a sha256, adding up to at most the upload limit), and {@code
+ * signed.custom.name} and {@code system_version} when they are storable text.
  */
 final class TargetsMetadata {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -36,11 +37,13 @@ final class TargetsMetadata {
     try {
       signed = JSON.readTree(metadata).path("signed");
     } catch (IOException e) {
-      String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+      String why =
+          e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
       throw metadataInvalid(entryName + " is not valid JSON: " + why, entryName);
     }
     if (!signed.isObject() || !"targets".equals(signed.path("_type").asText())) {
-      throw metadataInvalid(entryName + " is not TUF targets metadata: signed._type must be \"targets\"", entryName);
+      throw metadataInvalid(
+          entryName + " is not TUF targets metadata: signed._type must be \"targets\"", entryName);
     }
     JsonNode version = signed.path("version");
     if (!version.isIntegralNumber() || !version.canConvertToLong()) {
@@ -78,11 +81,14 @@ final class TargetsMetadata {
     String text = custom.path(field).asText();
     String name = "signed.custom." + field;
     if (text.length() > ArchivePaths.MAX_NAME_LENGTH) {
-      throw metadataInvalid(name + " is longer than " + ArchivePaths.MAX_NAME_LENGTH + " characters", null);
+      throw metadataInvalid(
+          name + " is longer than " + ArchivePaths.MAX_NAME_LENGTH + " characters", null);
     }
-    StoredText.problem(name, text).ifPresent(problem -> {
-      throw metadataInvalid(problem, text);
-    });
+    StoredText.problem(name, text)
+        .ifPresent(
+            problem -> {
+              throw metadataInvalid(problem, text);
+            });
     return text;
   }
 

@@ -3,9 +3,9 @@ package io.drydock.activities.replication;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * TUF rollback protection: per trusted root, the highest root, snapshot and targets versions accepted so far, which a
- * later upload may not go below (the specification's client keeps these as its trusted metadata; Drydock keeps them
- * in the database, as uploads arrive at any API instance).
+ * TUF rollback protection: per trusted root, the highest root, snapshot and targets versions
+ * accepted so far, which a later upload may not go below (the specification's client keeps these as
+ * its trusted metadata; Drydock keeps them in the database, as uploads arrive at any API instance).
  */
 final class TufAcceptedVersions {
   private final JdbcClient jdbc;
@@ -15,9 +15,11 @@ final class TufAcceptedVersions {
   }
 
   /**
-   * Records a verified upload's versions as the highest accepted under its trusted root, in the upload's transaction.
+   * Records a verified upload's versions as the highest accepted under its trusted root, in the
+   * upload's transaction.
    *
-   * @throws InvalidRepositoryException {@code ROLLBACK} when one is lower than a version accepted before
+   * @throws InvalidRepositoryException {@code ROLLBACK} when one is lower than a version accepted
+   *     before
    */
   void accept(RepositoryManifest.AcceptedVersions versions) {
     jdbc.sql(
@@ -28,8 +30,10 @@ final class TufAcceptedVersions {
         .query(
             (rs, row) -> {
               checkNotRolledBack("root", versions.rootVersion(), rs.getLong("root_version"));
-              checkNotRolledBack("snapshot", versions.snapshotVersion(), rs.getLong("snapshot_version"));
-              checkNotRolledBack("targets", versions.targetsVersion(), rs.getLong("targets_version"));
+              checkNotRolledBack(
+                  "snapshot", versions.snapshotVersion(), rs.getLong("snapshot_version"));
+              checkNotRolledBack(
+                  "targets", versions.targetsVersion(), rs.getLong("targets_version"));
               return row;
             })
         .list();
@@ -53,7 +57,12 @@ final class TufAcceptedVersions {
     if (offered < accepted) {
       throw new InvalidRepositoryException(
           InvalidRepositoryException.Reason.ROLLBACK,
-          "the " + role + " metadata is version " + offered + ", lower than version " + accepted
+          "the "
+              + role
+              + " metadata is version "
+              + offered
+              + ", lower than version "
+              + accepted
               + " already accepted under the same trusted root",
           role);
     }

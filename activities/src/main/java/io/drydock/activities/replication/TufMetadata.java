@@ -12,32 +12,38 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 
 /**
- * One TUF metadata file as {@link TufTrust} checks it: its signed part (and that part's canonical bytes, which the
- * signatures are over) and its signatures, read strictly (duplicate keys and trailing tokens refuse it, as a
- * signature could otherwise cover other content than the one acted on).
+ * One TUF metadata file as {@link TufTrust} checks it: its signed part (and that part's canonical
+ * bytes, which the signatures are over) and its signatures, read strictly (duplicate keys and
+ * trailing tokens refuse it, as a signature could otherwise cover other content than the one acted
+ * on).
  */
 record TufMetadata(String name, JsonNode signed, byte[] canonicalSigned, JsonNode signatures) {
   private static final ObjectReader JSON =
       Json.MAPPER
           .reader()
           .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+          .with(
+              DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+              DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
 
   static TufMetadata parse(String name, byte[] bytes, String type) {
     JsonNode document;
     try {
       document = JSON.readTree(bytes);
     } catch (IOException e) {
-      throw new InvalidRepositoryException(Reason.METADATA_INVALID, name + " is not valid JSON", name);
+      throw new InvalidRepositoryException(
+          Reason.METADATA_INVALID, name + " is not valid JSON", name);
     }
     JsonNode signed = document.path("signed");
     if (!signed.isObject() || !type.equals(signed.path("_type").asText())) {
       throw new InvalidRepositoryException(
-          Reason.METADATA_INVALID, name + " is not TUF " + type + " metadata: signed._type must be \"" + type + "\"",
+          Reason.METADATA_INVALID,
+          name + " is not TUF " + type + " metadata: signed._type must be \"" + type + "\"",
           name);
     }
     if (!document.path("signatures").isArray()) {
-      throw new InvalidRepositoryException(Reason.METADATA_INVALID, name + " has no signatures list", name);
+      throw new InvalidRepositoryException(
+          Reason.METADATA_INVALID, name + " has no signatures list", name);
     }
     return new TufMetadata(name, signed, canonical(signed, name), document.path("signatures"));
   }
@@ -69,10 +75,12 @@ record TufMetadata(String name, JsonNode signed, byte[] canonicalSigned, JsonNod
     try {
       expiry = Instant.parse(expires);
     } catch (DateTimeParseException e) {
-      throw new InvalidRepositoryException(Reason.METADATA_INVALID, name + " has no valid expires time", expires);
+      throw new InvalidRepositoryException(
+          Reason.METADATA_INVALID, name + " has no valid expires time", expires);
     }
     if (!expiry.isAfter(now)) {
-      throw new InvalidRepositoryException(Reason.METADATA_EXPIRED, name + " expired at " + expires, name);
+      throw new InvalidRepositoryException(
+          Reason.METADATA_EXPIRED, name + " expired at " + expires, name);
     }
   }
 
@@ -80,7 +88,8 @@ record TufMetadata(String name, JsonNode signed, byte[] canonicalSigned, JsonNod
     try {
       return CanonicalJson.encode(node);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRepositoryException(Reason.METADATA_INVALID, name + ": " + e.getMessage(), name);
+      throw new InvalidRepositoryException(
+          Reason.METADATA_INVALID, name + ": " + e.getMessage(), name);
     }
   }
 

@@ -20,34 +20,40 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
- * Verifies an uploaded TUF repository (a zip archive) and stores it: its artifacts in the local depot, the repository
- * and its targets in the database, in that order, so that the database never names an artifact the depot does not
- * hold.
+ * Verifies an uploaded TUF repository (a zip archive) and stores it: its artifacts in the local
+ * depot, the repository and its targets in the database, in that order, so that the database never
+ * names an artifact the depot does not hold.
  *
- * <p>Everything may sit under one top folder (tufaceous zips {@code repo/}). Metadata files ({@code *.json}) lie at
- * the top or under {@code metadata/}; with a trusted root, {@link TufTrust} verifies them and names the targets
- * metadata; without one (and unsigned uploads allowed) the archive must hold exactly one, {@code targets.json} or
- * {@code <version>.targets.json} ({@link TargetsMetadata} reads it). Every target's file is under {@code targets/},
- * named as the target or, in a consistent snapshot, {@code <sha256>.<name>} (the hash before the last path segment).
- * A tufaceous manifest among the targets gives the system version and the artifacts' kinds ({@link
- * TufaceousArtifacts}). Refused, with nothing kept: a file that is not a zip, an entry name {@link ArchivePaths}
- * refuses, a symbolic link, a duplicate entry, two metadata files of one name, more entries than allowed, any other
- * file, a file under {@code targets/} that the targets metadata does not list, a target without a file or with two,
- * and a target whose bytes do not have the listed length and sha256. {@link ArchiveEntries} checks the layout; this
- * class reads, verifies and stores.
+ * <p>Everything may sit under one top folder (tufaceous zips {@code repo/}). Metadata files ({@code
+ * *.json}) lie at the top or under {@code metadata/}; with a trusted root, {@link TufTrust}
+ * verifies them and names the targets metadata; without one (and unsigned uploads allowed) the
+ * archive must hold exactly one, {@code targets.json} or {@code <version>.targets.json} ({@link
+ * TargetsMetadata} reads it). Every target's file is under {@code targets/}, named as the target
+ * or, in a consistent snapshot, {@code <sha256>.<name>} (the hash before the last path segment). A
+ * tufaceous manifest among the targets gives the system version and the artifacts' kinds ({@link
+ * TufaceousArtifacts}). Refused, with nothing kept: a file that is not a zip, an entry name {@link
+ * ArchivePaths} refuses, a symbolic link, a duplicate entry, two metadata files of one name, more
+ * entries than allowed, any other file, a file under {@code targets/} that the targets metadata
+ * does not list, a target without a file or with two, and a target whose bytes do not have the
+ * listed length and sha256. {@link ArchiveEntries} checks the layout; this class reads, verifies
+ * and stores.
  *
- * <p>The body is spooled to a file under the depot (never held in memory) and read with the zip's central directory.
- * The archive, and the total length of the targets it lists, must each be at most {@code maxUploadBytes}; every
- * target is read at most one byte past its listed length, so a compressed entry cannot expand beyond that.
+ * <p>The body is spooled to a file under the depot (never held in memory) and read with the zip's
+ * central directory. The archive, and the total length of the targets it lists, must each be at
+ * most {@code maxUploadBytes}; every target is read at most one byte past its listed length, so a
+ * compressed entry cannot expand beyond that.
  */
 public final class TufRepositoryUpload {
   /** targets.json itself is read into memory to be hashed and parsed. */
   private static final int MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
   /**
-   * Central directory bytes allowed per permitted entry: a directory entry is 46 bytes plus its name and extra
-   * fields, and names are at most {@link ArchivePaths#MAX_NAME_LENGTH}.
+   * Central directory bytes allowed per permitted entry: a directory entry is 46 bytes plus its
+   * name and extra fields, and names are at most {@link ArchivePaths#MAX_NAME_LENGTH}.
    */
-  private static final long CENTRAL_DIRECTORY_BYTES_PER_ENTRY = 46 + ArchivePaths.MAX_NAME_LENGTH + 512;
+  private static final long CENTRAL_DIRECTORY_BYTES_PER_ENTRY =
+      46 + ArchivePaths.MAX_NAME_LENGTH + 512;
+
   private final ArtifactStore store;
   private final LocalDepot depot;
   private final long maxUploadBytes;
@@ -57,10 +63,16 @@ public final class TufRepositoryUpload {
 
   /**
    * @param trust the trusted roots; with one or more, every upload's signatures are verified
-   * @param allowUnsigned without a trusted root: take archives unverified (the quick start's demo) rather than refuse
+   * @param allowUnsigned without a trusted root: take archives unverified (the quick start's demo)
+   *     rather than refuse
    */
   TufRepositoryUpload(
-      ArtifactStore store, LocalDepot depot, long maxUploadBytes, int maxEntries, TufTrust trust, boolean allowUnsigned) {
+      ArtifactStore store,
+      LocalDepot depot,
+      long maxUploadBytes,
+      int maxEntries,
+      TufTrust trust,
+      boolean allowUnsigned) {
     this.store = store;
     this.depot = depot;
     this.maxUploadBytes = maxUploadBytes;
@@ -74,8 +86,8 @@ public final class TufRepositoryUpload {
   }
 
   /**
-   * Verifies the archive read from {@code body} and stores the repository; a repository uploaded before is recognised
-   * by the hash of its targets.json and left as it is.
+   * Verifies the archive read from {@code body} and stores the repository; a repository uploaded
+   * before is recognised by the hash of its targets.json and left as it is.
    *
    * @throws InvalidRepositoryException when the archive is refused; nothing was kept or inserted
    */
@@ -111,7 +123,8 @@ public final class TufRepositoryUpload {
       return archive;
     } catch (ArchiveReadException e) {
       LocalDepot.deleteQuietly(archive);
-      throw new InvalidRepositoryException(Reason.INCOMPLETE, "the upload ended early", e.getMessage());
+      throw new InvalidRepositoryException(
+          Reason.INCOMPLETE, "the upload ended early", e.getMessage());
     } catch (IOException e) {
       LocalDepot.deleteQuietly(archive);
       throw new UncheckedIOException("cannot spool the upload to " + archive, e);
@@ -151,10 +164,13 @@ public final class TufRepositoryUpload {
     RepositoryManifest manifest;
     if (trust.hasTrustedRoot()) {
       Map<String, byte[]> metadata = new TreeMap<>();
-      entries.metadataFiles().forEach((name, entry) -> metadata.put(name, readMetadata(zip, entry)));
+      entries
+          .metadataFiles()
+          .forEach((name, entry) -> metadata.put(name, readMetadata(zip, entry)));
       TufTrust.Verified verified = trust.verify(metadata);
       manifest =
-          TargetsMetadata.parse(verified.targets(), verified.targetsVersion() + ".targets.json", maxUploadBytes)
+          TargetsMetadata.parse(
+                  verified.targets(), verified.targetsVersion() + ".targets.json", maxUploadBytes)
               .accepted(
                   new RepositoryManifest.AcceptedVersions(
                       verified.trustedRootId(),
@@ -168,19 +184,26 @@ public final class TufRepositoryUpload {
             targetsMetadata.isEmpty()
                 ? "the archive holds no targets metadata (targets.json or metadata/[<version>.]targets.json)"
                 : "the archive holds more than one targets metadata file",
-            targetsMetadata.stream().map(ZipArchiveEntry::getName).reduce((a, b) -> a + ", " + b).orElse(null));
+            targetsMetadata.stream()
+                .map(ZipArchiveEntry::getName)
+                .reduce((a, b) -> a + ", " + b)
+                .orElse(null));
       }
       manifest =
           TargetsMetadata.parse(
-              readMetadata(zip, targetsMetadata.get(0)), targetsMetadata.get(0).getName(), maxUploadBytes);
+              readMetadata(zip, targetsMetadata.get(0)),
+              targetsMetadata.get(0).getName(),
+              maxUploadBytes);
     }
     Map<String, LocalDepot.Staged> byName = new TreeMap<>();
-    for (Map.Entry<RepositoryTarget, ZipArchiveEntry> file : entries.filesOf(manifest.targets()).entrySet()) {
+    for (Map.Entry<RepositoryTarget, ZipArchiveEntry> file :
+        entries.filesOf(manifest.targets()).entrySet()) {
       byName.put(file.getKey().name(), stage(zip, file.getValue(), file.getKey(), staged));
     }
     for (String artifacts : TufaceousArtifacts.TARGET_NAMES) {
       if (byName.containsKey(artifacts)) {
-        return manifest.describedBy(TufaceousArtifacts.read(artifacts, byName.get(artifacts).file()));
+        return manifest.describedBy(
+            TufaceousArtifacts.read(artifacts, byName.get(artifacts).file()));
       }
     }
     return manifest;
@@ -215,14 +238,21 @@ public final class TufRepositoryUpload {
     if (file.length() != target.length()) {
       throw new InvalidRepositoryException(
           Reason.TARGET_INVALID,
-          (file.length() > target.length() ? "the target's file is longer than" : "the target's file is shorter than")
-              + " the " + target.length() + " bytes the targets metadata lists",
+          (file.length() > target.length()
+                  ? "the target's file is longer than"
+                  : "the target's file is shorter than")
+              + " the "
+              + target.length()
+              + " bytes the targets metadata lists",
           target.name());
     }
     if (!file.sha256().equals(target.sha256())) {
       throw new InvalidRepositoryException(
           Reason.TARGET_INVALID,
-          "the target's file has sha256 " + file.sha256() + ", the targets metadata lists " + target.sha256(),
+          "the target's file has sha256 "
+              + file.sha256()
+              + ", the targets metadata lists "
+              + target.sha256(),
           target.name());
     }
     return file;

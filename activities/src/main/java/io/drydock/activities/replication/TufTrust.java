@@ -27,16 +27,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Verifies an archive's TUF metadata as the TUF specification's client workflow does (section 5, "Detailed client
- * workflow"; python-tuf's ngclient is the reference): from a trusted root, the archive's root chain version by
- * version (each new root signed by a threshold of the previous root's root keys and of its own), then timestamp,
- * snapshot and targets, each signed by a threshold of distinct keys of its role in the final root, each version,
- * length and hash (sha256 and sha512; others are not checked) one role names for the next matching it, none expired
- * at the time of the upload. Signatures are over the canonical form of {@code signed} ({@link CanonicalJson}); key
- * ids must be the sha256 of the key's canonical form, as the specification computes them.
+ * Verifies an archive's TUF metadata as the TUF specification's client workflow does (section 5,
+ * "Detailed client workflow"; python-tuf's ngclient is the reference): from a trusted root, the
+ * archive's root chain version by version (each new root signed by a threshold of the previous
+ * root's root keys and of its own), then timestamp, snapshot and targets, each signed by a
+ * threshold of distinct keys of its role in the final root, each version, length and hash (sha256
+ * and sha512; others are not checked) one role names for the next matching it, none expired at the
+ * time of the upload. Signatures are over the canonical form of {@code signed} ({@link
+ * CanonicalJson}); key ids must be the sha256 of the key's canonical form, as the specification
+ * computes them.
  *
- * <p>This class keeps the order of the workflow's checks; the checks are {@link TufMetadata}'s (form, version,
- * expiry), {@link TufSignatures}' (keys, thresholds) and {@link TufMetaFiles}' (the files, lengths and hashes named).
+ * <p>This class keeps the order of the workflow's checks; the checks are {@link TufMetadata}'s
+ * (form, version, expiry), {@link TufSignatures}' (keys, thresholds) and {@link TufMetaFiles}' (the
+ * files, lengths and hashes named).
  */
 final class TufTrust {
   private static final Pattern VERSIONED_ROOT = Pattern.compile("([1-9][0-9]{0,18})\\.root\\.json");
@@ -44,8 +47,15 @@ final class TufTrust {
   /** A root Drydock trusts, named by the sha256 of its signed part's canonical form. */
   record TrustedRoot(String id, Path source, JsonNode signed) {}
 
-  /** What verification established: the trusted root it started from and the versions it accepted. */
-  record Verified(String trustedRootId, long rootVersion, long snapshotVersion, long targetsVersion, byte[] targets) {}
+  /**
+   * What verification established: the trusted root it started from and the versions it accepted.
+   */
+  record Verified(
+      String trustedRootId,
+      long rootVersion,
+      long snapshotVersion,
+      long targetsVersion,
+      byte[] targets) {}
 
   private final List<TrustedRoot> trustedRoots;
   private final Clock clock;
@@ -60,8 +70,8 @@ final class TufTrust {
   }
 
   /**
-   * Reads the trusted roots: each a root.json that signs itself with a threshold of its root keys, as python-tuf
-   * requires of its trusted root.
+   * Reads the trusted roots: each a root.json that signs itself with a threshold of its root keys,
+   * as python-tuf requires of its trusted root.
    *
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
@@ -81,7 +91,10 @@ final class TufTrust {
         roots.add(new TrustedRoot(root.canonicalHash(), file, root.signed()));
       } catch (InvalidRepositoryException e) {
         throw new IllegalArgumentException(
-            "the trusted TUF root " + file + " is not a root.json that signs itself: " + e.getMessage()
+            "the trusted TUF root "
+                + file
+                + " is not a root.json that signs itself: "
+                + e.getMessage()
                 + (e.detail() == null ? "" : " (" + e.detail() + ")"),
             e);
       }
@@ -90,7 +103,8 @@ final class TufTrust {
   }
 
   /**
-   * @param metadata the archive's metadata files by name ({@code 1.root.json}, {@code timestamp.json} ...)
+   * @param metadata the archive's metadata files by name ({@code 1.root.json}, {@code
+   *     timestamp.json} ...)
    * @throws InvalidRepositoryException with the code of the check that failed
    */
   Verified verify(Map<String, byte[]> metadata) {
@@ -111,7 +125,9 @@ final class TufTrust {
   private Verified verifyFrom(TrustedRoot trusted, Map<String, byte[]> files) {
     Instant now = clock.instant();
     Map<Long, TufMetadata> archiveRoots = archiveRoots(files);
-    TufMetadata root = new TufMetadata("trusted root " + trusted.source().getFileName(), trusted.signed(), null, null);
+    TufMetadata root =
+        new TufMetadata(
+            "trusted root " + trusted.source().getFileName(), trusted.signed(), null, null);
     long trustedVersion = root.version();
     TufMetadata same = archiveRoots.get(trustedVersion);
     if (same != null && !same.canonicalHash().equals(trusted.id())) {
@@ -125,7 +141,9 @@ final class TufTrust {
       if (!verifiedThreshold(newer, keys(root), role(root, "root"))) {
         throw new InvalidRepositoryException(
             Reason.ROOT_UNTRUSTED,
-            newer.name() + " is not signed by a threshold of the root keys of version " + root.version(),
+            newer.name()
+                + " is not signed by a threshold of the root keys of version "
+                + root.version(),
             newer.name());
       }
       checkSigned(newer, keys(newer), role(newer, "root"), "root");
@@ -140,13 +158,16 @@ final class TufTrust {
         .findFirst()
         .ifPresent(
             gap -> {
-              throw mismatch("root version " + gap + " does not follow version " + finalVersion, gap + ".root.json");
+              throw mismatch(
+                  "root version " + gap + " does not follow version " + finalVersion,
+                  gap + ".root.json");
             });
     root.checkNotExpired(now);
     Map<String, TufKey> keys = keys(root);
     boolean consistent = root.signed().path("consistent_snapshot").asBoolean(false);
 
-    TufMetadata timestamp = TufMetadata.parse("timestamp.json", required(files, "timestamp.json"), "timestamp");
+    TufMetadata timestamp =
+        TufMetadata.parse("timestamp.json", required(files, "timestamp.json"), "timestamp");
     checkSigned(timestamp, keys, role(root, "timestamp"), "timestamp");
     timestamp.checkNotExpired(now);
     JsonNode snapshotMeta = timestamp.signed().path("meta").path("snapshot.json");
@@ -159,7 +180,11 @@ final class TufTrust {
     checkSigned(snapshot, keys, role(root, "snapshot"), "snapshot");
     if (snapshot.version() != snapshotVersion) {
       throw mismatch(
-          "timestamp.json names snapshot version " + snapshotVersion + ", " + snapshotName + " is version "
+          "timestamp.json names snapshot version "
+              + snapshotVersion
+              + ", "
+              + snapshotName
+              + " is version "
               + snapshot.version(),
           snapshotName);
     }
@@ -184,7 +209,12 @@ final class TufTrust {
     checkSigned(targets, keys, role(root, "targets"), "targets");
     if (targets.version() != targetsVersion) {
       throw mismatch(
-          snapshotName + " names targets version " + targetsVersion + ", " + targetsName + " is version "
+          snapshotName
+              + " names targets version "
+              + targetsVersion
+              + ", "
+              + targetsName
+              + " is version "
               + targets.version(),
           targetsName);
     }
@@ -199,7 +229,10 @@ final class TufTrust {
     return new Verified(trusted.id(), finalVersion, snapshotVersion, targetsVersion, targetsBytes);
   }
 
-  /** The archive's roots by version: {@code N.root.json}, or a {@code root.json} by the version it holds. */
+  /**
+   * The archive's roots by version: {@code N.root.json}, or a {@code root.json} by the version it
+   * holds.
+   */
   private static Map<Long, TufMetadata> archiveRoots(Map<String, byte[]> files) {
     Map<Long, TufMetadata> roots = new TreeMap<>();
     files.forEach(
@@ -207,10 +240,13 @@ final class TufTrust {
           Matcher versioned = VERSIONED_ROOT.matcher(name);
           if (versioned.matches() || name.equals("root.json")) {
             TufMetadata root = TufMetadata.parse(name, bytes, "root");
-            long version = versioned.matches() ? Long.parseLong(versioned.group(1)) : root.version();
+            long version =
+                versioned.matches() ? Long.parseLong(versioned.group(1)) : root.version();
             if (roots.put(version, root) != null) {
               throw new InvalidRepositoryException(
-                  Reason.METADATA_INVALID, "the archive holds two roots of version " + version, name);
+                  Reason.METADATA_INVALID,
+                  "the archive holds two roots of version " + version,
+                  name);
             }
           }
         });

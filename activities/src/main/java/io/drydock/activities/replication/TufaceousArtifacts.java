@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The artifact manifest tufaceous puts in a repository as a target: {@code artifacts-v2.json} ({@code
- * {"system_version", "artifacts": [{"target_name", "version", "tags": {"kind", ...}}], "metadata"}}, tufaceous
- * lib/src/schema.rs) or the older {@code artifacts.json} ({@code {"system_version", "artifacts": [{"name",
- * "version", "kind", "target"}]}}, lib/src/repo/v1.rs). Its {@code system_version} is the repository's; each
- * artifact gives its target's kind and version.
+ * The artifact manifest tufaceous puts in a repository as a target: {@code artifacts-v2.json}
+ * ({@code {"system_version", "artifacts": [{"target_name", "version", "tags": {"kind", ...}}],
+ * "metadata"}}, tufaceous lib/src/schema.rs) or the older {@code artifacts.json} ({@code
+ * {"system_version", "artifacts": [{"name", "version", "kind", "target"}]}}, lib/src/repo/v1.rs).
+ * Its {@code system_version} is the repository's; each artifact gives its target's kind and
+ * version.
  */
 final class TufaceousArtifacts {
   /** The manifests' target names, the one tufaceous reads first first. */
@@ -45,19 +46,28 @@ final class TufaceousArtifacts {
     } catch (IOException e) {
       throw invalid(targetName + " is not valid JSON", targetName);
     }
-    String systemVersion = text(document.path("system_version"), targetName + " system_version", true);
+    String systemVersion =
+        text(document.path("system_version"), targetName + " system_version", true);
     boolean v2 = targetName.equals(TARGET_NAMES.get(0));
     Map<String, Description> described = new LinkedHashMap<>();
     for (JsonNode artifact : document.path("artifacts")) {
-      String target = text(artifact.path(v2 ? "target_name" : "target"), targetName + " artifact target", true);
-      String kind = text(v2 ? artifact.path("tags").path("kind") : artifact.path("kind"), target + " kind", false);
+      String target =
+          text(artifact.path(v2 ? "target_name" : "target"), targetName + " artifact target", true);
+      String kind =
+          text(
+              v2 ? artifact.path("tags").path("kind") : artifact.path("kind"),
+              target + " kind",
+              false);
       String version = text(artifact.path("version"), target + " version", false);
       described.put(target, new Description(kind, version));
     }
     return new Manifest(systemVersion, described);
   }
 
-  /** A string of 1 to {@value #MAX_TEXT_LENGTH} storable characters; null when absent and not required. */
+  /**
+   * A string of 1 to {@value #MAX_TEXT_LENGTH} storable characters; null when absent and not
+   * required.
+   */
   private static String text(JsonNode node, String field, boolean required) {
     if (node.isMissingNode() && !required) {
       return null;

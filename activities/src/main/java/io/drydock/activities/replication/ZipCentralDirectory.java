@@ -9,9 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
 
 /**
- * Where a zip archive's central directory lies, read from its end records before any zip library parses it: a zip
- * library keeps every central directory entry in memory, and a 2 GiB archive can hold tens of millions of tiny
- * entries, so the directory's size must be bounded first.
+ * Where a zip archive's central directory lies, read from its end records before any zip library
+ * parses it: a zip library keeps every central directory entry in memory, and a 2 GiB archive can
+ * hold tens of millions of tiny entries, so the directory's size must be bounded first.
  */
 final class ZipCentralDirectory {
   private static final int END_RECORD = 0x06054b50;
@@ -24,8 +24,8 @@ final class ZipCentralDirectory {
   private ZipCentralDirectory() {}
 
   /**
-   * The number of bytes between the start of the central directory and the end record that follows it; empty when
-   * the file has no well-formed end record (it is not a zip archive).
+   * The number of bytes between the start of the central directory and the end record that follows
+   * it; empty when the file has no well-formed end record (it is not a zip archive).
    */
   static OptionalLong length(Path archive) throws IOException {
     try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ)) {
@@ -70,7 +70,8 @@ final class ZipCentralDirectory {
     return OptionalLong.of(zip64EndRecord - offset);
   }
 
-  private static ByteBuffer read(FileChannel channel, long position, int length) throws IOException {
+  private static ByteBuffer read(FileChannel channel, long position, int length)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     while (buffer.hasRemaining()) {
       if (channel.read(buffer, position + buffer.position()) < 0) {

@@ -3,12 +3,14 @@ package io.drydock.activities.scan;
 import java.math.BigInteger;
 
 /**
- * dpkg's order of Debian package versions, {@code [epoch:]upstream_version[-debian_revision]}, as Debian Policy 5.6.12
- * describes it and {@code dpkg --compare-versions} implements it: epochs compare as numbers (absent is 0), then the
- * upstream versions, then the revisions (absent is empty, which equals "0"). Each part is compared as alternating runs
- * of non-digits and digits: non-digit runs character by character, where {@code ~} sorts before everything, even the
- * end of the run, letters before all other characters and the end of the run before any letter; digit runs as
- * numbers. Any string has a place in the order, as no version read from a package database may break a comparison.
+ * dpkg's order of Debian package versions, {@code [epoch:]upstream_version[-debian_revision]}, as
+ * Debian Policy 5.6.12 describes it and {@code dpkg --compare-versions} implements it: epochs
+ * compare as numbers (absent is 0), then the upstream versions, then the revisions (absent is
+ * empty, which equals "0"). Each part is compared as alternating runs of non-digits and digits:
+ * non-digit runs character by character, where {@code ~} sorts before everything, even the end of
+ * the run, letters before all other characters and the end of the run before any letter; digit runs
+ * as numbers. Any string has a place in the order, as no version read from a package database may
+ * break a comparison.
  */
 final class DpkgVersion {
   private DpkgVersion() {}
@@ -44,7 +46,8 @@ final class DpkgVersion {
     int i = 0;
     int j = 0;
     while (i < a.length() || j < b.length()) {
-      while ((i < a.length() && !isDigit(a.charAt(i))) || (j < b.length() && !isDigit(b.charAt(j)))) {
+      while ((i < a.length() && !isDigit(a.charAt(i)))
+          || (j < b.length() && !isDigit(b.charAt(j)))) {
         int left = weight(a, i);
         int right = weight(b, j);
         if (left != right) {
@@ -70,8 +73,8 @@ final class DpkgVersion {
   }
 
   /**
-   * A character's place in a non-digit run: {@code ~} first, then the end of the run (a digit or the end of the
-   * string), then letters, then everything else, each group in character order.
+   * A character's place in a non-digit run: {@code ~} first, then the end of the run (a digit or
+   * the end of the string), then letters, then everything else, each group in character order.
    */
   private static int weight(String s, int i) {
     if (i >= s.length() || isDigit(s.charAt(i))) {

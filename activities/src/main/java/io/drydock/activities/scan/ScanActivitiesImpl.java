@@ -22,7 +22,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The scan activities over the registry database, the legacy storage's blobs and the current scanner set. */
+/**
+ * The scan activities over the registry database, the legacy storage's blobs and the current
+ * scanner set.
+ */
 public final class ScanActivitiesImpl implements ScanActivities {
   private static final Logger log = LoggerFactory.getLogger(ScanActivitiesImpl.class);
   private static final String RESCANS = "drydock.rescans";
@@ -31,7 +34,8 @@ public final class ScanActivitiesImpl implements ScanActivities {
   private final ScannerSet scanners;
   private final MeterRegistry meters;
 
-  public ScanActivitiesImpl(ScanStore store, LegacyStorage legacy, ScannerSet scanners, MeterRegistry meters) {
+  public ScanActivitiesImpl(
+      ScanStore store, LegacyStorage legacy, ScannerSet scanners, MeterRegistry meters) {
     this.store = store;
     this.legacy = legacy;
     this.scanners = scanners;
@@ -50,7 +54,8 @@ public final class ScanActivitiesImpl implements ScanActivities {
                         ScanFailures.MANIFEST_UNKNOWN,
                         manifestDigest + " is not an image manifest the registry holds"));
     String indexState = scanners.indexState();
-    // Takes the status and loads the report in one transaction: a check that fails holds nothing, which is what the
+    // Takes the status and loads the report in one transaction: a check that fails holds nothing,
+    // which is what the
     // workflow relies on when it ends such a run without writing.
     Optional<ScanStore.StoredReportState> stored = store.begin(manifestDigest, runToken);
     boolean reusable =
@@ -66,7 +71,8 @@ public final class ScanActivitiesImpl implements ScanActivities {
   }
 
   @Override
-  public List<String> fetchLayers(String manifestDigest, String runToken, String indexState, List<String> layers) {
+  public List<String> fetchLayers(
+      String manifestDigest, String runToken, String indexState, List<String> layers) {
     fenced(
         () -> {
           store.markScanning(manifestDigest, runToken);
@@ -84,17 +90,20 @@ public final class ScanActivitiesImpl implements ScanActivities {
   @Override
   public void scanLayer(String layerDigest, String indexState) {
     LayerScan scan;
-    try (InputStream blob = new HeartbeatingInputStream(legacy.openBlob(Digest.parse(layerDigest)))) {
+    try (InputStream blob =
+        new HeartbeatingInputStream(legacy.openBlob(Digest.parse(layerDigest)))) {
       scan = LayerScanner.scan(blob);
     } catch (IOException | UncheckedIOException e) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "layer " + layerDigest + " is unreadable: " + e.getMessage(), ScanFailures.LAYER_UNREADABLE);
+          "layer " + layerDigest + " is unreadable: " + e.getMessage(),
+          ScanFailures.LAYER_UNREADABLE);
     }
     store.storeLayerScan(layerDigest, indexState, scan);
   }
 
   @Override
-  public int indexManifest(String manifestDigest, String runToken, String indexState, List<String> layers) {
+  public int indexManifest(
+      String manifestDigest, String runToken, String indexState, List<String> layers) {
     int written = fenced(() -> store.writeFinished(manifestDigest, runToken, indexState, layers));
     rescanEnded("indexed", "IndexFinished");
     return written;
@@ -129,9 +138,11 @@ public final class ScanActivitiesImpl implements ScanActivities {
   @Override
   public ManifestPage listManifests(String repository, String after, int limit) {
     List<String> digests = store.manifestDigests(repository, after, limit);
-    // A bulk rescan's progress: the manifests it has handed to rescans (a retried page counts again).
+    // A bulk rescan's progress: the manifests it has handed to rescans (a retried page counts
+    // again).
     meters.counter("drydock.bulk.rescan.manifests.listed").increment(digests.size());
-    return new ManifestPage(digests, digests.size() < limit ? null : digests.get(digests.size() - 1));
+    return new ManifestPage(
+        digests, digests.size() < limit ? null : digests.get(digests.size() - 1));
   }
 
   @Override
@@ -149,8 +160,8 @@ public final class ScanActivitiesImpl implements ScanActivities {
   }
 
   /**
-   * Reports the bytes read as the activity's heartbeat, at most every half second (the worker throttles), so a dead
-   * worker is noticed and a cancel reaches the scan while it streams.
+   * Reports the bytes read as the activity's heartbeat, at most every half second (the worker
+   * throttles), so a dead worker is noticed and a cancel reaches the scan while it streams.
    */
   private static final class HeartbeatingInputStream extends java.io.FilterInputStream {
     private static final long HEARTBEAT_EVERY_BYTES = 4L << 20;

@@ -18,13 +18,15 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The scan tables' connection, shared by the worker's writes ({@link ScanStore}) and the API's reads ({@link
- * ScanQueries}): every statement runs in a transaction under a statement timeout, and a timeout is an exception, which
- * the caller's retry policy retries; nothing is ever written or answered in its place.
+ * The scan tables' connection, shared by the worker's writes ({@link ScanStore}) and the API's
+ * reads ({@link ScanQueries}): every statement runs in a transaction under a statement timeout, and
+ * a timeout is an exception, which the caller's retry policy retries; nothing is ever written or
+ * answered in its place.
  */
 final class ScanDatabase {
   /** Stored JSON with its maps' keys in order, so that equal values are equal text. */
-  private static final ObjectWriter ORDERED = Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final ObjectWriter ORDERED =
+      Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   final JdbcClient jdbc;
   private final TransactionTemplate transactions;
@@ -50,8 +52,9 @@ final class ScanDatabase {
                 .optional());
   }
 
-
-  /** Runs {@code work} in a transaction whose statements each time out after the configured limit. */
+  /**
+   * Runs {@code work} in a transaction whose statements each time out after the configured limit.
+   */
   <T> T inTransaction(Supplier<T> work) {
     return transactions.execute(
         status -> {

@@ -14,12 +14,16 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The worker's writes of index reports, layer results and scan statuses (the API's reads are {@link ScanQueries}).
- * Status writes are compare-and-sets on the run's token; a report is written only in the transaction that sets the
- * owning run's final status. Statements run under the statement timeout of {@link ScanDatabase}.
+ * The worker's writes of index reports, layer results and scan statuses (the API's reads are {@link
+ * ScanQueries}). Status writes are compare-and-sets on the run's token; a report is written only in
+ * the transaction that sets the owning run's final status. Statements run under the statement
+ * timeout of {@link ScanDatabase}.
  */
 public final class ScanStore {
-  /** Clair's writes: a finished report replaces anything; an error report never replaces a finished one. */
+  /**
+   * Clair's writes: a finished report replaces anything; an error report never replaces a finished
+   * one.
+   */
   private static final String UPSERT_REPORT =
       """
       INSERT INTO index_reports (manifest_digest, index_state, state, success, err, report, written_by_run)
@@ -37,7 +41,10 @@ public final class ScanStore {
     this.jdbc = database.jdbc;
   }
 
-  /** An image manifest the registry holds, with its layer digests bottom first; empty if it holds none. */
+  /**
+   * An image manifest the registry holds, with its layer digests bottom first; empty if it holds
+   * none.
+   */
   Optional<ScanDatabase.ImageManifest> imageManifest(String digest) {
     return database.imageManifest(digest);
   }
@@ -46,8 +53,9 @@ public final class ScanStore {
   record StoredReportState(String state, boolean success, String indexState) {}
 
   /**
-   * Makes {@code runToken} the owner of the manifest's status ({@code scheduled}) unless it already is (a retried
-   * activity must not move its own run backwards), and loads the stored report's state, in one transaction.
+   * Makes {@code runToken} the owner of the manifest's status ({@code scheduled}) unless it already
+   * is (a retried activity must not move its own run backwards), and loads the stored report's
+   * state, in one transaction.
    */
   Optional<StoredReportState> begin(String digest, String runToken) {
     return database.inTransaction(
@@ -62,9 +70,12 @@ public final class ScanStore {
               .param("digest", digest)
               .param("run", runToken)
               .update();
-          return jdbc.sql("SELECT state, success, index_state FROM index_reports WHERE manifest_digest = :digest")
+          return jdbc.sql(
+                  "SELECT state, success, index_state FROM index_reports WHERE manifest_digest = :digest")
               .param("digest", digest)
-              .query((rs, n) -> new StoredReportState(rs.getString(1), rs.getBoolean(2), rs.getString(3)))
+              .query(
+                  (rs, n) ->
+                      new StoredReportState(rs.getString(1), rs.getBoolean(2), rs.getString(3)))
               .optional();
         });
   }
@@ -99,7 +110,8 @@ public final class ScanStore {
     List<String> scanned =
         database.inTransaction(
             () ->
-                jdbc.sql("SELECT layer_digest FROM layer_scans WHERE index_state = :state AND layer_digest IN (:layers)")
+                jdbc.sql(
+                        "SELECT layer_digest FROM layer_scans WHERE index_state = :state AND layer_digest IN (:layers)")
                     .param("state", indexState)
                     .param("layers", layers)
                     .query(String.class)
@@ -121,9 +133,9 @@ public final class ScanStore {
   }
 
   /**
-   * Coalesces the layers' stored results and, in the same transaction, stores the finished report and sets the
-   * owning run's status {@code finished}. Returns the report's package count. A retry after a commit whose answer was
-   * lost finds its own run finished and writes nothing again.
+   * Coalesces the layers' stored results and, in the same transaction, stores the finished report
+   * and sets the owning run's status {@code finished}. Returns the report's package count. A retry
+   * after a commit whose answer was lost finds its own run finished and writes nothing again.
    */
   int writeFinished(String digest, String runToken, String indexState, List<String> layers) {
     return database.inTransaction(
@@ -137,8 +149,10 @@ public final class ScanStore {
           for (String layer : layers) {
             LayerScan scan = results.get(layer);
             if (scan == null) {
-              // Not a data error: the scan activity stored it before this one started. Retried like a timeout.
-              throw new IllegalStateException("no stored scan of layer " + layer + " for index state " + indexState);
+              // Not a data error: the scan activity stored it before this one started. Retried like
+              // a timeout.
+              throw new IllegalStateException(
+                  "no stored scan of layer " + layer + " for index state " + indexState);
             }
             scanned.add(new ScannedLayer(layer, scan));
           }
@@ -150,8 +164,8 @@ public final class ScanStore {
   }
 
   /**
-   * Stores an {@code IndexError} report saying {@code error} unless a finished report exists, and sets the owning
-   * run's status {@code failed}, in one transaction.
+   * Stores an {@code IndexError} report saying {@code error} unless a finished report exists, and
+   * sets the owning run's status {@code failed}, in one transaction.
    */
   void writeError(String digest, String runToken, String indexState, String error) {
     database.inTransaction(
@@ -160,7 +174,8 @@ public final class ScanStore {
             return null;
           }
           boolean finishedStored =
-              jdbc.sql("SELECT count(*) FROM index_reports WHERE manifest_digest = :digest AND state = 'IndexFinished'")
+              jdbc.sql(
+                          "SELECT count(*) FROM index_reports WHERE manifest_digest = :digest AND state = 'IndexFinished'")
                       .param("digest", digest)
                       .query(Long.class)
                       .single()
@@ -173,7 +188,10 @@ public final class ScanStore {
         });
   }
 
-  /** Distinct image manifest digests (of one repository when not null) after {@code after}, in digest order. */
+  /**
+   * Distinct image manifest digests (of one repository when not null) after {@code after}, in
+   * digest order.
+   */
   List<String> manifestDigests(String repository, String after, int limit) {
     return database.inTransaction(
         () ->
@@ -227,10 +245,14 @@ public final class ScanStore {
                 .update());
   }
 
-  /** Locks the status row and returns its status if {@code runToken} owns it; throws if another run took it over. */
+  /**
+   * Locks the status row and returns its status if {@code runToken} owns it; throws if another run
+   * took it over.
+   */
   private String ownedStatus(String digest, String runToken) {
     Optional<String[]> row =
-        jdbc.sql("SELECT run_token, status FROM scan_status WHERE manifest_digest = :digest FOR UPDATE")
+        jdbc.sql(
+                "SELECT run_token, status FROM scan_status WHERE manifest_digest = :digest FOR UPDATE")
             .param("digest", digest)
             .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
             .optional();
@@ -267,7 +289,9 @@ public final class ScanStore {
         .param("report", json)
         .param("run", runToken)
         .update();
-    jdbc.sql("DELETE FROM index_report_packages WHERE manifest_digest = :digest").param("digest", digest).update();
+    jdbc.sql("DELETE FROM index_report_packages WHERE manifest_digest = :digest")
+        .param("digest", digest)
+        .update();
     jdbc.sql(
             "INSERT INTO index_report_packages"
                 + " SELECT :digest, p.* FROM index_report_package_rows(CAST(:report AS JSONB)) AS p")
@@ -286,14 +310,16 @@ public final class ScanStore {
   }
 
   private Map<String, LayerScan> layerResults(List<String> layers, String indexState) {
-    return jdbc.sql("SELECT layer_digest, result FROM layer_scans WHERE index_state = :state AND layer_digest IN (:layers)")
+    return jdbc
+        .sql(
+            "SELECT layer_digest, result FROM layer_scans WHERE index_state = :state AND layer_digest IN (:layers)")
         .param("state", indexState)
         .param("layers", layers)
-        .query((rs, n) -> Map.entry(rs.getString(1), ScanDatabase.read(rs.getString(2), LayerScan.class)))
+        .query(
+            (rs, n) ->
+                Map.entry(rs.getString(1), ScanDatabase.read(rs.getString(2), LayerScan.class)))
         .list()
         .stream()
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
-
-
 }

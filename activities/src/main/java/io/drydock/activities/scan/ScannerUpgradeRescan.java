@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-indexes every manifest once per scanner set: when a worker starts with scanners whose index state differs from
- * the one last rescanned for, it starts the bulk rescan for the new state. The workflow id names the state and is
- * never reused, so any number of workers starting at once start it once.
+ * Re-indexes every manifest once per scanner set: when a worker starts with scanners whose index
+ * state differs from the one last rescanned for, it starts the bulk rescan for the new state. The
+ * workflow id names the state and is never reused, so any number of workers starting at once start
+ * it once.
  */
 public final class ScannerUpgradeRescan {
   private static final Logger log = LoggerFactory.getLogger(ScannerUpgradeRescan.class);
@@ -24,14 +25,18 @@ public final class ScannerUpgradeRescan {
   private final ScannerSet scanners;
   private final int concurrency;
 
-  public ScannerUpgradeRescan(ScanStore store, WorkflowClient client, ScannerSet scanners, int concurrency) {
+  public ScannerUpgradeRescan(
+      ScanStore store, WorkflowClient client, ScannerSet scanners, int concurrency) {
     this.store = store;
     this.client = client;
     this.scanners = scanners;
     this.concurrency = concurrency;
   }
 
-  /** Starts the bulk rescan of the current index state unless it was started before; returns its workflow id. */
+  /**
+   * Starts the bulk rescan of the current index state unless it was started before; returns its
+   * workflow id.
+   */
   public String startIfScannersChanged() {
     String state = scanners.indexState();
     String workflowId = ScanWorkflows.INDEX_STATE_BULK_PREFIX + state;
@@ -44,7 +49,8 @@ public final class ScannerUpgradeRescan {
             WorkflowOptions.newBuilder()
                 .setTaskQueue(ScanWorkflows.TASK_QUEUE)
                 .setWorkflowId(workflowId)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                 .build());
     try {
       WorkflowClient.start(bulk::run, new BulkRescanRequest(null, false, concurrency, null, null));

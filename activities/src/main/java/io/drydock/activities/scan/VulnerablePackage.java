@@ -7,19 +7,24 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * What Clair's affected_manifest needs of a claircore {@code Vulnerability}: a manifest is affected when one of its
- * packages has the vulnerability's package name (and kind, when the vulnerability gives one), was found in a
- * distribution that has every distribution field the vulnerability sets, and has a version below {@code
- * fixedInVersion}, in dpkg's order for packages of a dpkg database and apk's for those of apk's; any version when
- * {@code fixedInVersion} is empty.
+ * What Clair's affected_manifest needs of a claircore {@code Vulnerability}: a manifest is affected
+ * when one of its packages has the vulnerability's package name (and kind, when the vulnerability
+ * gives one), was found in a distribution that has every distribution field the vulnerability sets,
+ * and has a version below {@code fixedInVersion}, in dpkg's order for packages of a dpkg database
+ * and apk's for those of apk's; any version when {@code fixedInVersion} is empty.
  *
  * @param id the vulnerability's id, what the answer lists for each affected manifest
  * @param packageKind {@code binary}, {@code source}, or empty for either
- * @param distribution the vulnerability's distribution fields, empty strings for those it does not set; its id is not
- *     compared. A CPE is compared bound as a formatted string, as claircore compares unbound names.
+ * @param distribution the vulnerability's distribution fields, empty strings for those it does not
+ *     set; its id is not compared. A CPE is compared bound as a formatted string, as claircore
+ *     compares unbound names.
  */
 public record VulnerablePackage(
-    String id, String packageName, String packageKind, Distribution distribution, String fixedInVersion) {
+    String id,
+    String packageName,
+    String packageKind,
+    Distribution distribution,
+    String fixedInVersion) {
 
   public VulnerablePackage {
     Objects.requireNonNull(id, "id");
@@ -30,23 +35,38 @@ public record VulnerablePackage(
     if (!cpe.isEmpty()) {
       String bound = Cpe.formattedString(cpe);
       if (bound.isEmpty()) {
-        throw new IllegalArgumentException("distribution cpe '" + cpe + "' is not a well-formed CPE name");
+        throw new IllegalArgumentException(
+            "distribution cpe '" + cpe + "' is not a well-formed CPE name");
       }
-      distribution = new Distribution(distribution.id(), distribution.did(), distribution.name(),
-          distribution.version(), distribution.versionCodeName(), distribution.versionId(), distribution.arch(), bound,
-          distribution.prettyName());
+      distribution =
+          new Distribution(
+              distribution.id(),
+              distribution.did(),
+              distribution.name(),
+              distribution.version(),
+              distribution.versionCodeName(),
+              distribution.versionId(),
+              distribution.arch(),
+              bound,
+              distribution.prettyName());
     }
   }
 
   /** One package of a stored report, in the environment it was found in. */
-  record StoredPackage(String manifestDigest, String kind, String name, String version, String packageDb,
+  record StoredPackage(
+      String manifestDigest,
+      String kind,
+      String name,
+      String version,
+      String packageDb,
       Distribution distribution) {}
 
   boolean affects(StoredPackage stored) {
     return stored.name().equals(packageName)
         && (packageKind.isEmpty() || packageKind.equals(stored.kind()))
         && distributionMatches(stored.distribution())
-        && (fixedInVersion.isEmpty() || versionOrder(stored.packageDb()).compare(stored.version(), fixedInVersion) < 0);
+        && (fixedInVersion.isEmpty()
+            || versionOrder(stored.packageDb()).compare(stored.version(), fixedInVersion) < 0);
   }
 
   private boolean distributionMatches(Distribution found) {
@@ -65,6 +85,8 @@ public record VulnerablePackage(
   }
 
   private static Comparator<String> versionOrder(String packageDb) {
-    return ScannerSet.packageScanner(packageDb).equals(ScannerSet.APK) ? ApkVersion::compare : DpkgVersion::compare;
+    return ScannerSet.packageScanner(packageDb).equals(ScannerSet.APK)
+        ? ApkVersion::compare
+        : DpkgVersion::compare;
   }
 }

@@ -32,8 +32,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.util.unit.DataSize;
 
 /**
- * The typed settings bind from drydock-defaults.properties as shipped, and a wrong value stops the process with a
- * message naming the environment variable an operator sets.
+ * The typed settings bind from drydock-defaults.properties as shipped, and a wrong value stops the
+ * process with a message naming the environment variable an operator sets.
  */
 class TypedSettingsTest {
   private static final Pattern DEFAULT = Pattern.compile("\\$\\{[A-Z0-9_]+:(.*)}");
@@ -45,7 +45,8 @@ class TypedSettingsTest {
     ScanProperties scan = bind(defaults, ScanProperties.class);
     MigrationProperties migration = bind(defaults, MigrationProperties.class);
 
-    assertThat(scan).isEqualTo(new ScanProperties(Duration.ofSeconds(60), 8, Duration.ofSeconds(5), 2, 2));
+    assertThat(scan)
+        .isEqualTo(new ScanProperties(Duration.ofSeconds(60), 8, Duration.ofSeconds(5), 2, 2));
     assertThat(migration)
         .isEqualTo(new MigrationProperties(200, 0, Duration.ofSeconds(5), Duration.ofHours(1)));
     assertThat(bind(defaults, NotificationProperties.class))
@@ -55,11 +56,18 @@ class TypedSettingsTest {
     assertThat(replication.sleds()).isEmpty();
     assertThat(replication.maxUploadBytes()).isEqualTo(DataSize.ofGigabytes(2));
     assertThat(replication.maxUploadEntries()).isEqualTo(10_000);
-    assertThat(List.of(replication.sledRequestTimeout(), replication.copyTimeout(), replication.inventoryTimeout()))
+    assertThat(
+            List.of(
+                replication.sledRequestTimeout(),
+                replication.copyTimeout(),
+                replication.inventoryTimeout()))
         .containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(5));
   }
 
-  /** Each case: one setting of the shipped defaults given a wrong value, the record bound, the message expected. */
+  /**
+   * Each case: one setting of the shipped defaults given a wrong value, the record bound, the
+   * message expected.
+   */
   static Stream<Arguments> wrongValues() {
     return Stream.of(
         arguments(
@@ -141,8 +149,8 @@ class TypedSettingsTest {
 
   @ParameterizedTest(name = "{0}={1}")
   @MethodSource("wrongValues")
-  void aWrongValueNamesItsEnvironmentVariable(String setting, String value, Class<?> type, String message)
-      throws IOException {
+  void aWrongValueNamesItsEnvironmentVariable(
+      String setting, String value, Class<?> type, String message) throws IOException {
     Map<String, String> settings = shippedDefaults();
     settings.put(setting, value);
 
@@ -158,23 +166,31 @@ class TypedSettingsTest {
     assertThat(bind(settings, LegacyStorageProperties.class).root()).isEqualTo(root);
   }
 
-  /** Binds {@code type} from its {@code @ConfigurationProperties} prefix, as the process does at start. */
+  /**
+   * Binds {@code type} from its {@code @ConfigurationProperties} prefix, as the process does at
+   * start.
+   */
   private static <T> T bind(Map<String, String> settings, Class<T> type) {
     String prefix = type.getAnnotation(ConfigurationProperties.class).value();
     return new Binder(new MapConfigurationPropertySource(settings)).bind(prefix, type).get();
   }
 
-  /** drydock-defaults.properties with each placeholder replaced by its default, as a process without them sees it. */
+  /**
+   * drydock-defaults.properties with each placeholder replaced by its default, as a process without
+   * them sees it.
+   */
   private static Map<String, String> shippedDefaults() throws IOException {
     Properties properties = new Properties();
-    try (InputStream in = TypedSettingsTest.class.getResourceAsStream("/drydock-defaults.properties")) {
+    try (InputStream in =
+        TypedSettingsTest.class.getResourceAsStream("/drydock-defaults.properties")) {
       properties.load(in);
     }
     Map<String, String> defaults = new HashMap<>();
     properties.forEach(
         (name, value) -> {
           Matcher placeholder = DEFAULT.matcher((String) value);
-          defaults.put((String) name, placeholder.matches() ? placeholder.group(1) : (String) value);
+          defaults.put(
+              (String) name, placeholder.matches() ? placeholder.group(1) : (String) value);
         });
     return defaults;
   }

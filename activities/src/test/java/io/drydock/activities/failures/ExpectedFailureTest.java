@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * An expected failure (a superseded rescan, a fenced-out import) is one log line, where the SDK logged every activity
- * failure as a warning with its stack trace: about 550 of them in 22 minutes of shared-manifest rescans.
+ * An expected failure (a superseded rescan, a fenced-out import) is one log line, where the SDK
+ * logged every activity failure as a warning with its stack trace: about 550 of them in 22 minutes
+ * of shared-manifest rescans.
  */
 class ExpectedFailureTest {
   private static final String QUEUE = "expected-failure-test";
-  private static final org.slf4j.Logger ACTIVITY_LOG = LoggerFactory.getLogger("drydock.test.activity");
+  private static final org.slf4j.Logger ACTIVITY_LOG =
+      LoggerFactory.getLogger("drydock.test.activity");
 
   @ActivityInterface
   public interface Failing {
@@ -47,7 +49,8 @@ class ExpectedFailureTest {
   public static final class FailingImpl implements Failing {
     @Override
     public void expected() {
-      throw ExpectedFailure.of(ACTIVITY_LOG, "ScanSuperseded", "sha256:ab… was taken over by a newer run");
+      throw ExpectedFailure.of(
+          ACTIVITY_LOG, "ScanSuperseded", "sha256:ab… was taken over by a newer run");
     }
 
     @Override
@@ -59,7 +62,8 @@ class ExpectedFailureTest {
   public static final class CallerImpl implements Caller {
     private final Failing failing =
         Workflow.newActivityStub(
-            Failing.class, ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+            Failing.class,
+            ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
 
     @Override
     public String call(boolean expected) {
@@ -91,8 +95,10 @@ class ExpectedFailureTest {
     worker.registerActivitiesImplementations(new FailingImpl());
     environment.start();
     caller =
-        environment.getWorkflowClient()
-            .newWorkflowStub(Caller.class, WorkflowOptions.newBuilder().setTaskQueue(QUEUE).build());
+        environment
+            .getWorkflowClient()
+            .newWorkflowStub(
+                Caller.class, WorkflowOptions.newBuilder().setTaskQueue(QUEUE).build());
   }
 
   @AfterEach
@@ -106,12 +112,16 @@ class ExpectedFailureTest {
     assertThat(caller.call(true)).isEqualTo("ScanSuperseded");
 
     List<ILoggingEvent> lines = aboveDebug();
-    assertThat(lines).extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(lines)
+        .extracting(ILoggingEvent::getFormattedMessage)
         .containsExactly("ScanSuperseded: sha256:ab… was taken over by a newer run");
     assertThat(lines).allSatisfy(line -> assertThat(line.getThrowableProxy()).isNull());
   }
 
-  /** What the test guards against: without the benign category the SDK logs the failure with its stack trace. */
+  /**
+   * What the test guards against: without the benign category the SDK logs the failure with its
+   * stack trace.
+   */
   @Test
   void anUnexpectedFailureStillWarnsWithItsStackTrace() {
     assertThat(caller.call(false)).isEqualTo("Unexpected");
@@ -127,8 +137,10 @@ class ExpectedFailureTest {
   private List<ILoggingEvent> aboveDebug() {
     return logged.list.stream()
         .filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
-        .filter(event -> event.getLoggerName().startsWith("io.temporal.internal.activity")
-            || event.getLoggerName().equals(ACTIVITY_LOG.getName()))
+        .filter(
+            event ->
+                event.getLoggerName().startsWith("io.temporal.internal.activity")
+                    || event.getLoggerName().equals(ACTIVITY_LOG.getName()))
         .toList();
   }
 }

@@ -18,12 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The reader's rules on a small hand-made tree: what it refuses, what it skips, and how it reports bad content. */
+/**
+ * The reader's rules on a small hand-made tree: what it refuses, what it skips, and how it reports
+ * bad content.
+ */
 class LegacyStorageTest {
-  private static final Digest MANIFEST = Digest.sha256Of("{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8));
+  private static final Digest MANIFEST =
+      Digest.sha256Of("{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8));
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   LegacyTreeFixture writer;
   LegacyStorage storage;
@@ -38,22 +41,41 @@ class LegacyStorageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "../x", "/abs", "a//b", "a\\b", "..", ".", "a/..", "a/../b", "./a", "a/", "/", "", "A/b", "a b", "a/_manifests",
-    "team/service/../../../../etc"
-  })
+  @ValueSource(
+      strings = {
+        "../x",
+        "/abs",
+        "a//b",
+        "a\\b",
+        "..",
+        ".",
+        "a/..",
+        "a/../b",
+        "./a",
+        "a/",
+        "/",
+        "",
+        "A/b",
+        "a b",
+        "a/_manifests",
+        "team/service/../../../../etc"
+      })
   void refusesRepositoryPathsThatCouldLeaveTheRoot(String repositoryPath) {
-    List<ThrowingCallable> calls = List.of(
-        () -> storage.repositoryExists(repositoryPath),
-        () -> storage.tags(repositoryPath),
-        () -> storage.tagTarget(repositoryPath, "latest"),
-        () -> storage.forEachManifestRevision(repositoryPath, digest -> {}),
-        () -> storage.hasManifestRevision(repositoryPath, MANIFEST),
-        () -> storage.hasLayerLink(repositoryPath, MANIFEST));
+    List<ThrowingCallable> calls =
+        List.of(
+            () -> storage.repositoryExists(repositoryPath),
+            () -> storage.tags(repositoryPath),
+            () -> storage.tagTarget(repositoryPath, "latest"),
+            () -> storage.forEachManifestRevision(repositoryPath, digest -> {}),
+            () -> storage.hasManifestRevision(repositoryPath, MANIFEST),
+            () -> storage.hasLayerLink(repositoryPath, MANIFEST));
 
-    assertThat(calls).allSatisfy(call -> assertThatThrownBy(call)
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("repository path"));
+    assertThat(calls)
+        .allSatisfy(
+            call ->
+                assertThatThrownBy(call)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("repository path"));
   }
 
   @Test
@@ -79,8 +101,11 @@ class LegacyStorageTest {
   @Test
   void validatesLongHostilePathsQuickly() {
     String hostile = "a".repeat(120) + "-".repeat(120) + "!";
-    assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThatThrownBy(() -> storage.repositoryExists(hostile))
-        .isInstanceOf(IllegalArgumentException.class));
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(2),
+        () ->
+            assertThatThrownBy(() -> storage.repositoryExists(hostile))
+                .isInstanceOf(IllegalArgumentException.class));
   }
 
   @Test
@@ -111,7 +136,8 @@ class LegacyStorageTest {
 
   @Test
   void skipsRevisionEntriesThatAreNotRevisions() throws IOException {
-    Path revisions = root.resolve("docker/registry/v2/repositories/team/service/_manifests/revisions/sha256");
+    Path revisions =
+        root.resolve("docker/registry/v2/repositories/team/service/_manifests/revisions/sha256");
     Files.createDirectories(revisions.resolve("not-a-digest"));
     Files.createDirectories(revisions.resolve(Digest.sha256Of(new byte[] {1}).hex()));
 
@@ -120,7 +146,8 @@ class LegacyStorageTest {
 
     assertThat(found).containsExactly(MANIFEST);
     assertThat(storage.hasManifestRevision("team/service", MANIFEST)).isTrue();
-    assertThat(storage.hasManifestRevision("team/service", Digest.sha256Of(new byte[] {1}))).isFalse();
+    assertThat(storage.hasManifestRevision("team/service", Digest.sha256Of(new byte[] {1})))
+        .isFalse();
   }
 
   @Test
@@ -135,7 +162,9 @@ class LegacyStorageTest {
 
   @Test
   void refusesLinksThatHoldNoDigest() throws IOException {
-    Path link = root.resolve("docker/registry/v2/repositories/team/service/_manifests/tags/latest/current/link");
+    Path link =
+        root.resolve(
+            "docker/registry/v2/repositories/team/service/_manifests/tags/latest/current/link");
 
     Files.writeString(link, MANIFEST + "\n");
     assertThatThrownBy(() -> storage.tagTarget("team/service", "latest"))
@@ -151,6 +180,7 @@ class LegacyStorageTest {
 
   @Test
   void rejectsNegativeSizeLimits() {
-    assertThatThrownBy(() -> storage.readSmallBlob(MANIFEST, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> storage.readSmallBlob(MANIFEST, -1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes a small legacy tree, file by file where {@link LegacyLayout} says, for the tests of what reads it. The demo
- * module's generators cannot serve these tests: that module depends on this one.
+ * Writes a small legacy tree, file by file where {@link LegacyLayout} says, for the tests of what
+ * reads it. The demo module's generators cannot serve these tests: that module depends on this one.
  */
 public final class LegacyTreeFixture {
   private final LegacyLayout layout;
@@ -32,7 +32,10 @@ public final class LegacyTreeFixture {
     writeLink(layout.revisionLink(repositoryPath, digest), digest);
   }
 
-  /** Points the tag at {@code digest}, with the history entry the distribution writes beside the current link. */
+  /**
+   * Points the tag at {@code digest}, with the history entry the distribution writes beside the
+   * current link.
+   */
   public void tag(String repositoryPath, String tag, Digest digest) {
     writeLink(layout.tagIndexLink(repositoryPath, tag, digest), digest);
     writeLink(layout.tagCurrentLink(repositoryPath, tag), digest);

@@ -19,7 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The notification outbox on a real PostgreSQL: what is sent, in which order, and what never is. */
+/**
+ * The notification outbox on a real PostgreSQL: what is sent, in which order, and what never is.
+ */
 class NotificationOutboxTest {
   private static final String PATH = "group/project/app";
   private static final ClaimLimits LIMITS = new ClaimLimits(0, Duration.ofSeconds(5));
@@ -75,20 +77,28 @@ class NotificationOutboxTest {
     end("run-1", MigrationStatus.PRE_IMPORT_FAILED);
     assertThatThrownBy(() -> outbox.deliver(PATH, "run-1", DAY, answering(503, "")))
         .isInstanceOf(NotificationOutbox.NotificationNotDeliveredException.class);
-    runs.resumeRun(new StatusTransition(PATH, "run-1", MigrationStatus.PRE_IMPORT_FAILED,
-        MigrationStatus.PRE_IMPORT_IN_PROGRESS, null));
+    runs.resumeRun(
+        new StatusTransition(
+            PATH,
+            "run-1",
+            MigrationStatus.PRE_IMPORT_FAILED,
+            MigrationStatus.PRE_IMPORT_IN_PROGRESS,
+            null));
     runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
 
     deliver("run-1");
     deliver("run-1");
 
-    assertThat(sent).extracting(s -> s.split(" ")[1]).containsExactly("pre_import_failed", "pre_import_complete");
+    assertThat(sent)
+        .extracting(s -> s.split(" ")[1])
+        .containsExactly("pre_import_failed", "pre_import_complete");
   }
 
   /**
-   * GitLab Rails' receiver (gitlabhq/gitlabhq {@code lib/api/internal/container_registry/migration.rb} at
-   * 1327c778c43e8a423d32bc50be2a0bc7cbf82932) answers {@code bad_request!} when the repository is not in an active
-   * migration state and 404 from {@code find_by_path!}: the same notification would get the same answer again.
+   * GitLab Rails' receiver (gitlabhq/gitlabhq {@code
+   * lib/api/internal/container_registry/migration.rb} at 1327c778c43e8a423d32bc50be2a0bc7cbf82932)
+   * answers {@code bad_request!} when the repository is not in an active migration state and 404
+   * from {@code find_by_path!}: the same notification would get the same answer again.
    */
   @ParameterizedTest
   @ValueSource(ints = {400, 404})
@@ -102,14 +112,24 @@ class NotificationOutboxTest {
 
     assertThat(sent).isEmpty();
     assertThat(
-            jdbc.sql("SELECT outcome, response_status, response_body, attempts, last_error FROM notifications")
-                .query((rs, row) -> List.of(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getInt(4),
-                    rs.getString(5)))
+            jdbc.sql(
+                    "SELECT outcome, response_status, response_body, attempts, last_error FROM notifications")
+                .query(
+                    (rs, row) ->
+                        List.of(
+                            rs.getString(1),
+                            rs.getInt(2),
+                            rs.getString(3),
+                            rs.getInt(4),
+                            rs.getString(5)))
                 .single())
         .containsExactly("refused", status, body, 1, "receiver answered HTTP " + status);
   }
 
-  /** 401 is a secret that does not match (Rails' {@code authenticate!}): fixed by an operator, so retried. */
+  /**
+   * 401 is a secret that does not match (Rails' {@code authenticate!}): fixed by an operator, so
+   * retried.
+   */
   @ParameterizedTest
   @ValueSource(ints = {401, 408, 429, 500, 502, 503})
   void aNotificationAnsweredWithAnotherErrorStaysDueWithItsAnswerRecorded(int status) {
@@ -122,7 +142,9 @@ class NotificationOutboxTest {
 
     assertThat(
             jdbc.sql("SELECT outcome, response_status, response_body, attempts FROM notifications")
-                .query((rs, row) -> Arrays.asList(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getInt(4)))
+                .query(
+                    (rs, row) ->
+                        Arrays.asList(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getInt(4)))
                 .single())
         .containsExactly(null, status, "try later", 1);
     assertThat(deliver("run-1")).isEqualTo(NotificationOutbox.Outcome.DELIVERED);
@@ -133,7 +155,12 @@ class NotificationOutboxTest {
     end("run-1", MigrationStatus.PRE_IMPORT_COMPLETE);
 
     assertThatThrownBy(
-            () -> outbox.deliver(PATH, "run-1", DAY, n -> NotificationOutbox.ReceiverAnswer.none("connection refused")))
+            () ->
+                outbox.deliver(
+                    PATH,
+                    "run-1",
+                    DAY,
+                    n -> NotificationOutbox.ReceiverAnswer.none("connection refused")))
         .isInstanceOf(NotificationOutbox.NotificationNotDeliveredException.class);
 
     assertThat(deliver("run-1")).isEqualTo(NotificationOutbox.Outcome.DELIVERED);
@@ -150,7 +177,9 @@ class NotificationOutboxTest {
 
   private void end(String token, MigrationStatus status) {
     store.claim(PATH, ImportType.PRE, token, LIMITS);
-    runs.finishRun(transition(token, status, status == MigrationStatus.PRE_IMPORT_FAILED ? "disk gone" : null));
+    runs.finishRun(
+        transition(
+            token, status, status == MigrationStatus.PRE_IMPORT_FAILED ? "disk gone" : null));
   }
 
   private NotificationOutbox.Outcome deliver(String token) {

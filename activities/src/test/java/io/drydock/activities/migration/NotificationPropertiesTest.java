@@ -7,8 +7,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * A receiver URL without a secret stops the process at start, as GitLab's registry does ({@code NewNotifier} in
- * donch/container-registry {@code registry/internal/migration/notifier.go} at
+ * A receiver URL without a secret stops the process at start, as GitLab's registry does ({@code
+ * NewNotifier} in donch/container-registry {@code registry/internal/migration/notifier.go} at
  * 9827815f408c19bc8b2e6e2106ad58a05b55d255).
  */
 class NotificationPropertiesTest {

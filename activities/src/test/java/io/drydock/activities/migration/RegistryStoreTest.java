@@ -12,8 +12,8 @@ import io.drydock.workflows.migration.MigrationStatus;
 import io.drydock.workflows.migration.StatusTransition;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The compare-and-set and fencing rules of the registry database, on a real PostgreSQL with the real schema. */
+/**
+ * The compare-and-set and fencing rules of the registry database, on a real PostgreSQL with the
+ * real schema.
+ */
 class RegistryStoreTest {
   private static final String PATH = "group/project/app";
   private static final ClaimLimits LIMITS = new ClaimLimits(0, Duration.ofSeconds(5));
@@ -66,13 +69,15 @@ class RegistryStoreTest {
     runs.transition(transition("run-1", MigrationStatus.PRE_IMPORT_FAILED, "disk gone"));
     claimPre("run-2");
 
-    boolean zombie = runs.transition(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
+    boolean zombie =
+        runs.transition(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
 
     assertThat(zombie).isFalse();
     RepositoryState state = store.find(PATH).orElseThrow();
     assertThat(state.status()).isEqualTo(MigrationStatus.PRE_IMPORT_IN_PROGRESS);
     assertThat(state.ownerToken()).isEqualTo("run-2");
-    assertThat(runs.transition(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isTrue();
+    assertThat(runs.transition(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null)))
+        .isTrue();
   }
 
   @Test
@@ -88,7 +93,8 @@ class RegistryStoreTest {
 
   @Test
   void repositoriesOnTheDatabaseCannotBeClaimed() {
-    jdbc.sql("INSERT INTO repositories (path, name, migration_status) VALUES (:path, 'app', 'import_complete')")
+    jdbc.sql(
+            "INSERT INTO repositories (path, name, migration_status) VALUES (:path, 'app', 'import_complete')")
         .param("path", PATH)
         .update();
 
@@ -122,8 +128,10 @@ class RegistryStoreTest {
     metadata.writeManifests(PATH, "run-1", batch);
 
     assertThat(metadata.counts(PATH)).isEqualTo(new ImportCounts(3, 4, 0));
-    assertThat(jdbc.sql("SELECT count(*) FROM manifest_references").query(Long.class).single()).isEqualTo(2);
-    assertThat(jdbc.sql("SELECT count(*) FROM manifest_blobs").query(Long.class).single()).isEqualTo(2);
+    assertThat(jdbc.sql("SELECT count(*) FROM manifest_references").query(Long.class).single())
+        .isEqualTo(2);
+    assertThat(jdbc.sql("SELECT count(*) FROM manifest_blobs").query(Long.class).single())
+        .isEqualTo(2);
   }
 
   @Test
@@ -140,24 +148,36 @@ class RegistryStoreTest {
   @Test
   void theConcurrencyLimitCountsImportsInProgressOnEveryRepository() {
     ClaimLimits two = new ClaimLimits(2, Duration.ofSeconds(5));
-    assertThat(store.claim("a/one", ImportType.PRE, "run-1", two)).isInstanceOf(ClaimOutcome.Claimed.class);
-    assertThat(store.claim("a/two", ImportType.PRE, "run-2", two)).isInstanceOf(ClaimOutcome.Claimed.class);
+    assertThat(store.claim("a/one", ImportType.PRE, "run-1", two))
+        .isInstanceOf(ClaimOutcome.Claimed.class);
+    assertThat(store.claim("a/two", ImportType.PRE, "run-2", two))
+        .isInstanceOf(ClaimOutcome.Claimed.class);
 
-    assertThat(store.claim("a/three", ImportType.PRE, "run-3", two)).isEqualTo(new ClaimOutcome.RateLimited(2));
+    assertThat(store.claim("a/three", ImportType.PRE, "run-3", two))
+        .isEqualTo(new ClaimOutcome.RateLimited(2));
     assertThat(store.find("a/three")).as("a refused claim writes nothing").isEmpty();
 
-    runs.finishRun(new StatusTransition("a/one", "run-1", MigrationStatus.PRE_IMPORT_IN_PROGRESS,
-        MigrationStatus.PRE_IMPORT_COMPLETE, null));
-    assertThat(store.claim("a/three", ImportType.PRE, "run-3", two)).isInstanceOf(ClaimOutcome.Claimed.class);
+    runs.finishRun(
+        new StatusTransition(
+            "a/one",
+            "run-1",
+            MigrationStatus.PRE_IMPORT_IN_PROGRESS,
+            MigrationStatus.PRE_IMPORT_COMPLETE,
+            null));
+    assertThat(store.claim("a/three", ImportType.PRE, "run-3", two))
+        .isInstanceOf(ClaimOutcome.Claimed.class);
   }
 
   @Test
   void aCanceledRunThatHasNotClosedKeepsTheRepositoryUntilItClosesOrTheDeadlinePasses() {
     claimPre("run-1");
-    assertThat(store.cancel(PATH, false)).get().extracting(RepositoryState::status)
+    assertThat(store.cancel(PATH, false))
+        .get()
+        .extracting(RepositoryState::status)
         .isEqualTo(MigrationStatus.PRE_IMPORT_CANCELED);
 
-    assertThat(store.claim(PATH, ImportType.PRE, "run-2", LIMITS)).isInstanceOf(ClaimOutcome.NotReady.class);
+    assertThat(store.claim(PATH, ImportType.PRE, "run-2", LIMITS))
+        .isInstanceOf(ClaimOutcome.NotReady.class);
 
     runs.releaseRun(PATH, "run-1");
     assertThat(claimPre("run-2")).isPresent();
@@ -167,7 +187,8 @@ class RegistryStoreTest {
     assertThat(store.claim(PATH, ImportType.PRE, "run-3", noGrace))
         .as("past the deadline the repository is released even though run-2 never closed")
         .isInstanceOf(ClaimOutcome.Claimed.class);
-    assertThat(runs.finishRun(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null))).isEmpty();
+    assertThat(runs.finishRun(transition("run-2", MigrationStatus.PRE_IMPORT_COMPLETE, null)))
+        .isEmpty();
     assertThat(store.find(PATH).orElseThrow().ownerToken()).isEqualTo("run-3");
   }
 
@@ -178,7 +199,9 @@ class RegistryStoreTest {
     runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
 
     assertThat(store.cancel(PATH, false)).isEmpty();
-    assertThat(store.cancel(PATH, true)).get().extracting(RepositoryState::status)
+    assertThat(store.cancel(PATH, true))
+        .get()
+        .extracting(RepositoryState::status)
         .isEqualTo(MigrationStatus.PRE_IMPORT_CANCELED);
   }
 
@@ -192,7 +215,8 @@ class RegistryStoreTest {
           .hasValueSatisfying(
               run -> {
                 assertThat(run.importType()).isEqualTo("pre");
-                assertThat(run.sinceClaim()).hasValueSatisfying(took -> assertThat(took).isPositive());
+                assertThat(run.sinceClaim())
+                    .hasValueSatisfying(took -> assertThat(took).isPositive());
               });
     }
     assertThat(store.find(PATH).orElseThrow().ownerClosed()).isTrue();
@@ -207,7 +231,8 @@ class RegistryStoreTest {
     assertThat(claimed(store.claim(PATH, ImportType.FINAL, "run-2", LIMITS))).isPresent();
     ManifestRecord pushedLater = image("b");
 
-    metadata.commitFinalImport(PATH, "run-2", List.of(pushedLater), Map.of("v1", a.digest(), "v2", pushedLater.digest()));
+    metadata.commitFinalImport(
+        PATH, "run-2", List.of(pushedLater), Map.of("v1", a.digest(), "v2", pushedLater.digest()));
 
     assertThat(metadata.counts(PATH)).isEqualTo(new ImportCounts(2, 4, 2));
     assertThat(store.find(PATH).orElseThrow().status()).isEqualTo(MigrationStatus.IMPORT_COMPLETE);
@@ -223,12 +248,13 @@ class RegistryStoreTest {
     store.cancel(PATH, false);
 
     assertThatThrownBy(
-            () -> metadata.commitFinalImport(PATH, "run-2", List.of(image("b")), Map.of("v1", a.digest())))
+            () ->
+                metadata.commitFinalImport(
+                    PATH, "run-2", List.of(image("b")), Map.of("v1", a.digest())))
         .isInstanceOf(FencedOutException.class);
     assertThat(metadata.counts(PATH)).isEqualTo(new ImportCounts(1, 2, 0));
     assertThat(store.find(PATH).orElseThrow().status()).isEqualTo(MigrationStatus.IMPORT_CANCELED);
   }
-
 
   @Test
   void repositoriesImportedBeforeTheCountsWereKeptAreCountedByTheMigration() {
@@ -236,13 +262,19 @@ class RegistryStoreTest {
     Flyway.configure().dataSource(before).target("12").load().migrate();
     JdbcClient sql = JdbcClient.create(before);
     long id =
-        sql.sql("INSERT INTO repositories (path, name, migration_status) VALUES (?, 'app', 'import_complete') RETURNING id")
+        sql.sql(
+                "INSERT INTO repositories (path, name, migration_status) VALUES (?, 'app', 'import_complete') RETURNING id")
             .param(PATH)
             .query(Long.class)
             .single();
     String blob = "sha256:" + "b".repeat(64);
-    sql.sql("INSERT INTO blobs (digest, media_type, size) VALUES (?, 'application/octet-stream', 1)").param(blob).update();
-    sql.sql("INSERT INTO repository_blobs (repository_id, blob_digest) VALUES (?, ?)").params(id, blob).update();
+    sql.sql(
+            "INSERT INTO blobs (digest, media_type, size) VALUES (?, 'application/octet-stream', 1)")
+        .param(blob)
+        .update();
+    sql.sql("INSERT INTO repository_blobs (repository_id, blob_digest) VALUES (?, ?)")
+        .params(id, blob)
+        .update();
     for (String hex : List.of("1", "2")) {
       sql.sql(
               """
@@ -251,7 +283,8 @@ class RegistryStoreTest {
           .params(id, "sha256:" + hex.repeat(64))
           .update();
     }
-    sql.sql("INSERT INTO tags (repository_id, name, manifest_id) SELECT ?, 'latest', min(id) FROM manifests")
+    sql.sql(
+            "INSERT INTO tags (repository_id, name, manifest_id) SELECT ?, 'latest', min(id) FROM manifests")
         .param(id)
         .update();
 
@@ -266,17 +299,21 @@ class RegistryStoreTest {
 
     metadata.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(200, 4000));
 
-    assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress (200 of 4000 tags)");
+    assertThat(store.find(PATH).orElseThrow().detail())
+        .isEqualTo("pre import in progress (200 of 4000 tags)");
     runs.finishRun(transition("run-1", MigrationStatus.PRE_IMPORT_COMPLETE, null));
-    assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import completed successfully");
+    assertThat(store.find(PATH).orElseThrow().detail())
+        .isEqualTo("pre import completed successfully");
     claimPre("run-2");
-    assertThat(store.find(PATH).orElseThrow().detail()).as("a new run starts without progress")
+    assertThat(store.find(PATH).orElseThrow().detail())
+        .as("a new run starts without progress")
         .isEqualTo("pre import in progress");
   }
 
   /**
-   * A worker killed after committing the batch up to tag 800 but before its heartbeat said so: the retried attempt
-   * resumes from the last heartbeat (600) and commits that batch again. The progress shown stays at 800.
+   * A worker killed after committing the batch up to tag 800 but before its heartbeat said so: the
+   * retried attempt resumes from the last heartbeat (600) and commits that batch again. The
+   * progress shown stays at 800.
    */
   @Test
   void theProgressOfAPreImportNeverGoesBackwardsAcrossARetriedAttempt() {
@@ -285,9 +322,11 @@ class RegistryStoreTest {
 
     metadata.writeManifests(PATH, "run-1", List.of(image("a")), new ImportProgress(600, 4000));
 
-    assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress (800 of 4000 tags)");
+    assertThat(store.find(PATH).orElseThrow().detail())
+        .isEqualTo("pre import in progress (800 of 4000 tags)");
     metadata.writeManifests(PATH, "run-1", List.of(image("b")), new ImportProgress(1000, 4000));
-    assertThat(store.find(PATH).orElseThrow().detail()).isEqualTo("pre import in progress (1000 of 4000 tags)");
+    assertThat(store.find(PATH).orElseThrow().detail())
+        .isEqualTo("pre import in progress (1000 of 4000 tags)");
   }
 
   private Optional<RepositoryState> claimPre(String token) {
@@ -295,7 +334,9 @@ class RegistryStoreTest {
   }
 
   private static Optional<RepositoryState> claimed(ClaimOutcome outcome) {
-    return outcome instanceof ClaimOutcome.Claimed claimed ? Optional.of(claimed.state()) : Optional.empty();
+    return outcome instanceof ClaimOutcome.Claimed claimed
+        ? Optional.of(claimed.state())
+        : Optional.empty();
   }
 
   private static StatusTransition transition(String token, MigrationStatus next, String error) {
@@ -306,17 +347,24 @@ class RegistryStoreTest {
     String config = digest("config-" + seed).toString();
     String layer = digest("layer-" + seed).toString();
     String json =
-        "{\"schemaVersion\":2,\"mediaType\":\"" + ParsedManifest.OCI_MANIFEST + "\","
-            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + ParsedManifest.OCI_MANIFEST
+            + "\","
+            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+            + config
             + "\",\"size\":10},"
-            + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layer
+            + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
+            + layer
             + "\",\"size\":20}]}";
     return record(json);
   }
 
   private static ManifestRecord index(ManifestRecord... children) {
-    StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + ParsedManifest.OCI_INDEX
-        + "\",\"manifests\":[");
+    StringBuilder json =
+        new StringBuilder(
+            "{\"schemaVersion\":2,\"mediaType\":\""
+                + ParsedManifest.OCI_INDEX
+                + "\",\"manifests\":[");
     for (int i = 0; i < children.length; i++) {
       json.append(i == 0 ? "" : ",")
           .append("{\"mediaType\":\"")

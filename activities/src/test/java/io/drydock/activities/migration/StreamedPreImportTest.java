@@ -35,13 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * {@link MigrationActivities#importTags} on a real tree and a real PostgreSQL: a repository of several batches, read
- * in two runs, and an attempt that fails half-way then is retried from its last heartbeat, record every manifest.
+ * {@link MigrationActivities#importTags} on a real tree and a real PostgreSQL: a repository of
+ * several batches, read in two runs, and an attempt that fails half-way then is retried from its
+ * last heartbeat, record every manifest.
  */
 class StreamedPreImportTest {
   private static final String PATH = "group/project/app";
   private static final int MANIFESTS = 450;
   private static final int BATCH = 40;
+
   /** Every manifest has its own config and shares the one layer. */
   private static final ImportCounts ALL = new ImportCounts(MANIFESTS, MANIFESTS + 1, 0);
 
@@ -92,7 +94,8 @@ class StreamedPreImportTest {
     assertThat(first).isEqualTo(new ImportChunk(200, MANIFESTS, ImportCounts.NONE));
     assertThat(second).isEqualTo(new ImportChunk(MANIFESTS, MANIFESTS, ALL));
     assertThat(metadata.counts(PATH)).isEqualTo(ALL);
-    assertThat(store.find(PATH).orElseThrow().progress()).isEqualTo(new ImportProgress(MANIFESTS, MANIFESTS));
+    assertThat(store.find(PATH).orElseThrow().progress())
+        .isEqualTo(new ImportProgress(MANIFESTS, MANIFESTS));
   }
 
   @Test
@@ -103,20 +106,26 @@ class StreamedPreImportTest {
     AtomicReference<ImportProgress> lastHeartbeat = new AtomicReference<>();
     temporal.setActivityHeartbeatListener(ImportProgress.class, lastHeartbeat::set);
 
-    assertThatThrownBy(() -> activities.importTags(request, 0, 1000)).isInstanceOf(ActivityFailure.class);
+    assertThatThrownBy(() -> activities.importTags(request, 0, 1000))
+        .isInstanceOf(ActivityFailure.class);
     long committed = lastHeartbeat.get().tagsDone();
     assertThat(committed).isLessThanOrEqualTo(300L);
-    assertThat(jdbc.sql("SELECT count(*) FROM manifests").query(Long.class).single()).isLessThan(MANIFESTS);
+    assertThat(jdbc.sql("SELECT count(*) FROM manifests").query(Long.class).single())
+        .isLessThan(MANIFESTS);
 
     Files.move(aside, data);
     temporal.setHeartbeatDetails(lastHeartbeat.get());
     ImportChunk retried = activities.importTags(request, 0, 1000);
 
     assertThat(retried).isEqualTo(new ImportChunk(MANIFESTS, MANIFESTS, ALL));
-    assertThat(store.find(PATH).orElseThrow().progress()).isEqualTo(new ImportProgress(MANIFESTS, MANIFESTS));
+    assertThat(store.find(PATH).orElseThrow().progress())
+        .isEqualTo(new ImportProgress(MANIFESTS, MANIFESTS));
   }
 
-  /** {@link #MANIFESTS} Docker schema 2 manifests, each tagged, with a config of its own and one shared layer. */
+  /**
+   * {@link #MANIFESTS} Docker schema 2 manifests, each tagged, with a config of its own and one
+   * shared layer.
+   */
   private void writeManifests() {
     LegacyTreeFixture tree = new LegacyTreeFixture(root);
     byte[] layer = "a layer shared by every manifest".getBytes(StandardCharsets.UTF_8);
@@ -126,11 +135,18 @@ class StreamedPreImportTest {
       byte[] config = ("{\"index\":" + i + "}").getBytes(StandardCharsets.UTF_8);
       Digest configDigest = tree.putBlob(config);
       tree.linkLayer(PATH, configDigest);
-      String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
-          + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\""
-          + configDigest + "\",\"size\":" + config.length + "},"
-          + "\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\""
-          + layerDigest + "\",\"size\":" + layer.length + "}]}";
+      String manifest =
+          "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
+              + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\""
+              + configDigest
+              + "\",\"size\":"
+              + config.length
+              + "},"
+              + "\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\""
+              + layerDigest
+              + "\",\"size\":"
+              + layer.length
+              + "}]}";
       Digest manifestDigest = tree.putBlob(manifest.getBytes(StandardCharsets.UTF_8));
       tree.linkRevision(PATH, manifestDigest);
       tree.tag(PATH, "t" + i, manifestDigest);

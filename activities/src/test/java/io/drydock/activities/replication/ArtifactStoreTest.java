@@ -15,10 +15,15 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The desired artifact set and its generation, on a real PostgreSQL with the real schema and a real depot. */
+/**
+ * The desired artifact set and its generation, on a real PostgreSQL with the real schema and a real
+ * depot.
+ */
 class ArtifactStoreTest {
-  private static final Map<String, byte[]> FIRST = TestArchives.targets("host.img", "host v1", "shared.bin", "shared");
-  private static final Map<String, byte[]> SECOND = TestArchives.targets("host.img", "host v2", "shared.bin", "shared");
+  private static final Map<String, byte[]> FIRST =
+      TestArchives.targets("host.img", "host v1", "shared.bin", "shared");
+  private static final Map<String, byte[]> SECOND =
+      TestArchives.targets("host.img", "host v2", "shared.bin", "shared");
 
   @RegisterExtension final ReplicationDatabase database = new ReplicationDatabase();
 
@@ -39,7 +44,9 @@ class ArtifactStoreTest {
       threads.shutdown();
     }
     assertThat(database.store.generation()).isEqualTo(before + 2);
-    assertThat(database.store.list()).extracting(StoredRepository::name).containsExactlyInAnyOrder("first", "second");
+    assertThat(database.store.list())
+        .extracting(StoredRepository::name)
+        .containsExactlyInAnyOrder("first", "second");
     assertThat(database.depotFiles()).hasSize(3);
   }
 
@@ -49,8 +56,14 @@ class ArtifactStoreTest {
     database.registry.register("sled-a", "http://127.0.0.1:2", null);
     database.registry.register("sled-gone", "http://127.0.0.1:3", null);
     database.registry.expunge("sled-gone");
-    String first = database.upload.upload(TestArchives.repository("first", FIRST).stream()).repository().id();
-    String second = database.upload.upload(TestArchives.repository("second", SECOND).stream()).repository().id();
+    String first =
+        database.upload.upload(TestArchives.repository("first", FIRST).stream()).repository().id();
+    String second =
+        database
+            .upload
+            .upload(TestArchives.repository("second", SECOND).stream())
+            .repository()
+            .id();
 
     DesiredArtifacts desired = database.store.desired();
 
@@ -66,26 +79,32 @@ class ArtifactStoreTest {
 
   @Test
   void aLocalRepositoryListsOnlyTheArtifactsTheDepotStillHolds() throws Exception {
-    String id = database.upload.upload(TestArchives.repository("first", FIRST).stream()).repository().id();
+    String id =
+        database.upload.upload(TestArchives.repository("first", FIRST).stream()).repository().id();
     Files.delete(database.depotDir.resolve(TestArchives.sha256("host v1")));
 
     DesiredArtifacts desired = database.store.desired();
 
     assertThat(desired.artifacts()).hasSize(2);
-    assertThat(desired.localRepositories()).containsExactly(new LocalRepository(id, hashes("shared")));
+    assertThat(desired.localRepositories())
+        .containsExactly(new LocalRepository(id, hashes("shared")));
   }
 
   @Test
   void freeingDeletesOnlyTheFilesNoOtherLocalRepositoryNeeds() {
     UploadOutcome first = database.upload.upload(TestArchives.repository("first", FIRST).stream());
-    UploadOutcome second = database.upload.upload(TestArchives.repository("second", SECOND).stream());
+    UploadOutcome second =
+        database.upload.upload(TestArchives.repository("second", SECOND).stream());
 
     boolean freed = database.store.freeLocalCopies(first.repository().id(), second.generation());
 
     assertThat(freed).isTrue();
-    assertThat(database.depotFiles()).containsExactlyInAnyOrderElementsOf(hashes("host v2", "shared"));
-    assertThat(database.store.find(first.repository().id()).orElseThrow().localFreedAt()).isNotNull();
-    assertThat(database.store.desired().localRepositories()).extracting(LocalRepository::repositoryId)
+    assertThat(database.depotFiles())
+        .containsExactlyInAnyOrderElementsOf(hashes("host v2", "shared"));
+    assertThat(database.store.find(first.repository().id()).orElseThrow().localFreedAt())
+        .isNotNull();
+    assertThat(database.store.desired().localRepositories())
+        .extracting(LocalRepository::repositoryId)
         .containsExactly(second.repository().id());
     assertThat(database.store.desired().artifacts()).hasSize(3);
     assertThat(database.store.freeLocalCopies(first.repository().id(), second.generation()))
@@ -103,28 +122,33 @@ class ArtifactStoreTest {
     assertThat(freed).isFalse();
     assertThat(database.depotFiles()).hasSize(3);
     assertThat(database.store.find(first.repository().id()).orElseThrow().localFreedAt()).isNull();
-    assertThat(database.store.freeLocalCopies("0".repeat(64), database.store.generation())).isFalse();
+    assertThat(database.store.freeLocalCopies("0".repeat(64), database.store.generation()))
+        .isFalse();
   }
 
   @Test
   void deletingARepositoryBumpsTheGenerationAndRemovesWhatOnlyItNeeded() {
     UploadOutcome first = database.upload.upload(TestArchives.repository("first", FIRST).stream());
-    UploadOutcome second = database.upload.upload(TestArchives.repository("second", SECOND).stream());
+    UploadOutcome second =
+        database.upload.upload(TestArchives.repository("second", SECOND).stream());
 
     long generation = database.store.delete(first.repository().id()).orElseThrow();
 
     assertThat(generation).isEqualTo(second.generation() + 1);
     assertThat(database.store.find(first.repository().id())).isEmpty();
     assertThat(database.count("artifact_repository_targets")).isEqualTo(2);
-    assertThat(database.depotFiles()).containsExactlyInAnyOrderElementsOf(hashes("host v2", "shared"));
-    assertThat(database.store.desired().artifacts()).containsExactlyInAnyOrderElementsOf(hashes("host v2", "shared"));
+    assertThat(database.depotFiles())
+        .containsExactlyInAnyOrderElementsOf(hashes("host v2", "shared"));
+    assertThat(database.store.desired().artifacts())
+        .containsExactlyInAnyOrderElementsOf(hashes("host v2", "shared"));
     assertThat(database.store.delete(first.repository().id())).isEmpty();
     assertThat(database.store.generation()).isEqualTo(generation);
   }
 
   @Test
   void aRepositoryDeletedAndUploadedAgainIsNewAndLocalAgain() {
-    String id = database.upload.upload(TestArchives.repository("first", FIRST).stream()).repository().id();
+    String id =
+        database.upload.upload(TestArchives.repository("first", FIRST).stream()).repository().id();
     database.store.delete(id);
 
     UploadOutcome again = database.upload.upload(TestArchives.repository("first", FIRST).stream());

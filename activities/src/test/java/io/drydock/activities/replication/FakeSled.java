@@ -26,12 +26,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A sled agent's artifact API in a JDK HTTP server, as the sled agent answers it: config generations that refuse to
- * go back, puts checked against the config and the hash, copies from another sled's depot in the background.
+ * A sled agent's artifact API in a JDK HTTP server, as the sled agent answers it: config
+ * generations that refuse to go back, puts checked against the config and the hash, copies from
+ * another sled's depot in the background.
  */
 final class FakeSled implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern ARTIFACT = Pattern.compile("/artifacts/([0-9a-f]{64})(/copy-from-depot)?");
+  private static final Pattern ARTIFACT =
+      Pattern.compile("/artifacts/([0-9a-f]{64})(/copy-from-depot)?");
   private static final Pattern DEPOT = Pattern.compile("/artifact/sha256/([0-9a-f]{64})");
 
   private final HttpServer server;
@@ -39,22 +41,31 @@ final class FakeSled implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ExecutorService handlers = Executors.newFixedThreadPool(4);
   private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
+
   /** Artifacts that arrived by a copy from another sled's depot. */
   private final List<String> copied = new CopyOnWriteArrayList<>();
+
   /** Every request as "METHOD /path?query", in order. */
   final List<String> requests = new CopyOnWriteArrayList<>();
+
   /** The Content-Length header of each artifact put, by hash. */
   final Map<String, String> putContentLengths = new ConcurrentHashMap<>();
+
   private volatile long generation;
   private volatile List<String> config = List.of();
+
   /** Answers every request with this status when set. */
   volatile int failAll;
+
   /** The message of those answers. */
   volatile String failMessage = "failing on purpose";
+
   /** Copies land only after this many more listings have been answered. */
   final AtomicInteger listingsBeforeCopyLands = new AtomicInteger();
+
   /** Accepts copy requests but never copies. */
   volatile boolean dropCopies;
+
   /** Lists this generation instead of its config's, when set. */
   volatile Long listedGeneration;
 
@@ -130,7 +141,11 @@ final class FakeSled implements AutoCloseable {
     List<String> artifacts = new ArrayList<>();
     requestedConfig.path("artifacts").forEach(hash -> artifacts.add(hash.asText()));
     if (requested < generation || (requested == generation && !artifacts.equals(config))) {
-      error(exchange, 409, "CONFIG_GENERATION", "generation " + requested + " is older than " + generation);
+      error(
+          exchange,
+          409,
+          "CONFIG_GENERATION",
+          "generation " + requested + " is older than " + generation);
       return;
     }
     generation = requested;
@@ -146,11 +161,16 @@ final class FakeSled implements AutoCloseable {
         list.put(hash, 2);
       }
     }
-    json(exchange, 200, Map.of("generation", listedGeneration != null ? listedGeneration : generation, "list", list));
+    json(
+        exchange,
+        200,
+        Map.of(
+            "generation", listedGeneration != null ? listedGeneration : generation, "list", list));
   }
 
   private void putArtifact(HttpExchange exchange, String sha256, byte[] bytes) throws IOException {
-    putContentLengths.put(sha256, String.valueOf(exchange.getRequestHeaders().getFirst("Content-Length")));
+    putContentLengths.put(
+        sha256, String.valueOf(exchange.getRequestHeaders().getFirst("Content-Length")));
     if (!generationMatches(exchange)) {
       return;
     }
@@ -180,9 +200,11 @@ final class FakeSled implements AutoCloseable {
           try {
             HttpResponse<byte[]> response =
                 http.send(
-                    HttpRequest.newBuilder(URI.create(depotBaseUrl + "/artifact/sha256/" + sha256)).build(),
+                    HttpRequest.newBuilder(URI.create(depotBaseUrl + "/artifact/sha256/" + sha256))
+                        .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 200 && TestArchives.sha256(response.body()).equals(sha256)) {
+            if (response.statusCode() == 200
+                && TestArchives.sha256(response.body()).equals(sha256)) {
               copied.add(sha256);
               stored.put(sha256, response.body());
             }
@@ -203,7 +225,8 @@ final class FakeSled implements AutoCloseable {
     return true;
   }
 
-  private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+  private static void error(HttpExchange exchange, int status, String code, String message)
+      throws IOException {
     json(exchange, status, Map.of("error_code", code, "message", message));
   }
 

@@ -19,27 +19,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A sled that answers Drydock's requests exactly as omicron's sled agent does, bodies and status codes as
- * oxidecomputer/omicron {@code openapi/sled-agent/sled-agent-48.0.0-808ec1.json} describes them at
- * b848b6df85531e85aaaa6d434dfb5bfd45bb42ce and messages and codes as {@code sled-agent/src/artifact_store.rs} ({@code
- * From<Error> for HttpError}) and {@code sled-agent/src/http_entrypoints.rs} write them; the {@code api-version} header
- * required as dropshot's {@code ClientSpecifiesVersionInHeader} requires it (oxidecomputer/dropshot {@code
- * dropshot/src/versioning.rs} at fb0fd916c4da45d81541355adb5642df9c890b7d), before routing. Artifact bytes are read
- * and dropped: the stub stores nothing.
+ * A sled that answers Drydock's requests exactly as omicron's sled agent does, bodies and status
+ * codes as oxidecomputer/omicron {@code openapi/sled-agent/sled-agent-48.0.0-808ec1.json} describes
+ * them at b848b6df85531e85aaaa6d434dfb5bfd45bb42ce and messages and codes as {@code
+ * sled-agent/src/artifact_store.rs} ({@code From<Error> for HttpError}) and {@code
+ * sled-agent/src/http_entrypoints.rs} write them; the {@code api-version} header required as
+ * dropshot's {@code ClientSpecifiesVersionInHeader} requires it (oxidecomputer/dropshot {@code
+ * dropshot/src/versioning.rs} at fb0fd916c4da45d81541355adb5642df9c890b7d), before routing.
+ * Artifact bytes are read and dropped: the stub stores nothing.
  */
 final class OmicronSledStub implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern ARTIFACT = Pattern.compile("/artifacts/([0-9a-f]{64})(/copy-from-depot)?");
+  private static final Pattern ARTIFACT =
+      Pattern.compile("/artifacts/([0-9a-f]{64})(/copy-from-depot)?");
   private static final int[] LATEST_VERSION = {48, 0, 0};
   private static final String TEMPLATE = "path-template";
 
   private final HttpServer server;
+
   /** Null until the first config, as omicron's ledger. */
   private volatile JsonNode config;
+
   /** Every request as "METHOD /path?query api-version", in order. */
   final List<String> requests = new CopyOnWriteArrayList<>();
+
   /** The {@code depot_base_url} of every copy request. */
   final List<String> copySources = new CopyOnWriteArrayList<>();
+
   /** Every answer, to be held against omicron's document. */
   final List<Answer> answers = new CopyOnWriteArrayList<>();
 
@@ -67,11 +73,21 @@ final class OmicronSledStub implements AutoCloseable {
       String version = exchange.getRequestHeaders().getFirst("api-version");
       String path = exchange.getRequestURI().getRawPath();
       String query = exchange.getRequestURI().getRawQuery();
-      requests.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query) + " " + version);
+      requests.add(
+          exchange.getRequestMethod()
+              + " "
+              + path
+              + (query == null ? "" : "?" + query)
+              + " "
+              + version);
       if (version == null) {
         error(exchange, 400, null, "missing expected header \"api-version\"");
       } else if (!version.matches("\\d+\\.\\d+\\.\\d+")) {
-        error(exchange, 400, null, "bad value for header \"api-version\": unexpected end of input: " + version);
+        error(
+            exchange,
+            400,
+            null,
+            "bad value for header \"api-version\": unexpected end of input: " + version);
       } else if (newerThanLatest(version)) {
         error(exchange, 400, null, "server does not support this API version: " + version);
       } else {
@@ -99,16 +115,27 @@ final class OmicronSledStub implements AutoCloseable {
         config.path("artifacts").forEach(hash -> list.put(hash.asText(), 2));
         json(exchange, 200, Map.of("generation", config.path("generation").asLong(), "list", list));
       }
-    } else if (artifact.matches() && (artifact.group(2) == null ? method.equals("PUT") : method.equals("POST"))) {
+    } else if (artifact.matches()
+        && (artifact.group(2) == null ? method.equals("PUT") : method.equals("POST"))) {
       String sha256 = artifact.group(1);
-      long generation = Long.parseLong(exchange.getRequestURI().getRawQuery().replace("generation=", ""));
+      long generation =
+          Long.parseLong(exchange.getRequestURI().getRawQuery().replace("generation=", ""));
       if (config == null) {
         error(exchange, 400, null, "No artifact configuration present");
       } else if (generation != config.path("generation").asLong()) {
-        error(exchange, 409, null, "Attempt to put object with generation " + generation + " while at "
-            + config.path("generation").asLong());
+        error(
+            exchange,
+            409,
+            null,
+            "Attempt to put object with generation "
+                + generation
+                + " while at "
+                + config.path("generation").asLong());
       } else if (!config.path("artifacts").toString().contains("\"" + sha256 + "\"")) {
-        error(exchange, 400, null,
+        error(
+            exchange,
+            400,
+            null,
             "Attempt to put artifact " + sha256 + " not in config generation " + generation);
       } else if (artifact.group(2) == null) {
         json(exchange, 200, Map.of("datasets", 2, "successful_writes", 2));
@@ -127,7 +154,10 @@ final class OmicronSledStub implements AutoCloseable {
       long attempted = proposed.path("generation").asLong();
       long current = present.path("generation").asLong();
       if (attempted < current || (attempted == current && !proposed.equals(present))) {
-        error(exchange, 409, "CONFIG_GENERATION",
+        error(
+            exchange,
+            409,
+            "CONFIG_GENERATION",
             "Attempt to modify config to generation " + attempted + " while at " + current);
         return;
       }
@@ -142,7 +172,9 @@ final class OmicronSledStub implements AutoCloseable {
     if (!artifact.matches()) {
       return path;
     }
-    return artifact.group(2) == null ? "/artifacts/{sha256}" : "/artifacts/{sha256}/copy-from-depot";
+    return artifact.group(2) == null
+        ? "/artifacts/{sha256}"
+        : "/artifacts/{sha256}/copy-from-depot";
   }
 
   private static boolean newerThanLatest(String version) {
@@ -157,7 +189,8 @@ final class OmicronSledStub implements AutoCloseable {
   }
 
   /** dropshot's {@code HttpErrorResponseBody}: {@code error_code} only when there is one. */
-  private void error(HttpExchange exchange, int status, String errorCode, String message) throws IOException {
+  private void error(HttpExchange exchange, int status, String errorCode, String message)
+      throws IOException {
     String requestId = UUID.randomUUID().toString();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("request_id", requestId);
@@ -171,7 +204,9 @@ final class OmicronSledStub implements AutoCloseable {
 
   private void json(HttpExchange exchange, int status, Object value) throws IOException {
     String text = JSON.writeValueAsString(value);
-    answers.add(new Answer(exchange.getRequestMethod(), template(exchange), status, "application/json", text));
+    answers.add(
+        new Answer(
+            exchange.getRequestMethod(), template(exchange), status, "application/json", text));
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(status, bytes.length);

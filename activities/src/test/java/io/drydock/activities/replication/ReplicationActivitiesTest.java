@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The replication activities against fake sled agents over HTTP, called through Temporal's activity test
- * environment (so their arguments and results also cross Temporal's serialization).
+ * The replication activities against fake sled agents over HTTP, called through Temporal's activity
+ * test environment (so their arguments and results also cross Temporal's serialization).
  */
 class ReplicationActivitiesTest {
   private static final Map<String, byte[]> TARGETS =
@@ -80,7 +80,8 @@ class ReplicationActivitiesTest {
     assertThat(report.copies()).isEmpty();
     assertThat(sledA.generation()).isEqualTo(generation);
     assertThat(sledA.config()).isEqualTo(artifacts);
-    assertThat(lastRequests(2)).extracting(RecordedRequest::kind, RecordedRequest::ok)
+    assertThat(lastRequests(2))
+        .extracting(RecordedRequest::kind, RecordedRequest::ok)
         .containsExactly(tuple("list", true), tuple("config", true));
   }
 
@@ -110,7 +111,8 @@ class ReplicationActivitiesTest {
   void aSledRefusingConnectionsIsUnreachableWithTheError() throws IOException {
     database.registry.register("sled-down", "http://127.0.0.1:" + closedPort(), null);
 
-    SledReport report = activities(Duration.ofMinutes(1)).syncSled("sled-down", generation, artifacts);
+    SledReport report =
+        activities(Duration.ofMinutes(1)).syncSled("sled-down", generation, artifacts);
 
     assertThat(report.state()).isEqualTo(SledReport.State.UNREACHABLE);
     assertThat(report.error()).contains("unreachable").contains("ConnectException");
@@ -127,7 +129,9 @@ class ReplicationActivitiesTest {
     assertThat(report.error()).isEqualTo("HTTP 503 INTERNAL: failing on purpose");
   }
 
-  /** A sled's error is text from outside: a NUL in it made PostgreSQL refuse the request log's row. */
+  /**
+   * A sled's error is text from outside: a NUL in it made PostgreSQL refuse the request log's row.
+   */
   @Test
   void aSledErrorWithControlCharactersIsLoggedPrintably() {
     sledA.failAll = 500;
@@ -152,15 +156,20 @@ class ReplicationActivitiesTest {
     assertThat(outcome.ok()).as(outcome.error()).isTrue();
     assertThat(outcome.bytesSentByDepot()).isEqualTo(TARGETS.get("host.img").length);
     assertThat(sledA.stored().get(HOST)).isEqualTo(TARGETS.get("host.img"));
-    assertThat(activities.syncSled("sled-a", generation, artifacts).copies()).containsOnlyKeys(HOST);
+    assertThat(activities.syncSled("sled-a", generation, artifacts).copies())
+        .containsOnlyKeys(HOST);
     assertThat(lastRequests(3).get(2).kind()).isEqualTo("put");
   }
 
-  /** A zero-length TUF target is legal: its put is an empty body with Content-Length: 0, not a failure. */
+  /**
+   * A zero-length TUF target is legal: its put is an empty body with Content-Length: 0, not a
+   * failure.
+   */
   @Test
   void anEmptyArtifactIsPutWithAnEmptyBody() {
     String empty = TestArchives.sha256(new byte[0]);
-    database.upload.upload(TestArchives.repository("with-empty", Map.of("empty.bin", new byte[0])).stream());
+    database.upload.upload(
+        TestArchives.repository("with-empty", Map.of("empty.bin", new byte[0])).stream());
     DesiredArtifacts desired = database.store.desired();
     ReplicationActivities activities = activities(Duration.ofMinutes(1));
     activities.syncSled("sled-a", desired.generation(), desired.artifacts());
@@ -179,12 +188,16 @@ class ReplicationActivitiesTest {
   }
 
   /**
-   * A request that fails before it is sent (here: a registered URL from before the registry's checks that this JDK's
-   * URI parser refuses) is a failed answer with its error in the request log, never an exception that leaves no trace.
+   * A request that fails before it is sent (here: a registered URL from before the registry's
+   * checks that this JDK's URI parser refuses) is a failed answer with its error in the request
+   * log, never an exception that leaves no trace.
    */
   @Test
   void aRequestThatCannotBeMadeIsAFailedAnswerInTheRequestLog() {
-    database.jdbc.sql("INSERT INTO sleds (id, base_url) VALUES ('sled-odd', 'http://127.0.0.1:1/%zz')").update();
+    database
+        .jdbc
+        .sql("INSERT INTO sleds (id, base_url) VALUES ('sled-odd', 'http://127.0.0.1:1/%zz')")
+        .update();
     ReplicationActivities activities = activities(Duration.ofMinutes(1));
 
     SledReport sync = activities.syncSled("sled-odd", generation, artifacts);
@@ -192,20 +205,25 @@ class ReplicationActivitiesTest {
     RequestOutcome copy = activities.copyArtifact("sled-odd", "sled-a", generation, HOST);
 
     assertThat(sync.state()).isEqualTo(SledReport.State.UNREACHABLE);
-    assertThat(sync.error()).contains("the request could not be made").contains("no request was sent");
+    assertThat(sync.error())
+        .contains("the request could not be made")
+        .contains("no request was sent");
     assertThat(List.of(put, copy)).allSatisfy(outcome -> assertThat(outcome.ok()).isFalse());
     assertThat(put.error()).contains("the request could not be made");
     assertThat(lastRequests(3))
         .extracting(RecordedRequest::kind, RecordedRequest::targetSled, RecordedRequest::ok)
         .containsExactly(
-            tuple("copy", "sled-odd", false), tuple("put", "sled-odd", false), tuple("config", "sled-odd", false));
+            tuple("copy", "sled-odd", false),
+            tuple("put", "sled-odd", false),
+            tuple("config", "sled-odd", false));
     assertThat(lastRequests(2).get(1).error()).isEqualTo(put.error());
     assertThat(sledA.requests).isEmpty();
   }
 
   @Test
   void aPutTheSledRefusesIsAFailedOutcomeWithItsError() {
-    RequestOutcome outcome = activities(Duration.ofMinutes(1)).putArtifact("sled-a", generation, HOST);
+    RequestOutcome outcome =
+        activities(Duration.ofMinutes(1)).putArtifact("sled-a", generation, HOST);
 
     assertThat(outcome.ok()).isFalse();
     assertThat(outcome.error()).contains("HTTP 409 CONFIG_GENERATION");
@@ -220,7 +238,8 @@ class ReplicationActivitiesTest {
     String id = database.store.list().get(0).id();
     database.store.freeLocalCopies(id, generation);
 
-    RequestOutcome outcome = activities(Duration.ofMinutes(1)).putArtifact("sled-a", generation, HOST);
+    RequestOutcome outcome =
+        activities(Duration.ofMinutes(1)).putArtifact("sled-a", generation, HOST);
 
     assertThat(outcome.ok()).isFalse();
     assertThat(outcome.error()).contains("does not hold");
@@ -241,9 +260,11 @@ class ReplicationActivitiesTest {
     assertThat(outcome.bytesSentByDepot()).isZero();
     assertThat(sledB.stored().get(SP)).isEqualTo(TARGETS.get("sp.bin"));
     assertThat(sledA.requests).contains("GET /artifact/sha256/" + SP);
-    assertThat(sledB.requests.stream().filter(r -> r.equals("GET /artifacts")).count()).isGreaterThanOrEqualTo(5);
+    assertThat(sledB.requests.stream().filter(r -> r.equals("GET /artifacts")).count())
+        .isGreaterThanOrEqualTo(5);
     RecordedRequest copy = lastRequests(1).get(0);
-    assertThat(copy).extracting(RecordedRequest::kind, RecordedRequest::sourceSled, RecordedRequest::ok)
+    assertThat(copy)
+        .extracting(RecordedRequest::kind, RecordedRequest::sourceSled, RecordedRequest::ok)
         .containsExactly("copy", "sled-a", true);
   }
 
@@ -261,7 +282,9 @@ class ReplicationActivitiesTest {
 
   @Test
   void theRequestLogKeepsTheLast4096Requests() {
-    database.jdbc.sql(
+    database
+        .jdbc
+        .sql(
             """
             INSERT INTO replication_requests (kind, target_sled, generation, ok)
             SELECT 'list', 'old-' || n, 1, TRUE FROM generate_series(1, 4095) AS n""")
@@ -274,14 +297,15 @@ class ReplicationActivitiesTest {
     assertThat(database.count("replication_requests")).isEqualTo(RequestLog.CAPACITY);
     List<RecordedRequest> recent = database.requests.recent(RequestLog.CAPACITY);
     assertThat(recent).hasSize(RequestLog.CAPACITY);
-    assertThat(recent.subList(0, 4)).extracting(RecordedRequest::targetSled)
+    assertThat(recent.subList(0, 4))
+        .extracting(RecordedRequest::targetSled)
         .containsExactly("sled-b", "sled-b", "sled-a", "sled-a");
     assertThat(recent.get(RequestLog.CAPACITY - 1).targetSled()).isEqualTo("old-4");
   }
 
   /**
-   * Sled ids are looked up, never used as addresses: an id that is a URL, a source that is a URL, or a hash that is
-   * a path sends no request anywhere.
+   * Sled ids are looked up, never used as addresses: an id that is a URL, a source that is a URL,
+   * or a hash that is a path sends no request anywhere.
    */
   @Test
   void aUrlSmuggledInPlaceOfASledIdOrAHashIsNeverContacted() {
@@ -292,14 +316,16 @@ class ReplicationActivitiesTest {
 
     SledReport sync = activities.syncSled(attacker.baseUrl(), generation, artifacts);
     RequestOutcome put = activities.putArtifact(attacker.baseUrl() + "/", generation, HOST);
-    RequestOutcome copyFrom = activities.copyArtifact("sled-a", attacker.baseUrl(), generation, HOST);
+    RequestOutcome copyFrom =
+        activities.copyArtifact("sled-a", attacker.baseUrl(), generation, HOST);
     RequestOutcome copyTo = activities.copyArtifact(attacker.baseUrl(), "sled-a", generation, HOST);
     RequestOutcome pathAsHash =
         activities.copyArtifact("sled-a", "sled-b", generation, "../../x?u=" + attacker.baseUrl());
 
     assertThat(sync.state()).isEqualTo(SledReport.State.UNREACHABLE);
     assertThat(sync.error()).contains("not registered").contains("no request was sent");
-    assertThat(List.of(put, copyFrom, copyTo, pathAsHash)).allSatisfy(outcome -> assertThat(outcome.ok()).isFalse());
+    assertThat(List.of(put, copyFrom, copyTo, pathAsHash))
+        .allSatisfy(outcome -> assertThat(outcome.ok()).isFalse());
     assertThat(copyFrom.error()).contains("source sled");
     assertThat(pathAsHash.error()).contains("is not a sha256");
     assertThat(attacker.requests).isEmpty();

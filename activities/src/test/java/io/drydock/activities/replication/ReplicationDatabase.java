@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * For each test, a fresh database with the real schema, a fresh depot directory, and the replication storage over
- * them. Register with {@code @RegisterExtension}.
+ * For each test, a fresh database with the real schema, a fresh depot directory, and the
+ * replication storage over them. Register with {@code @RegisterExtension}.
  */
 final class ReplicationDatabase implements BeforeEachCallback, AfterEachCallback {
   static final long MAX_UPLOAD_BYTES = 1024 * 1024;
@@ -62,18 +62,27 @@ final class ReplicationDatabase implements BeforeEachCallback, AfterEachCallback
   }
 
   /**
-   * An upload that verifies signatures against {@code roots} at {@code clock}'s time; with no roots it takes
-   * archives unverified, as {@code DRYDOCK_TUF_ALLOW_UNSIGNED} does.
+   * An upload that verifies signatures against {@code roots} at {@code clock}'s time; with no roots
+   * it takes archives unverified, as {@code DRYDOCK_TUF_ALLOW_UNSIGNED} does.
    */
   TufRepositoryUpload signedUpload(List<TufTrust.TrustedRoot> roots, Clock clock) {
     return new TufRepositoryUpload(
-        store, depot, MAX_UPLOAD_BYTES, MAX_UPLOAD_ENTRIES, new TufTrust(roots, clock), roots.isEmpty());
+        store,
+        depot,
+        MAX_UPLOAD_BYTES,
+        MAX_UPLOAD_ENTRIES,
+        new TufTrust(roots, clock),
+        roots.isEmpty());
   }
 
   /** The files in the depot and its staging area, relative to the depot directory. */
   List<String> depotFiles() {
     try (Stream<Path> files = Files.walk(depotDir)) {
-      return files.filter(Files::isRegularFile).map(file -> depotDir.relativize(file).toString()).sorted().toList();
+      return files
+          .filter(Files::isRegularFile)
+          .map(file -> depotDir.relativize(file).toString())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

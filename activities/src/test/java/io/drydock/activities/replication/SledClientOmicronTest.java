@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Drydock's sled client against a sled that answers as omicron's does ({@link OmicronSledStub}, which cites the
- * documents and code it follows): the client sends the {@code api-version} it implements, reads omicron's bodies and
- * error bodies, treats 409 {@code CONFIG_GENERATION} on a config as stale (as Nexus does,
- * oxidecomputer/omicron {@code nexus/src/app/background/tasks/tuf_artifact_replication.rs} at
- * b848b6df85531e85aaaa6d434dfb5bfd45bb42ce, {@code sled_put_config_and_list}) and names the source's depot URL in a
- * copy, as Nexus names a sled's {@code repo_depot_port}. Every answer of the stub is held against omicron's document
- * with sled-agent's {@link OmicronDocument}.
+ * Drydock's sled client against a sled that answers as omicron's does ({@link OmicronSledStub},
+ * which cites the documents and code it follows): the client sends the {@code api-version} it
+ * implements, reads omicron's bodies and error bodies, treats 409 {@code CONFIG_GENERATION} on a
+ * config as stale (as Nexus does, oxidecomputer/omicron {@code
+ * nexus/src/app/background/tasks/tuf_artifact_replication.rs} at
+ * b848b6df85531e85aaaa6d434dfb5bfd45bb42ce, {@code sled_put_config_and_list}) and names the
+ * source's depot URL in a copy, as Nexus names a sled's {@code repo_depot_port}. Every answer of
+ * the stub is held against omicron's document with sled-agent's {@link OmicronDocument}.
  */
 class SledClientOmicronTest {
   private static final String A = "a".repeat(64);
@@ -53,7 +54,11 @@ class SledClientOmicronTest {
     assertThat(target.answers).isNotEmpty();
     for (OmicronSledStub.Answer answer : target.answers) {
       OmicronDocument.SLED_AGENT.assertAllows(
-          answer.method(), answer.pathTemplate(), answer.status(), answer.contentType(), answer.body());
+          answer.method(),
+          answer.pathTemplate(),
+          answer.status(),
+          answer.contentType(),
+          answer.body());
     }
   }
 
@@ -65,7 +70,9 @@ class SledClientOmicronTest {
                 HttpRequest.newBuilder(URI.create(target.baseUrl() + "/artifacts")).build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(refused.body()).contains("missing expected header \\\"api-version\\\"").doesNotContain("error_code");
+    assertThat(refused.body())
+        .contains("missing expected header \\\"api-version\\\"")
+        .doesNotContain("error_code");
   }
 
   @Test
@@ -77,18 +84,22 @@ class SledClientOmicronTest {
     assertThat(config.value()).isEqualTo(new SledClient.Config(0, List.of()));
     assertThat(listing.succeeded()).as(listing.error()).isTrue();
     assertThat(listing.value()).isEqualTo(new SledClient.Listing(0, Map.of()));
-    assertThat(target.requests).containsExactly("GET /artifacts-config 48.0.0", "GET /artifacts 48.0.0");
+    assertThat(target.requests)
+        .containsExactly("GET /artifacts-config 48.0.0", "GET /artifacts 48.0.0");
   }
 
   @Test
   void configsListingsPutsAndCopiesAreReadAsOmicronAnswersThem() throws Exception {
     assertThat(client.putConfig("target", 3, List.of(A, B)).succeeded()).isTrue();
-    assertThat(client.getConfig("target").value()).isEqualTo(new SledClient.Config(3, List.of(A, B)));
-    assertThat(client.listArtifacts("target").value()).isEqualTo(new SledClient.Listing(3, Map.of(A, 2, B, 2)));
+    assertThat(client.getConfig("target").value())
+        .isEqualTo(new SledClient.Config(3, List.of(A, B)));
+    assertThat(client.listArtifacts("target").value())
+        .isEqualTo(new SledClient.Listing(3, Map.of(A, 2, B, 2)));
 
     Path file = Files.createTempFile("artifact", ".bin");
     Files.writeString(file, "bytes");
-    SledClient.Answer<Void> put = client.putArtifact("target", A, 3, file, new AtomicLong(), sent -> {});
+    SledClient.Answer<Void> put =
+        client.putArtifact("target", A, 3, file, new AtomicLong(), sent -> {});
     assertThat(put.succeeded()).as(put.error()).isTrue();
     assertThat(put.status()).isEqualTo(200);
     Files.delete(file);
@@ -107,17 +118,22 @@ class SledClientOmicronTest {
     SledClient.Answer<Void> stale = client.putConfig("target", 2, List.of(A));
     assertThat(stale.status()).isEqualTo(409);
     assertThat(stale.errorCode()).isEqualTo("CONFIG_GENERATION");
-    assertThat(stale.error()).isEqualTo("HTTP 409 CONFIG_GENERATION: Attempt to modify config to generation 2 while at 3");
+    assertThat(stale.error())
+        .isEqualTo(
+            "HTTP 409 CONFIG_GENERATION: Attempt to modify config to generation 2 while at 3");
 
-    // omicron sends no error_code for a write under another generation: a failed request, not a stale config.
+    // omicron sends no error_code for a write under another generation: a failed request, not a
+    // stale config.
     SledClient.Answer<Void> copy = client.copyFromDepot("target", "source", A, 2);
     assertThat(copy.status()).isEqualTo(409);
     assertThat(copy.errorCode()).isNull();
-    assertThat(copy.error()).isEqualTo("HTTP 409 Attempt to put object with generation 2 while at 3");
+    assertThat(copy.error())
+        .isEqualTo("HTTP 409 Attempt to put object with generation 2 while at 3");
 
     SledClient.Answer<Void> notInConfig = client.copyFromDepot("target", "source", B, 3);
     assertThat(notInConfig.status()).isEqualTo(400);
-    assertThat(notInConfig.error()).isEqualTo("HTTP 400 Attempt to put artifact " + B + " not in config generation 3");
+    assertThat(notInConfig.error())
+        .isEqualTo("HTTP 400 Attempt to put artifact " + B + " not in config generation 3");
   }
 
   @Test

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Registration, expunging and URL resolution of sleds, and the start-up list of configured sleds. */
+/**
+ * Registration, expunging and URL resolution of sleds, and the start-up list of configured sleds.
+ */
 class SledRegistryTest {
   @RegisterExtension final ReplicationDatabase database = new ReplicationDatabase();
   private SledRegistry registry;
@@ -23,7 +25,8 @@ class SledRegistryTest {
 
   @Test
   void aSledIsRegisteredUpdatedAndResolvedToItsNormalizedUrl() {
-    assertThat(registry.register("sled-1", "HTTP://10.0.0.1:12348/", null)).isEqualTo(SledRegistry.Registration.CREATED);
+    assertThat(registry.register("sled-1", "HTTP://10.0.0.1:12348/", null))
+        .isEqualTo(SledRegistry.Registration.CREATED);
     assertThat(registry.inServiceBaseUrl("sled-1")).contains("http://10.0.0.1:12348");
 
     assertThat(registry.register("sled-1", "https://sled-1.rack:8443/depot//", null))
@@ -53,12 +56,15 @@ class SledRegistryTest {
 
   @Test
   void aDepotUrlFollowsTheRulesOfABaseUrl() {
-    assertThat(SledRegistry.depotUrlProblem("ftp://10.0.0.1")).hasValueSatisfying(p -> assertThat(p).startsWith("depot_url"));
+    assertThat(SledRegistry.depotUrlProblem("ftp://10.0.0.1"))
+        .hasValueSatisfying(p -> assertThat(p).startsWith("depot_url"));
     assertThat(SledRegistry.depotUrlProblem("http://admin:secret@10.0.0.1")).isPresent();
-    assertThat(SledRegistry.depotUrlProblem("http://10.0.0.1:0")).hasValueSatisfying(p -> assertThat(p).contains("port"));
+    assertThat(SledRegistry.depotUrlProblem("http://10.0.0.1:0"))
+        .hasValueSatisfying(p -> assertThat(p).contains("port"));
     assertThat(SledRegistry.depotUrlProblem("http://10.0.0.1/\u0000")).isPresent();
     assertThat(SledRegistry.depotUrlProblem("http://10.0.0.1:12348")).isEmpty();
-    assertThatThrownBy(() -> registry.register("sled-1", "http://10.0.0.1:12345", "file:///etc/passwd"))
+    assertThatThrownBy(
+            () -> registry.register("sled-1", "http://10.0.0.1:12345", "file:///etc/passwd"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(registry.list()).isEmpty();
   }
@@ -72,7 +78,8 @@ class SledRegistryTest {
 
     assertThat(registry.inServiceBaseUrl("sled-1")).isEmpty();
     assertThat(registry.inService()).extracting(Sled::id).containsExactly("sled-2");
-    assertThat(registry.register("sled-1", "http://10.0.0.9:12348", null)).isEqualTo(SledRegistry.Registration.EXPUNGED);
+    assertThat(registry.register("sled-1", "http://10.0.0.9:12348", null))
+        .isEqualTo(SledRegistry.Registration.EXPUNGED);
     assertThat(registry.find("sled-1").orElseThrow().baseUrl()).isEqualTo("http://10.0.0.1:12348");
     assertThat(registry.expunge("sled-1").orElseThrow().state()).isEqualTo(Sled.State.EXPUNGED);
     assertThat(registry.expunge("no-such-sled")).isEmpty();
@@ -85,13 +92,15 @@ class SledRegistryTest {
     assertThat(SledRegistry.idProblem("-sled")).isPresent();
     assertThat(SledRegistry.idProblem("a".repeat(64))).isPresent();
     assertThat(SledRegistry.idProblem("a".repeat(63))).isEmpty();
-    assertThat(SledRegistry.baseUrlProblem("ftp://10.0.0.1")).hasValueSatisfying(p -> assertThat(p).contains("http"));
+    assertThat(SledRegistry.baseUrlProblem("ftp://10.0.0.1"))
+        .hasValueSatisfying(p -> assertThat(p).contains("http"));
     assertThat(SledRegistry.baseUrlProblem("http://admin:secret@10.0.0.1"))
         .hasValueSatisfying(p -> assertThat(p).contains("user info"));
     assertThat(SledRegistry.baseUrlProblem("http://10.0.0.1/?redirect=x"))
         .hasValueSatisfying(p -> assertThat(p).contains("query"));
     assertThat(SledRegistry.baseUrlProblem("http://10.0.0.1/#x")).isPresent();
-    assertThat(SledRegistry.baseUrlProblem("http:///path")).hasValueSatisfying(p -> assertThat(p).contains("host"));
+    assertThat(SledRegistry.baseUrlProblem("http:///path"))
+        .hasValueSatisfying(p -> assertThat(p).contains("host"));
     assertThat(SledRegistry.baseUrlProblem("10.0.0.1:12348")).isPresent();
     assertThat(SledRegistry.baseUrlProblem("http://[::1]:12348")).isEmpty();
     assertThat(SledRegistry.baseUrlProblem("http://[::1]")).isEmpty();
@@ -115,8 +124,10 @@ class SledRegistryTest {
       })
   void aPortOutsideOneTo65535OrNotANumberIsRefused(String url) {
     assertThat(SledRegistry.baseUrlProblem(url))
-        .hasValueSatisfying(problem -> assertThat(problem).contains("port must be a number from 1 to 65535"));
-    assertThatThrownBy(() -> registry.register("sled-1", url, null)).isInstanceOf(IllegalArgumentException.class);
+        .hasValueSatisfying(
+            problem -> assertThat(problem).contains("port must be a number from 1 to 65535"));
+    assertThatThrownBy(() -> registry.register("sled-1", url, null))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=" + url))
         .hasMessageContaining("DRYDOCK_SLEDS")
         .hasMessageContaining("port must be a number");
@@ -124,11 +135,19 @@ class SledRegistryTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http://10.0.0.1/\u0000", "http://10.0.0.1/a\u0085", "http://10.0.0.1\ud800:1", "\u0001"})
+  @ValueSource(
+      strings = {
+        "http://10.0.0.1/\u0000",
+        "http://10.0.0.1/a\u0085",
+        "http://10.0.0.1\ud800:1",
+        "\u0001"
+      })
   void aUrlHoldingAControlCharacterOrAnUnpairedSurrogateIsRefusedNamingIt(String url) {
     assertThat(SledRegistry.baseUrlProblem(url))
-        .hasValueSatisfying(problem -> assertThat(problem).startsWith("base_url holds").contains("\\u"));
-    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=" + url)).hasMessageContaining("base_url holds");
+        .hasValueSatisfying(
+            problem -> assertThat(problem).startsWith("base_url holds").contains("\\u"));
+    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=" + url))
+        .hasMessageContaining("base_url holds");
   }
 
   @Test
@@ -143,14 +162,16 @@ class SledRegistryTest {
     registry.register("sled-3", "http://10.0.0.3:12348", null);
     registry.expunge("sled-3");
     ConfiguredSleds configured =
-        new ConfiguredSleds(registry, " sled-1=http://10.0.0.1:12348, sled-2=http://10.0.0.2:12348,sled-3=http://x:1");
+        new ConfiguredSleds(
+            registry,
+            " sled-1=http://10.0.0.1:12348, sled-2=http://10.0.0.2:12348,sled-3=http://x:1");
 
     configured.start();
 
-    assertThat(registry.inService()).extracting(Sled::id, Sled::baseUrl)
+    assertThat(registry.inService())
+        .extracting(Sled::id, Sled::baseUrl)
         .containsExactly(
-            tuple("sled-1", "http://10.0.0.1:12348"),
-            tuple("sled-2", "http://10.0.0.2:12348"));
+            tuple("sled-1", "http://10.0.0.1:12348"), tuple("sled-2", "http://10.0.0.2:12348"));
     assertThat(registry.find("sled-3").orElseThrow().state()).isEqualTo(Sled.State.EXPUNGED);
   }
 
@@ -162,9 +183,12 @@ class SledRegistryTest {
         .hasMessageContaining("base_url is required");
     assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=http://a:1,sled-1=http://b:1"))
         .hasMessageContaining("id listed twice");
-    assertThatThrownBy(() -> ConfiguredSleds.parse("Sled=http://a:1")).hasMessageContaining("sled id");
-    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=http://a:1|ftp://a:2")).hasMessageContaining("depot_url");
-    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=http://a:1|")).hasMessageContaining("depot_url is required");
+    assertThatThrownBy(() -> ConfiguredSleds.parse("Sled=http://a:1"))
+        .hasMessageContaining("sled id");
+    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=http://a:1|ftp://a:2"))
+        .hasMessageContaining("depot_url");
+    assertThatThrownBy(() -> ConfiguredSleds.parse("sled-1=http://a:1|"))
+        .hasMessageContaining("depot_url is required");
   }
 
   @Test

@@ -19,15 +19,18 @@ class StoredTextTest {
   void controlCharactersAreNamedWithTheirIndex() {
     assertThat(StoredText.problem("signed.custom.name", "ab\u0000"))
         .contains("signed.custom.name holds a control character (\\u0000) at index 2");
-    for (char control : new char[] {'\u0001', '\t', '\n', '\r', '\u001f', '\u007f', '\u0080', '\u009f'}) {
+    for (char control :
+        new char[] {'\u0001', '\t', '\n', '\r', '\u001f', '\u007f', '\u0080', '\u009f'}) {
       assertThat(StoredText.problem("f", "x" + control)).as("U+%04X", (int) control).isPresent();
     }
   }
 
   @Test
   void unpairedSurrogatesAreRefusedAndPairsAreNot() {
-    assertThat(StoredText.problem("f", "a\uD800")).contains("f holds an unpaired surrogate (\\uD800) at index 1");
-    assertThat(StoredText.problem("f", "\uDE80\uD83D")).contains("f holds an unpaired surrogate (\\uDE80) at index 0");
+    assertThat(StoredText.problem("f", "a\uD800"))
+        .contains("f holds an unpaired surrogate (\\uD800) at index 1");
+    assertThat(StoredText.problem("f", "\uDE80\uD83D"))
+        .contains("f holds an unpaired surrogate (\\uDE80) at index 0");
     assertThat(StoredText.problem("f", "\uD83D\uDE80\uDE80"))
         .contains("f holds an unpaired surrogate (\\uDE80) at index 2");
   }

@@ -16,7 +16,9 @@ import org.apache.commons.compress.archivers.zip.UnixStat;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
-/** TUF repository archives for tests, built entry by entry so that tests can also build broken ones. */
+/**
+ * TUF repository archives for tests, built entry by entry so that tests can also build broken ones.
+ */
 final class TestArchives {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,7 +28,8 @@ final class TestArchives {
 
   /** targets.json (under metadata/) listing the targets, and their files under targets/. */
   static TestArchives repository(String name, Map<String, byte[]> targets) {
-    TestArchives archive = new TestArchives().file("metadata/targets.json", targetsJson(name, targets));
+    TestArchives archive =
+        new TestArchives().file("metadata/targets.json", targetsJson(name, targets));
     targets.forEach((target, bytes) -> archive.file("targets/" + target, bytes));
     return archive;
   }
@@ -44,7 +47,8 @@ final class TestArchives {
     Map<String, Object> listed = new LinkedHashMap<>();
     targets.forEach(
         (target, bytes) ->
-            listed.put(target, Map.of("length", bytes.length, "hashes", Map.of("sha256", sha256(bytes)))));
+            listed.put(
+                target, Map.of("length", bytes.length, "hashes", Map.of("sha256", sha256(bytes)))));
     Map<String, Object> signed = new LinkedHashMap<>();
     signed.put("_type", "targets");
     signed.put("spec_version", "1.0.31");

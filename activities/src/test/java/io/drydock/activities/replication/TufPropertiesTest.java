@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** An empty {@code DRYDOCK_TUF_TRUSTED_ROOT} names no root, so uploads stay refused rather than failing start-up. */
+/**
+ * An empty {@code DRYDOCK_TUF_TRUSTED_ROOT} names no root, so uploads stay refused rather than
+ * failing start-up.
+ */
 class TufPropertiesTest {
   @Test
   void blankEntriesNameNoRoot() {

@@ -15,21 +15,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Uploads of TUF repository archives: what a valid one stores, and every refusal, after which the database, the
- * generation and the depot are exactly as before.
+ * Uploads of TUF repository archives: what a valid one stores, and every refusal, after which the
+ * database, the generation and the depot are exactly as before.
  */
 class TufRepositoryUploadTest {
   private static final long MAX_BYTES = ReplicationDatabase.MAX_UPLOAD_BYTES;
   private static final int MAX_ENTRIES = ReplicationDatabase.MAX_UPLOAD_ENTRIES;
   private static final Map<String, byte[]> TARGETS =
-      TestArchives.targets("os/host.img", "host image bytes", "sp.bin", "service processor", "README", "read me");
+      TestArchives.targets(
+          "os/host.img", "host image bytes", "sp.bin", "service processor", "README", "read me");
 
   @RegisterExtension final ReplicationDatabase database = new ReplicationDatabase();
 
   @Test
   void aValidMultiTargetRepositoryIsStoredWithItsArtifactsInTheDepot() throws IOException {
     byte[] metadata = TestArchives.targetsJson("release-1", TARGETS);
-    TestArchives archive = new TestArchives().file("metadata/targets.json", metadata).file("metadata/root.json", "{}");
+    TestArchives archive =
+        new TestArchives().file("metadata/targets.json", metadata).file("metadata/root.json", "{}");
     TARGETS.forEach((name, bytes) -> archive.file("targets/" + name, bytes));
 
     UploadOutcome outcome = database.upload.upload(archive.stream());
@@ -47,25 +49,32 @@ class TufRepositoryUploadTest {
             new RepositoryTarget("os/host.img", TestArchives.sha256("host image bytes"), 16),
             new RepositoryTarget("sp.bin", TestArchives.sha256("service processor"), 17));
     for (RepositoryTarget target : repository.artifacts()) {
-      assertThat(Files.readAllBytes(database.depotDir.resolve(target.sha256()))).isEqualTo(TARGETS.get(target.name()));
+      assertThat(Files.readAllBytes(database.depotDir.resolve(target.sha256())))
+          .isEqualTo(TARGETS.get(target.name()));
     }
     assertThat(database.depotFiles()).hasSize(3);
   }
 
   @Test
   void consistentSnapshotNamesAndVersionedMetadataAtTheTopAreAccepted() {
-    TestArchives archive = new TestArchives().file("3.targets.json", TestArchives.targetsJson("snapshot", TARGETS));
+    TestArchives archive =
+        new TestArchives().file("3.targets.json", TestArchives.targetsJson("snapshot", TARGETS));
     TARGETS.forEach(
         (name, bytes) -> {
           int slash = name.lastIndexOf('/');
           archive.file(
-              "targets/" + name.substring(0, slash + 1) + TestArchives.sha256(bytes) + "." + name.substring(slash + 1),
+              "targets/"
+                  + name.substring(0, slash + 1)
+                  + TestArchives.sha256(bytes)
+                  + "."
+                  + name.substring(slash + 1),
               bytes);
         });
 
     UploadOutcome outcome = database.upload.upload(archive.stream());
 
-    assertThat(outcome.repository().artifacts()).extracting(RepositoryTarget::name)
+    assertThat(outcome.repository().artifacts())
+        .extracting(RepositoryTarget::name)
         .containsExactly("README", "os/host.img", "sp.bin");
     assertThat(database.depotFiles()).hasSize(3);
   }
@@ -86,7 +95,9 @@ class TufRepositoryUploadTest {
   @Test
   void aTargetWhoseLengthDiffersIsRefusedNamingIt() {
     TestArchives archive =
-        TestArchives.repository("r", TARGETS).without("targets/sp.bin").file("targets/sp.bin", "service processor!");
+        TestArchives.repository("r", TARGETS)
+            .without("targets/sp.bin")
+            .file("targets/sp.bin", "service processor!");
 
     assertRefused(archive.stream(), Reason.TARGET_INVALID, "sp.bin", "longer than the 17 bytes");
   }
@@ -94,9 +105,15 @@ class TufRepositoryUploadTest {
   @Test
   void aTargetWhoseHashDiffersIsRefusedNamingIt() {
     TestArchives archive =
-        TestArchives.repository("r", TARGETS).without("targets/README").file("targets/README", "READ ME");
+        TestArchives.repository("r", TARGETS)
+            .without("targets/README")
+            .file("targets/README", "READ ME");
 
-    assertRefused(archive.stream(), Reason.TARGET_INVALID, "README", "has sha256 " + TestArchives.sha256("READ ME"));
+    assertRefused(
+        archive.stream(),
+        Reason.TARGET_INVALID,
+        "README",
+        "has sha256 " + TestArchives.sha256("READ ME"));
   }
 
   @Test
@@ -112,7 +129,8 @@ class TufRepositoryUploadTest {
   void aTargetWithTwoFilesIsRefused() {
     byte[] bytes = TARGETS.get("sp.bin");
     TestArchives archive =
-        TestArchives.repository("r", TARGETS).file("targets/" + TestArchives.sha256(bytes) + ".sp.bin", bytes);
+        TestArchives.repository("r", TARGETS)
+            .file("targets/" + TestArchives.sha256(bytes) + ".sp.bin", bytes);
 
     assertRefused(archive.stream(), Reason.TARGET_INVALID, "sp.bin", "two files");
   }
@@ -137,14 +155,27 @@ class TufRepositoryUploadTest {
 
   @Test
   void pathTraversalIsRefused() {
-    for (String name : new String[] {"targets/../../etc/passwd", "/etc/passwd", "targets/a\\b", "C:/evil.json",
-        "targets/./sp.bin", "targets//sp.bin"}) {
+    for (String name :
+        new String[] {
+          "targets/../../etc/passwd",
+          "/etc/passwd",
+          "targets/a\\b",
+          "C:/evil.json",
+          "targets/./sp.bin",
+          "targets//sp.bin"
+        }) {
       assertRefused(
-          TestArchives.repository("r", TARGETS).file(name, "x").stream(), Reason.ARCHIVE_INVALID, name, "unsafe");
+          TestArchives.repository("r", TARGETS).file(name, "x").stream(),
+          Reason.ARCHIVE_INVALID,
+          name,
+          "unsafe");
     }
   }
 
-  /** The zip library reads a DOS name's backslashes as separators; what that makes of the name is checked. */
+  /**
+   * The zip library reads a DOS name's backslashes as separators; what that makes of the name is
+   * checked.
+   */
   @Test
   void aDosPathThatTraversesIsRefused() {
     assertRefused(
@@ -165,7 +196,10 @@ class TufRepositoryUploadTest {
         "unsafe target name");
   }
 
-  /** Regression: PostgreSQL refused the NUL ("invalid byte sequence for encoding UTF8: 0x00") and the API gave 500. */
+  /**
+   * Regression: PostgreSQL refused the NUL ("invalid byte sequence for encoding UTF8: 0x00") and
+   * the API gave 500.
+   */
   @Test
   void aNulInTheRepositoryNameIsRefusedNamingTheField() {
     assertRefused(
@@ -176,8 +210,9 @@ class TufRepositoryUploadTest {
   }
 
   /**
-   * Each text field of targets.json that is stored, with each kind of character that must never be stored: C0
-   * controls, DEL, C1 controls, and unpaired surrogates (written as JSON escapes, which Jackson reads into a string).
+   * Each text field of targets.json that is stored, with each kind of character that must never be
+   * stored: C0 controls, DEL, C1 controls, and unpaired surrogates (written as JSON escapes, which
+   * Jackson reads into a string).
    */
   @Test
   void controlCharactersAndUnpairedSurrogatesInStoredTextAreRefused() {
@@ -202,12 +237,17 @@ class TufRepositoryUploadTest {
           }
           String target = "a" + json + "b";
           String metadata =
-              "{\"signed\": {\"_type\": \"targets\", \"version\": 1, \"targets\": {\"" + target
-                  + "\": {\"length\": 1, \"hashes\": {\"sha256\": \"" + TestArchives.sha256("a") + "\"}}}}}";
+              "{\"signed\": {\"_type\": \"targets\", \"version\": 1, \"targets\": {\""
+                  + target
+                  + "\": {\"length\": 1, \"hashes\": {\"sha256\": \""
+                  + TestArchives.sha256("a")
+                  + "\"}}}}}";
           InvalidRepositoryException refused =
               catchThrowableOfType(
                   InvalidRepositoryException.class,
-                  () -> database.upload.upload(new TestArchives().file("targets.json", metadata).stream()));
+                  () ->
+                      database.upload.upload(
+                          new TestArchives().file("targets.json", metadata).stream()));
           assertThat(refused.reason()).isEqualTo(Reason.METADATA_INVALID);
           if (printed.startsWith("\\uD")) {
             // Jackson itself refuses an unpaired surrogate in a field name, as invalid JSON.
@@ -225,7 +265,8 @@ class TufRepositoryUploadTest {
 
   @Test
   void aControlCharacterInAnEntryNameIsRefused() {
-    for (String name : new String[] {"targets/a\u0000b", "targets/a\u0085b", "metadata/\u001b[2J.json"}) {
+    for (String name :
+        new String[] {"targets/a\u0000b", "targets/a\u0085b", "metadata/\u001b[2J.json"}) {
       assertRefused(
           TestArchives.repository("r", TARGETS).file(name, "x").stream(),
           Reason.ARCHIVE_INVALID,
@@ -239,7 +280,8 @@ class TufRepositoryUploadTest {
     String name = "Grüße, 世界 \uD83D\uDE80";
     Map<String, byte[]> targets = TestArchives.targets("ρ/\uD83D\uDE80.img", "rocket");
 
-    StoredRepository repository = database.upload.upload(TestArchives.repository(name, targets).stream()).repository();
+    StoredRepository repository =
+        database.upload.upload(TestArchives.repository(name, targets).stream()).repository();
 
     assertThat(repository.name()).isEqualTo(name);
     assertThat(database.store.find(repository.id()).orElseThrow().artifacts())
@@ -268,7 +310,9 @@ class TufRepositoryUploadTest {
   @Test
   void duplicateEntriesAreRefused() {
     assertRefused(
-        TestArchives.repository("r", TARGETS).file("targets/README", TARGETS.get("README")).stream(),
+        TestArchives.repository("r", TARGETS)
+            .file("targets/README", TARGETS.get("README"))
+            .stream(),
         Reason.ARCHIVE_INVALID,
         "targets/README",
         "twice");
@@ -286,7 +330,9 @@ class TufRepositoryUploadTest {
   @Test
   void twoTargetsMetadataFilesAreRefused() {
     assertRefused(
-        TestArchives.repository("r", TARGETS).file("targets.json", TestArchives.targetsJson("other", TARGETS)).stream(),
+        TestArchives.repository("r", TARGETS)
+            .file("targets.json", TestArchives.targetsJson("other", TARGETS))
+            .stream(),
         Reason.METADATA_INVALID,
         "metadata/targets.json, targets.json",
         "more than one");
@@ -300,11 +346,18 @@ class TufRepositoryUploadTest {
         "targets.json",
         "_type");
     assertRefused(
-        new TestArchives().file("targets.json", "not json").stream(), Reason.METADATA_INVALID, "targets.json", "JSON");
+        new TestArchives().file("targets.json", "not json").stream(),
+        Reason.METADATA_INVALID,
+        "targets.json",
+        "JSON");
     String duplicateTarget =
         "{\"signed\": {\"_type\": \"targets\", \"version\": 1, \"targets\": {"
-            + "\"a\": {\"length\": 1, \"hashes\": {\"sha256\": \"" + TestArchives.sha256("a") + "\"}},"
-            + "\"a\": {\"length\": 1, \"hashes\": {\"sha256\": \"" + TestArchives.sha256("b") + "\"}}}}}";
+            + "\"a\": {\"length\": 1, \"hashes\": {\"sha256\": \""
+            + TestArchives.sha256("a")
+            + "\"}},"
+            + "\"a\": {\"length\": 1, \"hashes\": {\"sha256\": \""
+            + TestArchives.sha256("b")
+            + "\"}}}}}";
     assertRefused(
         new TestArchives().file("targets.json", duplicateTarget).file("targets/a", "a").stream(),
         Reason.METADATA_INVALID,
@@ -314,7 +367,8 @@ class TufRepositoryUploadTest {
 
   @Test
   void anArchiveLargerThanTheLimitIsRefusedAsTooLarge() {
-    TestArchives archive = TestArchives.repository("r", Map.of("big.bin", randomBytes((int) MAX_BYTES + 1)));
+    TestArchives archive =
+        TestArchives.repository("r", Map.of("big.bin", randomBytes((int) MAX_BYTES + 1)));
 
     assertRefused(archive.stream(), Reason.TOO_LARGE, null, "larger than " + MAX_BYTES);
   }
@@ -323,11 +377,20 @@ class TufRepositoryUploadTest {
   void targetsAddingUpToMoreThanTheLimitAreRefusedAsTooLarge() {
     String listed =
         "{\"signed\": {\"_type\": \"targets\", \"version\": 1, \"targets\": {"
-            + "\"a\": {\"length\": " + MAX_BYTES + ", \"hashes\": {\"sha256\": \"" + TestArchives.sha256("a") + "\"}},"
-            + "\"b\": {\"length\": 1, \"hashes\": {\"sha256\": \"" + TestArchives.sha256("b") + "\"}}}}}";
+            + "\"a\": {\"length\": "
+            + MAX_BYTES
+            + ", \"hashes\": {\"sha256\": \""
+            + TestArchives.sha256("a")
+            + "\"}},"
+            + "\"b\": {\"length\": 1, \"hashes\": {\"sha256\": \""
+            + TestArchives.sha256("b")
+            + "\"}}}}}";
 
     assertRefused(
-        new TestArchives().file("targets.json", listed).stream(), Reason.TOO_LARGE, null, "add up to more than");
+        new TestArchives().file("targets.json", listed).stream(),
+        Reason.TOO_LARGE,
+        null,
+        "add up to more than");
   }
 
   @Test
@@ -337,7 +400,8 @@ class TufRepositoryUploadTest {
       archive.file("metadata/" + i + ".snapshot.json", "{}");
     }
 
-    assertRefused(archive.stream(), Reason.ARCHIVE_INVALID, null, "more than " + MAX_ENTRIES + " entries");
+    assertRefused(
+        archive.stream(), Reason.ARCHIVE_INVALID, null, "more than " + MAX_ENTRIES + " entries");
   }
 
   @Test
@@ -368,11 +432,13 @@ class TufRepositoryUploadTest {
     assertRefused(breaking, Reason.INCOMPLETE, "connection reset by peer", "ended early");
   }
 
-  private void assertRefused(InputStream archive, Reason reason, String detail, String messagePart) {
+  private void assertRefused(
+      InputStream archive, Reason reason, String detail, String messagePart) {
     long generation = database.store.generation();
 
     InvalidRepositoryException refused =
-        catchThrowableOfType(InvalidRepositoryException.class, () -> database.upload.upload(archive));
+        catchThrowableOfType(
+            InvalidRepositoryException.class, () -> database.upload.upload(archive));
 
     assertThat(refused).as("refused").isNotNull();
     assertThat(refused.reason()).isEqualTo(reason);
@@ -384,13 +450,19 @@ class TufRepositoryUploadTest {
     assertThat(database.depotFiles()).isEmpty();
   }
 
-  /** A valid repository whose {@code signed.custom.<field>} is {@code jsonText}, written into the JSON as it is. */
+  /**
+   * A valid repository whose {@code signed.custom.<field>} is {@code jsonText}, written into the
+   * JSON as it is.
+   */
   private static TestArchives archiveWithCustom(String field, String jsonText) {
-    String metadata = new String(TestArchives.targetsJson("release", TARGETS), StandardCharsets.UTF_8);
+    String metadata =
+        new String(TestArchives.targetsJson("release", TARGETS), StandardCharsets.UTF_8);
     String value = field.equals("name") ? "\"name\":\"release\"" : "\"system_version\":\"1.0.0\"";
     assertThat(metadata).contains(value);
     TestArchives archive =
-        new TestArchives().file("targets.json", metadata.replace(value, "\"" + field + "\":\"" + jsonText + "\""));
+        new TestArchives()
+            .file(
+                "targets.json", metadata.replace(value, "\"" + field + "\":\"" + jsonText + "\""));
     TARGETS.forEach((name, bytes) -> archive.file("targets/" + name, bytes));
     return archive;
   }

@@ -28,9 +28,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Signature verification of uploads, over repositories signed by python-tuf, the TUF reference implementation
- * ({@code src/test/resources/tuf/make_fixtures.py}, whose README says which of them python-tuf's own verifier
- * accepts), and over tufaceous's own fixture. A refused upload keeps nothing: no row, no generation, no depot file.
+ * Signature verification of uploads, over repositories signed by python-tuf, the TUF reference
+ * implementation ({@code src/test/resources/tuf/make_fixtures.py}, whose README says which of them
+ * python-tuf's own verifier accepts), and over tufaceous's own fixture. A refused upload keeps
+ * nothing: no row, no generation, no depot file.
  */
 class TufVerificationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +49,9 @@ class TufVerificationTest {
           new ObjectMapper()
               .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
               .readTree(JSON.writeValueAsBytes(vector.path("document")));
-      assertThat(CanonicalJson.encode(document)).as(vector.path("document").toString()).isEqualTo(expected);
+      assertThat(CanonicalJson.encode(document))
+          .as(vector.path("document").toString())
+          .isEqualTo(expected);
     }
   }
 
@@ -60,16 +63,20 @@ class TufVerificationTest {
   }
 
   /**
-   * tufaceous's layout (one top folder, {@code metadata/N.root.json}, consistent-snapshot targets, names with {@code
-   * /}), a flat non-consistent one, and a root rotation to a threshold of 2 with ed25519, ECDSA P-256 and RSA-PSS keys.
+   * tufaceous's layout (one top folder, {@code metadata/N.root.json}, consistent-snapshot targets,
+   * names with {@code /}), a flat non-consistent one, and a root rotation to a threshold of 2 with
+   * ed25519, ECDSA P-256 and RSA-PSS keys.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("goodRepositories")
-  void aRepositorySignedByTheTrustedRootIsAccepted(String fixture, long rootVersion, long targetsVersion) {
+  void aRepositorySignedByTheTrustedRootIsAccepted(
+      String fixture, long rootVersion, long targetsVersion) {
     UploadOutcome outcome = upload(signed(), fixture);
 
     assertThat(outcome.created()).isTrue();
-    assertThat(outcome.repository().systemVersion()).as("artifacts.json's system_version").isEqualTo("1.0.0");
+    assertThat(outcome.repository().systemVersion())
+        .as("artifacts.json's system_version")
+        .isEqualTo("1.0.0");
     assertThat(outcome.repository().targetsVersion()).isEqualTo(targetsVersion);
     assertThat(outcome.repository().artifacts())
         .extracting(RepositoryTarget::name, RepositoryTarget::kind, RepositoryTarget::version)
@@ -78,7 +85,11 @@ class TufVerificationTest {
             tuple("os/zones/zone-1.tar.gz", "zone", "1.0.0"),
             tuple("artifacts.json", null, null));
     assertThat(
-            database.jdbc.sql("SELECT root_version FROM tuf_accepted_versions").query(Long.class).single())
+            database
+                .jdbc
+                .sql("SELECT root_version FROM tuf_accepted_versions")
+                .query(Long.class)
+                .single())
         .isEqualTo(rootVersion);
   }
 
@@ -98,7 +109,8 @@ class TufVerificationTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("badRepositories")
-  void aRepositoryThatFailsVerificationIsRefusedWithItsCodeAndKeepsNothing(String fixture, Reason reason) {
+  void aRepositoryThatFailsVerificationIsRefusedWithItsCodeAndKeepsNothing(
+      String fixture, Reason reason) {
     assertRefused(signed(), fixture, reason);
   }
 
@@ -126,10 +138,14 @@ class TufVerificationTest {
     assertThat(again.created()).isFalse();
   }
 
-  /** oxidecomputer/tufaceous lib/tests/data/v1-fake.zip, with its own root; its metadata expired 2026-02-11. */
+  /**
+   * oxidecomputer/tufaceous lib/tests/data/v1-fake.zip, with its own root; its metadata expired
+   * 2026-02-11.
+   */
   @Test
   void tufaceousOwnFixtureIsAcceptedWithItsRootBeforeItExpires() {
-    TufRepositoryUpload upload = tufaceous(Clock.fixed(Instant.parse("2026-02-05T00:00:00Z"), ZoneOffset.UTC));
+    TufRepositoryUpload upload =
+        tufaceous(Clock.fixed(Instant.parse("2026-02-05T00:00:00Z"), ZoneOffset.UTC));
 
     UploadOutcome outcome = upload(upload, "tufaceous-v1-fake.zip");
 
@@ -137,7 +153,9 @@ class TufVerificationTest {
     assertThat(outcome.repository().artifacts()).hasSize(15);
     assertThat(outcome.repository().artifacts())
         .extracting(RepositoryTarget::name, RepositoryTarget::kind)
-        .contains(tuple("host-fake-host-1.0.0.tar.gz", "host"), tuple("gimlet_sp-fake-gimlet-sp-1.0.0.tar.gz", "gimlet_sp"));
+        .contains(
+            tuple("host-fake-host-1.0.0.tar.gz", "host"),
+            tuple("gimlet_sp-fake-gimlet-sp-1.0.0.tar.gz", "gimlet_sp"));
   }
 
   @Test
@@ -170,9 +188,12 @@ class TufVerificationTest {
     Files.write(unsigned, JSON.writeValueAsBytes(root));
 
     IllegalArgumentException refused =
-        catchThrowableOfType(IllegalArgumentException.class, () -> TufTrust.load(List.of(unsigned)));
+        catchThrowableOfType(
+            IllegalArgumentException.class, () -> TufTrust.load(List.of(unsigned)));
 
-    assertThat(refused).hasMessageContaining(unsigned.toString()).hasMessageContaining("signs itself");
+    assertThat(refused)
+        .hasMessageContaining(unsigned.toString())
+        .hasMessageContaining("signs itself");
   }
 
   /** The fixture holds a 1 MiB target, more than the other tests' upload limit. */
@@ -187,7 +208,8 @@ class TufVerificationTest {
   }
 
   private TufRepositoryUpload signed() {
-    return database.signedUpload(TufTrust.load(List.of(fixture("trusted-root.json"))), Clock.systemUTC());
+    return database.signedUpload(
+        TufTrust.load(List.of(fixture("trusted-root.json"))), Clock.systemUTC());
   }
 
   private void assertRefused(TufRepositoryUpload upload, String fixture, Reason reason) {

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The write rules of index reports and scan statuses, on a real PostgreSQL with the real schema. */
+/**
+ * The write rules of index reports and scan statuses, on a real PostgreSQL with the real schema.
+ */
 class ScanStoreTest {
   private static final String MANIFEST = "sha256:" + "a".repeat(64);
   private static final String LAYER = "sha256:" + "b".repeat(64);
@@ -34,7 +36,8 @@ class ScanStoreTest {
     store = new ScanStore(dataSource, Duration.ofMillis(500));
     queries = new ScanQueries(dataSource, Duration.ofMillis(500));
     jdbc = JdbcClient.create(dataSource);
-    jdbc.sql("INSERT INTO repositories (path, name, migration_status) VALUES ('demo/debian', 'debian', 'import_complete')")
+    jdbc.sql(
+            "INSERT INTO repositories (path, name, migration_status) VALUES ('demo/debian', 'debian', 'import_complete')")
         .update();
     jdbc.sql("INSERT INTO blobs (digest, size) VALUES (:layer, 10), (:config, 2)")
         .param("layer", LAYER)
@@ -45,7 +48,9 @@ class ScanStoreTest {
                 + " SELECT id, :digest, 'application/vnd.oci.image.manifest.v1+json', 2, 10, :payload, :config"
                 + " FROM repositories")
         .param("digest", MANIFEST)
-        .param("payload", ("{\"layers\":[{\"digest\":\"" + LAYER + "\"}]}").getBytes(StandardCharsets.UTF_8))
+        .param(
+            "payload",
+            ("{\"layers\":[{\"digest\":\"" + LAYER + "\"}]}").getBytes(StandardCharsets.UTF_8))
         .param("config", "sha256:" + "e".repeat(64))
         .update();
     store.storeLayerScan(LAYER, STATE, debianLayer());
@@ -61,7 +66,8 @@ class ScanStoreTest {
 
     ScanQueries.StoredReport report = queries.report(MANIFEST).orElseThrow();
     assertThat(report.state()).isEqualTo("IndexFinished");
-    assertThat(report.json()).contains("\"manifest_hash\":\"" + MANIFEST + "\"", "\"bash\"", "\"success\":true");
+    assertThat(report.json())
+        .contains("\"manifest_hash\":\"" + MANIFEST + "\"", "\"bash\"", "\"success\":true");
     assertThat(status()).isEqualTo("finished");
   }
 
@@ -146,7 +152,8 @@ class ScanStoreTest {
     assertThatThrownBy(() -> store.writeFinished(MANIFEST, "run-1", STATE, List.of(LAYER)))
         .isInstanceOf(ScanSupersededException.class);
     assertThat(queries.report(MANIFEST)).isEmpty();
-    assertThat(queries.statuses("demo/debian", null, null, 10)).singleElement()
+    assertThat(queries.statuses("demo/debian", null, null, 10))
+        .singleElement()
         .extracting(ScanQueries.ScanStatus::status)
         .isEqualTo("unscanned");
   }
@@ -159,7 +166,8 @@ class ScanStoreTest {
       locker.setAutoCommit(false);
       locker.createStatement().execute("LOCK TABLE index_reports IN ACCESS EXCLUSIVE MODE");
 
-      assertThatThrownBy(() -> store.begin(MANIFEST, "run-2")).hasMessageContaining("statement timeout");
+      assertThatThrownBy(() -> store.begin(MANIFEST, "run-2"))
+          .hasMessageContaining("statement timeout");
       locker.rollback();
     }
     assertThat(queries.report(MANIFEST).orElseThrow().state()).isEqualTo("IndexFinished");
@@ -187,7 +195,9 @@ class ScanStoreTest {
         List.of(
             new LayerScan.PackageDatabase(
                 "var/lib/dpkg/status",
-                List.of(new LayerScan.InstalledPackage("bash", "5.2.15-2+b2", "amd64", "bash", "5.2.15-2")))),
+                List.of(
+                    new LayerScan.InstalledPackage(
+                        "bash", "5.2.15-2+b2", "amd64", "bash", "5.2.15-2")))),
         List.of(),
         List.of(),
         List.of());

@@ -30,7 +30,8 @@ public final class ApiException extends RuntimeException {
     RepositoryPaths.problem(path)
         .ifPresent(
             problem -> {
-              throw new ApiException(HttpStatus.BAD_REQUEST, "NAME_INVALID", "invalid repository name", problem);
+              throw new ApiException(
+                  HttpStatus.BAD_REQUEST, "NAME_INVALID", "invalid repository name", problem);
             });
     return path;
   }

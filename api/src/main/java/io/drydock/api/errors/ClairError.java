@@ -2,7 +2,10 @@ package io.drydock.api.errors;
 
 import org.springframework.http.HttpStatus;
 
-/** An answer in Clair's error envelope, {@code {"code": ..., "message": ...}}; rendered by {@link ApiErrorHandler}. */
+/**
+ * An answer in Clair's error envelope, {@code {"code": ..., "message": ...}}; rendered by {@link
+ * ApiErrorHandler}.
+ */
 public final class ClairError extends RuntimeException {
   private final HttpStatus status;
   private final String code;

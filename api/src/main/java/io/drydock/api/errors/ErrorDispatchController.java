@@ -11,8 +11,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Errors the servlet container raises itself, before Spring MVC sees the request (a path with an encoded slash, a
- * malformed URI), rendered in the envelope of the path that was asked for.
+ * Errors the servlet container raises itself, before Spring MVC sees the request (a path with an
+ * encoded slash, a malformed URI), rendered in the envelope of the path that was asked for.
  */
 @Hidden
 @RestController
@@ -26,7 +26,8 @@ public class ErrorDispatchController implements ErrorController {
             : HttpStatus.BAD_REQUEST;
     Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     String path = uri instanceof String value ? value : request.getRequestURI();
-    String message = status.is5xxServerError() ? "internal error; see the API log" : status.getReasonPhrase();
+    String message =
+        status.is5xxServerError() ? "internal error; see the API log" : status.getReasonPhrase();
     return ResponseEntity.status(status)
         .contentType(MediaType.APPLICATION_JSON)
         .body(ErrorEnvelope.body(path, status, null, message, null));

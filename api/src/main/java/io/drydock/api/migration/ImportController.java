@@ -7,7 +7,6 @@ import io.drydock.activities.migration.RepositoryState;
 import io.drydock.api.errors.ApiException;
 import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationStatus;
-import io.drydock.workflows.migration.RepositoryPaths;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -24,9 +23,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The GitLab container registry's import API: {@code PUT /gitlab/v1/import/<path>/?import_type=pre|final} (or the
- * older {@code ?pre=true|false}) starts an import, {@code GET} reports the repository's migration status, {@code
- * DELETE [?force=true]} cancels. Every check runs before anything is written, so a refused request changes nothing.
+ * The GitLab container registry's import API: {@code PUT
+ * /gitlab/v1/import/<path>/?import_type=pre|final} (or the older {@code ?pre=true|false}) starts an
+ * import, {@code GET} reports the repository's migration status, {@code DELETE [?force=true]}
+ * cancels. Every check runs before anything is written, so a refused request changes nothing.
  */
 @RestController
 @RequestMapping("/gitlab/v1/import")
@@ -42,25 +42,26 @@ class ImportController {
   }
 
   /**
-   * Checks in the order of GitLab's handler (StartRepositoryImport and shouldImport in registry/handlers/import.go):
-   * the import type, then the answers from the repository's status, and only then the legacy storage, so a repository
-   * in the middle of an import never answers 404, which Rails takes as "nothing to import" and marks done. The
-   * concurrency limit is enforced by the claim, atomically across replicas, after those checks.
+   * Checks in the order of GitLab's handler (StartRepositoryImport and shouldImport in
+   * registry/handlers/import.go): the import type, then the answers from the repository's status,
+   * and only then the legacy storage, so a repository in the middle of an import never answers 404,
+   * which Rails takes as "nothing to import" and marks done. The concurrency limit is enforced by
+   * the claim, atomically across replicas, after those checks.
    */
   @Operation(
       summary = "Start a pre-import or final import of the repository (GitLab's import API)",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "already on the database: nothing to import",
-              content = @Content),
-          @ApiResponse(
-              responseCode = "202",
-              description = "started: the repository's status",
-              content =
-                  @Content(
-                      mediaType = "application/json",
-                      schema = @Schema(implementation = ImportStatusResponse.class)))
+        @ApiResponse(
+            responseCode = "200",
+            description = "already on the database: nothing to import",
+            content = @Content),
+        @ApiResponse(
+            responseCode = "202",
+            description = "started: the repository's status",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = ImportStatusResponse.class)))
       })
   @PutMapping("/{*path}")
   ResponseEntity<?> start(
@@ -78,11 +79,15 @@ class ImportController {
     }
     if (current.isEmpty() && type == ImportType.FINAL) {
       throw new ApiException(
-          HttpStatus.FAILED_DEPENDENCY, "PRE_IMPORT_REQUIRED", "the repository must be pre imported first", path);
+          HttpStatus.FAILED_DEPENDENCY,
+          "PRE_IMPORT_REQUIRED",
+          "the repository must be pre imported first",
+          path);
     }
     ClaimOutcome outcome = imports.start(type, path, current);
     if (outcome instanceof ClaimOutcome.Claimed claimed) {
-      return ResponseEntity.status(HttpStatus.ACCEPTED).body(ImportStatusResponse.of(claimed.state()));
+      return ResponseEntity.status(HttpStatus.ACCEPTED)
+          .body(ImportStatusResponse.of(claimed.state()));
     }
     if (outcome instanceof ClaimOutcome.RateLimited limited) {
       throw new ApiException(
@@ -98,29 +103,34 @@ class ImportController {
           "the canceled import of this repository has not stopped yet; retry shortly",
           path);
     }
-    // Refused: the status changed between the read and the claim; answer from the status it has now.
+    // Refused: the status changed between the read and the claim; answer from the status it has
+    // now.
     if (alreadyOnDatabase(type, path, ((ClaimOutcome.Refused) outcome).state())) {
       return ResponseEntity.ok().build();
     }
     throw new ApiException(
-        HttpStatus.CONFLICT, "IMPORT_IN_PROGRESS", "repository status changed concurrently; retry", path);
+        HttpStatus.CONFLICT,
+        "IMPORT_IN_PROGRESS",
+        "repository status changed concurrently; retry",
+        path);
   }
 
   @Operation(
       summary = "The repository's import status",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "its status",
-              content =
-                  @Content(
-                      mediaType = "application/json",
-                      schema = @Schema(implementation = ImportStatusResponse.class)))
+        @ApiResponse(
+            responseCode = "200",
+            description = "its status",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = ImportStatusResponse.class)))
       })
   @GetMapping("/{*path}")
   ImportStatusResponse status(@PathVariable("path") String rawPath) {
     String path = repositoryPath(rawPath);
-    return store.find(path)
+    return store
+        .find(path)
         .map(ImportStatusResponse::of)
         .orElseThrow(() -> nameUnknown(path, "repository has no migration status"));
   }
@@ -128,22 +138,25 @@ class ImportController {
   @Operation(
       summary = "Cancel the repository's import (force=true from any status but native)",
       responses = {
-          @ApiResponse(
-              responseCode = "202",
-              description = "canceled: the repository's status",
-              content =
-                  @Content(
-                      mediaType = "application/json",
-                      schema = @Schema(implementation = ImportStatusResponse.class)))
+        @ApiResponse(
+            responseCode = "202",
+            description = "canceled: the repository's status",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = ImportStatusResponse.class)))
       })
   @DeleteMapping("/{*path}")
   ResponseEntity<ImportStatusResponse> cancel(
-      @PathVariable("path") String rawPath, @RequestParam(name = "force", required = false) String force) {
+      @PathVariable("path") String rawPath,
+      @RequestParam(name = "force", required = false) String force) {
     String path = repositoryPath(rawPath);
     boolean forced = booleanParameter("force", force);
-    RepositoryState before = store.find(path).orElseThrow(() -> nameUnknown(path, "repository has no migration status"));
+    RepositoryState before =
+        store.find(path).orElseThrow(() -> nameUnknown(path, "repository has no migration status"));
     RepositoryState canceled =
-        store.cancel(path, forced)
+        store
+            .cancel(path, forced)
             .orElseThrow(
                 () ->
                     new ApiException(
@@ -158,7 +171,8 @@ class ImportController {
 
   /**
    * {@code import_type=pre|final}, or the older client's {@code pre=true|false} (gitlabhq/gitlabhq
-   * lib/container_registry/gitlab_api_client.rb, {@code start_import_for}) when {@code import_type} is absent.
+   * lib/container_registry/gitlab_api_client.rb, {@code start_import_for}) when {@code import_type}
+   * is absent.
    */
   private static ImportType importType(String importType, String pre) {
     if (importType == null && pre != null) {
@@ -166,7 +180,10 @@ class ImportController {
         return pre.equals("true") ? ImportType.PRE : ImportType.FINAL;
       }
       throw new ApiException(
-          HttpStatus.BAD_REQUEST, "INVALID_QUERY_PARAMETER_VALUE", "pre must be true or false", "pre=" + pre);
+          HttpStatus.BAD_REQUEST,
+          "INVALID_QUERY_PARAMETER_VALUE",
+          "pre must be true or false",
+          "pre=" + pre);
     }
     return ImportType.fromWireValue(importType == null ? "" : importType)
         .orElseThrow(
@@ -179,10 +196,12 @@ class ImportController {
   }
 
   /**
-   * Applies the status table of the import API to the current status: true when the repository is already on the
-   * database (200), an exception for every refusal, false when the import may go on to the legacy storage check.
+   * Applies the status table of the import API to the current status: true when the repository is
+   * already on the database (200), an exception for every refusal, false when the import may go on
+   * to the legacy storage check.
    */
-  private static boolean alreadyOnDatabase(ImportType type, String path, Optional<RepositoryState> current) {
+  private static boolean alreadyOnDatabase(
+      ImportType type, String path, Optional<RepositoryState> current) {
     if (current.isEmpty()) {
       return false;
     }
@@ -191,18 +210,26 @@ class ImportController {
       return true;
     }
     if (status == MigrationStatus.PRE_IMPORT_IN_PROGRESS) {
-      throw new ApiException(HttpStatus.TOO_EARLY, "PRE_IMPORT_IN_PROGRESS", "repository is being pre imported", path);
+      throw new ApiException(
+          HttpStatus.TOO_EARLY, "PRE_IMPORT_IN_PROGRESS", "repository is being pre imported", path);
     }
     if (status == MigrationStatus.IMPORT_IN_PROGRESS) {
-      throw new ApiException(HttpStatus.CONFLICT, "IMPORT_IN_PROGRESS", "repository is being imported", path);
+      throw new ApiException(
+          HttpStatus.CONFLICT, "IMPORT_IN_PROGRESS", "repository is being imported", path);
     }
     if (type == ImportType.FINAL && status == MigrationStatus.PRE_IMPORT_FAILED) {
       throw new ApiException(
-          HttpStatus.FAILED_DEPENDENCY, "PRE_IMPORT_FAILED", "the pre import failed; pre import again", path);
+          HttpStatus.FAILED_DEPENDENCY,
+          "PRE_IMPORT_FAILED",
+          "the pre import failed; pre import again",
+          path);
     }
     if (type == ImportType.FINAL && status == MigrationStatus.PRE_IMPORT_CANCELED) {
       throw new ApiException(
-          HttpStatus.FAILED_DEPENDENCY, "PRE_IMPORT_CANCELED", "the pre import was canceled; pre import again", path);
+          HttpStatus.FAILED_DEPENDENCY,
+          "PRE_IMPORT_CANCELED",
+          "the pre import was canceled; pre import again",
+          path);
     }
     return false;
   }
@@ -215,13 +242,20 @@ class ImportController {
       return true;
     }
     throw new ApiException(
-        HttpStatus.BAD_REQUEST, "INVALID_QUERY_PARAMETER_VALUE", name + " must be true or false", name + "=" + value);
+        HttpStatus.BAD_REQUEST,
+        "INVALID_QUERY_PARAMETER_VALUE",
+        name + " must be true or false",
+        name + "=" + value);
   }
 
-  /** The path as captured after {@code /gitlab/v1/import}: one leading slash, and the contract's trailing slash. */
+  /**
+   * The path as captured after {@code /gitlab/v1/import}: one leading slash, and the contract's
+   * trailing slash.
+   */
   private static String repositoryPath(String rawPath) {
     String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
-    return ApiException.validRepositoryPath(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+    return ApiException.validRepositoryPath(
+        path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
   }
 
   private static ApiException nameUnknown(String path, String message) {

@@ -32,11 +32,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 
 /**
- * Claims a repository for an import (one transaction that also writes the run's fencing token and enforces the
- * concurrency limit and the cancel grace window) and starts the workflow that owns it; cancels it again.
+ * Claims a repository for an import (one transaction that also writes the run's fencing token and
+ * enforces the concurrency limit and the cancel grace window) and starts the workflow that owns it;
+ * cancels it again.
  */
 class ImportStarter {
   private static final Logger log = LoggerFactory.getLogger(ImportStarter.class);
+
   /** Fires the deadlines of workflow starts; one daemon thread for all of them. */
   private static final ScheduledExecutorService DEADLINES =
       Executors.newSingleThreadScheduledExecutor(
@@ -54,8 +56,9 @@ class ImportStarter {
   private final MeterRegistry meters;
 
   /**
-   * @param startTimeout how long a workflow start may take before the claim is undone and the request answered 503:
-   *     without it the SDK retries an unreachable server for up to a minute while the repository reads in progress
+   * @param startTimeout how long a workflow start may take before the claim is undone and the
+   *     request answered 503: without it the SDK retries an unreachable server for up to a minute
+   *     while the repository reads in progress
    */
   ImportStarter(
       RegistryStore store,
@@ -73,9 +76,10 @@ class ImportStarter {
   }
 
   /**
-   * Claims and starts. A run of the same type and repository still open after the repository was released to this
-   * claim (a canceled run past its grace deadline, say) is terminated: the claim has fenced it out already. If the
-   * workflow cannot be started the claim is undone, so the repository is never left in progress with nothing running.
+   * Claims and starts. A run of the same type and repository still open after the repository was
+   * released to this claim (a canceled run past its grace deadline, say) is terminated: the claim
+   * has fenced it out already. If the workflow cannot be started the claim is undone, so the
+   * repository is never left in progress with nothing running.
    */
   ClaimOutcome start(ImportType type, String path, Optional<RepositoryState> before) {
     String ownerToken = UUID.randomUUID().toString();
@@ -87,49 +91,71 @@ class ImportStarter {
         WorkflowOptions.newBuilder()
             .setWorkflowId(MigrationWorkflows.workflowId(type, path))
             .setTaskQueue(MigrationWorkflows.TASK_QUEUE)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdConflictPolicy(
+                WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING)
             .setTypedSearchAttributes(
                 SearchAttributes.newBuilder()
                     .set(DrydockSearchAttributes.REPOSITORY_PATH, path)
-                    .set(DrydockSearchAttributes.MIGRATION_STATUS, claimed.state().status().wireValue())
+                    .set(
+                        DrydockSearchAttributes.MIGRATION_STATUS,
+                        claimed.state().status().wireValue())
                     .set(DrydockSearchAttributes.IMPORT_TYPE, type.wireValue())
                     .build())
             .build();
-    ImportRequest request = new ImportRequest(path, ownerToken, waitForOperatorAfterFailure.toSeconds());
+    ImportRequest request =
+        new ImportRequest(path, ownerToken, waitForOperatorAfterFailure.toSeconds());
     // The SDK's retries of the start stop at the deadline of the gRPC context they run in.
     try (Context.CancellableContext deadline =
-        Context.current().withDeadlineAfter(startTimeout.toMillis(), TimeUnit.MILLISECONDS, DEADLINES)) {
+        Context.current()
+            .withDeadlineAfter(startTimeout.toMillis(), TimeUnit.MILLISECONDS, DEADLINES)) {
       deadline.run(
           () -> {
             if (type == ImportType.PRE) {
-              WorkflowClient.start(client.newWorkflowStub(PreImportWorkflow.class, options)::run, request);
+              WorkflowClient.start(
+                  client.newWorkflowStub(PreImportWorkflow.class, options)::run, request);
             } else {
-              WorkflowClient.start(client.newWorkflowStub(FinalImportWorkflow.class, options)::run, request);
+              WorkflowClient.start(
+                  client.newWorkflowStub(FinalImportWorkflow.class, options)::run, request);
             }
           });
     } catch (RuntimeException e) {
       store.releaseClaim(path, ownerToken, before);
-      log.error("could not start the {} import workflow for {} within {}", type.wireValue(), path, startTimeout, e);
+      log.error(
+          "could not start the {} import workflow for {} within {}",
+          type.wireValue(),
+          path,
+          startTimeout,
+          e);
       meters
-          .counter("drydock.workflow.start.failures", "import_type", type.wireValue(), "reason", startFailureReason(e))
+          .counter(
+              "drydock.workflow.start.failures",
+              "import_type",
+              type.wireValue(),
+              "reason",
+              startFailureReason(e))
           .increment();
       throw new ApiException(
-          HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the workflow service is unavailable; retry later", path);
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "UNAVAILABLE",
+          "the workflow service is unavailable; retry later",
+          path);
     }
     meters.counter("drydock.imports.started", "import_type", type.wireValue()).increment();
     return outcome;
   }
 
   /**
-   * {@code search_attributes} when the server refused the start for its search attributes (the namespace lacks one,
-   * see docs/operations.md), else the gRPC status code ({@code unavailable}, {@code deadline_exceeded}...), else
-   * {@code other}: a bounded set.
+   * {@code search_attributes} when the server refused the start for its search attributes (the
+   * namespace lacks one, see docs/operations.md), else the gRPC status code ({@code unavailable},
+   * {@code deadline_exceeded}...), else {@code other}: a bounded set.
    */
   static String startFailureReason(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof StatusRuntimeException status) {
-        String description = String.valueOf(status.getStatus().getDescription()).toLowerCase(Locale.ROOT);
+        String description =
+            String.valueOf(status.getStatus().getDescription()).toLowerCase(Locale.ROOT);
         return description.contains("search attribute")
             ? "search_attributes"
             : status.getStatus().getCode().name().toLowerCase(Locale.ROOT);
@@ -145,7 +171,9 @@ class ImportStarter {
    */
   boolean signal(RepositoryState state, String signal) {
     try {
-      client.newUntypedWorkflowStub(MigrationWorkflows.workflowId(state.importType(), state.path())).signal(signal);
+      client
+          .newUntypedWorkflowStub(MigrationWorkflows.workflowId(state.importType(), state.path()))
+          .signal(signal);
       return true;
     } catch (WorkflowNotFoundException e) {
       return false;
@@ -153,8 +181,9 @@ class ImportStarter {
   }
 
   /**
-   * Asks the run that owned the repository before the cancel to stop. The database already fenced it out; this
-   * only makes it stop working sooner, so a failure to reach Temporal is logged, not returned.
+   * Asks the run that owned the repository before the cancel to stop. The database already fenced
+   * it out; this only makes it stop working sooner, so a failure to reach Temporal is logged, not
+   * returned.
    */
   void stopRun(RepositoryState before) {
     if (before.ownerClosed() || before.importType() == null) {
@@ -166,8 +195,10 @@ class ImportStarter {
     } catch (WorkflowNotFoundException e) {
       log.info("no open run of {} to cancel", workflowId);
     } catch (RuntimeException e) {
-      log.warn("could not ask {} to stop; it is fenced out and its grace deadline will release the repository",
-          workflowId, e);
+      log.warn(
+          "could not ask {} to stop; it is fenced out and its grace deadline will release the repository",
+          workflowId,
+          e);
     }
   }
 }

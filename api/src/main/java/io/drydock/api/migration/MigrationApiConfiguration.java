@@ -12,7 +12,9 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The GitLab API's handlers (compliance check, import) and the limits the import's claims enforce. */
+/**
+ * The GitLab API's handlers (compliance check, import) and the limits the import's claims enforce.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({MigrationProperties.class, TemporalStartProperties.class})
 public class MigrationApiConfiguration {
@@ -43,7 +45,8 @@ public class MigrationApiConfiguration {
   }
 
   @Bean
-  ImportController importController(RegistryStore store, LegacyStorage legacy, ImportStarter importStarter) {
+  ImportController importController(
+      RegistryStore store, LegacyStorage legacy, ImportStarter importStarter) {
     return new ImportController(store, legacy, importStarter);
   }
 

@@ -16,8 +16,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Operator endpoints: {@code POST /api/v1/operator/imports/<path>/retry|cancel} send the {@code retry} and {@code
- * cancel} signals to the repository's open import run, as {@code temporal workflow signal} would.
+ * Operator endpoints: {@code POST /api/v1/operator/imports/<path>/retry|cancel} send the {@code
+ * retry} and {@code cancel} signals to the repository's open import run, as {@code temporal
+ * workflow signal} would.
  */
 @RestController
 @RequestMapping("/api/v1/operator/imports")
@@ -35,13 +36,13 @@ class OperatorController {
   @Operation(
       summary = "Send an operator signal (retry or cancel) to the repository's import run",
       responses = {
-          @ApiResponse(
-              responseCode = "202",
-              description = "signaled: the repository's status",
-              content =
-                  @Content(
-                      mediaType = "application/json",
-                      schema = @Schema(implementation = ImportStatusResponse.class)))
+        @ApiResponse(
+            responseCode = "202",
+            description = "signaled: the repository's status",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = ImportStatusResponse.class)))
       })
   @PostMapping("/{*pathAndSignal}")
   ResponseEntity<ImportStatusResponse> signal(@PathVariable("pathAndSignal") String pathAndSignal) {
@@ -50,21 +51,33 @@ class OperatorController {
     String signal = slash < 0 ? "" : trimmed.substring(slash + 1);
     if (!SIGNALS.contains(signal)) {
       throw new ApiException(
-          HttpStatus.NOT_FOUND, "NOT_FOUND", "operator endpoints are <path>/retry and <path>/cancel", pathAndSignal);
+          HttpStatus.NOT_FOUND,
+          "NOT_FOUND",
+          "operator endpoints are <path>/retry and <path>/cancel",
+          pathAndSignal);
     }
     String path = ApiException.validRepositoryPath(trimmed.substring(0, slash));
     RepositoryState state =
-        store.find(path)
+        store
+            .find(path)
             .filter(s -> s.importType() != null)
             .orElseThrow(
-                () -> new ApiException(HttpStatus.NOT_FOUND, "NAME_UNKNOWN", "repository was never imported", path));
+                () ->
+                    new ApiException(
+                        HttpStatus.NOT_FOUND,
+                        "NAME_UNKNOWN",
+                        "repository was never imported",
+                        path));
     if (!imports.signal(state, signal)) {
       throw new ApiException(
           HttpStatus.CONFLICT,
           "IMPORT_NOT_RUNNING",
-          "the repository's last " + state.importType().wireValue() + " import has no open run to signal",
+          "the repository's last "
+              + state.importType().wireValue()
+              + " import has no open run to signal",
           state.status().wireValue());
     }
-    return ResponseEntity.status(HttpStatus.ACCEPTED).body(ImportStatusResponse.of(store.find(path).orElseThrow()));
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .body(ImportStatusResponse.of(store.find(path).orElseThrow()));
   }
 }

@@ -26,10 +26,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The OpenAPI document springdoc builds from the controllers, completed with what annotations cannot say once for all
- * operations: the two security schemes, and the error envelope of each path (Clair's under {@code /indexer/}, the OCI
- * envelope elsewhere) as every operation's {@code default} answer, which is what {@link ErrorEnvelope} renders for any
- * refusal, whoever raises it.
+ * The OpenAPI document springdoc builds from the controllers, completed with what annotations
+ * cannot say once for all operations: the two security schemes, and the error envelope of each path
+ * (Clair's under {@code /indexer/}, the OCI envelope elsewhere) as every operation's {@code
+ * default} answer, which is what {@link ErrorEnvelope} renders for any refusal, whoever raises it.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpenApiConfiguration {
@@ -64,7 +64,10 @@ public class OpenApiConfiguration {
         .info(
             new Info()
                 .title("Drydock")
-                .version(Optional.ofNullable(build.getIfAvailable()).map(BuildProperties::getVersion).orElse("dev"))
+                .version(
+                    Optional.ofNullable(build.getIfAvailable())
+                        .map(BuildProperties::getVersion)
+                        .orElse("dev"))
                 .description(
                     "Durable registry jobs on Temporal: GitLab's import API, Clair's indexer API, rescans, and"
                         + " artifact replication to sleds. The manual is docs/ in the repository."))
@@ -73,27 +76,33 @@ public class OpenApiConfiguration {
   }
 
   /**
-   * Every operation: its security and its refusals in the envelope of its path; and the repository paths, which the
-   * controllers capture whole ({@code {*path}}, slashes included), written as GitLab documents them.
+   * Every operation: its security and its refusals in the envelope of its path; and the repository
+   * paths, which the controllers capture whole ({@code {*path}}, slashes included), written as
+   * GitLab documents them.
    */
   @Bean
   OpenApiCustomizer drydockOperationDefaults() {
     return openApi -> {
-      // Here rather than in the OpenAPI bean: springdoc drops the bean's schemas that no operation refers to yet.
-      Components components = Optional.ofNullable(openApi.getComponents()).orElseGet(Components::new);
+      // Here rather than in the OpenAPI bean: springdoc drops the bean's schemas that no operation
+      // refers to yet.
+      Components components =
+          Optional.ofNullable(openApi.getComponents()).orElseGet(Components::new);
       addSchemas(components, OciError.class, OCI_ERROR, "OCI distribution error envelope");
       addSchemas(components, ClairError.Body.class, CLAIR_ERROR, "Clair's error envelope");
       openApi.setComponents(components);
       Paths paths = new Paths();
       Optional.ofNullable(openApi.getPaths())
           .orElseGet(Paths::new)
-          .forEach((path, item) -> paths.addPathItem(RepositoryPathParameters.documented(path, item), item));
+          .forEach(
+              (path, item) ->
+                  paths.addPathItem(RepositoryPathParameters.documented(path, item), item));
       openApi.setPaths(paths);
       paths.forEach(
           (path, item) -> {
             boolean clair = ErrorEnvelope.isClairPath(path);
             for (Operation operation : item.readOperations()) {
-              ApiResponses responses = Optional.ofNullable(operation.getResponses()).orElseGet(ApiResponses::new);
+              ApiResponses responses =
+                  Optional.ofNullable(operation.getResponses()).orElseGet(ApiResponses::new);
               if (clair) {
                 operation.setSecurity(
                     List.of(
@@ -109,8 +118,9 @@ public class OpenApiConfiguration {
   }
 
   /**
-   * Clair's server (its {@code pickContentType}) answers each of its own media types as {@code application/json} too,
-   * to a client that asks for that: so does every operation under {@code /indexer/}.
+   * Clair's server (its {@code pickContentType}) answers each of its own media types as {@code
+   * application/json} too, to a client that asks for that: so does every operation under {@code
+   * /indexer/}.
    */
   private static void offerJsonBesideClairTypes(ApiResponse response) {
     Content content = response.getContent();
@@ -120,7 +130,9 @@ public class OpenApiConfiguration {
     List.copyOf(content.entrySet()).stream()
         .filter(type -> type.getKey().startsWith("application/vnd.clair."))
         .forEach(
-            type -> content.putIfAbsent(org.springframework.http.MediaType.APPLICATION_JSON_VALUE, type.getValue()));
+            type ->
+                content.putIfAbsent(
+                    org.springframework.http.MediaType.APPLICATION_JSON_VALUE, type.getValue()));
   }
 
   private static ApiResponse refusal(String schema) {
@@ -133,15 +145,23 @@ public class OpenApiConfiguration {
                     new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + schema))));
   }
 
-  /** The type's schema under {@code name}, with the schemas of the types it holds under their own names. */
+  /**
+   * The type's schema under {@code name}, with the schemas of the types it holds under their own
+   * names.
+   */
   @SuppressWarnings("rawtypes")
-  private static void addSchemas(Components components, Class<?> type, String name, String description) {
+  private static void addSchemas(
+      Components components, Class<?> type, String name, String description) {
     Map<String, Schema> schemas = ModelConverters.getInstance().readAll(type);
     schemas.forEach(
         (schemaName, schema) -> {
           if (schema.getProperties() != null && schema.getProperties().containsKey("detail")) {
-            // The OCI envelope's detail is whatever the error carries: a string, an object, or nothing.
-            schema.getProperties().put("detail", new Schema<>().nullable(true).description("what the error is about"));
+            // The OCI envelope's detail is whatever the error carries: a string, an object, or
+            // nothing.
+            schema
+                .getProperties()
+                .put(
+                    "detail", new Schema<>().nullable(true).description("what the error is about"));
           }
           if (schemaName.equals(type.getSimpleName())) {
             schema.setDescription(description);

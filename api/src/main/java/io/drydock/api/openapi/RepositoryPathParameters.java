@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The import and operator endpoints take a repository path, which has slashes ({@code group/project/image}); their
- * handlers capture the rest of the URL and parse it themselves. OpenAPI has no multi-segment parameter, so the document
- * writes them as GitLab's registry documents its import routes, {@code /gitlab/v1/import/{path}/}, and says that
- * {@code path} spans segments.
+ * The import and operator endpoints take a repository path, which has slashes ({@code
+ * group/project/image}); their handlers capture the rest of the URL and parse it themselves.
+ * OpenAPI has no multi-segment parameter, so the document writes them as GitLab's registry
+ * documents its import routes, {@code /gitlab/v1/import/{path}/}, and says that {@code path} spans
+ * segments.
  */
 final class RepositoryPathParameters {
   private static final String IMPORT = "/gitlab/v1/import/{path}";
@@ -20,10 +21,14 @@ final class RepositoryPathParameters {
 
   private RepositoryPathParameters() {}
 
-  /** The path under which the document lists {@code item}, whose parameters are rewritten to match it. */
+  /**
+   * The path under which the document lists {@code item}, whose parameters are rewritten to match
+   * it.
+   */
   static String documented(String path, PathItem item) {
     if (path.equals(IMPORT)) {
-      item.readOperations().forEach(operation -> replacePathParameters(operation, List.of(repositoryPath())));
+      item.readOperations()
+          .forEach(operation -> replacePathParameters(operation, List.of(repositoryPath())));
       return IMPORT + "/";
     }
     if (path.equals(OPERATOR)) {
@@ -32,7 +37,9 @@ final class RepositoryPathParameters {
               .name("signal")
               .description("`retry` a failed run, or `cancel` the run")
               .schema(new StringSchema()._enum(List.of("retry", "cancel")));
-      item.readOperations().forEach(operation -> replacePathParameters(operation, List.of(repositoryPath(), signal)));
+      item.readOperations()
+          .forEach(
+              operation -> replacePathParameters(operation, List.of(repositoryPath(), signal)));
       return "/api/v1/operator/imports/{path}/{signal}";
     }
     return path;
@@ -48,7 +55,9 @@ final class RepositoryPathParameters {
   private static void replacePathParameters(Operation operation, List<Parameter> pathParameters) {
     List<Parameter> parameters = new ArrayList<>(pathParameters);
     if (operation.getParameters() != null) {
-      operation.getParameters().stream().filter(p -> !"path".equals(p.getIn())).forEach(parameters::add);
+      operation.getParameters().stream()
+          .filter(p -> !"path".equals(p.getIn()))
+          .forEach(parameters::add);
     }
     operation.setParameters(parameters);
   }

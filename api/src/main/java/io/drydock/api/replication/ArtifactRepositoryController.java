@@ -8,7 +8,6 @@ import io.drydock.api.errors.ApiException;
 import io.drydock.api.replication.ReplicationBodies.Repositories;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -28,9 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Uploaded TUF repositories: {@code POST} a zip ({@code Content-Type: application/zip}) to add one, {@code GET} to
- * list or read them, {@code DELETE} to remove one. An upload or delete is committed to the database first; only then
- * is the replication workflow signalled.
+ * Uploaded TUF repositories: {@code POST} a zip ({@code Content-Type: application/zip}) to add one,
+ * {@code GET} to list or read them, {@code DELETE} to remove one. An upload or delete is committed
+ * to the database first; only then is the replication workflow signalled.
  */
 @RestController
 @RequestMapping("/api/v1/artifact-repositories")
@@ -42,7 +41,8 @@ class ArtifactRepositoryController {
   private final ArtifactStore store;
   private final ReplicationSignals signals;
 
-  ArtifactRepositoryController(TufRepositoryUpload upload, ArtifactStore store, ReplicationSignals signals) {
+  ArtifactRepositoryController(
+      TufRepositoryUpload upload, ArtifactStore store, ReplicationSignals signals) {
     this.upload = upload;
     this.store = store;
     this.signals = signals;
@@ -52,14 +52,14 @@ class ArtifactRepositoryController {
   @Operation(
       summary = "Upload a signed TUF repository of artifacts (a zip, as tufaceous builds it)",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "the same repository was uploaded before",
-              content = @Content(mediaType = "application/json")),
-          @ApiResponse(
-              responseCode = "201",
-              description = "stored: the repository and its artifacts",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "200",
+            description = "the same repository was uploaded before",
+            content = @Content(mediaType = "application/json")),
+        @ApiResponse(
+            responseCode = "201",
+            description = "stored: the repository and its artifacts",
+            content = @Content(mediaType = "application/json"))
       })
   @PostMapping
   ResponseEntity<JsonNode> upload(HttpServletRequest request) throws IOException {
@@ -85,10 +85,10 @@ class ArtifactRepositoryController {
   @Operation(
       summary = "The artifact repositories",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "every repository with its artifacts",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "200",
+            description = "every repository with its artifacts",
+            content = @Content(mediaType = "application/json"))
       })
   @GetMapping
   JsonNode list() {
@@ -99,25 +99,25 @@ class ArtifactRepositoryController {
   @Operation(
       summary = "One artifact repository",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "the repository",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "200",
+            description = "the repository",
+            content = @Content(mediaType = "application/json"))
       })
   @GetMapping("/{id}")
   JsonNode get(@PathVariable("id") String id) {
     long generation = store.generation();
-    return store.find(validId(id))
+    return store
+        .find(validId(id))
         .map(repository -> ReplicationBodies.repository(repository, generation))
         .orElseThrow(() -> unknown(id));
   }
 
   /** 204; the generation is bumped so that sleds drop the artifacts no other repository has. */
   @Operation(
-      summary = "Delete an artifact repository; its artifacts stay while another repository names them",
-      responses = {
-          @ApiResponse(responseCode = "204", description = "deleted", content = @Content)
-      })
+      summary =
+          "Delete an artifact repository; its artifacts stay while another repository names them",
+      responses = {@ApiResponse(responseCode = "204", description = "deleted", content = @Content)})
   @DeleteMapping("/{id}")
   ResponseEntity<Void> delete(@PathVariable("id") String id) {
     store.delete(validId(id)).orElseThrow(() -> unknown(id));
@@ -145,15 +145,19 @@ class ArtifactRepositoryController {
     return new ApiException(
         HttpStatus.CONTENT_TOO_LARGE,
         "ARCHIVE_TOO_LARGE",
-        "the archive and the artifacts it holds may each be at most " + upload.maxUploadBytes() + " bytes",
+        "the archive and the artifacts it holds may each be at most "
+            + upload.maxUploadBytes()
+            + " bytes",
         detail);
   }
 
   private ApiException refused(InvalidRepositoryException e) {
     return switch (e.reason()) {
       case TOO_LARGE -> tooLarge(e.getMessage());
-      case INCOMPLETE -> new ApiException(HttpStatus.BAD_REQUEST, "UPLOAD_INCOMPLETE", e.getMessage(), e.detail());
-      default -> new ApiException(HttpStatus.BAD_REQUEST, e.reason().name(), e.getMessage(), e.detail());
+      case INCOMPLETE ->
+          new ApiException(HttpStatus.BAD_REQUEST, "UPLOAD_INCOMPLETE", e.getMessage(), e.detail());
+      default ->
+          new ApiException(HttpStatus.BAD_REQUEST, e.reason().name(), e.getMessage(), e.detail());
     };
   }
 
@@ -169,6 +173,7 @@ class ArtifactRepositoryController {
   }
 
   private static ApiException unknown(String id) {
-    return new ApiException(HttpStatus.NOT_FOUND, "REPOSITORY_UNKNOWN", "no repository with this id", id);
+    return new ApiException(
+        HttpStatus.NOT_FOUND, "REPOSITORY_UNKNOWN", "no repository with this id", id);
   }
 }

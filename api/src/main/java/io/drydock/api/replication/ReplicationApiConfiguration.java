@@ -12,7 +12,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-/** The replication API's handlers, the settings the workflow is started with, and the sled inventory. */
+/**
+ * The replication API's handlers, the settings the workflow is started with, and the sled
+ * inventory.
+ */
 @Configuration(proxyBeanMethods = false)
 @Import(ReplicationConfiguration.class)
 public class ReplicationApiConfiguration {
@@ -25,9 +28,13 @@ public class ReplicationApiConfiguration {
   }
 
   @Bean
-  SledInventory sledInventory(SledRegistry registry, ArtifactStore store, ReplicationProperties replication) {
+  SledInventory sledInventory(
+      SledRegistry registry, ArtifactStore store, ReplicationProperties replication) {
     return new SledInventory(
-        registry, new SledClient(registry, replication.inventoryTimeout()), store, INVENTORY_PARALLELISM);
+        registry,
+        new SledClient(registry, replication.inventoryTimeout()),
+        store,
+        INVENTORY_PARALLELISM);
   }
 
   @Bean

@@ -10,7 +10,6 @@ import io.drydock.workflows.replication.ReplicationStatus;
 import io.drydock.workflows.replication.ReplicationWorkflows;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The replication workflow: its status with the request log ({@code GET}), and the operator's signals {@code
- * activate} (starting the workflow if needed), {@code pause} and {@code resume}.
+ * The replication workflow: its status with the request log ({@code GET}), and the operator's
+ * signals {@code activate} (starting the workflow if needed), {@code pause} and {@code resume}.
  */
 @RestController
 @RequestMapping("/api/v1/replication")
@@ -47,10 +46,10 @@ class ReplicationController {
   @Operation(
       summary = "Replication status: last activation, counters, lost artifacts",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "the status",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "200",
+            description = "the status",
+            content = @Content(mediaType = "application/json"))
       })
   @GetMapping
   JsonNode status() {
@@ -62,7 +61,12 @@ class ReplicationController {
     } catch (RuntimeException e) {
       log.warn("the replication workflow's status query failed", e);
       return ReplicationBodies.json(
-          new Replication("unavailable", "the status query failed: " + e.getMessage(), generation, null, recent));
+          new Replication(
+              "unavailable",
+              "the status query failed: " + e.getMessage(),
+              generation,
+              null,
+              recent));
     }
     if (status.isEmpty()) {
       return ReplicationBodies.json(
@@ -73,32 +77,35 @@ class ReplicationController {
               null,
               recent));
     }
-    return ReplicationBodies.json(new Replication("running", null, generation, status.get(), recent));
+    return ReplicationBodies.json(
+        new Replication("running", null, generation, status.get(), recent));
   }
 
   @Operation(
       summary = "Start an activation now",
       responses = {
-          @ApiResponse(
-              responseCode = "202",
-              description = "signaled",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "202",
+            description = "signaled",
+            content = @Content(mediaType = "application/json"))
       })
   @PostMapping("/activate")
   ResponseEntity<JsonNode> activate() {
-    return signal("activate", () -> {
-      signals.activate();
-      return true;
-    });
+    return signal(
+        "activate",
+        () -> {
+          signals.activate();
+          return true;
+        });
   }
 
   @Operation(
       summary = "Pause replication",
       responses = {
-          @ApiResponse(
-              responseCode = "202",
-              description = "signaled",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "202",
+            description = "signaled",
+            content = @Content(mediaType = "application/json"))
       })
   @PostMapping("/pause")
   ResponseEntity<JsonNode> pause() {
@@ -108,10 +115,10 @@ class ReplicationController {
   @Operation(
       summary = "Resume replication",
       responses = {
-          @ApiResponse(
-              responseCode = "202",
-              description = "signaled",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "202",
+            description = "signaled",
+            content = @Content(mediaType = "application/json"))
       })
   @PostMapping("/resume")
   ResponseEntity<JsonNode> resume() {
@@ -125,7 +132,10 @@ class ReplicationController {
     } catch (RuntimeException e) {
       log.error("could not send {} to the replication workflow", signal, e);
       throw new ApiException(
-          HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the workflow service is unavailable; retry later", signal);
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "UNAVAILABLE",
+          "the workflow service is unavailable; retry later",
+          signal);
     }
     if (!delivered) {
       throw new ApiException(

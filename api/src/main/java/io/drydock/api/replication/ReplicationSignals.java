@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one replication workflow of the deployment, as the API reaches it: {@code activate} with signal-with-start (so
- * the first upload starts it, and a workflow that ended is started again), {@code pause} and {@code resume}, and its
- * {@code status} query. The settings apply when a run is first started; a running workflow keeps its own.
+ * The one replication workflow of the deployment, as the API reaches it: {@code activate} with
+ * signal-with-start (so the first upload starts it, and a workflow that ended is started again),
+ * {@code pause} and {@code resume}, and its {@code status} query. The settings apply when a run is
+ * first started; a running workflow keeps its own.
  */
 class ReplicationSignals {
   private static final Logger log = LoggerFactory.getLogger(ReplicationSignals.class);
@@ -52,24 +53,32 @@ class ReplicationSignals {
   }
 
   /**
-   * Activates after the desired set changed in the database. The database is the truth and the workflow's timer
-   * activates it anyway, so a failure to reach Temporal is logged and the change stands.
+   * Activates after the desired set changed in the database. The database is the truth and the
+   * workflow's timer activates it anyway, so a failure to reach Temporal is logged and the change
+   * stands.
    */
   void activateAfter(String change) {
     try {
       activate();
     } catch (RuntimeException e) {
-      log.warn("{} is committed but the replication workflow could not be signalled; its next timer activation"
-          + " replicates it", change, e);
+      log.warn(
+          "{} is committed but the replication workflow could not be signalled; its next timer activation"
+              + " replicates it",
+          change,
+          e);
     }
   }
 
-  /** @return false when the workflow has never been started */
+  /**
+   * @return false when the workflow has never been started
+   */
   boolean pause() {
     return signalRunning(ReplicationWorkflow::pause);
   }
 
-  /** @return false when the workflow has never been started */
+  /**
+   * @return false when the workflow has never been started
+   */
   boolean resume() {
     return signalRunning(ReplicationWorkflow::resume);
   }
@@ -105,7 +114,8 @@ class ReplicationSignals {
   private static boolean notFound(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof WorkflowNotFoundException
-          || (cause instanceof StatusRuntimeException grpc && grpc.getStatus().getCode() == Status.Code.NOT_FOUND)) {
+          || (cause instanceof StatusRuntimeException grpc
+              && grpc.getStatus().getCode() == Status.Code.NOT_FOUND)) {
         return true;
       }
     }

@@ -7,7 +7,6 @@ import io.drydock.api.errors.ApiException;
 import io.drydock.api.replication.ReplicationBodies.Sleds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Optional;
 import java.util.Set;
@@ -27,9 +26,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The sleds artifacts are replicated to: list them, register one or change its URLs ({@code PUT {"base_url",
- * "depot_url"}}),
- * expunge one for good, and ask all of them what they hold ({@code /inventory}).
+ * The sleds artifacts are replicated to: list them, register one or change its URLs ({@code PUT
+ * {"base_url", "depot_url"}}), expunge one for good, and ask all of them what they hold ({@code
+ * /inventory}).
  */
 @RestController
 @RequestMapping("/api/v1/sleds")
@@ -54,10 +53,10 @@ class SledController {
   @Operation(
       summary = "The registered sleds",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "every sled",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "200",
+            description = "every sled",
+            content = @Content(mediaType = "application/json"))
       })
   @GetMapping
   JsonNode list() {
@@ -65,23 +64,24 @@ class SledController {
   }
 
   /**
-   * 201 for a new sled, 200 for new URLs; 409 {@code SLED_EXPUNGED} for an expunged one, which never returns. Without
-   * a {@code depot_url} the sled's depot is at its base URL.
+   * 201 for a new sled, 200 for new URLs; 409 {@code SLED_EXPUNGED} for an expunged one, which
+   * never returns. Without a {@code depot_url} the sled's depot is at its base URL.
    */
   @Operation(
       summary = "Register a sled or change its URLs",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "URLs changed",
-              content = @Content(mediaType = "application/json")),
-          @ApiResponse(
-              responseCode = "201",
-              description = "registered",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "200",
+            description = "URLs changed",
+            content = @Content(mediaType = "application/json")),
+        @ApiResponse(
+            responseCode = "201",
+            description = "registered",
+            content = @Content(mediaType = "application/json"))
       })
   @PutMapping("/{id}")
-  ResponseEntity<JsonNode> register(@PathVariable("id") String id, @RequestBody(required = false) String body) {
+  ResponseEntity<JsonNode> register(
+      @PathVariable("id") String id, @RequestBody(required = false) String body) {
     requireValidId(id);
     JsonNode registration = registration(body);
     String baseUrl = url(registration, "base_url", SledRegistry::baseUrlProblem);
@@ -92,32 +92,40 @@ class SledController {
     SledRegistry.Registration outcome = registry.register(id, baseUrl, depotUrl);
     if (outcome == SledRegistry.Registration.EXPUNGED) {
       throw new ApiException(
-          HttpStatus.CONFLICT, "SLED_EXPUNGED", "the sled was expunged; an expunged sled never comes back", id);
+          HttpStatus.CONFLICT,
+          "SLED_EXPUNGED",
+          "the sled was expunged; an expunged sled never comes back",
+          id);
     }
     signals.activateAfter("the registration of sled " + id);
     JsonNode sled = ReplicationBodies.json(registry.find(id).orElseThrow());
-    return ResponseEntity.status(outcome == SledRegistry.Registration.CREATED ? HttpStatus.CREATED : HttpStatus.OK)
+    return ResponseEntity.status(
+            outcome == SledRegistry.Registration.CREATED ? HttpStatus.CREATED : HttpStatus.OK)
         .body(sled);
   }
 
   /**
-   * Takes the sled out of service for good; repeating it is harmless. An id no sled can have is refused before the
-   * database sees it (PostgreSQL refuses a NUL in a query parameter).
+   * Takes the sled out of service for good; repeating it is harmless. An id no sled can have is
+   * refused before the database sees it (PostgreSQL refuses a NUL in a query parameter).
    */
   @Operation(
       summary = "Expunge a sled for good",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "expunged",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "200",
+            description = "expunged",
+            content = @Content(mediaType = "application/json"))
       })
   @PostMapping("/{id}/expunge")
   JsonNode expunge(@PathVariable("id") String id) {
     requireValidId(id);
     Sled sled =
-        registry.expunge(id)
-            .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "SLED_UNKNOWN", "no sled with this id", id));
+        registry
+            .expunge(id)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        HttpStatus.NOT_FOUND, "SLED_UNKNOWN", "no sled with this id", id));
     signals.activateAfter("the expunge of sled " + id);
     return ReplicationBodies.json(sled);
   }
@@ -125,10 +133,10 @@ class SledController {
   @Operation(
       summary = "What every sled holds, a page of artifacts at a time",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "a page of the inventory",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "200",
+            description = "a page of the inventory",
+            content = @Content(mediaType = "application/json"))
       })
   @GetMapping("/inventory")
   JsonNode inventory(
@@ -136,7 +144,8 @@ class SledController {
       @RequestParam(name = "after", required = false) String after)
       throws InterruptedException {
     if (after != null && !SHA256.matcher(after).matches()) {
-      throw badParameter("after must be an artifact's sha256 (64 lower-case hex digits)", "after=" + after);
+      throw badParameter(
+          "after must be an artifact's sha256 (64 lower-case hex digits)", "after=" + after);
     }
     return ReplicationBodies.json(inventory.inventory(pageSize(limit), after));
   }
@@ -156,7 +165,10 @@ class SledController {
     throw badParameter("limit must be an integer from 1 to " + MAX_PAGE, "limit=" + limit);
   }
 
-  /** The registration body: {@code {"base_url": "http(s)://host[:port][/path]"}}, and optionally {@code depot_url}. */
+  /**
+   * The registration body: {@code {"base_url": "http(s)://host[:port][/path]"}}, and optionally
+   * {@code depot_url}.
+   */
   private JsonNode registration(String body) {
     JsonNode registration;
     try {
@@ -175,26 +187,39 @@ class SledController {
     return registration;
   }
 
-  /** The registration's URL {@code field}, refused with {@code SLED_URL_INVALID} unless a string the rules accept. */
-  private static String url(JsonNode registration, String field, Function<String, Optional<String>> problemOf) {
+  /**
+   * The registration's URL {@code field}, refused with {@code SLED_URL_INVALID} unless a string the
+   * rules accept.
+   */
+  private static String url(
+      JsonNode registration, String field, Function<String, Optional<String>> problemOf) {
     String url = registration.path(field).isString() ? registration.path(field).asString() : null;
-    problemOf.apply(url).ifPresent(problem -> {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "SLED_URL_INVALID", "invalid sled " + field, problem);
-    });
+    problemOf
+        .apply(url)
+        .ifPresent(
+            problem -> {
+              throw new ApiException(
+                  HttpStatus.BAD_REQUEST, "SLED_URL_INVALID", "invalid sled " + field, problem);
+            });
     return url;
   }
 
   private static void requireValidId(String id) {
-    SledRegistry.idProblem(id).ifPresent(problem -> {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "SLED_ID_INVALID", "invalid sled id", problem);
-    });
+    SledRegistry.idProblem(id)
+        .ifPresent(
+            problem -> {
+              throw new ApiException(
+                  HttpStatus.BAD_REQUEST, "SLED_ID_INVALID", "invalid sled id", problem);
+            });
   }
 
   private static ApiException badBody(String detail) {
-    return new ApiException(HttpStatus.BAD_REQUEST, "BAD_REQUEST", "invalid sled registration", detail);
+    return new ApiException(
+        HttpStatus.BAD_REQUEST, "BAD_REQUEST", "invalid sled registration", detail);
   }
 
   private static ApiException badParameter(String message, String detail) {
-    return new ApiException(HttpStatus.BAD_REQUEST, "INVALID_QUERY_PARAMETER_VALUE", message, detail);
+    return new ApiException(
+        HttpStatus.BAD_REQUEST, "INVALID_QUERY_PARAMETER_VALUE", message, detail);
   }
 }

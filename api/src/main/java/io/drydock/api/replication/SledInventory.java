@@ -20,10 +20,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What every in-service sled holds, asked of all of them at once (at most {@code parallelism} at a time, each request
- * bounded by the client's timeout) and merged. Only registered sleds are asked. A sled that does not answer is an
- * entry in {@code errors}, never a failure of the whole answer; paging applies to the merged artifacts, sorted by
- * hash.
+ * What every in-service sled holds, asked of all of them at once (at most {@code parallelism} at a
+ * time, each request bounded by the client's timeout) and merged. Only registered sleds are asked.
+ * A sled that does not answer is an entry in {@code errors}, never a failure of the whole answer;
+ * paging applies to the merged artifacts, sorted by hash.
  */
 final class SledInventory implements AutoCloseable {
   private final SledRegistry registry;
@@ -47,7 +47,9 @@ final class SledInventory implements AutoCloseable {
   }
 
   private record Answers(
-      String sledId, SledClient.Answer<SledClient.Listing> listing, SledClient.Answer<SledClient.Config> config) {}
+      String sledId,
+      SledClient.Answer<SledClient.Listing> listing,
+      SledClient.Answer<SledClient.Config> config) {}
 
   /**
    * @param limit artifacts per page
@@ -59,7 +61,9 @@ final class SledInventory implements AutoCloseable {
     for (Sled sled : registry.inService()) {
       pending.add(
           requests.submit(
-              () -> new Answers(sled.id(), sleds.listArtifacts(sled.id()), sleds.getConfig(sled.id()))));
+              () ->
+                  new Answers(
+                      sled.id(), sleds.listArtifacts(sled.id()), sleds.getConfig(sled.id()))));
     }
     List<Answers> answers = new ArrayList<>();
     for (Future<Answers> answer : pending) {
@@ -73,14 +77,24 @@ final class SledInventory implements AutoCloseable {
     List<InventoryError> errors = new ArrayList<>();
     for (Answers answer : answers) {
       if (!answer.listing().succeeded()) {
-        errors.add(new InventoryError(answer.sledId(), "GET /artifacts: " + answer.listing().error()));
+        errors.add(
+            new InventoryError(answer.sledId(), "GET /artifacts: " + answer.listing().error()));
       } else {
-        answer.listing().value().copies().forEach(
-            (sha, copies) ->
-                all.merge(sha, new Presence(1, copies), (a, b) -> new Presence(a.sleds() + 1, a.copies() + copies)));
+        answer
+            .listing()
+            .value()
+            .copies()
+            .forEach(
+                (sha, copies) ->
+                    all.merge(
+                        sha,
+                        new Presence(1, copies),
+                        (a, b) -> new Presence(a.sleds() + 1, a.copies() + copies)));
       }
       if (!answer.config().succeeded()) {
-        errors.add(new InventoryError(answer.sledId(), "GET /artifacts-config: " + answer.config().error()));
+        errors.add(
+            new InventoryError(
+                answer.sledId(), "GET /artifacts-config: " + answer.config().error()));
       }
     }
     NavigableMap<String, Presence> rest = after == null ? all : all.tailMap(after, false);
@@ -97,7 +111,8 @@ final class SledInventory implements AutoCloseable {
     return new Inventory(generation, sledsOnPage(answers, page), page, errors, nextAfter);
   }
 
-  private static List<ReplicationBodies.SledInventory> sledsOnPage(List<Answers> answers, Map<String, Presence> page) {
+  private static List<ReplicationBodies.SledInventory> sledsOnPage(
+      List<Answers> answers, Map<String, Presence> page) {
     List<ReplicationBodies.SledInventory> onPage = new ArrayList<>();
     for (Answers answer : answers) {
       if (!answer.listing().succeeded()) {

@@ -7,7 +7,6 @@ import io.drydock.api.Json;
 import io.drydock.api.errors.ClairError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -24,19 +23,30 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Clair's {@code POST /indexer/api/v1/internal/affected_manifest/}, which Clair's notifier asks which manifests a list
- * of vulnerabilities affects (quay/clair {@code httptransport/indexer_v1.go} at
- * eb22407da3d3ee32534ed956be3696080754288d; quay/claircore {@code affectedmanifests.go} and {@code libindex}
- * AffectedManifests). The answer is claircore's {@code AffectedManifests}: every vulnerability asked about by id, and
- * for each affected manifest the ids of the vulnerabilities affecting it, most severe first. A body Clair could not
- * decode, and a vulnerability without a package (which Clair dereferences), are refused with 400.
+ * Clair's {@code POST /indexer/api/v1/internal/affected_manifest/}, which Clair's notifier asks
+ * which manifests a list of vulnerabilities affects (quay/clair {@code httptransport/indexer_v1.go}
+ * at eb22407da3d3ee32534ed956be3696080754288d; quay/claircore {@code affectedmanifests.go} and
+ * {@code libindex} AffectedManifests). The answer is claircore's {@code AffectedManifests}: every
+ * vulnerability asked about by id, and for each affected manifest the ids of the vulnerabilities
+ * affecting it, most severe first. A body Clair could not decode, and a vulnerability without a
+ * package (which Clair dereferences), are refused with 400.
  */
 @RestController
 class ClairAffectedManifestController {
   /** claircore's {@code Severity} ({@code toolkit/types/severity.go}), least severe first. */
-  private static final List<String> SEVERITIES = List.of("Unknown", "Negligible", "Low", "Medium", "High", "Critical");
-  private static final List<String> DISTRIBUTION_FIELDS = List.of(
-      "did", "name", "version", "version_code_name", "version_id", "arch", "cpe", "pretty_name");
+  private static final List<String> SEVERITIES =
+      List.of("Unknown", "Negligible", "Low", "Medium", "High", "Critical");
+
+  private static final List<String> DISTRIBUTION_FIELDS =
+      List.of(
+          "did",
+          "name",
+          "version",
+          "version_code_name",
+          "version_id",
+          "arch",
+          "cpe",
+          "pretty_name");
 
   private final ScanQueries store;
 
@@ -44,14 +54,16 @@ class ClairAffectedManifestController {
     this.store = store;
   }
 
-  /** In the type {@code Accept} picks as Clair's handler does, before the body is read, as there. */
+  /**
+   * In the type {@code Accept} picks as Clair's handler does, before the body is read, as there.
+   */
   @Operation(
       summary = "Clair's affected manifests: the indexed manifests each vulnerability affects",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "the affected manifests",
-              content = @Content(mediaType = ClairMediaTypes.AFFECTED_MANIFESTS))
+        @ApiResponse(
+            responseCode = "200",
+            description = "the affected manifests",
+            content = @Content(mediaType = ClairMediaTypes.AFFECTED_MANIFESTS))
       })
   @PostMapping("/indexer/api/v1/internal/affected_manifest/")
   ResponseEntity<String> affectedManifests(
@@ -62,7 +74,8 @@ class ClairAffectedManifestController {
     JsonNode request = ClairIndexerController.parse(body);
     JsonNode list = request.path("vulnerabilities");
     if (!request.isObject() || !list.isArray()) {
-      throw ClairError.badRequest("body must be {\"vulnerabilities\": [claircore vulnerabilities]}");
+      throw ClairError.badRequest(
+          "body must be {\"vulnerabilities\": [claircore vulnerabilities]}");
     }
     Map<String, JsonNode> asked = new LinkedHashMap<>();
     List<VulnerablePackage> vulnerabilities = new ArrayList<>();
@@ -80,10 +93,11 @@ class ClairAffectedManifestController {
     ObjectNode manifests = answer.putObject("vulnerable_manifests");
     Comparator<String> mostSevereFirst =
         Comparator.comparingInt((String id) -> severity(asked.get(id))).reversed();
-    affected.forEach((digest, ids) -> {
-      var array = manifests.putArray(digest);
-      ids.stream().sorted(mostSevereFirst).forEach(array::add);
-    });
+    affected.forEach(
+        (digest, ids) -> {
+          var array = manifests.putArray(digest);
+          ids.stream().sorted(mostSevereFirst).forEach(array::add);
+        });
     return ResponseEntity.ok().contentType(MediaType.parseMediaType(type)).body(answer.toString());
   }
 
@@ -112,15 +126,26 @@ class ClairAffectedManifestController {
           text(vulnerability, "id", where),
           text(pkg, "name", where + ".package"),
           text(pkg, "kind", where + ".package"),
-          new Distribution("", distribution.get(0), distribution.get(1), distribution.get(2), distribution.get(3),
-              distribution.get(4), distribution.get(5), distribution.get(6), distribution.get(7)),
+          new Distribution(
+              "",
+              distribution.get(0),
+              distribution.get(1),
+              distribution.get(2),
+              distribution.get(3),
+              distribution.get(4),
+              distribution.get(5),
+              distribution.get(6),
+              distribution.get(7)),
           text(vulnerability, "fixed_in_version", where));
     } catch (IllegalArgumentException e) {
       throw ClairError.badRequest(where + ": " + e.getMessage());
     }
   }
 
-  /** A string field, empty when absent or null as Go decodes it; anything else is a body Clair refuses. */
+  /**
+   * A string field, empty when absent or null as Go decodes it; anything else is a body Clair
+   * refuses.
+   */
   private static String text(JsonNode object, String field, String where) {
     JsonNode value = object.path(field);
     if (value.isMissingNode() || value.isNull()) {

@@ -34,24 +34,33 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 
 /**
- * Clair's indexer API over Drydock's rescans. Reports are served exactly as stored; a layer's {@code uri} in a request
- * is never fetched (that would let any caller make the server request any address): layers are read from the legacy
- * storage the registry imported them from, and a request's layers must be the manifest's.
+ * Clair's indexer API over Drydock's rescans. Reports are served exactly as stored; a layer's
+ * {@code uri} in a request is never fetched (that would let any caller make the server request any
+ * address): layers are read from the legacy storage the registry imported them from, and a
+ * request's layers must be the manifest's.
  */
 @RestController
 @RequestMapping("/indexer/api/v1")
 class ClairIndexerController {
   private static final Logger log = LoggerFactory.getLogger(ClairIndexerController.class);
   private static final int MAX_BULK_DELETE = 1000;
+
   /**
-   * Content after a body's first JSON value is ignored, as Jackson 2, which read these bodies before, ignored it:
-   * Jackson 3 refuses it by default, and the move to Jackson 3 is not to change what Clair's API accepts.
+   * Content after a body's first JSON value is ignored, as Jackson 2, which read these bodies
+   * before, ignored it: Jackson 3 refuses it by default, and the move to Jackson 3 is not to change
+   * what Clair's API accepts.
    */
   private static final ObjectReader BODY_READER =
       Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private static final String INDEX_REPORT_PATH = "/indexer/api/v1/index_report";
-  /** The relation Clair's server names the report's link with (quay/clair httptransport/indexer_v1.go, linkIndex). */
-  private static final String INDEX_REPORT_RELATION = "https://projectquay.io/clair/v1/index_report";
+
+  /**
+   * The relation Clair's server names the report's link with (quay/clair
+   * httptransport/indexer_v1.go, linkIndex).
+   */
+  private static final String INDEX_REPORT_RELATION =
+      "https://projectquay.io/clair/v1/index_report";
 
   private final ScanQueries store;
   private final RescanStarter rescans;
@@ -62,26 +71,27 @@ class ClairIndexerController {
   }
 
   /**
-   * Clair's {@code POST index_report}: 201 with the report, {@code Etag} (the index state), {@code Location} and {@code
-   * Link} of the report; 412 when {@code If-None-Match} names the current index state, before anything is indexed.
-   * {@code Accept} is disregarded, as Clair's handler does. Drydock also answers 202 when the indexing outlasts {@code
-   * DRYDOCK_SCAN_INDEX_WAIT}, where Clair blocks.
+   * Clair's {@code POST index_report}: 201 with the report, {@code Etag} (the index state), {@code
+   * Location} and {@code Link} of the report; 412 when {@code If-None-Match} names the current
+   * index state, before anything is indexed. {@code Accept} is disregarded, as Clair's handler
+   * does. Drydock also answers 202 when the indexing outlasts {@code DRYDOCK_SCAN_INDEX_WAIT},
+   * where Clair blocks.
    */
   @Operation(
       summary = "Index a manifest (Clair's indexer API)",
       responses = {
-          @ApiResponse(
-              responseCode = "201",
-              description = "indexed: the index report",
-              content = @Content(mediaType = ClairMediaTypes.INDEX_REPORT)),
-          @ApiResponse(
-              responseCode = "202",
-              description = "still indexing after DRYDOCK_SCAN_INDEX_WAIT: the report so far",
-              content = @Content(mediaType = ClairMediaTypes.INDEX_REPORT)),
-          @ApiResponse(
-              responseCode = "412",
-              description = "If-None-Match names the current index state",
-              content = @Content)
+        @ApiResponse(
+            responseCode = "201",
+            description = "indexed: the index report",
+            content = @Content(mediaType = ClairMediaTypes.INDEX_REPORT)),
+        @ApiResponse(
+            responseCode = "202",
+            description = "still indexing after DRYDOCK_SCAN_INDEX_WAIT: the report so far",
+            content = @Content(mediaType = ClairMediaTypes.INDEX_REPORT)),
+        @ApiResponse(
+            responseCode = "412",
+            description = "If-None-Match names the current index state",
+            content = @Content)
       })
   @PostMapping("/index_report")
   ResponseEntity<String> index(@RequestBody(required = false) byte[] body, ServletWebRequest web) {
@@ -91,19 +101,24 @@ class ClairIndexerController {
     String location = INDEX_REPORT_PATH + "/" + digest;
     HttpHeaders links = new HttpHeaders();
     links.add(HttpHeaders.LINK, "<" + location + ">; rel=\"" + INDEX_REPORT_RELATION + "\"");
-    // RFC 9110's If-None-Match (a list, weak comparison, *): what Clair matches exactly, and the rest of the RFC.
+    // RFC 9110's If-None-Match (a list, weak comparison, *): what Clair matches exactly, and the
+    // rest of the RFC.
     if (web.checkNotModified(etag(indexState))) {
       return ResponseEntity.status(HttpStatus.PRECONDITION_FAILED).headers(links).build();
     }
     List<String> layers =
-        store.manifestLayers(digest)
-            .orElseThrow(() -> ClairError.notFound(digest + " is not an image manifest this registry holds"));
+        store
+            .manifestLayers(digest)
+            .orElseThrow(
+                () ->
+                    ClairError.notFound(digest + " is not an image manifest this registry holds"));
     checkLayers(request.path("layers"), layers);
     Optional<ScanQueries.StoredReport> current = currentReport(digest, indexState);
     if (current.isPresent()) {
       return created(current.get().json(), indexState, location, links);
     }
-    // A rescan this request joined may have been superseded (its report deleted while it ran) and written nothing:
+    // A rescan this request joined may have been superseded (its report deleted while it ran) and
+    // written nothing:
     // then a second rescan, started after it ended, indexes the manifest for this request.
     for (int attempt = 1; attempt <= 2; attempt++) {
       RescanStarter.Outcome outcome = rescans.indexAndWait(digest);
@@ -126,29 +141,32 @@ class ClairIndexerController {
   }
 
   /**
-   * The stored report, in the type {@code Accept} picks as Clair does. Only a finished report of the current scanners
-   * has an {@code ETag} (the index state, as Clair's): one still being indexed, or made by older scanners, is about to
-   * change, and a cache must not keep it; Spring answers 304 to a matching {@code If-None-Match}.
+   * The stored report, in the type {@code Accept} picks as Clair does. Only a finished report of
+   * the current scanners has an {@code ETag} (the index state, as Clair's): one still being
+   * indexed, or made by older scanners, is about to change, and a cache must not keep it; Spring
+   * answers 304 to a matching {@code If-None-Match}.
    */
   @Operation(
       summary = "The manifest's stored index report",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "the report",
-              content = @Content(mediaType = ClairMediaTypes.INDEX_REPORT)),
-          @ApiResponse(
-              responseCode = "304",
-              description = "If-None-Match names the report's index state",
-              content = @Content)
+        @ApiResponse(
+            responseCode = "200",
+            description = "the report",
+            content = @Content(mediaType = ClairMediaTypes.INDEX_REPORT)),
+        @ApiResponse(
+            responseCode = "304",
+            description = "If-None-Match names the report's index state",
+            content = @Content)
       })
   @GetMapping("/index_report/{digest}")
   ResponseEntity<String> report(@PathVariable("digest") String digest, HttpServletRequest request) {
     String valid = digest(digest, "digest");
-    String type = ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_REPORT, ClairMediaTypes.JSON));
+    String type =
+        ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_REPORT, ClairMediaTypes.JSON));
     ScanQueries.StoredReport report =
         store.report(valid).orElseThrow(() -> ClairError.notFound("no index report for " + valid));
-    ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(MediaType.parseMediaType(type));
+    ResponseEntity.BodyBuilder answer =
+        ResponseEntity.ok().contentType(MediaType.parseMediaType(type));
     if ("IndexFinished".equals(report.state())
         && ScannerSet.current().indexState().equals(report.indexState())) {
       answer.eTag(etag(report.indexState()));
@@ -158,29 +176,30 @@ class ClairIndexerController {
 
   @Operation(
       summary = "Delete the manifest's index report",
-      responses = {
-          @ApiResponse(responseCode = "204", description = "deleted", content = @Content)
-      })
+      responses = {@ApiResponse(responseCode = "204", description = "deleted", content = @Content)})
   @DeleteMapping("/index_report/{digest}")
   ResponseEntity<Void> delete(@PathVariable("digest") String digest) {
     store.deleteReports(List.of(digest(digest, "digest")));
     return ResponseEntity.noContent().build();
   }
 
-  /** Clair's bulk delete: the body is an array of digests; the answer lists those that had a report. */
+  /**
+   * Clair's bulk delete: the body is an array of digests; the answer lists those that had a report.
+   */
   @Operation(
       summary = "Delete the index reports of many manifests (at most 1,000)",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "the digests that had a report",
-              content = @Content(mediaType = "application/json"))
+        @ApiResponse(
+            responseCode = "200",
+            description = "the digests that had a report",
+            content = @Content(mediaType = "application/json"))
       })
   @DeleteMapping("/index_report")
   ResponseEntity<List<String>> deleteMany(@RequestBody(required = false) byte[] body) {
     JsonNode digests = parse(body);
     if (!digests.isArray() || digests.size() > MAX_BULK_DELETE) {
-      throw ClairError.badRequest("body must be a JSON array of at most " + MAX_BULK_DELETE + " manifest digests");
+      throw ClairError.badRequest(
+          "body must be a JSON array of at most " + MAX_BULK_DELETE + " manifest digests");
     }
     List<String> valid = new ArrayList<>();
     for (JsonNode digest : digests) {
@@ -191,22 +210,28 @@ class ClairIndexerController {
         .body(store.deleteReports(valid.stream().distinct().toList()));
   }
 
-  /** The index state in the type {@code Accept} picks as Clair does, with the state as {@code ETag}. */
+  /**
+   * The index state in the type {@code Accept} picks as Clair does, with the state as {@code ETag}.
+   */
   @Operation(
       summary = "The indexer's state: the hash of its scanner set",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "the state",
-              content =
-                  @Content(
-                      mediaType = ClairMediaTypes.INDEX_STATE,
-                      schema = @Schema(implementation = IndexStateResponse.class))),
-          @ApiResponse(responseCode = "304", description = "If-None-Match names the current state", content = @Content)
+        @ApiResponse(
+            responseCode = "200",
+            description = "the state",
+            content =
+                @Content(
+                    mediaType = ClairMediaTypes.INDEX_STATE,
+                    schema = @Schema(implementation = IndexStateResponse.class))),
+        @ApiResponse(
+            responseCode = "304",
+            description = "If-None-Match names the current state",
+            content = @Content)
       })
   @GetMapping("/index_state")
   ResponseEntity<IndexStateResponse> indexState(HttpServletRequest request) {
-    String type = ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_STATE, ClairMediaTypes.JSON));
+    String type =
+        ClairMediaTypes.pick(request, List.of(ClairMediaTypes.INDEX_STATE, ClairMediaTypes.JSON));
     String state = ScannerSet.current().indexState();
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType(type))
@@ -217,21 +242,27 @@ class ClairIndexerController {
   record IndexStateResponse(String state) {}
 
   /**
-   * The stored report when it is finished and made by the current scanners. A failed load is not "no report": it
-   * falls through to the rescan, whose activities retry it.
+   * The stored report when it is finished and made by the current scanners. A failed load is not
+   * "no report": it falls through to the rescan, whose activities retry it.
    */
   private Optional<ScanQueries.StoredReport> currentReport(String digest, String indexState) {
     try {
-      return store.report(digest)
-          .filter(report -> "IndexFinished".equals(report.state()) && indexState.equals(report.indexState()));
+      return store
+          .report(digest)
+          .filter(
+              report ->
+                  "IndexFinished".equals(report.state()) && indexState.equals(report.indexState()));
     } catch (RuntimeException e) {
       log.warn("could not load the stored report of {}; indexing through the workflow", digest, e);
       return Optional.empty();
     }
   }
 
-  /** Clair's answer to an indexed manifest; the validator is the index state the report was made in. */
-  private static ResponseEntity<String> created(String json, String indexState, String location, HttpHeaders links) {
+  /**
+   * Clair's answer to an indexed manifest; the validator is the index state the report was made in.
+   */
+  private static ResponseEntity<String> created(
+      String json, String indexState, String location, HttpHeaders links) {
     return ResponseEntity.status(HttpStatus.CREATED)
         .eTag(etag(indexState))
         .location(URI.create(location))
@@ -244,7 +275,6 @@ class ClairIndexerController {
   private static String etag(String indexState) {
     return "\"" + indexState + "\"";
   }
-
 
   private static void checkLayers(JsonNode requested, List<String> layers) {
     if (requested.isMissingNode() || requested.isNull()) {

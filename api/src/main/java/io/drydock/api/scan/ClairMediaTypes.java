@@ -15,10 +15,11 @@ import org.springframework.http.HttpStatus;
 
 /**
  * The answer's media type as Clair's server picks it ({@code pickContentType}, quay/clair {@code
- * httptransport/common.go} at eb22407da3d3ee32534ed956be3696080754288d): without an {@code Accept} header the first
- * type an endpoint offers, its vendor type; otherwise every listed range, stably sorted by {@code q} (1 when absent, 0
- * when unreadable) from highest to lowest, and the first offered type the first range matches. {@code q=0} is not
- * "not acceptable" there, only last. No match is 415, a range Go's {@code mime.ParseMediaType} refuses is 400.
+ * httptransport/common.go} at eb22407da3d3ee32534ed956be3696080754288d): without an {@code Accept}
+ * header the first type an endpoint offers, its vendor type; otherwise every listed range, stably
+ * sorted by {@code q} (1 when absent, 0 when unreadable) from highest to lowest, and the first
+ * offered type the first range matches. {@code q=0} is not "not acceptable" there, only last. No
+ * match is 415, a range Go's {@code mime.ParseMediaType} refuses is 400.
  */
 final class ClairMediaTypes {
   static final String INDEX_REPORT = "application/vnd.clair.index_report.v1+json";
@@ -26,8 +27,12 @@ final class ClairMediaTypes {
   static final String AFFECTED_MANIFESTS = "application/vnd.clair.affected_manifests.v1+json";
   static final String JSON = "application/json";
 
-  /** Go's {@code strconv.ParseFloat} syntax for decimals, infinities and NaN (hexadecimal floats read as 0 here). */
-  private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+  /**
+   * Go's {@code strconv.ParseFloat} syntax for decimals, infinities and NaN (hexadecimal floats
+   * read as 0 here).
+   */
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private ClairMediaTypes() {}
 
@@ -43,8 +48,8 @@ final class ClairMediaTypes {
   }
 
   /**
-   * @param request the request, whose every {@code Accept} header is read in order, as Clair's handler reads {@code
-   *     r.Header["Accept"]}
+   * @param request the request, whose every {@code Accept} header is read in order, as Clair's
+   *     handler reads {@code r.Header["Accept"]}
    * @param offered the endpoint's types, its vendor type first
    */
   static String pick(HttpServletRequest request, List<String> offered) {
@@ -60,7 +65,9 @@ final class ClairMediaTypes {
       }
     }
     // A NaN sorts as 0: Go's sort merely leaves it somewhere, and a comparator must be consistent.
-    ranges.sort(Comparator.comparingDouble((Range range) -> Double.isNaN(range.q()) ? 0 : range.q()).reversed());
+    ranges.sort(
+        Comparator.comparingDouble((Range range) -> Double.isNaN(range.q()) ? 0 : range.q())
+            .reversed());
     for (Range range : ranges) {
       for (String type : offered) {
         if (range.matches(type)) {
@@ -75,20 +82,26 @@ final class ClairMediaTypes {
   }
 
   /**
-   * One range as Go's {@code mime.ParseMediaType} reads it (go/src/mime/mediatype.go): a lower-cased {@code
-   * type/subtype} of token characters, then {@code ;name=value} parameters, a value a token or a quoted string, a
-   * trailing semicolon ignored, one name twice only with the same value. A type without a subtype parses there, and
-   * Clair's handler then panics on it, dropping the connection: here it is a malformed request like the others.
+   * One range as Go's {@code mime.ParseMediaType} reads it (go/src/mime/mediatype.go): a
+   * lower-cased {@code type/subtype} of token characters, then {@code ;name=value} parameters, a
+   * value a token or a quoted string, a trailing semicolon ignored, one name twice only with the
+   * same value. A type without a subtype parses there, and Clair's handler then panics on it,
+   * dropping the connection: here it is a malformed request like the others.
    */
   private static Range parse(String element) {
     int semicolon = element.indexOf(';');
-    String base = (semicolon < 0 ? element : element.substring(0, semicolon)).toLowerCase(Locale.ROOT).strip();
+    String base =
+        (semicolon < 0 ? element : element.substring(0, semicolon))
+            .toLowerCase(Locale.ROOT)
+            .strip();
     int slash = base.indexOf('/');
     if (slash < 0 || !isToken(base.substring(0, slash)) || !isToken(base.substring(slash + 1))) {
       throw malformed("\"" + element + "\" is not a media range type/subtype");
     }
-    Map<String, String> parameters = semicolon < 0 ? Map.of() : parameters(element, element.substring(semicolon));
-    return new Range(base.substring(0, slash), base.substring(slash + 1), quality(parameters.get("q")));
+    Map<String, String> parameters =
+        semicolon < 0 ? Map.of() : parameters(element, element.substring(semicolon));
+    return new Range(
+        base.substring(0, slash), base.substring(slash + 1), quality(parameters.get("q")));
   }
 
   private static Map<String, String> parameters(String element, String text) {

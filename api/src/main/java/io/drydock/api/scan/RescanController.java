@@ -24,13 +24,15 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Bulk rescans ({@code /api/v1/rescans}), their operator signals ({@code /api/v1/operator/rescans/<id>/pause|resume|
- * cancel}) and the scan status of every manifest ({@code /api/v1/scan-status}), read from PostgreSQL on every request
- * so that every API replica answers the same.
+ * Bulk rescans ({@code /api/v1/rescans}), their operator signals ({@code
+ * /api/v1/operator/rescans/<id>/pause|resume| cancel}) and the scan status of every manifest
+ * ({@code /api/v1/scan-status}), read from PostgreSQL on every request so that every API replica
+ * answers the same.
  */
 @RestController
 class RescanController {
-  private static final Pattern BULK_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final Pattern BULK_ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Set<String> SIGNALS = Set.of("pause", "resume", "cancel");
   static final int MAX_PAGE = 5000;
 
@@ -45,8 +47,8 @@ class RescanController {
   }
 
   /**
-   * @param force index again even current reports; true unless the caller says otherwise, since an operator asking for
-   *     a rescan wants one
+   * @param force index again even current reports; true unless the caller says otherwise, since an
+   *     operator asking for a rescan wants one
    */
   record BulkRescanBody(String repository, Boolean force, Integer concurrency) {}
 
@@ -83,13 +85,13 @@ class RescanController {
   @Operation(
       summary = "Start a bulk rescan of every image manifest, or of one repository's",
       responses = {
-          @ApiResponse(
-              responseCode = "202",
-              description = "started: its progress",
-              content =
-                  @Content(
-                      mediaType = "application/json",
-                      schema = @Schema(implementation = BulkRescanResponse.class)))
+        @ApiResponse(
+            responseCode = "202",
+            description = "started: its progress",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = BulkRescanResponse.class)))
       })
   @PostMapping("/api/v1/rescans")
   ResponseEntity<BulkRescanResponse> start(@RequestBody(required = false) BulkRescanBody body) {
@@ -98,7 +100,8 @@ class RescanController {
     if (repository != null) {
       ApiException.validRepositoryPath(repository);
       if (!store.repositoryExists(repository)) {
-        throw new ApiException(HttpStatus.NOT_FOUND, "NAME_UNKNOWN", "repository unknown to the registry", repository);
+        throw new ApiException(
+            HttpStatus.NOT_FOUND, "NAME_UNKNOWN", "repository unknown to the registry", repository);
       }
     }
     int concurrency = request.concurrency() == null ? defaultConcurrency : request.concurrency();
@@ -109,20 +112,22 @@ class RescanController {
           "concurrency must be between 1 and " + ScanProperties.MAX_BULK_CONCURRENCY,
           concurrency);
     }
-    String id = rescans.startBulk(repository, request.force() == null || request.force(), concurrency);
-    return ResponseEntity.status(HttpStatus.ACCEPTED).body(BulkRescanResponse.of(id, progressOf(id)));
+    String id =
+        rescans.startBulk(repository, request.force() == null || request.force(), concurrency);
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .body(BulkRescanResponse.of(id, progressOf(id)));
   }
 
   @Operation(
       summary = "A bulk rescan's progress",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "its progress",
-              content =
-                  @Content(
-                      mediaType = "application/json",
-                      schema = @Schema(implementation = BulkRescanResponse.class)))
+        @ApiResponse(
+            responseCode = "200",
+            description = "its progress",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = BulkRescanResponse.class)))
       })
   @GetMapping("/api/v1/rescans/{id}")
   BulkRescanResponse progress(@PathVariable("id") String id) {
@@ -132,41 +137,47 @@ class RescanController {
   @Operation(
       summary = "Pause, resume or cancel a bulk rescan",
       responses = {
-          @ApiResponse(
-              responseCode = "202",
-              description = "signaled: its progress",
-              content =
-                  @Content(
-                      mediaType = "application/json",
-                      schema = @Schema(implementation = BulkRescanResponse.class)))
+        @ApiResponse(
+            responseCode = "202",
+            description = "signaled: its progress",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = BulkRescanResponse.class)))
       })
   @PostMapping("/api/v1/operator/rescans/{id}/{signal}")
-  ResponseEntity<BulkRescanResponse> signal(@PathVariable("id") String id, @PathVariable("signal") String signal) {
+  ResponseEntity<BulkRescanResponse> signal(
+      @PathVariable("id") String id, @PathVariable("signal") String signal) {
     if (!SIGNALS.contains(signal)) {
       throw new ApiException(
-          HttpStatus.NOT_FOUND, "NOT_FOUND", "operator signals are pause, resume and cancel", signal);
+          HttpStatus.NOT_FOUND,
+          "NOT_FOUND",
+          "operator signals are pause, resume and cancel",
+          signal);
     }
     String valid = validId(id);
     if (!rescans.signal(valid, signal)) {
-      throw new ApiException(HttpStatus.CONFLICT, "RESCAN_NOT_RUNNING", "the bulk rescan is not running", valid);
+      throw new ApiException(
+          HttpStatus.CONFLICT, "RESCAN_NOT_RUNNING", "the bulk rescan is not running", valid);
     }
-    return ResponseEntity.status(HttpStatus.ACCEPTED).body(BulkRescanResponse.of(valid, progressOf(valid)));
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .body(BulkRescanResponse.of(valid, progressOf(valid)));
   }
 
   /**
-   * Scan status per image manifest, in (repository, digest) order; {@code next} is the cursor of the following page
-   * ({@code <repository>@<digest>}), null after the last.
+   * Scan status per image manifest, in (repository, digest) order; {@code next} is the cursor of
+   * the following page ({@code <repository>@<digest>}), null after the last.
    */
   @Operation(
       summary = "Scan status of the image manifests, a page at a time",
       responses = {
-          @ApiResponse(
-              responseCode = "200",
-              description = "a page of statuses",
-              content =
-                  @Content(
-                      mediaType = "application/json",
-                      schema = @Schema(implementation = ScanStatusPage.class)))
+        @ApiResponse(
+            responseCode = "200",
+            description = "a page of statuses",
+            content =
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = ScanStatusPage.class)))
       })
   @GetMapping("/api/v1/scan-status")
   ScanStatusPage scanStatus(
@@ -176,12 +187,16 @@ class RescanController {
     if (repository != null) {
       ApiException.validRepositoryPath(repository);
       if (!store.repositoryExists(repository)) {
-        throw new ApiException(HttpStatus.NOT_FOUND, "NAME_UNKNOWN", "repository unknown to the registry", repository);
+        throw new ApiException(
+            HttpStatus.NOT_FOUND, "NAME_UNKNOWN", "repository unknown to the registry", repository);
       }
     }
     if (limit < 1 || limit > MAX_PAGE) {
       throw new ApiException(
-          HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "limit must be between 1 and " + MAX_PAGE, limit);
+          HttpStatus.BAD_REQUEST,
+          "INVALID_PARAMETER",
+          "limit must be between 1 and " + MAX_PAGE,
+          limit);
     }
     String afterRepository = null;
     String afterDigest = null;
@@ -189,28 +204,41 @@ class RescanController {
       int at = after.lastIndexOf('@');
       if (at < 1 || !Digest.isDigest(after.substring(at + 1))) {
         throw new ApiException(
-            HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "after must be a cursor <repository>@<digest>", after);
+            HttpStatus.BAD_REQUEST,
+            "INVALID_PARAMETER",
+            "after must be a cursor <repository>@<digest>",
+            after);
       }
       afterRepository = ApiException.validRepositoryPath(after.substring(0, at));
       afterDigest = after.substring(at + 1);
     }
     List<ScanStatusEntry> entries =
         store.statuses(repository, afterRepository, afterDigest, limit).stream()
-            .map(s -> new ScanStatusEntry(s.repository(), s.digest(), s.status(), s.error(), s.updatedAt()))
+            .map(
+                s ->
+                    new ScanStatusEntry(
+                        s.repository(), s.digest(), s.status(), s.error(), s.updatedAt()))
             .toList();
     String next =
-        entries.size() < limit ? null : entries.get(entries.size() - 1).repository() + "@" + entries.get(entries.size() - 1).digest();
+        entries.size() < limit
+            ? null
+            : entries.get(entries.size() - 1).repository()
+                + "@"
+                + entries.get(entries.size() - 1).digest();
     return new ScanStatusPage(entries, next);
   }
 
   private BulkRescanProgress progressOf(String id) {
-    return rescans.progress(id)
-        .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "NOT_FOUND", "no such bulk rescan", id));
+    return rescans
+        .progress(id)
+        .orElseThrow(
+            () -> new ApiException(HttpStatus.NOT_FOUND, "NOT_FOUND", "no such bulk rescan", id));
   }
 
   private static String validId(String id) {
     if (!BULK_ID.matcher(id).matches()) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "a bulk rescan id is a UUID", id);
+      throw new ApiException(
+          HttpStatus.BAD_REQUEST, "INVALID_PARAMETER", "a bulk rescan id is a UUID", id);
     }
     return id;
   }

@@ -34,8 +34,8 @@ public final class RescanStarter {
   record Outcome(RescanResult result, String inProgressState) {}
 
   /**
-   * Starts the manifest's rescan, or joins the one already running (so concurrent requests for a manifest index it
-   * once), and waits up to the configured time for it to end.
+   * Starts the manifest's rescan, or joins the one already running (so concurrent requests for a
+   * manifest index it once), and waits up to the configured time for it to end.
    */
   Outcome indexAndWait(String digest) {
     RescanWorkflow rescan =
@@ -51,7 +51,8 @@ public final class RescanStarter {
     WorkflowClient.start(rescan::run, new RescanRequest(digest, false));
     WorkflowStub stub = WorkflowStub.fromTyped(rescan);
     try {
-      return new Outcome(stub.getResult(indexWait.toMillis(), TimeUnit.MILLISECONDS, RescanResult.class), null);
+      return new Outcome(
+          stub.getResult(indexWait.toMillis(), TimeUnit.MILLISECONDS, RescanResult.class), null);
     } catch (TimeoutException e) {
       return new Outcome(null, stub.query("state", String.class));
     }
@@ -67,7 +68,8 @@ public final class RescanStarter {
                 .setTaskQueue(ScanWorkflows.TASK_QUEUE)
                 .setWorkflowId(ScanWorkflows.bulkRescanWorkflowId(id))
                 .build());
-    WorkflowClient.start(bulk::run, new BulkRescanRequest(repository, force, concurrency, null, null));
+    WorkflowClient.start(
+        bulk::run, new BulkRescanRequest(repository, force, concurrency, null, null));
     return id;
   }
 
@@ -80,7 +82,10 @@ public final class RescanStarter {
     }
   }
 
-  /** Sends {@code pause}, {@code resume} or {@code cancel}; false when the bulk rescan is not running. */
+  /**
+   * Sends {@code pause}, {@code resume} or {@code cancel}; false when the bulk rescan is not
+   * running.
+   */
   boolean signal(String id, String signal) {
     BulkRescanWorkflow bulk = bulkStub(id);
     try {

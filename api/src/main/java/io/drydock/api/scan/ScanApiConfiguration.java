@@ -33,8 +33,7 @@ public class ScanApiConfiguration {
   }
 
   @Bean
-  RescanController rescanController(
-      ScanQueries store, RescanStarter rescans, ScanProperties scan) {
+  RescanController rescanController(ScanQueries store, RescanStarter rescans, ScanProperties scan) {
     return new RescanController(store, rescans, scan.bulkConcurrency());
   }
 }

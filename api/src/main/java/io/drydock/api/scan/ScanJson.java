@@ -7,7 +7,10 @@ import tools.jackson.databind.node.ObjectNode;
 final class ScanJson {
   private ScanJson() {}
 
-  /** The answer while a manifest is still being indexed: its state, and nothing claiming to be a result. */
+  /**
+   * The answer while a manifest is still being indexed: its state, and nothing claiming to be a
+   * result.
+   */
   static String inProgressReport(String digest, String state) {
     ObjectNode report = Json.MAPPER.createObjectNode();
     report.put("manifest_hash", digest);

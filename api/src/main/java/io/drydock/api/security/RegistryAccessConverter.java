@@ -11,9 +11,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * Maps GitLab's access claim to authorities: an entry {@code {"type":"registry","name":"import","actions":[...]}}
- * grants {@code import:<action>} per action, so {@code "*"} gives {@link #IMPORT} and {@code "operator"} gives {@link
- * #OPERATOR}. Entries for anything else (another repository, another type) grant nothing here.
+ * Maps GitLab's access claim to authorities: an entry {@code
+ * {"type":"registry","name":"import","actions":[...]}} grants {@code import:<action>} per action,
+ * so {@code "*"} gives {@link #IMPORT} and {@code "operator"} gives {@link #OPERATOR}. Entries for
+ * anything else (another repository, another type) grant nothing here.
  */
 final class RegistryAccessConverter implements Converter<Jwt, AbstractAuthenticationToken> {
   static final String IMPORT = "import:*";

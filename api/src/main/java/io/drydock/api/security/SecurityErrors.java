@@ -24,22 +24,27 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.util.StringUtils;
 
 /**
- * Spring Security's refusals in the envelope of the path ({@link ErrorEnvelope}: Clair's under {@code /indexer/}, OCI's
- * elsewhere), as the rest of the API answers, and the requests the firewall rejects before anything else runs. Every
- * authentication or authorization refusal is 401 {@code UNAUTHORIZED} with RFC 6750's {@code WWW-Authenticate}
- * challenge: no token, one that does not verify, and a valid token without the access the endpoint needs ({@code
- * error="insufficient_scope"}). The last is 401 rather than RFC 6750's 403 because GitLab's registry (distribution's
- * token authentication) answers it so, and GitLab Rails maps 401 but takes 403 as an error that aborts the import.
+ * Spring Security's refusals in the envelope of the path ({@link ErrorEnvelope}: Clair's under
+ * {@code /indexer/}, OCI's elsewhere), as the rest of the API answers, and the requests the
+ * firewall rejects before anything else runs. Every authentication or authorization refusal is 401
+ * {@code UNAUTHORIZED} with RFC 6750's {@code WWW-Authenticate} challenge: no token, one that does
+ * not verify, and a valid token without the access the endpoint needs ({@code
+ * error="insufficient_scope"}). The last is 401 rather than RFC 6750's 403 because GitLab's
+ * registry (distribution's token authentication) answers it so, and GitLab Rails maps 401 but takes
+ * 403 as an error that aborts the import.
  */
-final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
+final class SecurityErrors
+    implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
   private static final String REALM = "drydock";
 
   /**
-   * RFC 6750's challenge, written here rather than by Spring's bearer entry point, which always adds a {@code
-   * resource_metadata} URL built from the request's Host header: any client could make the answer name any host.
+   * RFC 6750's challenge, written here rather than by Spring's bearer entry point, which always
+   * adds a {@code resource_metadata} URL built from the request's Host header: any client could
+   * make the answer name any host.
    */
   @Override
-  public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+  public void commence(
+      HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
     HttpStatus status = HttpStatus.UNAUTHORIZED;
     StringBuilder challenge = new StringBuilder("Bearer realm=\"" + REALM + "\"");
@@ -64,7 +69,8 @@ final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHand
   }
 
   @Override
-  public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
     String detail =
         "the token's access claim must hold {\"type\":\"registry\",\"name\":\"import\"} with the action \"*\" for"
@@ -78,16 +84,24 @@ final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHand
   }
 
   /**
-   * Spring Security's firewall refuses, before authentication, a path that is not normalized ({@code ..}, {@code //}),
-   * holds an encoded slash or percent, a semicolon or a backslash, and methods it does not know. Under the import API
-   * such a path can only be a bad repository name, so it answers as the handlers would; so does an unknown method.
+   * Spring Security's firewall refuses, before authentication, a path that is not normalized
+   * ({@code ..}, {@code //}), holds an encoded slash or percent, a semicolon or a backslash, and
+   * methods it does not know. Under the import API such a path can only be a bad repository name,
+   * so it answers as the handlers would; so does an unknown method.
    */
   @Override
-  public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
       throws IOException {
-    if (Arrays.stream(HttpMethod.values()).noneMatch(method -> method.matches(request.getMethod()))) {
+    if (Arrays.stream(HttpMethod.values())
+        .noneMatch(method -> method.matches(request.getMethod()))) {
       response.setStatus(HttpStatus.METHOD_NOT_ALLOWED.value());
-      write(request, response, null, "method " + request.getMethod() + " is not supported here", null);
+      write(
+          request,
+          response,
+          null,
+          "method " + request.getMethod() + " is not supported here",
+          null);
       return;
     }
     response.setStatus(HttpStatus.BAD_REQUEST.value());
@@ -102,18 +116,24 @@ final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHand
 
   /** A quoted-string (RFC 9110 section 5.6.4): the description is an exception's message. */
   private static void appendParameter(StringBuilder challenge, String name, String value) {
-    String quoted = value.replaceAll("[\\p{Cntrl}]", " ").replace("\\", "\\\\").replace("\"", "\\\"");
+    String quoted =
+        value.replaceAll("[\\p{Cntrl}]", " ").replace("\\", "\\\\").replace("\"", "\\\"");
     challenge.append(", ").append(name).append("=\"").append(quoted).append('"');
   }
 
   /** The body, for the status already set, in the envelope of the request's path. */
   private void write(
-      HttpServletRequest request, HttpServletResponse response, String ociCode, String message, String detail)
+      HttpServletRequest request,
+      HttpServletResponse response,
+      String ociCode,
+      String message,
+      String detail)
       throws IOException {
     response.setContentType(MediaType.APPLICATION_JSON_VALUE);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     HttpStatusCode status = HttpStatusCode.valueOf(response.getStatus());
     Json.MAPPER.writeValue(
-        response.getOutputStream(), ErrorEnvelope.body(request.getRequestURI(), status, ociCode, message, detail));
+        response.getOutputStream(),
+        ErrorEnvelope.body(request.getRequestURI(), status, ociCode, message, detail));
   }
 }

@@ -41,15 +41,16 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
- * Builds the decoder for the registry tokens GitLab issues: HS256 with {@code DRYDOCK_AUTH_JWT_SECRET}, RS256 with
- * {@code DRYDOCK_AUTH_JWT_PUBLIC_KEY}, or both. Every problem with the configuration fails start-up with a message
- * naming the variable to fix.
+ * Builds the decoder for the registry tokens GitLab issues: HS256 with {@code
+ * DRYDOCK_AUTH_JWT_SECRET}, RS256 with {@code DRYDOCK_AUTH_JWT_PUBLIC_KEY}, or both. Every problem
+ * with the configuration fails start-up with a message naming the variable to fix.
  */
 final class TokenDecoders {
   static final String ACCESS_CLAIM = "access";
 
   private static final int MIN_SECRET_BYTES = 32;
-  private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+  private static final Pattern PEM =
+      Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
   private TokenDecoders() {}
 
@@ -64,7 +65,8 @@ final class TokenDecoders {
     auth.publicKey().ifPresent(publicKey -> keys.put(JWSAlgorithm.RS256, rsaKey(publicKey)));
     if (keys.isEmpty()) {
       throw new IllegalStateException(
-          "no token key is configured: set DRYDOCK_AUTH_JWT_SECRET (HS256, at least " + MIN_SECRET_BYTES
+          "no token key is configured: set DRYDOCK_AUTH_JWT_SECRET (HS256, at least "
+              + MIN_SECRET_BYTES
               + " bytes) and/or DRYDOCK_AUTH_JWT_PUBLIC_KEY (RS256: a PEM public key or certificate, or the path of"
               + " a PEM file)");
     }
@@ -74,41 +76,56 @@ final class TokenDecoders {
   }
 
   /**
-   * The decoder of Clair's intra-service tokens (quay/clair {@code middleware/auth/httpauth_psk.go}): HS256 with the
-   * pre-shared key, {@code iss} one of {@code issuers}, and the time claims checked as a registry token's are.
+   * The decoder of Clair's intra-service tokens (quay/clair {@code
+   * middleware/auth/httpauth_psk.go}): HS256 with the pre-shared key, {@code iss} one of {@code
+   * issuers}, and the time claims checked as a registry token's are.
    */
   static JwtDecoder clairPsk(byte[] key, List<String> issuers, Clock clock) {
     NimbusJwtDecoder decoder =
-        new NimbusJwtDecoder(processor(Map.of(JWSAlgorithm.HS256, new SecretKeySpec(key, "HmacSHA256"))));
+        new NimbusJwtDecoder(
+            processor(Map.of(JWSAlgorithm.HS256, new SecretKeySpec(key, "HmacSHA256"))));
     decoder.setJwtValidator(
         JwtValidators.createDefaultWithValidators(
-            List.of(timestamps(clock), new JwtClaimValidator<Object>("iss", issuer -> issuer != null && issuers.contains(issuer)))));
+            List.of(
+                timestamps(clock),
+                new JwtClaimValidator<Object>(
+                    "iss", issuer -> issuer != null && issuers.contains(issuer)))));
     return decoder;
   }
 
-  /** Verifies the signature with the key of the token's algorithm, then checks the time claims as sent. */
+  /**
+   * Verifies the signature with the key of the token's algorithm, then checks the time claims as
+   * sent.
+   */
   private static DefaultJWTProcessor<SecurityContext> processor(Map<JWSAlgorithm, Key> keys) {
     DefaultJWTProcessor<SecurityContext> processor =
         new DefaultJWTProcessor<>() {
-          // Once the signature is verified, the time claims as sent, before Nimbus turns them into dates.
+          // Once the signature is verified, the time claims as sent, before Nimbus turns them into
+          // dates.
           @Override
-          public JWTClaimsSet process(SignedJWT jwt, SecurityContext context) throws BadJOSEException, JOSEException {
+          public JWTClaimsSet process(SignedJWT jwt, SecurityContext context)
+              throws BadJOSEException, JOSEException {
             JWTClaimsSet claims = super.process(jwt, context);
             TimeClaims.check(jwt.getPayload().toJSONObject());
             return claims;
           }
         };
-    // The token's alg header picks the key, and a key only ever verifies its own algorithm, so an HS256 token can
-    // never be checked against the public key's bytes. The kid header is not matched: GitLab derives it from its
+    // The token's alg header picks the key, and a key only ever verifies its own algorithm, so an
+    // HS256 token can
+    // never be checked against the public key's bytes. The kid header is not matched: GitLab
+    // derives it from its
     // signing key, and only the configured key can verify the signature anyway.
     processor.setJWSKeySelector(
-        (header, context) -> Optional.ofNullable(keys.get(header.getAlgorithm())).map(List::of).orElse(List.of()));
+        (header, context) ->
+            Optional.ofNullable(keys.get(header.getAlgorithm())).map(List::of).orElse(List.of()));
     // The claims are checked by Spring's validators, whose messages say which check failed.
     processor.setJWTClaimsSetVerifier((claims, context) -> {});
     return processor;
   }
 
-  /** exp and nbf with 60 s of clock skew; a token without exp would never expire, so it is refused. */
+  /**
+   * exp and nbf with 60 s of clock skew; a token without exp would never expire, so it is refused.
+   */
   private static JwtTimestampValidator timestamps(Clock clock) {
     JwtTimestampValidator timestamps = new JwtTimestampValidator();
     timestamps.setAllowEmptyExpiryClaim(false);
@@ -119,7 +136,8 @@ final class TokenDecoders {
   private static OAuth2TokenValidator<Jwt> validator(AuthProperties auth, Clock clock) {
     List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
     validators.add(timestamps(clock));
-    // A token without GitLab's access claim is not a registry token at all: 401, where a registry token granting
+    // A token without GitLab's access claim is not a registry token at all: 401, where a registry
+    // token granting
     // other access is refused with 403 by the authorization rules.
     validators.add(new JwtClaimValidator<Object>(ACCESS_CLAIM, Collection.class::isInstance));
     auth.issuer().ifPresent(issuer -> validators.add(new JwtIssuerValidator(issuer)));
@@ -131,13 +149,19 @@ final class TokenDecoders {
     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
     if (bytes.length < MIN_SECRET_BYTES) {
       throw new IllegalStateException(
-          "DRYDOCK_AUTH_JWT_SECRET is " + bytes.length + " bytes long; HS256 needs at least " + MIN_SECRET_BYTES
+          "DRYDOCK_AUTH_JWT_SECRET is "
+              + bytes.length
+              + " bytes long; HS256 needs at least "
+              + MIN_SECRET_BYTES
               + " (openssl rand -hex 32 makes one)");
     }
     return new SecretKeySpec(bytes, "HmacSHA256");
   }
 
-  /** A PEM public key or certificate (GitLab's registry is configured with the certificate), or a file holding one. */
+  /**
+   * A PEM public key or certificate (GitLab's registry is configured with the certificate), or a
+   * file holding one.
+   */
   private static RSAPublicKey rsaKey(String configured) {
     String pem = configured.contains("-----BEGIN") ? configured : readPemFile(configured.strip());
     Matcher block = PEM.matcher(pem);
@@ -150,21 +174,27 @@ final class TokenDecoders {
       byte[] der = Base64.getMimeDecoder().decode(block.group(2));
       key =
           switch (block.group(1)) {
-            case "PUBLIC KEY" -> KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+            case "PUBLIC KEY" ->
+                KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
             case "CERTIFICATE" ->
                 CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(der))
                     .getPublicKey();
             default ->
                 throw new IllegalStateException(
-                    "DRYDOCK_AUTH_JWT_PUBLIC_KEY holds a " + block.group(1) + "; it needs a PUBLIC KEY or CERTIFICATE");
+                    "DRYDOCK_AUTH_JWT_PUBLIC_KEY holds a "
+                        + block.group(1)
+                        + "; it needs a PUBLIC KEY or CERTIFICATE");
           };
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException("DRYDOCK_AUTH_JWT_PUBLIC_KEY is not a valid RSA key: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "DRYDOCK_AUTH_JWT_PUBLIC_KEY is not a valid RSA key: " + e.getMessage(), e);
     }
     if (!(key instanceof RSAPublicKey rsa)) {
       throw new IllegalStateException(
-          "DRYDOCK_AUTH_JWT_PUBLIC_KEY holds a " + key.getAlgorithm() + " key; RS256 needs an RSA key");
+          "DRYDOCK_AUTH_JWT_PUBLIC_KEY holds a "
+              + key.getAlgorithm()
+              + " key; RS256 needs an RSA key");
     }
     return rsa;
   }
@@ -174,7 +204,8 @@ final class TokenDecoders {
       return Files.readString(Path.of(path));
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
-          "DRYDOCK_AUTH_JWT_PUBLIC_KEY is neither a PEM string nor a readable PEM file: " + path, e);
+          "DRYDOCK_AUTH_JWT_PUBLIC_KEY is neither a PEM string nor a readable PEM file: " + path,
+          e);
     }
   }
 }

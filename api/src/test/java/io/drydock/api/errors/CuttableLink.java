@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay to PostgreSQL that can be cut as a restarting server is: every open connection is reset and new ones
- * are closed as soon as they are accepted, until it is restored.
+ * A TCP relay to PostgreSQL that can be cut as a restarting server is: every open connection is
+ * reset and new ones are closed as soon as they are accepted, until it is restored.
  */
 final class CuttableLink implements AutoCloseable {
   private final ServerSocket listener;
@@ -66,7 +66,8 @@ final class CuttableLink implements AutoCloseable {
 
   private static void pipe(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         out.write(buffer, 0, n);
       }

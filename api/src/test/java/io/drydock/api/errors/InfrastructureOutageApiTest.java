@@ -44,9 +44,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The API process as it ships when its infrastructure is down: no Temporal server listens at its address, and its
- * PostgreSQL is reached through a relay the test cuts as a restart would. Every answer is bounded and a 503 in the
- * envelope of its path, and nothing is left changed.
+ * The API process as it ships when its infrastructure is down: no Temporal server listens at its
+ * address, and its PostgreSQL is reached through a relay the test cuts as a restart would. Every
+ * answer is bounded and a 503 in the envelope of its path, and nothing is left changed.
  */
 class InfrastructureOutageApiTest {
   private static final String SECRET = "infrastructure-outage-tests-hs256-secret";
@@ -88,10 +88,12 @@ class InfrastructureOutageApiTest {
         new SpringApplicationBuilder(ApiApplication.class)
             .run(
                 "--server.port=0",
-                "--spring.datasource.url=" + port.replaceFirst("//127.0.0.1:" + database.port() + "/"),
+                "--spring.datasource.url="
+                    + port.replaceFirst("//127.0.0.1:" + database.port() + "/"),
                 "--spring.temporal.connection.target=127.0.0.1:" + closedPort(),
                 "--drydock.temporal.start-timeout=" + START_TIMEOUT.toMillis() + "ms",
-                // A shorter wait for a connection than the shipped 5 s keeps the test short; the answers are the same.
+                // A shorter wait for a connection than the shipped 5 s keeps the test short; the
+                // answers are the same.
                 "--spring.datasource.hikari.connection-timeout=1000",
                 "--drydock.legacy-storage-root=" + legacy,
                 "--drydock.auth.jwt-secret=" + SECRET);
@@ -104,7 +106,10 @@ class InfrastructureOutageApiTest {
     database.close();
   }
 
-  /** Today's SDK retries an unreachable server for up to a minute per start while the repository reads in progress. */
+  /**
+   * Today's SDK retries an unreachable server for up to a minute per start while the repository
+   * reads in progress.
+   */
   @Test
   void aPreImportWithTemporalUnreachableAnswers503WithinTheStartTimeoutAndLeavesNoRow() {
     long started = System.nanoTime();
@@ -120,12 +125,17 @@ class InfrastructureOutageApiTest {
     assertThat(jdbc.sql("SELECT count(*) FROM repositories").query(Long.class).single())
         .as("the claim is undone: no row in progress, no concurrency slot held")
         .isZero();
-    assertThat(api.getBean(MeterRegistry.class).find("drydock.workflow.start.failures").tag("import_type", "pre").counters())
+    assertThat(
+            api.getBean(MeterRegistry.class)
+                .find("drydock.workflow.start.failures")
+                .tag("import_type", "pre")
+                .counters())
         .as("counted by the gRPC status it failed with")
         .singleElement()
         .satisfies(
             failures -> {
-              assertThat(failures.getId().getTag("reason")).isIn("unavailable", "deadline_exceeded", "cancelled");
+              assertThat(failures.getId().getTag("reason"))
+                  .isIn("unavailable", "deadline_exceeded", "cancelled");
               assertThat(failures.count()).isEqualTo(1);
             });
   }
@@ -135,13 +145,16 @@ class InfrastructureOutageApiTest {
     HttpResponse<String> readiness = send("GET", "/actuator/health/readiness");
 
     assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(503);
-    assertThat(json(readiness).path("components").path("temporal").path("status").asText()).isEqualTo("DOWN");
-    assertThat(json(readiness).path("components").path("db").path("status").asText()).isEqualTo("UP");
+    assertThat(json(readiness).path("components").path("temporal").path("status").asText())
+        .isEqualTo("DOWN");
+    assertThat(json(readiness).path("components").path("db").path("status").asText())
+        .isEqualTo("UP");
     assertThat(send("GET", "/actuator/health/liveness").statusCode()).isEqualTo(200);
   }
 
   @Test
-  void whileTheDatabaseRestartsEveryEndpointAnswers503InItsEnvelopeThenRecovers() throws InterruptedException {
+  void whileTheDatabaseRestartsEveryEndpointAnswers503InItsEnvelopeThenRecovers()
+      throws InterruptedException {
     assertThat(send("GET", "/gitlab/v1/import/outage/app/").statusCode()).isEqualTo(404);
     Set<Integer> answeredMeanwhile = ConcurrentHashMap.newKeySet();
     AtomicBoolean polling = new AtomicBoolean(true);
@@ -161,7 +174,8 @@ class InfrastructureOutageApiTest {
     database.cut();
     try {
       for (String[] request : DATABASE_REQUESTS) {
-        HttpResponse<String> answer = send(request[0], request[1], request.length > 2 ? request[2] : null);
+        HttpResponse<String> answer =
+            send(request[0], request[1], request.length > 2 ? request[2] : null);
         String what = request[0] + " " + request[1] + " -> " + answer.body();
 
         assertThat(answer.statusCode()).as(what).isEqualTo(503);
@@ -171,7 +185,9 @@ class InfrastructureOutageApiTest {
           assertThat(body.path("code").asText()).as(what).isEqualTo("service-unavailable");
           assertThat(body.path("message").asText()).as(what).contains("database");
         } else {
-          assertThat(body.path("errors").path(0).path("code").asText()).as(what).isEqualTo("UNAVAILABLE");
+          assertThat(body.path("errors").path(0).path("code").asText())
+              .as(what)
+              .isEqualTo("UNAVAILABLE");
         }
       }
     } finally {
@@ -186,7 +202,9 @@ class InfrastructureOutageApiTest {
     poller.join();
 
     assertThat(lastAnswer.get()).as("answers again once the database is back").isEqualTo(404);
-    assertThat(answeredMeanwhile).as("requests in flight across the cut and the restore").containsOnly(404, 503);
+    assertThat(answeredMeanwhile)
+        .as("requests in flight across the cut and the restore")
+        .containsOnly(404, 503);
     assertThat(send("GET", "/api/v1/sleds").statusCode()).isEqualTo(200);
     assertThat(jdbc.sql("SELECT count(*) FROM repositories").query(Long.class).single()).isZero();
   }
@@ -201,9 +219,11 @@ class InfrastructureOutageApiTest {
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer " + TOKEN)
             .header("Content-Type", "application/json")
-            .method(method, jsonBody == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(jsonBody))
+            .method(
+                method,
+                jsonBody == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(jsonBody))
             .build();
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -230,7 +250,11 @@ class InfrastructureOutageApiTest {
             .subject("outage-tests")
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
-            .claim("access", List.of(Map.of("type", "registry", "name", "import", "actions", List.of("*", "operator"))))
+            .claim(
+                "access",
+                List.of(
+                    Map.of(
+                        "type", "registry", "name", "import", "actions", List.of("*", "operator"))))
             .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {

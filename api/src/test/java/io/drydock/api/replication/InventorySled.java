@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A sled agent that answers what the inventory asks ({@code GET /artifacts}, {@code GET /artifacts-config}) with
- * fixed JSON, and records every request it gets: also the stand-in for an address nothing may contact.
+ * A sled agent that answers what the inventory asks ({@code GET /artifacts}, {@code GET
+ * /artifacts-config}) with fixed JSON, and records every request it gets: also the stand-in for an
+ * address nothing may contact.
  */
 final class InventorySled implements AutoCloseable {
   final List<String> requests = new CopyOnWriteArrayList<>();
@@ -30,7 +31,9 @@ final class InventorySled implements AutoCloseable {
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
             String path = exchange.getRequestURI().getPath();
             String body =
-                path.equals("/artifacts") ? artifactsJson : path.equals("/artifacts-config") ? configJson : null;
+                path.equals("/artifacts")
+                    ? artifactsJson
+                    : path.equals("/artifacts-config") ? configJson : null;
             if (body == null || !exchange.getRequestMethod().equals("GET")) {
               exchange.sendResponseHeaders(404, -1);
               return;

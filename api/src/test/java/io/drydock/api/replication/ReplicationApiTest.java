@@ -54,9 +54,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The replication API over HTTP: the API process as it ships (security, error envelope, database, Temporal client)
- * on a random port, with a fresh PostgreSQL database, a Temporal server of its own, a stub workflow on the
- * replication task queue, and sled agents in JDK HTTP servers.
+ * The replication API over HTTP: the API process as it ships (security, error envelope, database,
+ * Temporal client) on a random port, with a fresh PostgreSQL database, a Temporal server of its
+ * own, a stub workflow on the replication task queue, and sled agents in JDK HTTP servers.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationApiTest {
@@ -70,6 +70,7 @@ class ReplicationApiTest {
   private static WorkerFactory workers;
   private static String baseUrl;
   private static final String OPERATOR = token(List.of("*", "operator"));
+
   /** The callers' action: enough to read, not to change anything. */
   private static final String READER = token(List.of("*"));
 
@@ -134,17 +135,23 @@ class ReplicationApiTest {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     JsonNode repository = json(created);
     String id = repository.path("id").asText();
-    assertThat(created.headers().firstValue("Location")).contains("/api/v1/artifact-repositories/" + id);
+    assertThat(created.headers().firstValue("Location"))
+        .contains("/api/v1/artifact-repositories/" + id);
     assertThat(repository.path("name").asText()).isEqualTo("release-1");
     assertThat(repository.path("generation").asLong()).isEqualTo(2);
     assertThat(repository.path("artifacts").toString())
         .isEqualTo(
-            "[{\"name\":\"host.img\",\"sha256\":\"" + sha256("host image") + "\",\"length\":10,"
+            "[{\"name\":\"host.img\",\"sha256\":\""
+                + sha256("host image")
+                + "\",\"length\":10,"
                 + "\"kind\":null,\"version\":null},"
-                + "{\"name\":\"sp.bin\",\"sha256\":\"" + sha256("service processor") + "\",\"length\":17,"
+                + "{\"name\":\"sp.bin\",\"sha256\":\""
+                + sha256("service processor")
+                + "\",\"length\":17,"
                 + "\"kind\":null,\"version\":null}]");
     JsonNode replication = awaitStatus(status -> status.path("activations").asLong() >= 1);
-    assertThat(replication.path("settings").path("activation_period_seconds").asLong()).isEqualTo(120);
+    assertThat(replication.path("settings").path("activation_period_seconds").asLong())
+        .isEqualTo(120);
     assertThat(replication.path("settings").path("min_sled_replication").asInt()).isEqualTo(3);
     assertThat(replication.path("settings").path("max_requests_in_flight").asInt()).isEqualTo(8);
 
@@ -152,7 +159,8 @@ class ReplicationApiTest {
 
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(json(again).path("generation").asLong()).isEqualTo(2);
-    assertThat(json(send("GET", "/api/v1/artifact-repositories/" + id, READER)).path("id").asText()).isEqualTo(id);
+    assertThat(json(send("GET", "/api/v1/artifact-repositories/" + id, READER)).path("id").asText())
+        .isEqualTo(id);
     JsonNode list = json(send("GET", "/api/v1/artifact-repositories", READER));
     assertThat(list.path("generation").asLong()).isEqualTo(2);
     assertThat(list.path("repositories").get(0).path("artifacts").size()).isEqualTo(2);
@@ -161,7 +169,8 @@ class ReplicationApiTest {
   @Test
   @Order(3)
   void deletingBumpsTheGenerationAndSignalsAndAnUnknownIdIs404() {
-    String id = json(upload(zip("to-delete", Map.of("x.bin", "only here"), Map.of()))).path("id").asText();
+    String id =
+        json(upload(zip("to-delete", Map.of("x.bin", "only here"), Map.of()))).path("id").asText();
     long activations = awaitStatus(status -> true).path("activations").asLong();
     long generation = generation();
 
@@ -170,11 +179,13 @@ class ReplicationApiTest {
     assertThat(deleted.statusCode()).isEqualTo(204);
     assertThat(generation()).isEqualTo(generation + 1);
     awaitStatus(status -> status.path("activations").asLong() > activations);
-    assertThat(errorCode(send("GET", "/api/v1/artifact-repositories/" + id, READER))).isEqualTo("REPOSITORY_UNKNOWN");
+    assertThat(errorCode(send("GET", "/api/v1/artifact-repositories/" + id, READER)))
+        .isEqualTo("REPOSITORY_UNKNOWN");
     HttpResponse<String> again = send("DELETE", "/api/v1/artifact-repositories/" + id, OPERATOR);
     assertThat(again.statusCode()).isEqualTo(404);
     assertThat(generation()).isEqualTo(generation + 1);
-    HttpResponse<String> badId = send("DELETE", "/api/v1/artifact-repositories/not-a-hash", OPERATOR);
+    HttpResponse<String> badId =
+        send("DELETE", "/api/v1/artifact-repositories/not-a-hash", OPERATOR);
     assertThat(badId.statusCode()).isEqualTo(400);
     assertThat(errorCode(badId)).isEqualTo("REPOSITORY_ID_INVALID");
   }
@@ -183,16 +194,20 @@ class ReplicationApiTest {
   @Order(4)
   void badUploadsAreRefusedInTheEnvelopeAndChangeNothing() {
     long generation = generation();
-    int repositories = json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size();
+    int repositories =
+        json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size();
 
     HttpResponse<String> mismatch =
-        upload(zip("bad", Map.of("a.bin", "listed bytes"), Map.of("targets/a.bin", "other bytes!")));
-    HttpResponse<String> notZip = send("POST", "/api/v1/artifact-repositories", OPERATOR, "application/json", "{}");
+        upload(
+            zip("bad", Map.of("a.bin", "listed bytes"), Map.of("targets/a.bin", "other bytes!")));
+    HttpResponse<String> notZip =
+        send("POST", "/api/v1/artifact-repositories", OPERATOR, "application/json", "{}");
     HttpResponse<String> tooLarge = upload(new byte[(int) MAX_UPLOAD_BYTES + 1]);
     HttpResponse<String> garbage = upload("not a zip".getBytes(StandardCharsets.UTF_8));
 
     assertThat(mismatch.statusCode()).isEqualTo(400);
-    assertThat(json(mismatch).path("errors").get(0).path("code").asText()).isEqualTo("TARGET_INVALID");
+    assertThat(json(mismatch).path("errors").get(0).path("code").asText())
+        .isEqualTo("TARGET_INVALID");
     assertThat(json(mismatch).path("errors").get(0).path("detail").asText()).isEqualTo("a.bin");
     assertThat(notZip.statusCode()).isEqualTo(415);
     assertThat(errorCode(notZip)).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
@@ -201,7 +216,8 @@ class ReplicationApiTest {
     assertThat(garbage.statusCode()).isEqualTo(400);
     assertThat(errorCode(garbage)).isEqualTo("ARCHIVE_INVALID");
     assertThat(generation()).isEqualTo(generation);
-    assertThat(json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size())
+    assertThat(
+            json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size())
         .isEqualTo(repositories);
   }
 
@@ -242,16 +258,23 @@ class ReplicationApiTest {
     assertThat(sledIds()).contains("configured-1", "sled-1");
 
     assertThat(errorCode(registerSled("Sled_1", url, OPERATOR))).isEqualTo("SLED_ID_INVALID");
-    assertThat(errorCode(registerSled("sled-2", "ftp://127.0.0.1", OPERATOR))).isEqualTo("SLED_URL_INVALID");
-    assertThat(errorCode(registerSled("sled-2", "http://user:pw@127.0.0.1", OPERATOR))).isEqualTo("SLED_URL_INVALID");
-    for (String badPort : List.of("http://127.0.0.1:99999", "http://127.0.0.1:0", "http://127.0.0.1:", "http://h:x")) {
+    assertThat(errorCode(registerSled("sled-2", "ftp://127.0.0.1", OPERATOR)))
+        .isEqualTo("SLED_URL_INVALID");
+    assertThat(errorCode(registerSled("sled-2", "http://user:pw@127.0.0.1", OPERATOR)))
+        .isEqualTo("SLED_URL_INVALID");
+    for (String badPort :
+        List.of(
+            "http://127.0.0.1:99999", "http://127.0.0.1:0", "http://127.0.0.1:", "http://h:x")) {
       HttpResponse<String> refused = registerSled("sled-2", badPort, OPERATOR);
       assertThat(refused.statusCode()).as(badPort).isEqualTo(400);
       assertThat(errorCode(refused)).isEqualTo("SLED_URL_INVALID");
       assertThat(json(refused).path("errors").get(0).path("detail").asText())
           .contains("port must be a number from 1 to 65535");
     }
-    assertThat(errorCode(send("PUT", "/api/v1/sleds/sled-2", OPERATOR, "application/json", "{\"base_url\":")))
+    assertThat(
+            errorCode(
+                send(
+                    "PUT", "/api/v1/sleds/sled-2", OPERATOR, "application/json", "{\"base_url\":")))
         .isEqualTo("BAD_REQUEST");
     assertThat(errorCode(send("PUT", "/api/v1/sleds/sled-2", OPERATOR, "application/json", "")))
         .isEqualTo("BAD_REQUEST");
@@ -260,18 +283,28 @@ class ReplicationApiTest {
     // A depot_url follows the rules of base_url, and without one the depot is at the base URL.
     assertThat(json(updated).path("depot_url").asText()).isEqualTo(url + "/agent");
     HttpResponse<String> withDepot =
-        send("PUT", "/api/v1/sleds/sled-1", OPERATOR, "application/json",
+        send(
+            "PUT",
+            "/api/v1/sleds/sled-1",
+            OPERATOR,
+            "application/json",
             "{\"base_url\":\"" + url + "\",\"depot_url\":\"HTTP://depot.sled-1:12348/\"}");
     assertThat(withDepot.statusCode()).as(withDepot.body()).isEqualTo(200);
     assertThat(json(withDepot).path("base_url").asText()).isEqualTo(url);
     assertThat(json(withDepot).path("depot_url").asText()).isEqualTo("http://depot.sled-1:12348");
-    for (String badDepot : List.of("\"ftp://127.0.0.1\"", "\"http://u:p@127.0.0.1\"", "\"http://127.0.0.1:0\"", "7")) {
+    for (String badDepot :
+        List.of("\"ftp://127.0.0.1\"", "\"http://u:p@127.0.0.1\"", "\"http://127.0.0.1:0\"", "7")) {
       HttpResponse<String> refused =
-          send("PUT", "/api/v1/sleds/sled-2", OPERATOR, "application/json",
+          send(
+              "PUT",
+              "/api/v1/sleds/sled-2",
+              OPERATOR,
+              "application/json",
               "{\"base_url\":\"" + url + "\",\"depot_url\":" + badDepot + "}");
       assertThat(refused.statusCode()).as(badDepot).isEqualTo(400);
       assertThat(errorCode(refused)).isEqualTo("SLED_URL_INVALID");
-      assertThat(json(refused).path("errors").get(0).path("detail").asText()).startsWith("depot_url");
+      assertThat(json(refused).path("errors").get(0).path("detail").asText())
+          .startsWith("depot_url");
     }
     assertThat(sledIds()).doesNotContain("sled-2");
 
@@ -281,7 +314,8 @@ class ReplicationApiTest {
     HttpResponse<String> back = registerSled("sled-1", url, OPERATOR);
     assertThat(back.statusCode()).isEqualTo(409);
     assertThat(errorCode(back)).isEqualTo("SLED_EXPUNGED");
-    assertThat(errorCode(send("POST", "/api/v1/sleds/no-such-sled/expunge", OPERATOR))).isEqualTo("SLED_UNKNOWN");
+    assertThat(errorCode(send("POST", "/api/v1/sleds/no-such-sled/expunge", OPERATOR)))
+        .isEqualTo("SLED_UNKNOWN");
   }
 
   @Test
@@ -310,10 +344,12 @@ class ReplicationApiTest {
                       c, Map.of("sleds", 1, "copies", 1))));
       List<String> hashes = Stream.of(a, b, c).sorted().toList();
       assertThat(names(body.path("artifacts"))).isEqualTo(hashes);
-      assertThat(body.path("sleds").findValuesAsText("id")).containsExactlyInAnyOrder("inv-one", "inv-two");
+      assertThat(body.path("sleds").findValuesAsText("id"))
+          .containsExactlyInAnyOrder("inv-one", "inv-two");
       assertThat(body.path("sleds").get(0).path("generation").asLong()).isEqualTo(4);
       assertThat(body.path("sleds").get(0).path("config_generation").asLong()).isEqualTo(4);
-      assertThat(body.path("errors").findValuesAsText("sled")).containsExactly("inv-down", "inv-down");
+      assertThat(body.path("errors").findValuesAsText("sled"))
+          .containsExactly("inv-down", "inv-down");
       assertThat(body.path("next_after").isNull()).isTrue();
 
       JsonNode first = json(send("GET", "/api/v1/sleds/inventory?limit=2", READER));
@@ -335,14 +371,19 @@ class ReplicationApiTest {
     }
   }
 
-  /** Only registered sled URLs are ever contacted: an address in a query, a body or a path goes nowhere. */
+  /**
+   * Only registered sled URLs are ever contacted: an address in a query, a body or a path goes
+   * nowhere.
+   */
   @Test
   @Order(8)
   void aUrlSmuggledIntoARequestIsNeverContacted() {
     try (InventorySled attacker = new InventorySled(listing(1), config(1))) {
       String target = attacker.baseUrl();
 
-      int inventory = send("GET", "/api/v1/sleds/inventory?url=" + target + "&base_url=" + target, READER).statusCode();
+      int inventory =
+          send("GET", "/api/v1/sleds/inventory?url=" + target + "&base_url=" + target, READER)
+              .statusCode();
       int activate =
           send(
                   "POST",
@@ -359,7 +400,10 @@ class ReplicationApiTest {
               "application/json",
               "{\"base_url\":\"http://127.0.0.1:1\",\"depot_base_url\":\"" + target + "\"}");
       int pathUrl =
-          send("POST", "/api/v1/sleds/" + target.replace("/", "%2F").replace(":", "%3A") + "/expunge", OPERATOR)
+          send(
+                  "POST",
+                  "/api/v1/sleds/" + target.replace("/", "%2F").replace(":", "%3A") + "/expunge",
+                  OPERATOR)
               .statusCode();
 
       assertThat(inventory).isEqualTo(200);
@@ -382,34 +426,42 @@ class ReplicationApiTest {
     awaitStatus(status -> !status.path("paused").asBoolean());
     HttpResponse<String> activated = send("POST", "/api/v1/replication/activate", OPERATOR);
     assertThat(activated.statusCode()).isEqualTo(202);
-    assertThat(json(activated).path("workflow_id").asText()).isEqualTo(ReplicationWorkflows.WORKFLOW_ID);
+    assertThat(json(activated).path("workflow_id").asText())
+        .isEqualTo(ReplicationWorkflows.WORKFLOW_ID);
     awaitStatus(status -> status.path("activations").asLong() > activations);
     assertThat(send("POST", "/api/v1/replication/rewind", OPERATOR).statusCode()).isEqualTo(404);
   }
 
   /**
-   * Text that PostgreSQL cannot store (a NUL: it answered 500 before) or that has no place in a stored name (control
-   * characters, unpaired surrogates) is refused with a 400 naming the field, and nothing is stored.
+   * Text that PostgreSQL cannot store (a NUL: it answered 500 before) or that has no place in a
+   * stored name (control characters, unpaired surrogates) is refused with a 400 naming the field,
+   * and nothing is stored.
    */
   @Test
   @Order(10)
   void controlCharactersInStoredTextAre400AndStoreNothing() throws IOException {
     long generation = generation();
-    int repositories = json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size();
+    int repositories =
+        json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size();
     List<Path> depot = depotFiles();
     String target = "{\"length\":1,\"hashes\":{\"sha256\":\"" + sha256("a") + "\"}}";
 
-    HttpResponse<String> nulInName = upload(zip("release\\u0000-1", Map.of("a.bin", "a"), Map.of()));
+    HttpResponse<String> nulInName =
+        upload(zip("release\\u0000-1", Map.of("a.bin", "a"), Map.of()));
     HttpResponse<String> deleteInVersion =
         upload(
             zip(
                 "{\"signed\":{\"_type\":\"targets\",\"version\":1,\"custom\":{\"name\":\"r\","
-                    + "\"system_version\":\"1.0\\u007f\"},\"targets\":{\"a.bin\":" + target + "}}}",
+                    + "\"system_version\":\"1.0\\u007f\"},\"targets\":{\"a.bin\":"
+                    + target
+                    + "}}}",
                 Map.of("targets/a.bin", "a")));
     HttpResponse<String> controlInTarget =
         upload(
             zip(
-                "{\"signed\":{\"_type\":\"targets\",\"version\":1,\"targets\":{\"a\\u0001b\":" + target + "}}}",
+                "{\"signed\":{\"_type\":\"targets\",\"version\":1,\"targets\":{\"a\\u0001b\":"
+                    + target
+                    + "}}}",
                 Map.of()));
     HttpResponse<String> surrogateInName = upload(zip("r\\ud800", Map.of("a.bin", "a"), Map.of()));
 
@@ -419,23 +471,28 @@ class ReplicationApiTest {
     assertThat(nul.path("message").asText())
         .isEqualTo("signed.custom.name holds a control character (\\u0000) at index 7");
     assertThat(nul.path("detail").asText()).isEqualTo("release\\u0000-1");
-    for (HttpResponse<String> refused : List.of(deleteInVersion, controlInTarget, surrogateInName)) {
+    for (HttpResponse<String> refused :
+        List.of(deleteInVersion, controlInTarget, surrogateInName)) {
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
       assertThat(errorCode(refused)).isEqualTo("METADATA_INVALID");
     }
     assertThat(json(deleteInVersion).path("errors").get(0).path("message").asText())
         .startsWith("signed.custom.system_version holds a control character (\\u007F)");
-    assertThat(json(controlInTarget).path("errors").get(0).path("detail").asText()).isEqualTo("a\\u0001b");
+    assertThat(json(controlInTarget).path("errors").get(0).path("detail").asText())
+        .isEqualTo("a\\u0001b");
     assertThat(json(surrogateInName).path("errors").get(0).path("message").asText())
         .startsWith("signed.custom.name holds an unpaired surrogate (\\uD800)");
 
-    for (String url : List.of("http://127.0.0.1:1/\\u0000", "http://127.0.0.1:1/a\\u0085", "http://h\\ud800:1")) {
+    for (String url :
+        List.of("http://127.0.0.1:1/\\u0000", "http://127.0.0.1:1/a\\u0085", "http://h\\ud800:1")) {
       HttpResponse<String> refused = registerSled("sled-text", url, OPERATOR);
       assertThat(refused.statusCode()).as(url).isEqualTo(400);
       assertThat(errorCode(refused)).isEqualTo("SLED_URL_INVALID");
-      assertThat(json(refused).path("errors").get(0).path("detail").asText()).startsWith("base_url holds");
+      assertThat(json(refused).path("errors").get(0).path("detail").asText())
+          .startsWith("base_url holds");
     }
-    assertThat(errorCode(registerSled("sled%01", "http://127.0.0.1:1", OPERATOR))).isEqualTo("SLED_ID_INVALID");
+    assertThat(errorCode(registerSled("sled%01", "http://127.0.0.1:1", OPERATOR)))
+        .isEqualTo("SLED_ID_INVALID");
     for (String id : List.of("sled%00", "sled%01", "sled%C2%85")) {
       HttpResponse<String> expunge = send("POST", "/api/v1/sleds/" + id + "/expunge", OPERATOR);
       assertThat(expunge.statusCode()).as(id + ": " + expunge.body()).isEqualTo(400);
@@ -443,7 +500,8 @@ class ReplicationApiTest {
     }
 
     assertThat(generation()).isEqualTo(generation);
-    assertThat(json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size())
+    assertThat(
+            json(send("GET", "/api/v1/artifact-repositories", READER)).path("repositories").size())
         .isEqualTo(repositories);
     assertThat(sledIds()).doesNotContain("sled-text");
     assertThat(depotFiles()).isEqualTo(depot);
@@ -484,7 +542,8 @@ class ReplicationApiTest {
   }
 
   private static HttpResponse<String> registerSled(String id, String url, String token) {
-    return send("PUT", "/api/v1/sleds/" + id, token, "application/json", "{\"base_url\":\"" + url + "\"}");
+    return send(
+        "PUT", "/api/v1/sleds/" + id, token, "application/json", "{\"base_url\":\"" + url + "\"}");
   }
 
   private static HttpResponse<String> upload(byte[] zip) {
@@ -499,16 +558,20 @@ class ReplicationApiTest {
     return send(method, path, token, null, new byte[0]);
   }
 
-  private static HttpResponse<String> send(String method, String path, String token, String type, String body) {
+  private static HttpResponse<String> send(
+      String method, String path, String token, String type, String body) {
     return send(method, path, token, type, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static HttpResponse<String> send(String method, String path, String token, String type, byte[] body) {
+  private static HttpResponse<String> send(
+      String method, String path, String token, String type, byte[] body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .method(
                 method,
-                body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
@@ -526,8 +589,8 @@ class ReplicationApiTest {
   }
 
   /**
-   * A TUF repository archive: metadata/targets.json listing {@code targets} (name to content), and their files under
-   * targets/, where {@code files} replaces a file's content.
+   * A TUF repository archive: metadata/targets.json listing {@code targets} (name to content), and
+   * their files under targets/, where {@code files} replaces a file's content.
    */
   private static byte[] zip(String name, Map<String, String> targets, Map<String, String> files) {
     StringBuilder listed = new StringBuilder();
@@ -536,18 +599,23 @@ class ReplicationApiTest {
         .sorted(Map.Entry.comparingByKey())
         .forEach(
             target -> {
-              listed.append(listed.length() == 0 ? "" : ",")
-                  .append(String.format(
-                      "\"%s\":{\"length\":%d,\"hashes\":{\"sha256\":\"%s\"}}",
-                      target.getKey(),
-                      target.getValue().getBytes(StandardCharsets.UTF_8).length,
-                      sha256(target.getValue())));
+              listed
+                  .append(listed.length() == 0 ? "" : ",")
+                  .append(
+                      String.format(
+                          "\"%s\":{\"length\":%d,\"hashes\":{\"sha256\":\"%s\"}}",
+                          target.getKey(),
+                          target.getValue().getBytes(StandardCharsets.UTF_8).length,
+                          sha256(target.getValue())));
               contents.put("targets/" + target.getKey(), target.getValue());
             });
     contents.putAll(files);
     String metadata =
-        "{\"signed\":{\"_type\":\"targets\",\"version\":1,\"custom\":{\"name\":\"" + name + "\"},\"targets\":{"
-            + listed + "}},\"signatures\":[]}";
+        "{\"signed\":{\"_type\":\"targets\",\"version\":1,\"custom\":{\"name\":\""
+            + name
+            + "\"},\"targets\":{"
+            + listed
+            + "}},\"signatures\":[]}";
     return zip(metadata, contents);
   }
 
@@ -593,7 +661,8 @@ class ReplicationApiTest {
   private static String sha256(String text) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -618,7 +687,8 @@ class ReplicationApiTest {
             .subject("replication-tests")
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
-            .claim("access", List.of(Map.of("type", "registry", "name", "import", "actions", actions)))
+            .claim(
+                "access", List.of(Map.of("type", "registry", "name", "import", "actions", actions)))
             .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {

@@ -8,8 +8,8 @@ import io.temporal.workflow.Workflow;
 import java.util.List;
 
 /**
- * Stands in for the replication workflow on its task queue: it only counts the signals it gets, so the API's
- * signal-with-start, signals and status query can be checked without the real planner.
+ * Stands in for the replication workflow on its task queue: it only counts the signals it gets, so
+ * the API's signal-with-start, signals and status query can be checked without the real planner.
  */
 public class StubReplicationWorkflow implements ReplicationWorkflow {
   private ReplicationCarry carried;
@@ -40,6 +40,14 @@ public class StubReplicationWorkflow implements ReplicationWorkflow {
   @Override
   public ReplicationStatus status() {
     return new ReplicationStatus(
-        carried.settings(), paused, false, activations, 0, ReplicationCounters.zero(), null, List.of(), List.of());
+        carried.settings(),
+        paused,
+        false,
+        activations,
+        0,
+        ReplicationCounters.zero(),
+        null,
+        List.of(),
+        List.of());
   }
 }

@@ -39,13 +39,19 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 /**
- * The token decoder on its own, for what the end-to-end tests cannot change without restarting the stack: RS256 with a
- * configured public key or certificate, issuer and audience checks, and the start-up failures.
+ * The token decoder on its own, for what the end-to-end tests cannot change without restarting the
+ * stack: RS256 with a configured public key or certificate, issuer and audience checks, and the
+ * start-up failures.
  */
 class JwtDecoderTest {
   private static final String SECRET = "a-test-secret-of-at-least-32-bytes";
-  /** A self-signed certificate and its key, made with openssl req -x509 -newkey rsa:2048 for these tests only. */
+
+  /**
+   * A self-signed certificate and its key, made with openssl req -x509 -newkey rsa:2048 for these
+   * tests only.
+   */
   private static final String CERTIFICATE = resource("rs256-test-cert.pem");
+
   private static final PrivateKey PRIVATE_KEY = privateKey(resource("rs256-test-key.pem"));
 
   @Test
@@ -63,10 +69,12 @@ class JwtDecoderTest {
   }
 
   @Test
-  void rs256IsAcceptedWithACertificateFileAsGitLabsRegistryIsConfigured(@TempDir Path directory) throws IOException {
+  void rs256IsAcceptedWithACertificateFileAsGitLabsRegistryIsConfigured(@TempDir Path directory)
+      throws IOException {
     Path certificate = Files.writeString(directory.resolve("registry.crt"), CERTIFICATE);
 
-    assertThat(decoder(null, certificate.toString()).decode(rs256(claims(c -> c))).getSubject()).isEqualTo("root");
+    assertThat(decoder(null, certificate.toString()).decode(rs256(claims(c -> c))).getSubject())
+        .isEqualTo("root");
   }
 
   @Test
@@ -83,7 +91,10 @@ class JwtDecoderTest {
         .isInstanceOf(BadJwtException.class);
   }
 
-  /** The classic confusion: HS256 keyed with the public key's PEM text must not verify against the public key. */
+  /**
+   * The classic confusion: HS256 keyed with the public key's PEM text must not verify against the
+   * public key.
+   */
   @Test
   void hs256KeyedWithThePublicKeyIsRefused() {
     String pem = publicKeyPem();
@@ -98,14 +109,20 @@ class JwtDecoderTest {
   @Test
   void issuerAndAudienceAreCheckedOnlyWhenConfigured() {
     String token = hs256(SECRET, claims(c -> c));
-    JwtDecoder gitLab = TokenDecoders.create(new AuthProperties(SECRET, null, "gitlab-issuer", "container_registry"));
-    JwtDecoder other = TokenDecoders.create(new AuthProperties(SECRET, null, "other-issuer", "other-audience"));
+    JwtDecoder gitLab =
+        TokenDecoders.create(
+            new AuthProperties(SECRET, null, "gitlab-issuer", "container_registry"));
+    JwtDecoder other =
+        TokenDecoders.create(new AuthProperties(SECRET, null, "other-issuer", "other-audience"));
     JwtDecoder blank = TokenDecoders.create(new AuthProperties(SECRET, " ", "", " "));
 
     assertThat(gitLab.decode(token)).isNotNull();
     assertThat(blank.decode(token)).isNotNull();
-    assertThatThrownBy(() -> other.decode(token)).isInstanceOf(BadJwtException.class).hasMessageContaining("iss");
-    JwtDecoder otherAudience = TokenDecoders.create(new AuthProperties(SECRET, null, null, "other-audience"));
+    assertThatThrownBy(() -> other.decode(token))
+        .isInstanceOf(BadJwtException.class)
+        .hasMessageContaining("iss");
+    JwtDecoder otherAudience =
+        TokenDecoders.create(new AuthProperties(SECRET, null, null, "other-audience"));
     assertThatThrownBy(() -> otherAudience.decode(token))
         .isInstanceOf(BadJwtException.class)
         .hasMessageContaining("aud");
@@ -117,7 +134,8 @@ class JwtDecoderTest {
     UnaryOperator<JWTClaimsSet.Builder> issued = c -> c.issueTime(Date.from(now.minusSeconds(600)));
     String justExpired =
         hs256(SECRET, claims(c -> issued.apply(c).expirationTime(Date.from(now.minusSeconds(30)))));
-    String expired = hs256(SECRET, claims(c -> issued.apply(c).expirationTime(Date.from(now.minusSeconds(90)))));
+    String expired =
+        hs256(SECRET, claims(c -> issued.apply(c).expirationTime(Date.from(now.minusSeconds(90)))));
 
     assertThat(decoder(SECRET, null).decode(justExpired)).isNotNull();
     assertThatThrownBy(() -> decoder(SECRET, null).decode(expired)).hasMessageContaining("expired");
@@ -135,9 +153,27 @@ class JwtDecoderTest {
                             c.claim(
                                 "access",
                                 List.of(
-                                    Map.of("type", "registry", "name", "import", "actions", List.of("*", "operator")),
-                                    Map.of("type", "registry", "name", "other/repo", "actions", List.of("pull")),
-                                    Map.of("type", "repository", "name", "import", "actions", List.of("push")),
+                                    Map.of(
+                                        "type",
+                                        "registry",
+                                        "name",
+                                        "import",
+                                        "actions",
+                                        List.of("*", "operator")),
+                                    Map.of(
+                                        "type",
+                                        "registry",
+                                        "name",
+                                        "other/repo",
+                                        "actions",
+                                        List.of("pull")),
+                                    Map.of(
+                                        "type",
+                                        "repository",
+                                        "name",
+                                        "import",
+                                        "actions",
+                                        List.of("push")),
                                     Map.of("type", "registry", "name", "import", "actions", "*"),
                                     "not an entry")))));
 
@@ -162,10 +198,12 @@ class JwtDecoderTest {
   @Test
   void startUpFailsWithAPublicKeyThatIsNotOne(@TempDir Path directory) {
     assertThatThrownBy(() -> decoder(null, directory.resolve("missing.pem").toString()))
-        .hasMessageContaining("DRYDOCK_AUTH_JWT_PUBLIC_KEY is neither a PEM string nor a readable PEM file");
+        .hasMessageContaining(
+            "DRYDOCK_AUTH_JWT_PUBLIC_KEY is neither a PEM string nor a readable PEM file");
     assertThatThrownBy(() -> decoder(null, resource("rs256-test-key.pem")))
         .hasMessageContaining("DRYDOCK_AUTH_JWT_PUBLIC_KEY holds a PRIVATE KEY");
-    assertThatThrownBy(() -> decoder(null, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"))
+    assertThatThrownBy(
+            () -> decoder(null, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"))
         .hasMessageContaining("DRYDOCK_AUTH_JWT_PUBLIC_KEY is not a valid RSA key");
   }
 
@@ -184,19 +222,25 @@ class JwtDecoderTest {
             .notBeforeTime(Date.from(now))
             .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))))
             .jwtID("test")
-            .claim("access", List.of(Map.of("type", "registry", "name", "import", "actions", List.of("*"))));
+            .claim(
+                "access",
+                List.of(Map.of("type", "registry", "name", "import", "actions", List.of("*"))));
     return change.apply(claims).build();
   }
 
   private static String hs256(String secret, JWTClaimsSet claims) {
     try {
-      return sign(JWSAlgorithm.HS256, new MACSigner(secret.getBytes(StandardCharsets.UTF_8)), claims);
+      return sign(
+          JWSAlgorithm.HS256, new MACSigner(secret.getBytes(StandardCharsets.UTF_8)), claims);
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** As GitLab signs registry tokens: RS256 with a kid derived from its key, which the decoder does not match. */
+  /**
+   * As GitLab signs registry tokens: RS256 with a kid derived from its key, which the decoder does
+   * not match.
+   */
   private static String rs256(JWTClaimsSet claims) {
     return sign(JWSAlgorithm.RS256, new RSASSASigner(PRIVATE_KEY), claims);
   }
@@ -204,7 +248,11 @@ class JwtDecoderTest {
   private static String sign(JWSAlgorithm algorithm, JWSSigner signer, JWTClaimsSet claims) {
     SignedJWT jwt =
         new SignedJWT(
-            new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID("ABCD:EFGH:IJKL").build(), claims);
+            new JWSHeader.Builder(algorithm)
+                .type(JOSEObjectType.JWT)
+                .keyID("ABCD:EFGH:IJKL")
+                .build(),
+            claims);
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {
@@ -217,7 +265,8 @@ class JwtDecoderTest {
     try {
       byte[] der =
           CertificateFactory.getInstance("X.509")
-              .generateCertificate(new ByteArrayInputStream(CERTIFICATE.getBytes(StandardCharsets.US_ASCII)))
+              .generateCertificate(
+                  new ByteArrayInputStream(CERTIFICATE.getBytes(StandardCharsets.US_ASCII)))
               .getPublicKey()
               .getEncoded();
       return "-----BEGIN PUBLIC KEY-----\n"
@@ -231,7 +280,8 @@ class JwtDecoderTest {
   private static PrivateKey privateKey(String pem) {
     String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     try {
-      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+      return KeyFactory.getInstance("RSA")
+          .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -29,11 +29,11 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 /**
- * The time claims exp, nbf and iat over every kind of JSON value a token can hold, against a model of the rule in
- * docs/authentication.md: each one present is a number of seconds from 0 to the end of year 9999 (fractions dropped),
- * exp is required and not more than 60 s past, nbf not more than 60 s ahead, and iat before exp. A refusal must be a
- * {@link BadJwtException}, which the resource server answers 401 {@code invalid_token}; any other exception would be
- * a 500.
+ * The time claims exp, nbf and iat over every kind of JSON value a token can hold, against a model
+ * of the rule in docs/authentication.md: each one present is a number of seconds from 0 to the end
+ * of year 9999 (fractions dropped), exp is required and not more than 60 s past, nbf not more than
+ * 60 s ahead, and iat before exp. A refusal must be a {@link BadJwtException}, which the resource
+ * server answers 401 {@code invalid_token}; any other exception would be a 500.
  */
 class JwtTimeClaimsPropertyTest {
   private static final String SECRET = "a-test-secret-of-at-least-32-bytes";
@@ -46,7 +46,8 @@ class JwtTimeClaimsPropertyTest {
   private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat");
   private static final JwtDecoder DECODER =
       TokenDecoders.create(
-          new AuthProperties(SECRET, null, null, null), Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+          new AuthProperties(SECRET, null, null, null),
+          Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
 
   private static final List<Long> EDGE_SECONDS =
       List.of(
@@ -104,7 +105,10 @@ class JwtTimeClaimsPropertyTest {
           NOW + SKEW - 0.5,
           NOW + SKEW + 0.5);
 
-  /** Never a time: strings (NaN-like ones included), booleans, null, structures, and numbers no double can hold. */
+  /**
+   * Never a time: strings (NaN-like ones included), booleans, null, structures, and numbers no
+   * double can hold.
+   */
   private static final List<String> NOT_NUMERIC_DATES =
       List.of(
           "\"NaN\"",
@@ -121,20 +125,31 @@ class JwtTimeClaimsPropertyTest {
           "1e400",
           "-1e400");
 
-  /** Numbers written as a JSON number but beyond what a long holds: 10^20, 10^40 and -10^20 in full. */
+  /**
+   * Numbers written as a JSON number but beyond what a long holds: 10^20, 10^40 and -10^20 in full.
+   */
   private static final List<String> LONG_LITERALS =
-      List.of("100000000000000000000", "1" + "0".repeat(40), "-100000000000000000000", "9223372036854775808");
+      List.of(
+          "100000000000000000000",
+          "1" + "0".repeat(40),
+          "-100000000000000000000",
+          "9223372036854775808");
 
   /** A time claim as sent, and the whole seconds it stands for when it is a time in range. */
   record TimeClaim(String json, boolean number, OptionalLong seconds) {
     static TimeClaim seconds(long value) {
-      return new TimeClaim(Long.toString(value), true, inRange(value) ? OptionalLong.of(value) : OptionalLong.empty());
+      return new TimeClaim(
+          Long.toString(value),
+          true,
+          inRange(value) ? OptionalLong.of(value) : OptionalLong.empty());
     }
 
     static TimeClaim fraction(double value) {
       boolean inRange = value >= 0 && value <= LATEST;
       return new TimeClaim(
-          Double.toString(value), true, inRange ? OptionalLong.of((long) value) : OptionalLong.empty());
+          Double.toString(value),
+          true,
+          inRange ? OptionalLong.of((long) value) : OptionalLong.empty());
     }
 
     static TimeClaim outOfRange(String json) {
@@ -164,7 +179,8 @@ class JwtTimeClaimsPropertyTest {
       String token = sign(payload(claims));
       List<String> notTimes =
           TIME_CLAIMS.stream()
-              .filter(name -> claims.get(name).filter(claim -> claim.seconds().isEmpty()).isPresent())
+              .filter(
+                  name -> claims.get(name).filter(claim -> claim.seconds().isEmpty()).isPresent())
               .toList();
       Optional<Long> exp = claims.get("exp").flatMap(claim -> boxed(claim.seconds()));
       Optional<Long> nbf = claims.get("nbf").flatMap(claim -> boxed(claim.seconds()));
@@ -188,9 +204,12 @@ class JwtTimeClaimsPropertyTest {
         continue;
       }
       refusedNotATime++;
-      // A number out of range is named by the range check; a value of another type Nimbus refuses while parsing.
+      // A number out of range is named by the range check; a value of another type Nimbus refuses
+      // while parsing.
       if (notTimes.stream().allMatch(name -> claims.get(name).orElseThrow().number())) {
-        assertThat(refusal.getMessage()).as(description).contains(notTimes.get(0) + " is out of range");
+        assertThat(refusal.getMessage())
+            .as(description)
+            .contains(notTimes.get(0) + " is out of range");
       }
     }
 
@@ -202,7 +221,10 @@ class JwtTimeClaimsPropertyTest {
     assertThat(refusedNotATime).isGreaterThan(SAMPLES / 10);
   }
 
-  /** The values the issue reported: Nimbus multiplied them by 1000 into a date long past, so the token was valid. */
+  /**
+   * The values the issue reported: Nimbus multiplied them by 1000 into a date long past, so the
+   * token was valid.
+   */
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource({
     "nbf, 100000000000000000000",
@@ -248,7 +270,8 @@ class JwtTimeClaimsPropertyTest {
     claims.put("iat", Optional.of(TimeClaim.seconds(NOW)));
     claims.put(name, Optional.of(TimeClaim.notANumber(value)));
 
-    assertThatThrownBy(() -> DECODER.decode(sign(payload(claims)))).isInstanceOf(BadJwtException.class);
+    assertThatThrownBy(() -> DECODER.decode(sign(payload(claims))))
+        .isInstanceOf(BadJwtException.class);
   }
 
   @Test
@@ -258,7 +281,8 @@ class JwtTimeClaimsPropertyTest {
     claims.put("nbf", Optional.of(TimeClaim.seconds(0)));
     claims.put("iat", Optional.of(TimeClaim.seconds(LATEST - 1)));
 
-    assertThat(DECODER.decode(sign(payload(claims))).getExpiresAt()).isEqualTo("9999-12-31T23:59:59Z");
+    assertThat(DECODER.decode(sign(payload(claims))).getExpiresAt())
+        .isEqualTo("9999-12-31T23:59:59Z");
   }
 
   private static Optional<TimeClaim> timeClaim(Random random) {
@@ -279,15 +303,18 @@ class JwtTimeClaimsPropertyTest {
       return Optional.of(TimeClaim.seconds(random.nextLong(LATEST - 1000, LATEST + 1000)));
     }
     if (kind < 86) {
-      return Optional.of(TimeClaim.fraction(EDGE_FRACTIONS.get(random.nextInt(EDGE_FRACTIONS.size()))));
+      return Optional.of(
+          TimeClaim.fraction(EDGE_FRACTIONS.get(random.nextInt(EDGE_FRACTIONS.size()))));
     }
     if (kind < 94) {
       return Optional.of(TimeClaim.fraction(NOW - 2 * SKEW + random.nextDouble() * 4 * SKEW));
     }
     if (kind < 97) {
-      return Optional.of(TimeClaim.outOfRange(LONG_LITERALS.get(random.nextInt(LONG_LITERALS.size()))));
+      return Optional.of(
+          TimeClaim.outOfRange(LONG_LITERALS.get(random.nextInt(LONG_LITERALS.size()))));
     }
-    return Optional.of(TimeClaim.notANumber(NOT_NUMERIC_DATES.get(random.nextInt(NOT_NUMERIC_DATES.size()))));
+    return Optional.of(
+        TimeClaim.notANumber(NOT_NUMERIC_DATES.get(random.nextInt(NOT_NUMERIC_DATES.size()))));
   }
 
   private static Optional<Long> boxed(OptionalLong value) {
@@ -299,13 +326,16 @@ class JwtTimeClaimsPropertyTest {
     List<String> members = new ArrayList<>();
     members.add("\"sub\":\"root\"");
     members.add("\"access\":[{\"type\":\"registry\",\"name\":\"import\",\"actions\":[\"*\"]}]");
-    timeClaims.forEach((name, claim) -> claim.ifPresent(value -> members.add("\"" + name + "\":" + value.json())));
+    timeClaims.forEach(
+        (name, claim) -> claim.ifPresent(value -> members.add("\"" + name + "\":" + value.json())));
     return "{" + String.join(",", members) + "}";
   }
 
   private static String sign(String payload) {
     JWSObject jws =
-        new JWSObject(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), new Payload(payload));
+        new JWSObject(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+            new Payload(payload));
     try {
       jws.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
     } catch (JOSEException e) {

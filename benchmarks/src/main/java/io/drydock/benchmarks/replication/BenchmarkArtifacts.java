@@ -17,7 +17,10 @@ import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** The artifacts a benchmark round replicates: random bytes from a seed, as a TUF repository zip or depot files. */
+/**
+ * The artifacts a benchmark round replicates: random bytes from a seed, as a TUF repository zip or
+ * depot files.
+ */
 final class BenchmarkArtifacts {
 
   private BenchmarkArtifacts() {}
@@ -40,8 +43,9 @@ final class BenchmarkArtifacts {
   }
 
   /**
-   * The zip Drydock's upload takes: {@code targets.json} and each target under {@code targets/}, stored rather than
-   * deflated (random bytes do not compress, and the upload is not what is measured).
+   * The zip Drydock's upload takes: {@code targets.json} and each target under {@code targets/},
+   * stored rather than deflated (random bytes do not compress, and the upload is not what is
+   * measured).
    */
   static byte[] repositoryZip(String name, String systemVersion, List<Artifact> artifacts) {
     ObjectNode signed = Json.MAPPER.createObjectNode().put("_type", "targets").put("version", 1);
@@ -56,7 +60,8 @@ final class BenchmarkArtifacts {
     try (ZipOutputStream out = new ZipOutputStream(zip)) {
       out.setLevel(Deflater.NO_COMPRESSION);
       out.putNextEntry(new ZipEntry("targets.json"));
-      out.write(Json.MAPPER.writeValueAsBytes(Json.MAPPER.createObjectNode().set("signed", signed)));
+      out.write(
+          Json.MAPPER.writeValueAsBytes(Json.MAPPER.createObjectNode().set("signed", signed)));
       out.closeEntry();
       for (Artifact artifact : artifacts) {
         out.putNextEntry(new ZipEntry("targets/" + artifact.name()));

@@ -17,9 +17,10 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * One plan's fleet: in-process sled agents, each with its own data directory and a per-sled bandwidth cap, each
- * reached through its proxy on the plan's {@link DepotUplink}. A fresh fleet per plan and size, so that neither plan
- * starts with the other's files or warm page cache entries of its sleds.
+ * One plan's fleet: in-process sled agents, each with its own data directory and a per-sled
+ * bandwidth cap, each reached through its proxy on the plan's {@link DepotUplink}. A fresh fleet
+ * per plan and size, so that neither plan starts with the other's files or warm page cache entries
+ * of its sleds.
  */
 final class BenchmarkSleds implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(20);
@@ -38,7 +39,8 @@ final class BenchmarkSleds implements AutoCloseable {
   }
 
   /** {@code count} sleds named {@code <prefix>-01}..., under a new directory in {@code parent}. */
-  static BenchmarkSleds start(String prefix, int count, long bandwidthBytesPerSecond, Path parent) throws IOException {
+  static BenchmarkSleds start(String prefix, int count, long bandwidthBytesPerSecond, Path parent)
+      throws IOException {
     Path directory = Files.createTempDirectory(parent, prefix + "-");
     DepotUplink uplink = new DepotUplink(bandwidthBytesPerSecond);
     List<Member> members = new ArrayList<>();
@@ -78,16 +80,18 @@ final class BenchmarkSleds implements AutoCloseable {
   }
 
   /**
-   * Waits until every sled holds every artifact on both its disks, and returns true then; false if {@code gaveUp}
-   * turned true first. A file under an artifact's hash on a sled's disk is a complete, verified copy (the agent renames
-   * it there only after checking the hash), so this watches the disks rather than asking the agents, which would
-   * compete for the machine with the transfers measured.
+   * Waits until every sled holds every artifact on both its disks, and returns true then; false if
+   * {@code gaveUp} turned true first. A file under an artifact's hash on a sled's disk is a
+   * complete, verified copy (the agent renames it there only after checking the hash), so this
+   * watches the disks rather than asking the agents, which would compete for the machine with the
+   * transfers measured.
    */
   boolean awaitEverywhere(Collection<String> artifacts, Duration timeout, BooleanSupplier gaveUp) {
     List<Path> missing = new ArrayList<>();
     for (Member member : members) {
       for (String disk : List.of("disk0", "disk1")) {
-        artifacts.forEach(artifact -> missing.add(member.dataDir().resolve(disk).resolve(artifact)));
+        artifacts.forEach(
+            artifact -> missing.add(member.dataDir().resolve(disk).resolve(artifact)));
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -20,12 +20,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The replication benchmark's control-plane link: a TCP proxy in front of each sled, through which both plans reach
- * the sleds, that caps the artifact bytes the depot uploads ({@code PUT /artifacts/<sha256>} bodies) through all the
- * proxies together with the sleds' own {@link BandwidthLimiter}, and counts them. So the depot has a link the size of
- * a sled's, whichever plan uses it. Everything else passes untouched: configs, listings, and the copies between sleds
- * (a sled fetching from another sled's proxy sends a bodiless GET and receives the bytes on the answer side, which
- * the source sled's own limit already caps).
+ * The replication benchmark's control-plane link: a TCP proxy in front of each sled, through which
+ * both plans reach the sleds, that caps the artifact bytes the depot uploads ({@code PUT
+ * /artifacts/<sha256>} bodies) through all the proxies together with the sleds' own {@link
+ * BandwidthLimiter}, and counts them. So the depot has a link the size of a sled's, whichever plan
+ * uses it. Everything else passes untouched: configs, listings, and the copies between sleds (a
+ * sled fetching from another sled's proxy sends a bodiless GET and receives the bytes on the answer
+ * side, which the source sled's own limit already caps).
  */
 final class DepotUplink implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
@@ -37,12 +38,17 @@ final class DepotUplink implements AutoCloseable {
   private final List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-  /** @param bytesPerSecond the cap on artifact bytes uploaded through all the proxies; 0 for none */
+  /**
+   * @param bytesPerSecond the cap on artifact bytes uploaded through all the proxies; 0 for none
+   */
   DepotUplink(long bytesPerSecond) {
     this.limiter = new BandwidthLimiter(bytesPerSecond);
   }
 
-  /** Starts a proxy in front of the sled at {@code sled} ({@code http://127.0.0.1:port}) and returns its base URI. */
+  /**
+   * Starts a proxy in front of the sled at {@code sled} ({@code http://127.0.0.1:port}) and returns
+   * its base URI.
+   */
   URI front(URI sled) throws IOException {
     ServerSocket listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
     listeners.add(listener);
@@ -87,7 +93,10 @@ final class DepotUplink implements AutoCloseable {
     }
   }
 
-  /** Copies one direction until it ends, then closes both sockets so that the other direction ends too. */
+  /**
+   * Copies one direction until it ends, then closes both sockets so that the other direction ends
+   * too.
+   */
   private void pump(Socket from, Socket to, boolean requests) {
     try (InputStream in = new BufferedInputStream(from.getInputStream(), BUFFER);
         OutputStream out = to.getOutputStream()) {
@@ -106,7 +115,10 @@ final class DepotUplink implements AutoCloseable {
     }
   }
 
-  /** HTTP/1.1 requests one after another on a kept-alive connection: the head as is, then the body it announced. */
+  /**
+   * HTTP/1.1 requests one after another on a kept-alive connection: the head as is, then the body
+   * it announced.
+   */
   private void forwardRequests(InputStream in, OutputStream out) throws IOException {
     while (true) {
       byte[] head = readHead(in);
@@ -130,7 +142,10 @@ final class DepotUplink implements AutoCloseable {
     }
   }
 
-  /** The request head up to and including its blank line; null when the connection ends between requests. */
+  /**
+   * The request head up to and including its blank line; null when the connection ends between
+   * requests.
+   */
   private static byte[] readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
@@ -151,7 +166,8 @@ final class DepotUplink implements AutoCloseable {
     return head.toByteArray();
   }
 
-  private void copy(InputStream in, OutputStream out, long limit, boolean throttled) throws IOException {
+  private void copy(InputStream in, OutputStream out, long limit, boolean throttled)
+      throws IOException {
     byte[] buffer = new byte[BUFFER];
     long copied = 0;
     while (copied < limit) {

@@ -22,27 +22,32 @@ import java.util.function.Predicate;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Drydock's plan, the real thing: the worker and the API in one Spring context as the quick start runs them, on a
- * Temporal server and database of their own, driven over HTTP as an operator would: register the sleds, upload the
- * repository, and let the replication workflow do the rest. Between rounds the workflow is paused, so that no
- * activation of Drydock's runs while the Oxide-style plan is measured.
+ * Drydock's plan, the real thing: the worker and the API in one Spring context as the quick start
+ * runs them, on a Temporal server and database of their own, driven over HTTP as an operator would:
+ * register the sleds, upload the repository, and let the replication workflow do the rest. Between
+ * rounds the workflow is paused, so that no activation of Drydock's runs while the Oxide-style plan
+ * is measured.
  */
 final class DrydockPlan implements AutoCloseable {
   /**
-   * Activations run one at a time, and the timer restarts after each: with the upload coming right after an
-   * activation, the measured activation is the upload's; only one that ends partial would wait for the timer.
+   * Activations run one at a time, and the timer restarts after each: with the upload coming right
+   * after an activation, the measured activation is the upload's; only one that ends partial would
+   * wait for the timer.
    */
   private static final Duration ACTIVATION_PERIOD = Duration.ofSeconds(30);
+
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
   private final ConfigurableApplicationContext context;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String baseUrl;
   private final String authorization;
   private boolean paused;
 
-  DrydockPlan(TemporalTestServer temporal, String jdbcUrl, Path directory, int inFlight) throws IOException {
+  DrydockPlan(TemporalTestServer temporal, String jdbcUrl, Path directory, int inFlight)
+      throws IOException {
     Path legacyRoot = directory.resolve("legacy");
     // The worker's migration side insists on a legacy storage tree; replication never reads it.
     Files.createDirectories(legacyRoot.resolve("docker/registry/v2"));
@@ -62,7 +67,10 @@ final class DrydockPlan implements AutoCloseable {
     authorization = "Bearer " + BenchmarkStack.token(secret);
   }
 
-  /** Registers the fleet's sleds at their proxies and waits for an activation to give them the current config. */
+  /**
+   * Registers the fleet's sleds at their proxies and waits for an activation to give them the
+   * current config.
+   */
   void register(BenchmarkSleds fleet) {
     for (Member sled : fleet.members()) {
       String body = "{\"base_url\": \"" + sled.front() + "\"}";
@@ -76,13 +84,15 @@ final class DrydockPlan implements AutoCloseable {
     long activations = status().path("activations").asLong();
     expect(202, send("POST", "/api/v1/replication/activate", null, null));
     await(
-        status -> status.path("activations").asLong() > activations && !status.path("activation_running").asBoolean(),
+        status ->
+            status.path("activations").asLong() > activations
+                && !status.path("activation_running").asBoolean(),
         "an activation with the new sleds");
   }
 
   /**
-   * Uploads the zip and returns the repository with the generation its upload committed, once the upload is
-   * committed and the workflow signalled.
+   * Uploads the zip and returns the repository with the generation its upload committed, once the
+   * upload is committed and the workflow signalled.
    */
   JsonNode upload(byte[] zip) {
     return expect(201, send("POST", "/api/v1/artifact-repositories", "application/zip", zip));
@@ -91,18 +101,20 @@ final class DrydockPlan implements AutoCloseable {
   /** The first activation that worked on the generation, once it is over. */
   JsonNode activationAt(long generation) {
     return await(
-            status -> status.path("last_run").path("generation").asLong() >= generation
-                && !status.path("activation_running").asBoolean(),
+            status ->
+                status.path("last_run").path("generation").asLong() >= generation
+                    && !status.path("activation_running").asBoolean(),
             "the activation at generation " + generation)
         .path("last_run");
   }
 
   /**
-   * Hops of the longest chain of requests that succeeded at the generation (the depot's put is one, each copy one
-   * more than its source's), from the request log, oldest request first.
+   * Hops of the longest chain of requests that succeeded at the generation (the depot's put is one,
+   * each copy one more than its source's), from the request log, oldest request first.
    */
   int longestChain(long generation) {
-    JsonNode recent = expect(200, send("GET", "/api/v1/replication", null, null)).path("recent_requests");
+    JsonNode recent =
+        expect(200, send("GET", "/api/v1/replication", null, null)).path("recent_requests");
     Map<String, Integer> hops = new HashMap<>();
     int longest = 0;
     for (int i = recent.size() - 1; i >= 0; i--) {
@@ -116,7 +128,8 @@ final class DrydockPlan implements AutoCloseable {
       if (kind.equals("put")) {
         depth = 1;
       } else if (kind.equals("copy")) {
-        // A source that held the artifact before the activation counts as the depot's put, as the workflow counts it.
+        // A source that held the artifact before the activation counts as the depot's put, as the
+        // workflow counts it.
         depth = hops.getOrDefault(artifact + "@" + request.path("source_sled").asText(), 1) + 1;
       } else {
         continue;
@@ -127,7 +140,10 @@ final class DrydockPlan implements AutoCloseable {
     return longest;
   }
 
-  /** Pauses the workflow, expunges the fleet's sleds and deletes the repository, so the next round starts clean. */
+  /**
+   * Pauses the workflow, expunges the fleet's sleds and deletes the repository, so the next round
+   * starts clean.
+   */
   void retire(BenchmarkSleds fleet, String repositoryId) {
     expect(202, send("POST", "/api/v1/replication/pause", null, null));
     paused = true;
@@ -154,7 +170,8 @@ final class DrydockPlan implements AutoCloseable {
         return status;
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("timed out waiting for " + what + "; workflow status: " + status);
+        throw new IllegalStateException(
+            "timed out waiting for " + what + "; workflow status: " + status);
       }
       try {
         Thread.sleep(POLL.toMillis());
@@ -167,9 +184,13 @@ final class DrydockPlan implements AutoCloseable {
 
   private HttpResponse<String> send(String method, String path, String contentType, byte[] body) {
     HttpRequest.BodyPublisher publisher =
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body);
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", authorization).method(method, publisher);
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Authorization", authorization)
+            .method(method, publisher);
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -186,8 +207,15 @@ final class DrydockPlan implements AutoCloseable {
   private static JsonNode expect(int status, HttpResponse<String> answer) {
     if (answer.statusCode() != status) {
       throw new IllegalStateException(
-          answer.request().method() + " " + answer.request().uri().getPath() + " answered " + answer.statusCode()
-              + " where " + status + " was expected: " + answer.body());
+          answer.request().method()
+              + " "
+              + answer.request().uri().getPath()
+              + " answered "
+              + answer.statusCode()
+              + " where "
+              + status
+              + " was expected: "
+              + answer.body());
     }
     try {
       return answer.body().isEmpty() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(answer.body());

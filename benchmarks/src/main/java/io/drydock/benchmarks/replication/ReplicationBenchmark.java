@@ -21,13 +21,13 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Time to full replication and bytes sent by the depot, for the same artifacts on the same kind of sleds, of
- * Drydock's plan (the real workflow: the depot sends each artifact once, and a sled serves the next copy as soon as
- * it holds the artifact) and
- * of an Oxide-style plan ({@link OxidePlan}: three puts of each artifact from the depot, then copies from those three),
- * measured in the same run for fleets of several sizes. Every sled's link is capped, and so is the depot's, through
- * the same kind of limiter ({@link DepotUplink}); both plans keep at most the same number of
- * requests in flight. Run it with {@code benchmarks/replication.sh}.
+ * Time to full replication and bytes sent by the depot, for the same artifacts on the same kind of
+ * sleds, of Drydock's plan (the real workflow: the depot sends each artifact once, and a sled
+ * serves the next copy as soon as it holds the artifact) and of an Oxide-style plan ({@link
+ * OxidePlan}: three puts of each artifact from the depot, then copies from those three), measured
+ * in the same run for fleets of several sizes. Every sled's link is capped, and so is the depot's,
+ * through the same kind of limiter ({@link DepotUplink}); both plans keep at most the same number
+ * of requests in flight. Run it with {@code benchmarks/replication.sh}.
  */
 public final class ReplicationBenchmark {
   private static final Duration REPLICATION_TIMEOUT = Duration.ofMinutes(10);
@@ -44,22 +44,28 @@ public final class ReplicationBenchmark {
     long bandwidth = 8L << 20;
     int inFlight = 8;
     long seed = 20_241_121L;
-    // In memory where there is such a file system: the sleds write every copy twice (two disks each), gigabytes for 32
+    // In memory where there is such a file system: the sleds write every copy twice (two disks
+    // each), gigabytes for 32
     // sleds, and a disk's fsyncs would measure the disk.
     Path memory = Path.of("/dev/shm");
     Path parent = Files.isWritable(memory) ? memory : Path.of(System.getProperty("java.io.tmpdir"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--sleds" -> sizes = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+        case "--sleds" ->
+            sizes = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
         case "--artifacts" -> artifactCount = Integer.parseInt(args[++i]);
         case "--artifact-bytes" -> artifactBytes = Integer.parseInt(args[++i]);
         case "--bandwidth" -> bandwidth = Long.parseLong(args[++i]);
         case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--dir" -> parent = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: replication.sh"
-            + " [--sleds 4,8,16,32] [--artifacts 50] [--artifact-bytes 1048576] [--bandwidth 8388608]"
-            + " [--in-flight 8] [--seed N] [--dir DIR]");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; usage: replication.sh"
+                    + " [--sleds 4,8,16,32] [--artifacts 50] [--artifact-bytes 1048576] [--bandwidth 8388608]"
+                    + " [--in-flight 8] [--seed N] [--dir DIR]");
       }
     }
     String setting =
@@ -76,23 +82,29 @@ public final class ReplicationBenchmark {
             ManagementFactory.getRuntimeMXBean().getInputArguments());
     log(setting);
     Path directory = Files.createTempDirectory(parent, "drydock-replication-bench-");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(directory), "replication-bench-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> deleteRecursively(directory), "replication-bench-cleanup"));
 
     List<String> lines = new ArrayList<>();
     try (TemporalTestServer temporal = TemporalTestServer.start(DrydockSearchAttributes.all());
-        DrydockPlan drydock = new DrydockPlan(temporal, TestPostgres.freshDatabase(), directory, inFlight)) {
+        DrydockPlan drydock =
+            new DrydockPlan(temporal, TestPostgres.freshDatabase(), directory, inFlight)) {
       Rounds rounds = new Rounds(drydock, new Random(seed), directory, bandwidth, inFlight);
-      // A small round first, unreported: the JIT, the workflow's first tasks and the connection pools warm up.
+      // A small round first, unreported: the JIT, the workflow's first tasks and the connection
+      // pools warm up.
       List<Artifact> warmup = BenchmarkArtifacts.generate(seed - 1, 8, 64 << 10);
       rounds.drydock(4, warmup);
       rounds.oxide(4, warmup);
       log("warm-up done");
       for (int i = 0; i < sizes.size(); i++) {
         int sleds = sizes.get(i);
-        List<Artifact> artifacts = BenchmarkArtifacts.generate(seed + sleds, artifactCount, artifactBytes);
+        List<Artifact> artifacts =
+            BenchmarkArtifacts.generate(seed + sleds, artifactCount, artifactBytes);
         Result ours;
         Result oxide;
-        // Alternating which goes first, so that neither always runs on a machine the other just warmed.
+        // Alternating which goes first, so that neither always runs on a machine the other just
+        // warmed.
         if (i % 2 == 0) {
           ours = rounds.drydock(sleds, artifacts);
           oxide = rounds.oxide(sleds, artifacts);
@@ -155,7 +167,8 @@ public final class ReplicationBenchmark {
         byte[] zip = BenchmarkArtifacts.repositoryZip("bench-" + round, "1.0." + round, artifacts);
         JsonNode repository = drydock.upload(zip);
         long start = System.nanoTime();
-        fleet.awaitEverywhere(BenchmarkArtifacts.hashes(artifacts), REPLICATION_TIMEOUT, () -> false);
+        fleet.awaitEverywhere(
+            BenchmarkArtifacts.hashes(artifacts), REPLICATION_TIMEOUT, () -> false);
         double seconds = (System.nanoTime() - start) / 1e9;
         long generation = repository.path("generation").asLong();
         JsonNode activation = drydock.activationAt(generation);
@@ -163,7 +176,9 @@ public final class ReplicationBenchmark {
         JsonNode counters = activation.path("counters");
         if (counters.path("bytes_sent_by_depot").asLong() != fleet.depotBytes()) {
           throw new IllegalStateException(
-              "the workflow counted " + counters.path("bytes_sent_by_depot") + " bytes sent by the depot, the uplink "
+              "the workflow counted "
+                  + counters.path("bytes_sent_by_depot")
+                  + " bytes sent by the depot, the uplink "
                   + fleet.depotBytes());
         }
         drydock.retire(fleet, repository.path("id").asText());
@@ -176,7 +191,8 @@ public final class ReplicationBenchmark {
                 counters.path("artifact_puts").asLong(),
                 counters.path("copies").asLong(),
                 activation.path("outcome").asText(),
-                (activation.path("finished_at_millis").asLong() - activation.path("started_at_millis").asLong())
+                (activation.path("finished_at_millis").asLong()
+                        - activation.path("started_at_millis").asLong())
                     / 1e3));
       }
     }
@@ -189,13 +205,15 @@ public final class ReplicationBenchmark {
       try (BenchmarkSleds fleet = BenchmarkSleds.start("o" + round, size, bandwidth, directory)) {
         List<String> hashes = BenchmarkArtifacts.hashes(artifacts);
         long start = System.nanoTime();
-        Future<OxidePlan.Sent> executing = runner.submit(() -> oxide.execute(fleet.members(), hashes, depot));
+        Future<OxidePlan.Sent> executing =
+            runner.submit(() -> oxide.execute(fleet.members(), hashes, depot));
         boolean everywhere = fleet.awaitEverywhere(hashes, REPLICATION_TIMEOUT, executing::isDone);
         double seconds = (System.nanoTime() - start) / 1e9;
         // Throws the plan's failure, if it failed.
         OxidePlan.Sent sent = executing.get();
         if (!everywhere && !fleet.awaitEverywhere(hashes, Duration.ZERO, () -> true)) {
-          throw new IllegalStateException("the Oxide-style plan finished without every copy on every sled");
+          throw new IllegalStateException(
+              "the Oxide-style plan finished without every copy on every sled");
         }
         return new Result(
             seconds,

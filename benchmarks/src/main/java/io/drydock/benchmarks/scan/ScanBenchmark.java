@@ -18,11 +18,12 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /**
- * Layer scanning throughput next to its floor, measured in the same run on the same files, gzip and zstd: the
- * baseline decompresses each layer and reads every byte of every tar entry, which any scanner of a compressed layer
- * has to pay; {@link LayerScanner#scan} does that and parses what it finds; for zstd, the {@code zstd -d} command is a
- * second floor, native code with no tar reading at all. Passes over the whole set alternate, after one warm-up pass
- * of each. Run it with {@code benchmarks/scan.sh}.
+ * Layer scanning throughput next to its floor, measured in the same run on the same files, gzip and
+ * zstd: the baseline decompresses each layer and reads every byte of every tar entry, which any
+ * scanner of a compressed layer has to pay; {@link LayerScanner#scan} does that and parses what it
+ * finds; for zstd, the {@code zstd -d} command is a second floor, native code with no tar reading
+ * at all. Passes over the whole set alternate, after one warm-up pass of each. Run it with {@code
+ * benchmarks/scan.sh}.
  */
 public final class ScanBenchmark {
   private static final long SEED = 20240601L;
@@ -33,8 +34,8 @@ public final class ScanBenchmark {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /**
-   * What a pass over the layers took: wall time, and the CPU time of the thread doing the work, which other
-   * processes competing for the machine's cores inflate far less.
+   * What a pass over the layers took: wall time, and the CPU time of the thread doing the work,
+   * which other processes competing for the machine's cores inflate far less.
    */
   private record Pass(long nanos, long cpuNanos, long packages) {}
 
@@ -49,36 +50,60 @@ public final class ScanBenchmark {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--dir" -> directory = Path.of(args[++i]);
         case "--dpkg-status" -> dpkgStatus = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: scan.sh [--layers N] [--rounds N] [--dir DIR] [--dpkg-status FILE]");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; usage: scan.sh [--layers N] [--rounds N] [--dir DIR] [--dpkg-status FILE]");
       }
     }
     if (!Files.isRegularFile(dpkgStatus)) {
-      throw new IllegalArgumentException(dpkgStatus + " does not exist: the base layers carry a real dpkg status "
-          + "file; pass one with --dpkg-status");
+      throw new IllegalArgumentException(
+          dpkgStatus
+              + " does not exist: the base layers carry a real dpkg status "
+              + "file; pass one with --dpkg-status");
     }
-    Path osRelease = Files.exists(Path.of("/usr/lib/os-release"))
-        ? Path.of("/usr/lib/os-release") : Path.of("/etc/os-release");
+    Path osRelease =
+        Files.exists(Path.of("/usr/lib/os-release"))
+            ? Path.of("/usr/lib/os-release")
+            : Path.of("/etc/os-release");
 
     long generationStart = System.nanoTime();
-    List<GeneratedLayers.Layer> gzipLayers = GeneratedLayers.prepare(
-        directory, layerCount, SEED, Files.readString(dpkgStatus), Files.readString(osRelease));
-    List<Codec> codecs = List.of(
-        new Codec("gzip", gzipLayers, file -> new GzipCompressorInputStream(file, true)),
-        new Codec("zstd", GeneratedLayers.recompressWithZstd(gzipLayers), ZstdCompressorInputStream::new));
+    List<GeneratedLayers.Layer> gzipLayers =
+        GeneratedLayers.prepare(
+            directory, layerCount, SEED, Files.readString(dpkgStatus), Files.readString(osRelease));
+    List<Codec> codecs =
+        List.of(
+            new Codec("gzip", gzipLayers, file -> new GzipCompressorInputStream(file, true)),
+            new Codec(
+                "zstd",
+                GeneratedLayers.recompressWithZstd(gzipLayers),
+                ZstdCompressorInputStream::new));
     for (Codec codec : codecs) {
-      log(String.format("%d %s layers in %s: %.1f MB compressed, %.1f MB uncompressed", codec.layers().size(),
-          codec.name(), directory.toAbsolutePath(), codec.compressed() / 1e6, codec.uncompressed() / 1e6));
+      log(
+          String.format(
+              "%d %s layers in %s: %.1f MB compressed, %.1f MB uncompressed",
+              codec.layers().size(),
+              codec.name(),
+              directory.toAbsolutePath(),
+              codec.compressed() / 1e6,
+              codec.uncompressed() / 1e6));
     }
     log(String.format("ready in %.1f s", (System.nanoTime() - generationStart) / 1e9));
     boolean zstdCli = ZstdCli.available();
     if (!zstdCli) {
-      log("no zstd command on PATH: the `zstd -d` floor is not measured (Debian: apt-get install zstd)");
+      log(
+          "no zstd command on PATH: the `zstd -d` floor is not measured (Debian: apt-get install zstd)");
     }
 
     for (Codec codec : codecs) {
-      log("warm-up " + codec.name() + ": baseline " + describe(runBaseline(codec), codec) + " | scan "
-          + describe(runScan(codec), codec));
+      log(
+          "warm-up "
+              + codec.name()
+              + ": baseline "
+              + describe(runBaseline(codec), codec)
+              + " | scan "
+              + describe(runScan(codec), codec));
     }
     List<Long> zstdCliNanos = new ArrayList<>();
     long packages = 0;
@@ -97,8 +122,10 @@ public final class ScanBenchmark {
         codec.baseline().add(baseline);
         codec.scan().add(scan);
         packages = scan.packages();
-        log(String.format("round %d/%d %s: baseline %s | scan %s", round + 1, rounds, codec.name(),
-            describe(baseline, codec), describe(scan, codec)));
+        log(
+            String.format(
+                "round %d/%d %s: baseline %s | scan %s",
+                round + 1, rounds, codec.name(), describe(baseline, codec), describe(scan, codec)));
       }
       if (zstdCli) {
         zstdCliNanos.add(ZstdCli.decompressAll(codecs.get(1).layers()));
@@ -106,11 +133,17 @@ public final class ScanBenchmark {
     }
 
     System.out.println();
-    System.out.println(String.format("=== Drydock layer scan benchmark: %d cores, Java %s, max heap %d MiB, load average"
-            + " %s; %d layers, %.1f MB tar; medians of %d alternating rounds ===",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-        Runtime.getRuntime().maxMemory() >> 20, loadAverage(), gzipLayers.size(), codecs.get(0).uncompressed() / 1e6,
-        rounds));
+    System.out.println(
+        String.format(
+            "=== Drydock layer scan benchmark: %d cores, Java %s, max heap %d MiB, load average"
+                + " %s; %d layers, %.1f MB tar; medians of %d alternating rounds ===",
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"),
+            Runtime.getRuntime().maxMemory() >> 20,
+            loadAverage(),
+            gzipLayers.size(),
+            codecs.get(0).uncompressed() / 1e6,
+            rounds));
     for (Codec codec : codecs) {
       String baselineName = "baseline (" + codec.name() + " in the JVM + read every entry)";
       String scanName = "LayerScanner.scan, " + codec.name() + " (" + packages + " packages)";
@@ -118,25 +151,39 @@ public final class ScanBenchmark {
       long scanWall = median(codec.scan(), Pass::nanos);
       long baselineCpu = median(codec.baseline(), Pass::cpuNanos);
       long scanCpu = median(codec.scan(), Pass::cpuNanos);
-      System.out.println(String.format("%-46s wall %s", baselineName, throughput(baselineWall, codec)));
+      System.out.println(
+          String.format("%-46s wall %s", baselineName, throughput(baselineWall, codec)));
       System.out.println(String.format("%-46s wall %s", scanName, throughput(scanWall, codec)));
-      System.out.println(String.format("%-46s CPU  %s", baselineName, throughput(baselineCpu, codec)));
+      System.out.println(
+          String.format("%-46s CPU  %s", baselineName, throughput(baselineCpu, codec)));
       System.out.println(String.format("%-46s CPU  %s", scanName, throughput(scanCpu, codec)));
-      System.out.println(String.format("%-46s wall %.2fx, CPU %.2fx", "ratio scan / baseline, " + codec.name(),
-          scanWall / (double) baselineWall, scanCpu / (double) baselineCpu));
+      System.out.println(
+          String.format(
+              "%-46s wall %.2fx, CPU %.2fx",
+              "ratio scan / baseline, " + codec.name(),
+              scanWall / (double) baselineWall,
+              scanCpu / (double) baselineCpu));
     }
     if (zstdCli) {
       Codec zstd = codecs.get(1);
       long floor = median(zstdCliNanos, nanos -> nanos);
-      System.out.println(String.format("%-46s wall %s", "floor `zstd -d` to /dev/null (" + ZstdCli.version() + ")",
-          throughput(floor, zstd)));
-      System.out.println(String.format("%-46s wall %.2fx", "ratio scan, zstd / `zstd -d`",
-          median(zstd.scan(), Pass::nanos) / (double) floor));
+      System.out.println(
+          String.format(
+              "%-46s wall %s",
+              "floor `zstd -d` to /dev/null (" + ZstdCli.version() + ")", throughput(floor, zstd)));
+      System.out.println(
+          String.format(
+              "%-46s wall %.2fx",
+              "ratio scan, zstd / `zstd -d`", median(zstd.scan(), Pass::nanos) / (double) floor));
     }
   }
 
   /** A compression of the same layers, with the passes measured over it. */
-  private record Codec(String name, List<GeneratedLayers.Layer> layers, Decompressor decompressor, List<Pass> baseline,
+  private record Codec(
+      String name,
+      List<GeneratedLayers.Layer> layers,
+      Decompressor decompressor,
+      List<Pass> baseline,
       List<Pass> scan) {
     Codec(String name, List<GeneratedLayers.Layer> layers, Decompressor decompressor) {
       this(name, layers, decompressor, new ArrayList<>(), new ArrayList<>());
@@ -160,9 +207,12 @@ public final class ScanBenchmark {
     long start = System.nanoTime();
     long cpuStart = THREADS.getCurrentThreadCpuTime();
     for (GeneratedLayers.Layer layer : codec.layers()) {
-      try (InputStream file = new BufferedInputStream(Files.newInputStream(layer.file()), BUFFER_BYTES);
+      try (InputStream file =
+              new BufferedInputStream(Files.newInputStream(layer.file()), BUFFER_BYTES);
           TarArchiveInputStream tar = new TarArchiveInputStream(codec.decompressor().open(file))) {
-        for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+        for (TarArchiveEntry entry = tar.getNextEntry();
+            entry != null;
+            entry = tar.getNextEntry()) {
           while (tar.read(buffer) >= 0) {
             // Every byte decompressed and copied out, nothing parsed.
           }
@@ -179,25 +229,36 @@ public final class ScanBenchmark {
     for (GeneratedLayers.Layer layer : codec.layers()) {
       try (InputStream file = Files.newInputStream(layer.file())) {
         LayerScan scan = LayerScanner.scan(file);
-        packages += scan.packageDatabases().stream().mapToLong(database -> database.packages().size()).sum();
+        packages +=
+            scan.packageDatabases().stream()
+                .mapToLong(database -> database.packages().size())
+                .sum();
       }
     }
-    return new Pass(System.nanoTime() - start, THREADS.getCurrentThreadCpuTime() - cpuStart, packages);
+    return new Pass(
+        System.nanoTime() - start, THREADS.getCurrentThreadCpuTime() - cpuStart, packages);
   }
 
   private static String describe(Pass pass, Codec codec) {
-    return String.format("%.2f s wall, %.2f s CPU (%.1f layers/s)", pass.nanos() / 1e9, pass.cpuNanos() / 1e9,
-        codec.layers().size() / (pass.nanos() / 1e9));
+    return String.format(
+        "%.2f s wall, %.2f s CPU (%.1f layers/s)",
+        pass.nanos() / 1e9, pass.cpuNanos() / 1e9, codec.layers().size() / (pass.nanos() / 1e9));
   }
 
   private static String loadAverage() {
-    return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    return String.format(
+        "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   private static String throughput(long nanos, Codec codec) {
     double seconds = nanos / 1e9;
-    return String.format("%.2f s  %.1f layers/s  %.1f MB/s %s  %.1f MB/s tar", seconds, codec.layers().size() / seconds,
-        codec.compressed() / 1e6 / seconds, codec.name(), codec.uncompressed() / 1e6 / seconds);
+    return String.format(
+        "%.2f s  %.1f layers/s  %.1f MB/s %s  %.1f MB/s tar",
+        seconds,
+        codec.layers().size() / seconds,
+        codec.compressed() / 1e6 / seconds,
+        codec.name(),
+        codec.uncompressed() / 1e6 / seconds);
   }
 
   private static <T> long median(List<T> passes, ToLongFunction<T> nanos) {

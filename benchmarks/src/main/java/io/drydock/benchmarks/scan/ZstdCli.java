@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code zstd} command as the floor of zstd decompression: native code writing to /dev/null. */
+/**
+ * The {@code zstd} command as the floor of zstd decompression: native code writing to /dev/null.
+ */
 final class ZstdCli {
   private ZstdCli() {}
 
@@ -18,7 +20,8 @@ final class ZstdCli {
   }
 
   static String version() throws IOException {
-    Process process = new ProcessBuilder("zstd", "-q", "--version").redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder("zstd", "-q", "--version").redirectErrorStream(true).start();
     return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
   }
 

@@ -1,9 +1,8 @@
 package io.drydock.quickstart.http;
 
-import io.drydock.quickstart.DrydockStack;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.drydock.quickstart.DrydockStack;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,11 +17,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every {@code Accept} a Clair service or GitLab Rails can send, and every body {@code Content-Type}, on every
- * endpoint: never a 5xx, and every answer with a body is JSON in the envelope of its path ({@code application/json},
- * or one of Clair's vendor types under {@code /indexer/}). Each request changes nothing: an unknown digest, id or
- * name, or a body the endpoint refuses. The replication signals ({@code activate}, {@code pause}, {@code resume})
- * are probed through an unknown signal instead: a real one would pause the shared stack's replication.
+ * Every {@code Accept} a Clair service or GitLab Rails can send, and every body {@code
+ * Content-Type}, on every endpoint: never a 5xx, and every answer with a body is JSON in the
+ * envelope of its path ({@code application/json}, or one of Clair's vendor types under {@code
+ * /indexer/}). Each request changes nothing: an unknown digest, id or name, or a body the endpoint
+ * refuses. The replication signals ({@code activate}, {@code pause}, {@code resume}) are probed
+ * through an unknown signal instead: a real one would pause the shared stack's replication.
  */
 class AcceptCombinationEndToEndTest {
   private static final String UNKNOWN_DIGEST = "sha256:" + "1".repeat(64);
@@ -31,6 +31,7 @@ class AcceptCombinationEndToEndTest {
           "application/vnd.clair.index_report.v1+json",
           "application/vnd.clair.index_state.v1+json",
           "application/vnd.clair.affected_manifests.v1+json");
+
   /** Null is no header at all. */
   private static final List<String> ACCEPTS =
       Stream.concat(
@@ -44,6 +45,7 @@ class AcceptCombinationEndToEndTest {
                       "foo",
                       "application/json;q=0")))
           .toList();
+
   private static final List<String> CONTENT_TYPES =
       Stream.concat(
               Stream.of(null, "application/json"),
@@ -74,12 +76,14 @@ class AcceptCombinationEndToEndTest {
           new Endpoint("PUT", "/gitlab/v1/import/accept/probe/?import_type=neither", null),
           new Endpoint("DELETE", "/gitlab/v1/import/accept/probe/", null),
           new Endpoint("POST", "/api/v1/operator/imports/accept/probe/frob", null),
-          new Endpoint("POST", "/indexer/api/v1/index_report", "{\"hash\":\"" + UNKNOWN_DIGEST + "\"}"),
+          new Endpoint(
+              "POST", "/indexer/api/v1/index_report", "{\"hash\":\"" + UNKNOWN_DIGEST + "\"}"),
           new Endpoint("GET", "/indexer/api/v1/index_report/" + UNKNOWN_DIGEST, null),
           new Endpoint("DELETE", "/indexer/api/v1/index_report/" + UNKNOWN_DIGEST, null),
           new Endpoint("DELETE", "/indexer/api/v1/index_report", "[\"" + UNKNOWN_DIGEST + "\"]"),
           new Endpoint("GET", "/indexer/api/v1/index_state", null),
-          new Endpoint("POST", "/indexer/api/v1/internal/affected_manifest/", "{\"vulnerabilities\":[]}"),
+          new Endpoint(
+              "POST", "/indexer/api/v1/internal/affected_manifest/", "{\"vulnerabilities\":[]}"),
           new Endpoint("POST", "/api/v1/rescans", "{\"concurrency\":0}"),
           new Endpoint("GET", "/api/v1/rescans/not-a-uuid", null),
           new Endpoint("POST", "/api/v1/operator/rescans/not-a-uuid/pause", null),
@@ -103,7 +107,8 @@ class AcceptCombinationEndToEndTest {
   static Stream<Arguments> combinations() {
     List<Arguments> combinations = new ArrayList<>();
     for (Endpoint endpoint : ENDPOINTS) {
-      List<String> contentTypes = endpoint.body() == null ? Arrays.asList((String) null) : CONTENT_TYPES;
+      List<String> contentTypes =
+          endpoint.body() == null ? Arrays.asList((String) null) : CONTENT_TYPES;
       for (String accept : ACCEPTS) {
         for (String contentType : contentTypes) {
           combinations.add(Arguments.of(endpoint, accept, contentType));
@@ -115,7 +120,8 @@ class AcceptCombinationEndToEndTest {
 
   @ParameterizedTest(name = "{0} Accept: {1} Content-Type: {2}")
   @MethodSource("combinations")
-  void noCombinationAnswers5xxAndEveryBodyIsInItsPathsEnvelope(Endpoint endpoint, String accept, String contentType) {
+  void noCombinationAnswers5xxAndEveryBodyIsInItsPathsEnvelope(
+      Endpoint endpoint, String accept, String contentType) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(stack.baseUrl + endpoint.path()))
             .header("Authorization", "Bearer " + stack.operatorToken())
@@ -136,14 +142,19 @@ class AcceptCombinationEndToEndTest {
     String answered = response.headers().firstValue("Content-Type").orElse("(none)");
     String type = answered.split(";")[0].strip();
     if (endpoint.path().startsWith("/indexer/")) {
-      assertThat(type).as(response.body()).isIn(
-          Stream.concat(Stream.of("application/json"), CLAIR_TYPES.stream()).toList());
+      assertThat(type)
+          .as(response.body())
+          .isIn(Stream.concat(Stream.of("application/json"), CLAIR_TYPES.stream()).toList());
       assertThat(DrydockStack.json(response).isContainerNode()).isTrue();
       if (response.statusCode() >= 400) {
-        assertThat(DrydockStack.json(response).path("code").isTextual()).as(response.body()).isTrue();
+        assertThat(DrydockStack.json(response).path("code").isTextual())
+            .as(response.body())
+            .isTrue();
       }
     } else if (endpoint.path().startsWith("/actuator/")) {
-      assertThat(type).as(response.body()).isIn("application/json", "application/vnd.spring-boot.actuator.v3+json");
+      assertThat(type)
+          .as(response.body())
+          .isIn("application/json", "application/vnd.spring-boot.actuator.v3+json");
     } else {
       assertThat(type).as(response.body()).isEqualTo("application/json");
       if (response.statusCode() >= 400) {

@@ -1,7 +1,5 @@
 package io.drydock.quickstart.http;
 
-import io.drydock.quickstart.DrydockStack;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -9,14 +7,16 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.drydock.quickstart.DrydockStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 
 /**
- * Tokens as Clair's services sign them for each other (quay/clair {@code internal/httputil/signer.go} at
- * eb22407da3d3ee32534ed956be3696080754288d, {@code Signer.Sign}): HS256 with the pre-shared key, {@code iss} and the
- * time claims only, {@code nbf} and {@code exp} one minute ({@code jwt.DefaultLeeway}) either side of now.
+ * Tokens as Clair's services sign them for each other (quay/clair {@code
+ * internal/httputil/signer.go} at eb22407da3d3ee32534ed956be3696080754288d, {@code Signer.Sign}):
+ * HS256 with the pre-shared key, {@code iss} and the time claims only, {@code nbf} and {@code exp}
+ * one minute ({@code jwt.DefaultLeeway}) either side of now.
  */
 final class ClairTokens {
   static final String INTRASERVICE = "clair-intraservice";
@@ -34,7 +34,8 @@ final class ClairTokens {
 
   /** The {@code Authorization} header Clair's signer adds, for the tests' pre-shared key. */
   static String authorization(String issuer) {
-    return "Bearer " + sign(DrydockStack.CLAIR_PSK, JWSAlgorithm.HS256, claims(issuer, Instant.now()).build());
+    return "Bearer "
+        + sign(DrydockStack.CLAIR_PSK, JWSAlgorithm.HS256, claims(issuer, Instant.now()).build());
   }
 
   /** Any algorithm's name in the header; the signature is always HMAC-SHA256 with the key. */
@@ -48,7 +49,8 @@ final class ClairTokens {
     if (headerAlgorithm.equals(JWSAlgorithm.HS256)) {
       return signed.serialize();
     }
-    // The same signature under a header naming another algorithm: what an algorithm confusion sends.
+    // The same signature under a header naming another algorithm: what an algorithm confusion
+    // sends.
     String[] parts = signed.serialize().split("\\.");
     String header = Base64URL.encode("{\"alg\":\"" + headerAlgorithm.getName() + "\"}").toString();
     return header + "." + parts[1] + "." + parts[2];

@@ -1,11 +1,10 @@
 package io.drydock.quickstart.migration;
 
-import io.drydock.quickstart.DrydockStack;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.DrydockStack;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A worker frozen between two statements of a batch transaction (a long GC pause, a paused VM, a network partition
- * without a reset) keeps its share lock on the repository row, and a DELETE waits for that lock. Without a limit on
- * idle transactions the DELETE hung until the frozen connection died, which can take hours.
+ * A worker frozen between two statements of a batch transaction (a long GC pause, a paused VM, a
+ * network partition without a reset) keeps its share lock on the repository row, and a DELETE waits
+ * for that lock. Without a limit on idle transactions the DELETE hung until the frozen connection
+ * died, which can take hours.
  */
 class FrozenTransactionEndToEndTest {
   private static final String PATH = "frozen/transaction";
@@ -45,7 +45,8 @@ class FrozenTransactionEndToEndTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aTransactionFrozenHoldingTheRepositoryRowCannotBlockADelete() throws SQLException {
-    stack.database
+    stack
+        .database
         .sql(
             """
             INSERT INTO repositories (path, name, migration_status, owner_token, owner_closed)

@@ -1,10 +1,9 @@
 package io.drydock.quickstart.migration;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.NotificationReceiver;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.NotificationReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,13 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * GitLab Rails' side of a repository's migration, as its code does it, so a test can drive Drydock exactly as Rails
- * does and receive its callbacks as Rails' endpoint answers them. Each method names the Rails code it copies:
+ * GitLab Rails' side of a repository's migration, as its code does it, so a test can drive Drydock
+ * exactly as Rails does and receive its callbacks as Rails' endpoint answers them. Each method
+ * names the Rails code it copies:
  *
  * <ul>
- *   <li>the registry client: gitlabhq/gitlabhq lib/container_registry/gitlab_api_client.rb, the version with {@code
- *       import_type} and {@code cancel_repository_import} (between 2b2d833ab3e78f8c9f626af950a16d43fc38c9f8, which
- *       sends {@code pre=}, and 7e202c4fa8d1a2d3acb6f3f6a374a4f7e88a8da9, which removed the import API);
+ *   <li>the registry client: gitlabhq/gitlabhq lib/container_registry/gitlab_api_client.rb, the
+ *       version with {@code import_type} and {@code cancel_repository_import} (between
+ *       2b2d833ab3e78f8c9f626af950a16d43fc38c9f8, which sends {@code pre=}, and
+ *       7e202c4fa8d1a2d3acb6f3f6a374a4f7e88a8da9, which removed the import API);
  *   <li>the migration state machine: app/models/container_repository.rb at
  *       00114c0521e8bb09813fd7b9b3c68269b99b6b63;
  *   <li>the callback endpoint: lib/api/internal/container_registry/migration.rb at
@@ -61,7 +62,8 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
           429, Response.TOO_MANY_IMPORTS);
 
   /** container_repository.rb, the state machine's events and the states each starts from. */
-  private static final Set<String> ABORTABLE = Set.of("pre_importing", "importing", "pre_import_done", "default");
+  private static final Set<String> ABORTABLE =
+      Set.of("pre_importing", "importing", "pre_import_done", "default");
 
   private static final Map<String, Set<String>> FROM =
       Map.of(
@@ -98,11 +100,19 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
   private final AtomicInteger importRequests = new AtomicInteger();
 
   /**
-   * @param token the registry token Rails' plain connection sends ({@code with_token_faraday}: the compliance check)
-   * @param importToken the token of its import connection ({@code with_import_token_faraday}: import, status, cancel)
-   * @param startMaxRetries Rails' {@code container_registry_import_start_max_retries} setting (50 by default)
+   * @param token the registry token Rails' plain connection sends ({@code with_token_faraday}: the
+   *     compliance check)
+   * @param importToken the token of its import connection ({@code with_import_token_faraday}:
+   *     import, status, cancel)
+   * @param startMaxRetries Rails' {@code container_registry_import_start_max_retries} setting (50
+   *     by default)
    */
-  GitLabRails(String registryUrl, String token, String importToken, String notificationSecret, int startMaxRetries) {
+  GitLabRails(
+      String registryUrl,
+      String token,
+      String importToken,
+      String notificationSecret,
+      int startMaxRetries) {
     this.registryUrl = registryUrl;
     this.token = token;
     this.importToken = importToken;
@@ -131,23 +141,35 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
     return status / 100 == 2 || status == 401;
   }
 
-  /** {@code pre_import_repository} / {@code import_repository}: {@code start_import_for(path, pre:)}. */
+  /**
+   * {@code pre_import_repository} / {@code import_repository}: {@code start_import_for(path,
+   * pre:)}.
+   */
   Response startImportFor(String path, boolean pre) {
     importRequests.incrementAndGet();
-    int status = send("PUT", importUrlFor(path) + "?import_type=" + (pre ? "pre" : "final"), importToken).statusCode();
+    int status =
+        send("PUT", importUrlFor(path) + "?import_type=" + (pre ? "pre" : "final"), importToken)
+            .statusCode();
     return IMPORT_RESPONSES.getOrDefault(status, Response.ERROR);
   }
 
   record CancelResult(Response status, String migrationState) {}
 
-  /** {@code cancel_repository_import(path, force:)}: the mapped code and the body's {@code status}. */
+  /**
+   * {@code cancel_repository_import(path, force:)}: the mapped code and the body's {@code status}.
+   */
   CancelResult cancelRepositoryImport(String path, boolean force) {
-    HttpResponse<String> response = send("DELETE", importUrlFor(path) + (force ? "?force=true" : ""), importToken);
+    HttpResponse<String> response =
+        send("DELETE", importUrlFor(path) + (force ? "?force=true" : ""), importToken);
     return new CancelResult(
-        IMPORT_RESPONSES.getOrDefault(response.statusCode(), Response.ERROR), jsonBody(response).path("status").asText(null));
+        IMPORT_RESPONSES.getOrDefault(response.statusCode(), Response.ERROR),
+        jsonBody(response).path("status").asText(null));
   }
 
-  /** {@code import_status}: a failed request reads as {@code pre_import_failed} (Rails' "temporary solution"). */
+  /**
+   * {@code import_status}: a failed request reads as {@code pre_import_failed} (Rails' "temporary
+   * solution").
+   */
   String importStatus(String path) {
     HttpResponse<String> response = send("GET", importUrlFor(path), importToken);
     if (response.statusCode() / 100 != 2) {
@@ -158,12 +180,17 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
 
   // ---- container_repository.rb ----
 
-  /** {@code start_pre_import}, whose after-transition hook runs {@code try_import { migration_pre_import }}. */
+  /**
+   * {@code start_pre_import}, whose after-transition hook runs {@code try_import {
+   * migration_pre_import }}.
+   */
   boolean startPreImport(String path) {
     return fire(path, "start_pre_import") && tryImport(path, () -> migrationImport(path, true));
   }
 
-  /** {@code start_import}, whose after-transition hook runs {@code try_import { migration_import }}. */
+  /**
+   * {@code start_import}, whose after-transition hook runs {@code try_import { migration_import }}.
+   */
   boolean startImport(String path) {
     return fire(path, "start_import") && tryImport(path, () -> migrationImport(path, false));
   }
@@ -186,9 +213,9 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
   }
 
   /**
-   * {@code try_import}: {@code :ok} is done; {@code :not_found} and {@code :already_imported} finish the import as
-   * skipped; anything else aborts it. {@code :too_many_imports} is retried after {@code 0.1 * try_count} seconds, up
-   * to {@code start_max_retries} times, then aborted.
+   * {@code try_import}: {@code :ok} is done; {@code :not_found} and {@code :already_imported}
+   * finish the import as skipped; anything else aborts it. {@code :too_many_imports} is retried
+   * after {@code 0.1 * try_count} seconds, up to {@code start_max_retries} times, then aborted.
    */
   private boolean tryImport(String path, Supplier<Response> migration) {
     for (int tryCount = 1; ; tryCount++) {
@@ -217,7 +244,10 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
     }
   }
 
-  /** {@code migration_pre_import} / {@code migration_import}: {@code :error} unless the compliance check passes. */
+  /**
+   * {@code migration_pre_import} / {@code migration_import}: {@code :error} unless the compliance
+   * check passes.
+   */
   private Response migrationImport(String path, boolean pre) {
     if (!supportsGitlabApi()) {
       return Response.ERROR;
@@ -235,7 +265,9 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
     fire(path, "skip_import");
   }
 
-  /** Fires a state machine event: false, changing nothing, when the current state does not allow it. */
+  /**
+   * Fires a state machine event: false, changing nothing, when the current state does not allow it.
+   */
   private boolean fire(String path, String event) {
     synchronized (migrationStates) {
       if (!FROM.get(event).contains(migrationState(path))) {
@@ -249,7 +281,8 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
   // ---- migration.rb: PUT internal/registry/repositories/*repository_path/migration/status ----
 
   @Override
-  public NotificationReceiver.Answer receive(String repositoryPath, String authorization, String body) {
+  public NotificationReceiver.Answer receive(
+      String repositoryPath, String authorization, String body) {
     if (!notificationSecret.equals(authorization)) {
       return new NotificationReceiver.Answer(401, "{\"message\":\"401 Unauthorized\"}");
     }
@@ -263,7 +296,8 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
       return badRequest("status does not have a valid value");
     }
     if (!migrationStates.containsKey(repositoryPath)) {
-      return new NotificationReceiver.Answer(404, "{\"message\":\"404 Container Repository Not Found\"}");
+      return new NotificationReceiver.Answer(
+          404, "{\"message\":\"404 Container Repository Not Found\"}");
     }
     String state = migrationState(repositoryPath);
     if (!List.of("pre_importing", "importing").contains(state)) {
@@ -288,7 +322,8 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
   }
 
   private static NotificationReceiver.Answer badRequest(String message) {
-    return new NotificationReceiver.Answer(400, "{\"message\":\"400 Bad request - " + message + "\"}");
+    return new NotificationReceiver.Answer(
+        400, "{\"message\":\"400 Bad request - " + message + "\"}");
   }
 
   /** {@code import_url_for}: the contract's trailing slash. */
@@ -297,8 +332,9 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
   }
 
   /**
-   * As Rails' Faraday connection sends every request: its token and {@code Accept: application/json}. The scheme is
-   * written in lower case, as some Faraday versions send it (RFC 9110 makes it case-insensitive).
+   * As Rails' Faraday connection sends every request: its token and {@code Accept:
+   * application/json}. The scheme is written in lower case, as some Faraday versions send it (RFC
+   * 9110 makes it case-insensitive).
    */
   private HttpResponse<String> send(String method, String pathAndQuery, String bearer) {
     HttpRequest.Builder request =
@@ -313,9 +349,12 @@ final class GitLabRails implements NotificationReceiver.Endpoint {
 
   /** Faraday's JSON middleware parses a body only when its type is {@code application/json}. */
   private static JsonNode jsonBody(HttpResponse<String> response) {
-    boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+    boolean json =
+        response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
     try {
-      return json && !response.body().isEmpty() ? JSON.readTree(response.body()) : JSON.createObjectNode();
+      return json && !response.body().isEmpty()
+          ? JSON.readTree(response.body())
+          : JSON.createObjectNode();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

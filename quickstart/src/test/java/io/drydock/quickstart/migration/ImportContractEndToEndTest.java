@@ -1,11 +1,10 @@
 package io.drydock.quickstart.migration;
 
-import io.drydock.quickstart.DrydockStack;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.DrydockStack;
 import io.drydock.workflows.migration.ImportType;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -26,9 +25,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The GitLab import API's status table and transitions, row by row, on the whole stack and a real Temporal server.
- * Each row gets a repository of its own, put in the row's status directly in the database, so rows cannot disturb
- * each other.
+ * The GitLab import API's status table and transitions, row by row, on the whole stack and a real
+ * Temporal server. Each row gets a repository of its own, put in the row's status directly in the
+ * database, so rows cannot disturb each other.
  */
 class ImportContractEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,12 +40,13 @@ class ImportContractEndToEndTest {
   }
 
   /**
-   * Rows a test put in progress directly have no run that would ever end them: end them, or they would hold slots
-   * of the concurrency limit for every test that runs after this class.
+   * Rows a test put in progress directly have no run that would ever end them: end them, or they
+   * would hold slots of the concurrency limit for every test that runs after this class.
    */
   @AfterEach
   void endImportsNoRunOwns() {
-    stack.database
+    stack
+        .database
         .sql(
             """
             UPDATE repositories SET migration_status = 'import_canceled', owner_closed = TRUE
@@ -96,7 +96,8 @@ class ImportContractEndToEndTest {
       assertThat(response.body()).isEmpty();
       assertThat(currentStatus(path)).isEqualTo(from);
     } else {
-      String inProgress = importType.equals("pre") ? "pre_import_in_progress" : "import_in_progress";
+      String inProgress =
+          importType.equals("pre") ? "pre_import_in_progress" : "import_in_progress";
       assertThat(DrydockStack.json(response).path("status").asText()).isEqualTo(inProgress);
       String complete = importType.equals("pre") ? "pre_import_complete" : "import_complete";
       awaitStatus(path, complete);
@@ -104,11 +105,12 @@ class ImportContractEndToEndTest {
   }
 
   /**
-   * GitLab's handler answers from the repository's status before it looks in the legacy storage, and asks for a
-   * pre-import only after (donch/container-registry registry/handlers/import.go at
-   * 40285f93f71701af3c9bb6f85d58b5a69cee2572, shouldImport, lines 307-353): a repository that is being imported answers
-   * its status even when its legacy copy is gone (a 404 would make Rails mark it "not found" and done), and a final
-   * import of a repository missing everywhere is 404, not 424.
+   * GitLab's handler answers from the repository's status before it looks in the legacy storage,
+   * and asks for a pre-import only after (donch/container-registry registry/handlers/import.go at
+   * 40285f93f71701af3c9bb6f85d58b5a69cee2572, shouldImport, lines 307-353): a repository that is
+   * being imported answers its status even when its legacy copy is gone (a 404 would make Rails
+   * mark it "not found" and done), and a final import of a repository missing everywhere is 404,
+   * not 424.
    */
   static Stream<Arguments> rowsWithoutALegacyCopy() {
     return Stream.of(
@@ -128,7 +130,8 @@ class ImportContractEndToEndTest {
 
   @ParameterizedTest(name = "PUT import_type={0} from {1}, no legacy copy -> {2} {3}")
   @MethodSource("rowsWithoutALegacyCopy")
-  void statusAnswersComeBeforeTheLegacyStorageLookup(String importType, String from, int status, String code) {
+  void statusAnswersComeBeforeTheLegacyStorageLookup(
+      String importType, String from, int status, String code) {
     String path = "contract/no-legacy-copy-" + REPOSITORIES.incrementAndGet();
     if (from != null) {
       setStatus(path, from);
@@ -144,9 +147,10 @@ class ImportContractEndToEndTest {
   }
 
   /**
-   * The older Rails client sends {@code ?pre=true|false} (gitlabhq/gitlabhq lib/container_registry/gitlab_api_client.rb
-   * at 2b2d833ab3e78f8c9f626af950a16d43fc38c9f8, start_import_for, lines 48-52, without the trailing slash); the newer
-   * one {@code import_type}, which wins when both are sent.
+   * The older Rails client sends {@code ?pre=true|false} (gitlabhq/gitlabhq
+   * lib/container_registry/gitlab_api_client.rb at 2b2d833ab3e78f8c9f626af950a16d43fc38c9f8,
+   * start_import_for, lines 48-52, without the trailing slash); the newer one {@code import_type},
+   * which wins when both are sent.
    */
   static Stream<Arguments> importTypeSpellings() {
     return Stream.of(
@@ -183,25 +187,35 @@ class ImportContractEndToEndTest {
 
     assertThat(put(path, "pre").statusCode()).isEqualTo(202);
     awaitStatus(path, "pre_import_complete");
-    assertThat(count("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
-        path)).isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
+                path))
+        .isZero();
     assertThat(put(path, "final").statusCode()).isEqualTo(202);
     awaitStatus(path, "import_complete");
 
-    assertThat(count("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
-        path)).isEqualTo(3);
+    assertThat(
+            count(
+                "SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
+                path))
+        .isEqualTo(3);
     assertThat(put(path, "pre").statusCode()).as("on the database now").isEqualTo(200);
     // The completed import has its image manifests indexed, without anyone asking.
     DrydockStack.await(
-        () -> DrydockStack.json(stack.request("GET", "/api/v1/scan-status?repository=" + path)).path("manifests"),
+        () ->
+            DrydockStack.json(stack.request("GET", "/api/v1/scan-status?repository=" + path))
+                .path("manifests"),
         manifests ->
             !manifests.isEmpty()
                 && Stream.iterate(0, i -> i < manifests.size(), i -> i + 1)
                     .allMatch(i -> "finished".equals(manifests.get(i).path("status").asText())),
         Duration.ofSeconds(60),
         "the imported manifests of " + path + " indexed");
-    stack.recordHistory(MigrationWorkflows.workflowId(ImportType.PRE, path), "pre-import-chunked-complete.json");
-    stack.recordHistory(MigrationWorkflows.workflowId(ImportType.FINAL, path), "final-import-then-indexed.json");
+    stack.recordHistory(
+        MigrationWorkflows.workflowId(ImportType.PRE, path), "pre-import-chunked-complete.json");
+    stack.recordHistory(
+        MigrationWorkflows.workflowId(ImportType.FINAL, path), "final-import-then-indexed.json");
   }
 
   @Test
@@ -214,10 +228,17 @@ class ImportContractEndToEndTest {
     put(path, "final");
     awaitStatus(path, "import_complete");
 
-    assertThat(count("SELECT count(*) FROM manifests m JOIN repositories r ON r.id = m.repository_id"
-        + " WHERE r.path = ?", path)).isEqualTo(5);
-    assertThat(count("SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
-        path)).isEqualTo(5);
+    assertThat(
+            count(
+                "SELECT count(*) FROM manifests m JOIN repositories r ON r.id = m.repository_id"
+                    + " WHERE r.path = ?",
+                path))
+        .isEqualTo(5);
+    assertThat(
+            count(
+                "SELECT count(*) FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = ?",
+                path))
+        .isEqualTo(5);
   }
 
   @Test
@@ -236,7 +257,9 @@ class ImportContractEndToEndTest {
       assertThat(DrydockStack.errorCode(response)).isEqualTo("IMPORT_RATE_LIMIT");
       assertThat(currentStatus(path)).isNull();
     } finally {
-      busy.forEach(other -> stack.database.sql("DELETE FROM repositories WHERE path = ?").param(other).update());
+      busy.forEach(
+          other ->
+              stack.database.sql("DELETE FROM repositories WHERE path = ?").param(other).update());
     }
   }
 
@@ -244,7 +267,9 @@ class ImportContractEndToEndTest {
   void aCanceledRunThatHasNotStoppedKeepsNewImportsOut() {
     String path = repository();
     setStatus(path, "pre_import_canceled");
-    stack.database.sql("UPDATE repositories SET owner_closed = FALSE, canceled_at = now() WHERE path = ?")
+    stack
+        .database
+        .sql("UPDATE repositories SET owner_closed = FALSE, canceled_at = now() WHERE path = ?")
         .param(path)
         .update();
 
@@ -256,21 +281,28 @@ class ImportContractEndToEndTest {
 
   /**
    * GitLab's registry's cancel (donch/container-registry registry/handlers/import.go at
-   * 40285f93f71701af3c9bb6f85d58b5a69cee2572, CancelRepositoryImport and cancelImport, lines 514-577): without force
-   * only an import in progress; with {@code force=true} every status but {@code native}, to {@code
-   * pre_import_canceled} from {@code pre_import_in_progress} or {@code pre_import_complete} and to {@code
-   * import_canceled} from every other, with the detail {@code forced cancelation}.
+   * 40285f93f71701af3c9bb6f85d58b5a69cee2572, CancelRepositoryImport and cancelImport, lines
+   * 514-577): without force only an import in progress; with {@code force=true} every status but
+   * {@code native}, to {@code pre_import_canceled} from {@code pre_import_in_progress} or {@code
+   * pre_import_complete} and to {@code import_canceled} from every other, with the detail {@code
+   * forced cancelation}.
    */
   static Stream<Arguments> deleteRows() {
     Stream<Arguments> unforced =
         Stream.of(
-            Arguments.of("pre_import_in_progress", "", 202, "pre_import_canceled", "pre import canceled"),
+            Arguments.of(
+                "pre_import_in_progress", "", 202, "pre_import_canceled", "pre import canceled"),
             Arguments.of("import_in_progress", "", 202, "import_canceled", "final import canceled"),
             Arguments.of("pre_import_complete", "", 400, "IMPORT_CANNOT_BE_CANCELED", null),
             Arguments.of("pre_import_failed", "", 400, "IMPORT_CANNOT_BE_CANCELED", null),
             Arguments.of("import_complete", "", 400, "IMPORT_CANNOT_BE_CANCELED", null),
             Arguments.of("native", "", 400, "IMPORT_CANNOT_BE_CANCELED", null),
-            Arguments.of("pre_import_in_progress", "?force=maybe", 400, "INVALID_QUERY_PARAMETER_VALUE", null),
+            Arguments.of(
+                "pre_import_in_progress",
+                "?force=maybe",
+                400,
+                "INVALID_QUERY_PARAMETER_VALUE",
+                null),
             Arguments.of(null, "", 404, "NAME_UNKNOWN", null),
             Arguments.of(null, "?force=true", 404, "NAME_UNKNOWN", null),
             Arguments.of("native", "?force=true", 400, "IMPORT_CANNOT_BE_CANCELED", null));
@@ -299,13 +331,15 @@ class ImportContractEndToEndTest {
 
   @ParameterizedTest(name = "DELETE{1} from {0} -> {2} {3}")
   @MethodSource("deleteRows")
-  void deleteAnswersAsTheContractSays(String from, String query, int status, String outcome, String detail) {
+  void deleteAnswersAsTheContractSays(
+      String from, String query, int status, String outcome, String detail) {
     String path = repository();
     if (from != null) {
       setStatus(path, from);
     }
 
-    HttpResponse<String> response = stack.request("DELETE", "/gitlab/v1/import/" + path + "/" + query);
+    HttpResponse<String> response =
+        stack.request("DELETE", "/gitlab/v1/import/" + path + "/" + query);
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     if (status == 202) {
@@ -319,30 +353,40 @@ class ImportContractEndToEndTest {
   }
 
   @Test
-  void aCanceledPreImportStopsAndTheRepositoryIsAcceptedAgainAsSoonAsItHasClosed() throws Exception {
+  void aCanceledPreImportStopsAndTheRepositoryIsAcceptedAgainAsSoonAsItHasClosed()
+      throws Exception {
     String path = DrydockStack.SLOW_REPOSITORIES.get(0);
     assertThat(put(path, "pre").statusCode()).isEqualTo(202);
     String firstRun = runId(ImportType.PRE, path);
 
     HttpResponse<String> canceled = stack.request("DELETE", "/gitlab/v1/import/" + path + "/");
     assertThat(canceled.statusCode()).isEqualTo(202);
-    assertThat(DrydockStack.json(canceled).path("status").asText()).isEqualTo("pre_import_canceled");
+    assertThat(DrydockStack.json(canceled).path("status").asText())
+        .isEqualTo("pre_import_canceled");
 
-    // The grace deadline is 60 s in these tests: acceptance before it means the canceled run had closed.
+    // The grace deadline is 60 s in these tests: acceptance before it means the canceled run had
+    // closed.
     HttpResponse<String> again = putAsRailsDoes(path, "pre");
     assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
-    assertThat(stack.workflows.newUntypedWorkflowStub(
-                MigrationWorkflows.preImportWorkflowId(path), Optional.of(firstRun), Optional.empty())
-            .describe()
-            .getStatus())
-        .as("the canceled run has closed (canceled, or ended fenced out if its next batch came first)")
+    assertThat(
+            stack
+                .workflows
+                .newUntypedWorkflowStub(
+                    MigrationWorkflows.preImportWorkflowId(path),
+                    Optional.of(firstRun),
+                    Optional.empty())
+                .describe()
+                .getStatus())
+        .as(
+            "the canceled run has closed (canceled, or ended fenced out if its next batch came first)")
         .isNotEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     awaitStatus(path, "pre_import_complete");
   }
 
   /**
-   * Seed 004: Rails cancels a slow pre-import and asks again 300 ms later; the new pre-import completes, Rails asks
-   * for the final import, and it completes. The canceled run must never write its status over the newer ones.
+   * Seed 004: Rails cancels a slow pre-import and asks again 300 ms later; the new pre-import
+   * completes, Rails asks for the final import, and it completes. The canceled run must never write
+   * its status over the newer ones.
    */
   @Test
   void theSeedsRaceEndsImportCompleteAndTheStatusNeverRegresses() throws Exception {
@@ -354,7 +398,8 @@ class ImportContractEndToEndTest {
             () -> {
               while (sampling.get()) {
                 String status = currentStatus(path);
-                if (status != null && (observed.isEmpty() || !observed.get(observed.size() - 1).equals(status))) {
+                if (status != null
+                    && (observed.isEmpty() || !observed.get(observed.size() - 1).equals(status))) {
                   observed.add(status);
                 }
               }
@@ -363,11 +408,13 @@ class ImportContractEndToEndTest {
     try {
       assertThat(put(path, "pre").statusCode()).isEqualTo(202);
       Thread.sleep(300);
-      assertThat(stack.request("DELETE", "/gitlab/v1/import/" + path + "/").statusCode()).isEqualTo(202);
+      assertThat(stack.request("DELETE", "/gitlab/v1/import/" + path + "/").statusCode())
+          .isEqualTo(202);
       Thread.sleep(300);
       HttpResponse<String> again = putAsRailsDoes(path, "pre");
       assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
-      // As Rails does: the pre_import_complete notification is what makes it request the final import.
+      // As Rails does: the pre_import_complete notification is what makes it request the final
+      // import.
       DrydockStack.await(
           () -> stack.notifications.receivedFor(path),
           received -> !received.isEmpty(),
@@ -399,10 +446,12 @@ class ImportContractEndToEndTest {
 
   /**
    * Rails retries a 429 after {@code 0.1 * try_count} seconds, up to 50 times (gitlabhq/gitlabhq
-   * app/models/container_repository.rb at 00114c0521e8bb09813fd7b9b3c68269b99b6b63, try_import). Accepted before the
-   * tests' 60 s grace deadline means the canceled run had closed: the deadline did not release the repository.
+   * app/models/container_repository.rb at 00114c0521e8bb09813fd7b9b3c68269b99b6b63, try_import).
+   * Accepted before the tests' 60 s grace deadline means the canceled run had closed: the deadline
+   * did not release the repository.
    */
-  private static HttpResponse<String> putAsRailsDoes(String path, String importType) throws InterruptedException {
+  private static HttpResponse<String> putAsRailsDoes(String path, String importType)
+      throws InterruptedException {
     long started = System.nanoTime();
     HttpResponse<String> response = put(path, importType);
     for (int tryCount = 1; response.statusCode() == 429 && tryCount <= 50; tryCount++) {
@@ -428,7 +477,9 @@ class ImportContractEndToEndTest {
   }
 
   private static String runId(ImportType type, String path) {
-    return stack.workflows.newUntypedWorkflowStub(MigrationWorkflows.workflowId(type, path))
+    return stack
+        .workflows
+        .newUntypedWorkflowStub(MigrationWorkflows.workflowId(type, path))
         .describe()
         .getRawDescription()
         .getWorkflowExecutionInfo()
@@ -441,11 +492,14 @@ class ImportContractEndToEndTest {
   }
 
   private static void awaitStatus(String path, String status) {
-    DrydockStack.await(() -> currentStatus(path), status::equals, Duration.ofSeconds(90), path + " to reach " + status);
+    DrydockStack.await(
+        () -> currentStatus(path),
+        status::equals,
+        Duration.ofSeconds(90),
+        path + " to reach " + status);
   }
 
   private static long count(String sql, String path) {
     return stack.database.sql(sql).param(path).query(Long.class).single();
   }
-
 }

@@ -1,18 +1,19 @@
 package io.drydock.quickstart.migration;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.NotificationReceiver;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.NotificationReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Notifications to GitLab Rails when a run ends: the contract's request, durable delivery, once. */
+/**
+ * Notifications to GitLab Rails when a run ends: the contract's request, durable delivery, once.
+ */
 class NotificationEndToEndTest {
   private static final AtomicInteger REPOSITORIES = new AtomicInteger();
   private static DrydockStack stack;
@@ -36,7 +37,11 @@ class NotificationEndToEndTest {
               assertThat(r.authorization()).isEqualTo(DrydockStack.NOTIFICATION_SECRET);
               assertThat(r.body())
                   .isEqualTo(
-                      "{\"name\":\"" + name(path) + "\",\"path\":\"" + path + "\",\"status\":\"pre_import_complete\","
+                      "{\"name\":\""
+                          + name(path)
+                          + "\",\"path\":\""
+                          + path
+                          + "\",\"status\":\"pre_import_complete\","
                           + "\"detail\":\"pre import completed successfully\"}");
             });
     assertThat(outcome(path)).isEqualTo("delivered");
@@ -53,7 +58,8 @@ class NotificationEndToEndTest {
     stack.notifications.answer(path, 200);
 
     DrydockStack.await(
-        () -> stack.notifications.receivedFor(path).stream().filter(r -> r.answered() == 200).count(),
+        () ->
+            stack.notifications.receivedFor(path).stream().filter(r -> r.answered() == 200).count(),
         delivered -> delivered == 1,
         Duration.ofSeconds(60),
         "the notification of " + path + " to be delivered");
@@ -66,9 +72,9 @@ class NotificationEndToEndTest {
 
   /**
    * Rails aborted the repository meanwhile: its endpoint (gitlabhq/gitlabhq {@code
-   * lib/api/internal/container_registry/migration.rb} at 1327c778c43e8a423d32bc50be2a0bc7cbf82932) answers {@code
-   * bad_request!("Wrong migration state (...)")}, which Grape renders as {@code {"message":"400 Bad request - ..."}}.
-   * One request, then the notification is over.
+   * lib/api/internal/container_registry/migration.rb} at 1327c778c43e8a423d32bc50be2a0bc7cbf82932)
+   * answers {@code bad_request!("Wrong migration state (...)")}, which Grape renders as {@code
+   * {"message":"400 Bad request - ..."}}. One request, then the notification is over.
    */
   @Test
   void aNotificationRailsRefusesIsSentOnceAndEndsRefused() throws InterruptedException {
@@ -78,12 +84,18 @@ class NotificationEndToEndTest {
 
     assertThat(put(path, "pre")).isEqualTo(202);
     DrydockStack.await(
-        () -> outcome(path), "refused"::equals, Duration.ofSeconds(60), "the notification of " + path + " refused");
+        () -> outcome(path),
+        "refused"::equals,
+        Duration.ofSeconds(60),
+        "the notification of " + path + " refused");
     Thread.sleep(3000);
 
     assertThat(stack.notifications.receivedFor(path)).as("no retry after the refusal").hasSize(1);
     assertThat(
-            stack.database.sql("SELECT response_status, response_body FROM notifications WHERE repository_path = ?")
+            stack
+                .database
+                .sql(
+                    "SELECT response_status, response_body FROM notifications WHERE repository_path = ?")
                 .param(path)
                 .query((rs, row) -> rs.getInt(1) + " " + rs.getString(2))
                 .single())
@@ -99,7 +111,10 @@ class NotificationEndToEndTest {
 
     assertThat(awaitNotifications(path, 1))
         .singleElement()
-        .satisfies(r -> assertThat(r.body()).contains("\"status\":\"pre_import_failed\"", "missing from the storage"));
+        .satisfies(
+            r ->
+                assertThat(r.body())
+                    .contains("\"status\":\"pre_import_failed\"", "missing from the storage"));
   }
 
   private static List<NotificationReceiver.Received> awaitNotifications(String path, int count) {
@@ -111,7 +126,9 @@ class NotificationEndToEndTest {
   }
 
   private static String outcome(String path) {
-    return stack.database.sql("SELECT outcome FROM notifications WHERE repository_path = ? ORDER BY id DESC LIMIT 1")
+    return stack
+        .database
+        .sql("SELECT outcome FROM notifications WHERE repository_path = ? ORDER BY id DESC LIMIT 1")
         .param(path)
         .query(String.class)
         .optional()

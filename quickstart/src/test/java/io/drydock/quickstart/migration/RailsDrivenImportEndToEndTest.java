@@ -1,13 +1,12 @@
 package io.drydock.quickstart.migration;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.NotificationReceiver;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.NotificationReceiver;
 import io.drydock.quickstart.migration.GitLabRails.Response;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -27,10 +26,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Drydock driven exactly as GitLab Rails drives an import ({@link GitLabRails} copies its client, its state machine
- * and its callback endpoint, citing each), on the whole stack and a real Temporal server: the compliance check, a
- * pre-import whose callback makes Rails ask for the final import, each answer Rails maps and what it does with it,
- * the 429 retry loop, a forced cancel, and a callback for a repository Rails aborted.
+ * Drydock driven exactly as GitLab Rails drives an import ({@link GitLabRails} copies its client,
+ * its state machine and its callback endpoint, citing each), on the whole stack and a real Temporal
+ * server: the compliance check, a pre-import whose callback makes Rails ask for the final import,
+ * each answer Rails maps and what it does with it, the 429 retry loop, a forced cancel, and a
+ * callback for a repository Rails aborted.
  */
 class RailsDrivenImportEndToEndTest {
   private static final AtomicInteger REPOSITORIES = new AtomicInteger();
@@ -52,7 +52,8 @@ class RailsDrivenImportEndToEndTest {
 
   @AfterEach
   void endImportsNoRunOwns() {
-    stack.database
+    stack
+        .database
         .sql(
             """
             UPDATE repositories SET migration_status = 'import_canceled', owner_closed = TRUE
@@ -61,9 +62,9 @@ class RailsDrivenImportEndToEndTest {
   }
 
   /**
-   * Rails continues only on 2xx or 401 (gitlab_api_client.rb, supports_gitlab_api?), with its plain registry token,
-   * whose access names a repository, not the import API; GitLab's registry answers 200 {@code {}} with its version
-   * (registry/handlers/app.go, apiBase).
+   * Rails continues only on 2xx or 401 (gitlab_api_client.rb, supports_gitlab_api?), with its plain
+   * registry token, whose access names a repository, not the import API; GitLab's registry answers
+   * 200 {@code {}} with its version (registry/handlers/app.go, apiBase).
    */
   @Test
   void theComplianceCheckPassesWithAnyValidRegistryToken() {
@@ -73,11 +74,14 @@ class RailsDrivenImportEndToEndTest {
         stack.request(
             "GET",
             "/gitlab/v1/",
-            Optional.of("Bearer " + token(Map.of("type", "repository", "name", "a/b", "actions", List.of("pull")))));
+            Optional.of(
+                "Bearer "
+                    + token(
+                        Map.of("type", "repository", "name", "a/b", "actions", List.of("pull")))));
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.body()).isEqualTo("{}");
-    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/json"));
+    assertThat(answer.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
     assertThat(answer.headers().firstValue("Gitlab-Container-Registry-Version"))
         .hasValueSatisfying(version -> assertThat(version).matches("\\d+\\.\\d+\\.\\d+.*"));
     assertThat(answer.headers().firstValue("Gitlab-Container-Registry-Features")).isPresent();
@@ -87,9 +91,10 @@ class RailsDrivenImportEndToEndTest {
   }
 
   /**
-   * start_pre_import runs try_import { migration_pre_import } (container_repository.rb, the after-transition hook to
-   * pre_importing); the pre_import_complete callback makes Rails' endpoint call finish_pre_import_and_start_import,
-   * which asks for the final import (migration.rb, lines 43-46); import_complete finishes it.
+   * start_pre_import runs try_import { migration_pre_import } (container_repository.rb, the
+   * after-transition hook to pre_importing); the pre_import_complete callback makes Rails' endpoint
+   * call finish_pre_import_and_start_import, which asks for the final import (migration.rb, lines
+   * 43-46); import_complete finishes it.
    */
   @Test
   void aRepositoryMigratesAsRailsDrivesIt() {
@@ -106,7 +111,10 @@ class RailsDrivenImportEndToEndTest {
         .containsExactly(tuple("pre_import_complete", 200), tuple("import_complete", 200));
   }
 
-  /** try_import: 404 finishes the import as not_found, 200 as native_import (container_repository.rb). */
+  /**
+   * try_import: 404 finishes the import as not_found, 200 as native_import
+   * (container_repository.rb).
+   */
   @Test
   void aRepositoryMissingFromTheLegacyStorageIsSkippedAsNotFound() {
     String path = "rails/not-in-legacy-" + REPOSITORIES.incrementAndGet();
@@ -131,8 +139,9 @@ class RailsDrivenImportEndToEndTest {
   }
 
   /**
-   * 425 and 409 map to already_being_imported and 424 to pre_import_failed; try_import aborts on each. The legacy
-   * copy is gone: the status answers come first, so none of these reads as 404 (Rails would mark it done).
+   * 425 and 409 map to already_being_imported and 424 to pre_import_failed; try_import aborts on
+   * each. The legacy copy is gone: the status answers come first, so none of these reads as 404
+   * (Rails would mark it done).
    */
   @Test
   void statusAnswersAbortTheImportInRailsAndNeverReadAsNotFound() {
@@ -144,7 +153,8 @@ class RailsDrivenImportEndToEndTest {
       String path = "rails/status-only-" + REPOSITORIES.incrementAndGet();
       setStatus(path, row[0]);
 
-      boolean started = row[1].equals("pre") ? rails.startPreImport(path) : startFinalAfterAnAbort(path);
+      boolean started =
+          row[1].equals("pre") ? rails.startPreImport(path) : startFinalAfterAnAbort(path);
 
       assertThat(started).as(row[0]).isFalse();
       assertThat(rails.migrationState(path)).as(row[0]).isEqualTo("import_aborted");
@@ -153,7 +163,9 @@ class RailsDrivenImportEndToEndTest {
     }
   }
 
-  /** 401 maps to unauthorized, which try_import aborts; the compliance check still passes on 401. */
+  /**
+   * 401 maps to unauthorized, which try_import aborts; the compliance check still passes on 401.
+   */
   @Test
   void aTokenWithoutImportAccessAnswers401WhichRailsMapsAndAborts() {
     String path = repository();
@@ -172,8 +184,8 @@ class RailsDrivenImportEndToEndTest {
   }
 
   /**
-   * migration_pre_import raises TooManyImportsError on 429, and try_import retries after 0.1 * try_count seconds
-   * (container_repository.rb, try_import): the import starts once a slot frees.
+   * migration_pre_import raises TooManyImportsError on 429, and try_import retries after 0.1 *
+   * try_count seconds (container_repository.rb, try_import): the import starts once a slot frees.
    */
   @Test
   void railsRetriesA429UntilASlotFrees() throws Exception {
@@ -185,7 +197,8 @@ class RailsDrivenImportEndToEndTest {
     String path = repository();
     int requestsBefore = rails.importRequests();
 
-    CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(() -> rails.startPreImport(path));
+    CompletableFuture<Boolean> started =
+        CompletableFuture.supplyAsync(() -> rails.startPreImport(path));
     Thread.sleep(700);
     endImportsNoRunOwns();
 
@@ -196,13 +209,15 @@ class RailsDrivenImportEndToEndTest {
   }
 
   /**
-   * force_migration_cancel (container_repository.rb) sends DELETE ?force=true and skips the import on 202; the
-   * registry fences the running pre-import out, and its run never reports over the cancel.
+   * force_migration_cancel (container_repository.rb) sends DELETE ?force=true and skips the import
+   * on 202; the registry fences the running pre-import out, and its run never reports over the
+   * cancel.
    */
   @Test
   void aForcedCancelStopsTheRunAndRailsSkipsTheImport() {
     String path = "rails/slow-" + REPOSITORIES.incrementAndGet();
-    DemoLegacyStorage.generateSynthetic(stack.legacyRoot, path, DrydockStack.SLOW_REPOSITORY_TAGS, 1);
+    DemoLegacyStorage.generateSynthetic(
+        stack.legacyRoot, path, DrydockStack.SLOW_REPOSITORY_TAGS, 1);
     assertThat(rails.startPreImport(path)).isTrue();
 
     GitLabRails.CancelResult canceled = rails.forceMigrationCancel(path);
@@ -213,7 +228,9 @@ class RailsDrivenImportEndToEndTest {
     assertThat(rails.skippedReason(path)).contains("migration_forced_canceled");
     DrydockStack.await(
         () ->
-            stack.workflows.newUntypedWorkflowStub(MigrationWorkflows.preImportWorkflowId(path))
+            stack
+                .workflows
+                .newUntypedWorkflowStub(MigrationWorkflows.preImportWorkflowId(path))
                 .describe()
                 .getStatus(),
         status -> status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
@@ -225,8 +242,9 @@ class RailsDrivenImportEndToEndTest {
   }
 
   /**
-   * Rails aborted the repository (its stale-migration guard, say) while the registry pre-imports it: its endpoint
-   * answers 400 "Wrong migration state" (migration.rb, lines 39-41), and the notification ends refused, never retried.
+   * Rails aborted the repository (its stale-migration guard, say) while the registry pre-imports
+   * it: its endpoint answers 400 "Wrong migration state" (migration.rb, lines 39-41), and the
+   * notification ends refused, never retried.
    */
   @Test
   void aCallbackForARepositoryRailsAbortedIsRefusedOnceAndNotRetried() throws InterruptedException {
@@ -235,27 +253,38 @@ class RailsDrivenImportEndToEndTest {
     assertThat(rails.startImportFor(path, true)).isEqualTo(Response.OK);
 
     DrydockStack.await(
-        () -> stack.database.sql("SELECT outcome FROM notifications WHERE repository_path = ?")
-            .param(path)
-            .query(String.class)
-            .optional()
-            .orElse(""),
+        () ->
+            stack
+                .database
+                .sql("SELECT outcome FROM notifications WHERE repository_path = ?")
+                .param(path)
+                .query(String.class)
+                .optional()
+                .orElse(""),
         "refused"::equals,
         Duration.ofSeconds(60),
         "the notification for " + path + " to end");
     Thread.sleep(2000);
 
-    assertThat(stack.notifications.receivedFor(path)).singleElement().satisfies(received -> {
-      assertThat(received.answered()).isEqualTo(400);
-      assertThat(status(received)).isEqualTo("pre_import_complete");
-    });
-    assertThat(stack.database.sql("SELECT response_status FROM notifications WHERE repository_path = ?")
-            .param(path)
-            .query(Integer.class)
-            .single())
+    assertThat(stack.notifications.receivedFor(path))
+        .singleElement()
+        .satisfies(
+            received -> {
+              assertThat(received.answered()).isEqualTo(400);
+              assertThat(status(received)).isEqualTo("pre_import_complete");
+            });
+    assertThat(
+            stack
+                .database
+                .sql("SELECT response_status FROM notifications WHERE repository_path = ?")
+                .param(path)
+                .query(Integer.class)
+                .single())
         .isEqualTo(400);
     assertThat(rails.migrationState(path)).isEqualTo("import_aborted");
-    assertThat(currentStatus(path)).as("the registry's own status is unaffected").isEqualTo("pre_import_complete");
+    assertThat(currentStatus(path))
+        .as("the registry's own status is unaffected")
+        .isEqualTo("pre_import_complete");
   }
 
   private static String status(NotificationReceiver.Received received) {
@@ -266,7 +295,10 @@ class RailsDrivenImportEndToEndTest {
     }
   }
 
-  /** Rails starts a final import from import_aborted (retry_aborted_migration takes the same transition). */
+  /**
+   * Rails starts a final import from import_aborted (retry_aborted_migration takes the same
+   * transition).
+   */
   private static boolean startFinalAfterAnAbort(String path) {
     rails.abortImport(path);
     return rails.startImport(path);
@@ -290,7 +322,10 @@ class RailsDrivenImportEndToEndTest {
 
   private static void awaitRailsState(String path, String state) {
     DrydockStack.await(
-        () -> rails.migrationState(path), state::equals, Duration.ofSeconds(90), path + " to be " + state + " in Rails");
+        () -> rails.migrationState(path),
+        state::equals,
+        Duration.ofSeconds(90),
+        path + " to be " + state + " in Rails");
   }
 
   private static String token(Map<String, Object> access) {

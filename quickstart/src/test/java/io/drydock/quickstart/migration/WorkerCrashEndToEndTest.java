@@ -1,11 +1,10 @@
 package io.drydock.quickstart.migration;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.SeparateWorkersStack;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.SeparateWorkersStack;
 import io.drydock.quickstart.SeparateWorkersStack.WorkerProcess;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import io.temporal.api.enums.v1.TimeoutType;
@@ -13,7 +12,6 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,14 +22,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kill -9} of the worker in the middle of a large pre-import: the server times the interrupted activity out on
- * its heartbeat, a new worker process retries it, and the repository ends {@code pre_import_complete} with every row
- * exactly once.
+ * {@code kill -9} of the worker in the middle of a large pre-import: the server times the
+ * interrupted activity out on its heartbeat, a new worker process retries it, and the repository
+ * ends {@code pre_import_complete} with every row exactly once.
  */
 class WorkerCrashEndToEndTest {
   private static final String REPOSITORY = "crash/big";
+
   /** Large enough that the pre-import runs well over ten seconds on two cores. */
   private static final int MANIFESTS = 12_000;
+
   /** Tags per activity of a pre-import (a chunk); each is written in batches of 200. */
   private static final int TAGS_PER_CHUNK = 1000;
 
@@ -41,9 +41,11 @@ class WorkerCrashEndToEndTest {
   @BeforeAll
   static void startStack() throws IOException {
     Path legacyRoot = SeparateWorkersStack.newLegacyRoot("drydock-crash-legacy-");
-    // Writing the repository takes about as long as starting the stack and the first worker: they overlap.
+    // Writing the repository takes about as long as starting the stack and the first worker: they
+    // overlap.
     generated =
-        CompletableFuture.runAsync(() -> DemoLegacyStorage.generateSynthetic(legacyRoot, REPOSITORY, MANIFESTS, 1));
+        CompletableFuture.runAsync(
+            () -> DemoLegacyStorage.generateSynthetic(legacyRoot, REPOSITORY, MANIFESTS, 1));
     stack = SeparateWorkersStack.start(legacyRoot, Duration.ofSeconds(60));
   }
 
@@ -61,11 +63,15 @@ class WorkerCrashEndToEndTest {
   void aNewWorkerFinishesThePreImportOfAKilledOneWithoutDuplicates() {
     WorkerProcess first = stack.startWorker("crash-1");
     generated.join();
-    assertThat(stack.request("PUT", "/gitlab/v1/import/" + REPOSITORY + "/?import_type=pre").statusCode())
+    assertThat(
+            stack
+                .request("PUT", "/gitlab/v1/import/" + REPOSITORY + "/?import_type=pre")
+                .statusCode())
         .isEqualTo(202);
     Instant started = Instant.now();
 
-    // A count that is not a multiple of the chunk size means a chunk's activity has committed some batches and not
+    // A count that is not a multiple of the chunk size means a chunk's activity has committed some
+    // batches and not
     // all: the kill lands inside an activity attempt, which only the heartbeat timeout can end.
     long seen =
         DrydockStack.await(
@@ -85,7 +91,10 @@ class WorkerCrashEndToEndTest {
     WorkerProcess second = stack.startWorker("crash-2");
     Instant secondUp = Instant.now();
     DrydockStack.await(
-        () -> stack.manifests(REPOSITORY), n -> n > atKill, Duration.ofSeconds(60), "the new worker to write");
+        () -> stack.manifests(REPOSITORY),
+        n -> n > atKill,
+        Duration.ofSeconds(60),
+        "the new worker to write");
     Instant resumed = Instant.now();
     DrydockStack.await(
         () -> stack.status(REPOSITORY),
@@ -103,18 +112,31 @@ class WorkerCrashEndToEndTest {
         Duration.between(started, complete).toMillis());
 
     assertThat(stack.manifests(REPOSITORY)).isEqualTo(MANIFESTS);
-    assertThat(count("SELECT count(DISTINCT m.digest) FROM manifests m JOIN repositories r ON r.id = m.repository_id"
-        + " WHERE r.path = ?")).isEqualTo(MANIFESTS);
+    assertThat(
+            count(
+                "SELECT count(DISTINCT m.digest) FROM manifests m JOIN repositories r ON r.id = m.repository_id"
+                    + " WHERE r.path = ?"))
+        .isEqualTo(MANIFESTS);
     // Every synthetic manifest has a config of its own and shares one layer.
-    assertThat(count("SELECT count(*) FROM repository_blobs b JOIN repositories r ON r.id = b.repository_id"
-        + " WHERE r.path = ?")).isEqualTo(MANIFESTS + 1);
-    assertThat(count("SELECT count(*) FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id"
-        + " JOIN repositories r ON r.id = m.repository_id WHERE r.path = ?")).isEqualTo(MANIFESTS);
-    assertThat(stack.database.sql("SELECT count(*) FROM blobs").query(Long.class).single()).isEqualTo(MANIFESTS + 1);
-    assertThat(stack.database.sql("SELECT owner_closed FROM repositories WHERE path = ?")
-            .param(REPOSITORY)
-            .query(Boolean.class)
-            .single())
+    assertThat(
+            count(
+                "SELECT count(*) FROM repository_blobs b JOIN repositories r ON r.id = b.repository_id"
+                    + " WHERE r.path = ?"))
+        .isEqualTo(MANIFESTS + 1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id"
+                    + " JOIN repositories r ON r.id = m.repository_id WHERE r.path = ?"))
+        .isEqualTo(MANIFESTS);
+    assertThat(stack.database.sql("SELECT count(*) FROM blobs").query(Long.class).single())
+        .isEqualTo(MANIFESTS + 1);
+    assertThat(
+            stack
+                .database
+                .sql("SELECT owner_closed FROM repositories WHERE path = ?")
+                .param(REPOSITORY)
+                .query(Boolean.class)
+                .single())
         .isTrue();
 
     String workflowId = MigrationWorkflows.preImportWorkflowId(REPOSITORY);

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md names the environment variable of every typed setting the configuration processor lists
- * (META-INF/spring-configuration-metadata.json of every module on the quick start's class path).
+ * docs/configuration.md names the environment variable of every typed setting the configuration
+ * processor lists (META-INF/spring-configuration-metadata.json of every module on the quick start's
+ * class path).
  */
 class ConfigurationDocsTest {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+):.*}");
@@ -28,14 +29,18 @@ class ConfigurationDocsTest {
   @Test
   void everyTypedSettingIsInTheConfigurationReference() throws IOException {
     Properties defaults = new Properties();
-    for (String file : new String[] {"/drydock-defaults.properties", "/drydock-api-defaults.properties"}) {
+    for (String file :
+        new String[] {"/drydock-defaults.properties", "/drydock-api-defaults.properties"}) {
       try (InputStream in = ConfigurationDocsTest.class.getResourceAsStream(file)) {
         defaults.load(in);
       }
     }
     Set<String> variables = new TreeSet<>();
     for (URL metadata :
-        Collections.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
+        Collections.list(
+            getClass()
+                .getClassLoader()
+                .getResources("META-INF/spring-configuration-metadata.json"))) {
       JsonNode properties;
       try (InputStream in = metadata.openStream()) {
         properties = new ObjectMapper().readTree(in).path("properties");
@@ -50,12 +55,14 @@ class ConfigurationDocsTest {
     String reference = Files.readString(Path.of("..", "docs", "configuration.md"));
 
     assertThat(variables).as("typed settings").hasSizeGreaterThan(10);
-    assertThat(variables).allSatisfy(variable -> assertThat(reference).contains("`" + variable + "`"));
+    assertThat(variables)
+        .allSatisfy(variable -> assertThat(reference).contains("`" + variable + "`"));
   }
 
   /**
-   * The variable the defaults file binds the setting from, else the one docs/configuration.md names for Spring Boot's
-   * relaxed binding (dots and dashes as underscores: {@code DRYDOCK_AUTH_JWT_SECRET}).
+   * The variable the defaults file binds the setting from, else the one docs/configuration.md names
+   * for Spring Boot's relaxed binding (dots and dashes as underscores: {@code
+   * DRYDOCK_AUTH_JWT_SECRET}).
    */
   private static String environmentVariable(String name, Properties defaults) {
     Matcher placeholder = PLACEHOLDER.matcher(defaults.getProperty(name, ""));

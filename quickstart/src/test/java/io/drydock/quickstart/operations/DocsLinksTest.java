@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every relative link of the README, docs/ and benchmarks/README.md names a file of the repository: a newcomer who
- * follows one from the README never lands on a page that moved.
+ * Every relative link of the README, docs/ and benchmarks/README.md names a file of the repository:
+ * a newcomer who follows one from the README never lands on a page that moved.
  */
 class DocsLinksTest {
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
@@ -22,7 +22,8 @@ class DocsLinksTest {
 
   @Test
   void everyRelativeLinkNamesAFileOfTheRepository() throws IOException {
-    List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("benchmarks/README.md")));
+    List<Path> pages =
+        new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("benchmarks/README.md")));
     try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
       docs.filter(path -> path.toString().endsWith(".md")).forEach(pages::add);
     }

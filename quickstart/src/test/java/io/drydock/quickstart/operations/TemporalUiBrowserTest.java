@@ -1,10 +1,9 @@
 package io.drydock.quickstart.operations;
 
-import io.drydock.quickstart.DrydockStack;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.drydock.quickstart.DrydockStack;
 import io.drydock.testsupport.HeadlessChromium;
 import io.drydock.workflows.migration.MigrationWorkflows;
 import java.net.URLEncoder;
@@ -16,8 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an operator sees: the pre-import workflow in the Temporal Web UI of the dev server, found by repository path,
- * with our search attributes shown. Screenshots land in target/ for a person to look at.
+ * What an operator sees: the pre-import workflow in the Temporal Web UI of the dev server, found by
+ * repository path, with our search attributes shown. Screenshots land in target/ for a person to
+ * look at.
  */
 class TemporalUiBrowserTest {
   private static final String REPOSITORY = "demo/multiarch";
@@ -36,7 +36,10 @@ class TemporalUiBrowserTest {
       assumeTrue(HeadlessChromium.find().isPresent(), "Chromium is not installed");
     }
     ui = stack.temporal.uiUrl().orElseThrow();
-    assertThat(stack.request("PUT", "/gitlab/v1/import/" + REPOSITORY + "/?import_type=pre").statusCode())
+    assertThat(
+            stack
+                .request("PUT", "/gitlab/v1/import/" + REPOSITORY + "/?import_type=pre")
+                .statusCode())
         .isEqualTo(202);
     DrydockStack.await(
         () -> stack.request("GET", "/gitlab/v1/import/" + REPOSITORY + "/").body(),
@@ -47,7 +50,8 @@ class TemporalUiBrowserTest {
 
   @Test
   void theWorkflowListFindsTheRunByRepositoryPathAndShowsOurAttributes() {
-    String query = URLEncoder.encode("RepositoryPath=\"" + REPOSITORY + "\"", StandardCharsets.UTF_8);
+    String query =
+        URLEncoder.encode("RepositoryPath=\"" + REPOSITORY + "\"", StandardCharsets.UTF_8);
     // The UI keeps its column choice in localStorage; an operator adds these columns once.
     Map<String, String> columns =
         Map.of(
@@ -72,7 +76,9 @@ class TemporalUiBrowserTest {
   @Test
   void theRunsSearchAttributesNameTheRepositoryAndItsStatus() {
     String runId =
-        stack.workflows.newUntypedWorkflowStub(WORKFLOW_ID)
+        stack
+            .workflows
+            .newUntypedWorkflowStub(WORKFLOW_ID)
             .describe()
             .getRawDescription()
             .getWorkflowExecutionInfo()

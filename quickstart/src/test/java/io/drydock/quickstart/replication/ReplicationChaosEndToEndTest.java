@@ -1,15 +1,14 @@
 package io.drydock.quickstart.replication;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.SeparateWorkersStack;
-import io.drydock.quickstart.SledAgentProcess;
-import io.drydock.quickstart.ReplicationArchives;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.ReplicationArchives;
 import io.drydock.quickstart.ReplicationArchives.Repository;
 import io.drydock.quickstart.ReplicationArchives.Target;
+import io.drydock.quickstart.SeparateWorkersStack;
+import io.drydock.quickstart.SledAgentProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,22 +32,28 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Uploads, and a delete, while sled agent processes are SIGKILLed and started again on their data directories, slowed
- * down, made to fail requests and to serve corrupt bytes, all at random from a seed (printed; pass it back with
- * {@code -Ddrydock.chaos.seed=N}). Meanwhile a checker samples without pause that no artifact of a current repository
- * is ever on no sled and out of the local depot at once. Once the faults stop, every artifact reaches every sled and
- * the depot is emptied.
+ * Uploads, and a delete, while sled agent processes are SIGKILLed and started again on their data
+ * directories, slowed down, made to fail requests and to serve corrupt bytes, all at random from a
+ * seed (printed; pass it back with {@code -Ddrydock.chaos.seed=N}). Meanwhile a checker samples
+ * without pause that no artifact of a current repository is ever on no sled and out of the local
+ * depot at once. Once the faults stop, every artifact reaches every sled and the depot is emptied.
  */
 class ReplicationChaosEndToEndTest {
   private static final int SLEDS = 5;
-  /** With at most two sleds down, three are up: as many as an artifact must be on before its local copy goes. */
+
+  /**
+   * With at most two sleds down, three are up: as many as an artifact must be on before its local
+   * copy goes.
+   */
   private static final int MAX_DOWN = 2;
+
   private static final int REPOSITORIES = 6;
   private static final Duration CHAOS = Duration.ofSeconds(45);
   private static final Duration CONVERGENCE = Duration.ofSeconds(150);
+
   /**
-   * A copy from a sled that serves corrupt bytes, or to a sled killed during it, is seen to fail only when the target
-   * has not listed the artifact by this limit.
+   * A copy from a sled that serves corrupt bytes, or to a sled killed during it, is seen to fail
+   * only when the target has not listed the artifact by this limit.
    */
   private static final Duration COPY_TIMEOUT = Duration.ofSeconds(15);
 
@@ -62,8 +67,10 @@ class ReplicationChaosEndToEndTest {
             SLEDS,
             true,
             Map.of(
-                "drydock.replication.copy-timeout", COPY_TIMEOUT.toSeconds() + "s",
-                "drydock.replication.sled-request-timeout", "10s"),
+                "drydock.replication.copy-timeout",
+                COPY_TIMEOUT.toSeconds() + "s",
+                "drydock.replication.sled-request-timeout",
+                "10s"),
             "--reconcile-interval=1s",
             "--enable-fault-injection");
   }
@@ -78,7 +85,9 @@ class ReplicationChaosEndToEndTest {
   @Test
   void noArtifactIsEverLostAndAllReachEverySledOnceTheFaultsStop() throws Exception {
     long seed = Long.getLong("drydock.chaos.seed", new Random().nextLong());
-    System.out.printf("[drydock-tests] replication chaos: seed %d (-Ddrydock.chaos.seed=%d repeats it)%n", seed, seed);
+    System.out.printf(
+        "[drydock-tests] replication chaos: seed %d (-Ddrydock.chaos.seed=%d repeats it)%n",
+        seed, seed);
     Random random = new Random(seed);
     List<Repository> repositories = repositories(random);
     long activationsBefore = stack.replication().path("status").path("activations").asLong();
@@ -93,7 +102,8 @@ class ReplicationChaosEndToEndTest {
     Instant end = start.plus(CHAOS);
     while (Instant.now().isBefore(end)) {
       Duration elapsed = Duration.between(start, Instant.now());
-      int due = (int) Math.min(REPOSITORIES, 1 + elapsed.toMillis() * REPOSITORIES / CHAOS.toMillis());
+      int due =
+          (int) Math.min(REPOSITORIES, 1 + elapsed.toMillis() * REPOSITORIES / CHAOS.toMillis());
       while (uploaded.size() < due) {
         Repository repository = repositories.get(uploaded.size());
         HttpResponse<String> answer = stack.upload(repository.zip());
@@ -102,7 +112,11 @@ class ReplicationChaosEndToEndTest {
       }
       if (deleted == null && uploaded.size() > REPOSITORIES / 2) {
         deleted = uploaded.get(repositories.get(0).name());
-        assertThat(stack.stack.request("DELETE", "/api/v1/artifact-repositories/" + deleted).statusCode())
+        assertThat(
+                stack
+                    .stack
+                    .request("DELETE", "/api/v1/artifact-repositories/" + deleted)
+                    .statusCode())
             .isEqualTo(204);
       }
       chaos.step();
@@ -123,7 +137,9 @@ class ReplicationChaosEndToEndTest {
     }
     assertThat(stack.depotArtifacts()).isEmpty();
     DrydockStack.await(
-        () -> stack.sleds.stream().noneMatch(sled -> sled.artifactsOnDisk().stream().anyMatch(deletedOnly::contains)),
+        () ->
+            stack.sleds.stream()
+                .noneMatch(sled -> sled.artifactsOnDisk().stream().anyMatch(deletedOnly::contains)),
         Boolean::booleanValue,
         CONVERGENCE,
         "the deleted repository's own artifacts to leave every sled");
@@ -160,13 +176,17 @@ class ReplicationChaosEndToEndTest {
         lifetime.path("bytes_sent_by_depot").asLong());
   }
 
-  /** Repositories of three to five targets each; every one after the first shares a target with the one before. */
+  /**
+   * Repositories of three to five targets each; every one after the first shares a target with the
+   * one before.
+   */
   private static List<Repository> repositories(Random random) {
     List<Repository> repositories = new ArrayList<>();
     for (int i = 0; i < REPOSITORIES; i++) {
       int count = 3 + random.nextInt(3);
       List<Target> targets =
-          new ArrayList<>(ReplicationArchives.randomTargets(random, "chaos" + i, count, 50_000, 600_000));
+          new ArrayList<>(
+              ReplicationArchives.randomTargets(random, "chaos" + i, count, 50_000, 600_000));
       if (i > 0) {
         Target shared = repositories.get(i - 1).targets().get(0);
         targets.add(new Target("shared-" + i + ".img", shared.bytes()));
@@ -176,7 +196,9 @@ class ReplicationChaosEndToEndTest {
     return repositories;
   }
 
-  /** The faults, applied at random to live sleds, and the restarts of killed ones when they are due. */
+  /**
+   * The faults, applied at random to live sleds, and the restarts of killed ones when they are due.
+   */
   private static final class Chaos {
     final Map<String, Integer> faults = new TreeMap<>();
     int kills;
@@ -189,14 +211,18 @@ class ReplicationChaosEndToEndTest {
     }
 
     void step() {
-      restartAt.entrySet().removeIf(entry -> {
-        if (Instant.now().isBefore(entry.getValue())) {
-          return false;
-        }
-        restart(entry.getKey());
-        return true;
-      });
-      List<SledAgentProcess> live = stack.sleds.stream().filter(sled -> !restartAt.containsKey(sled)).toList();
+      restartAt
+          .entrySet()
+          .removeIf(
+              entry -> {
+                if (Instant.now().isBefore(entry.getValue())) {
+                  return false;
+                }
+                restart(entry.getKey());
+                return true;
+              });
+      List<SledAgentProcess> live =
+          stack.sleds.stream().filter(sled -> !restartAt.containsKey(sled)).toList();
       SledAgentProcess sled = live.get(random.nextInt(live.size()));
       switch (random.nextInt(6)) {
         case 0 -> {
@@ -238,10 +264,11 @@ class ReplicationChaosEndToEndTest {
   }
 
   /**
-   * Samples, over and over, whether an artifact referenced by a repository is on no sled and not in the local depot.
-   * A sled that does not answer its listing (killed, restarting, failing requests on purpose) counts with the complete
-   * copies on its disks, which it serves again once it answers. An artifact counts as referenced only if the database
-   * referenced it both before and after the sample, so that a delete during a sample is no false alarm.
+   * Samples, over and over, whether an artifact referenced by a repository is on no sled and not in
+   * the local depot. A sled that does not answer its listing (killed, restarting, failing requests
+   * on purpose) counts with the complete copies on its disks, which it serves again once it
+   * answers. An artifact counts as referenced only if the database referenced it both before and
+   * after the sample, so that a delete during a sample is no false alarm.
    */
   private static final class LossChecker implements Runnable {
     final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();

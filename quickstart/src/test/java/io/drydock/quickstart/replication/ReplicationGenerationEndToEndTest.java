@@ -1,15 +1,14 @@
 package io.drydock.quickstart.replication;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.SeparateWorkersStack;
-import io.drydock.quickstart.SledAgentProcess;
-import io.drydock.quickstart.ReplicationArchives;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.ReplicationArchives;
 import io.drydock.quickstart.ReplicationArchives.Repository;
 import io.drydock.quickstart.ReplicationArchives.Target;
+import io.drydock.quickstart.SeparateWorkersStack;
+import io.drydock.quickstart.SledAgentProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,9 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The artifact-set generation across real processes: two uploads committed at once each bump it, and both end
- * replicated without any sled ever dropping an artifact it held; a config with an older generation, as a control
- * plane with a stale view would send, is refused by the sled, whose artifacts all stay.
+ * The artifact-set generation across real processes: two uploads committed at once each bump it,
+ * and both end replicated without any sled ever dropping an artifact it held; a config with an
+ * older generation, as a control plane with a stale view would send, is refused by the sled, whose
+ * artifacts all stay.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationGenerationEndToEndTest {
@@ -49,7 +49,9 @@ class ReplicationGenerationEndToEndTest {
 
   @BeforeAll
   static void startStack() {
-    stack = ReplicationStack.start("replication-generation", SLEDS, true, Map.of(), "--reconcile-interval=1s");
+    stack =
+        ReplicationStack.start(
+            "replication-generation", SLEDS, true, Map.of(), "--reconcile-interval=1s");
   }
 
   @AfterAll
@@ -61,10 +63,12 @@ class ReplicationGenerationEndToEndTest {
 
   @Test
   @Order(1)
-  void twoUploadsAtOnceBumpTheGenerationTwiceAndBothReachEverySledWithoutAnyDeletion() throws Exception {
+  void twoUploadsAtOnceBumpTheGenerationTwiceAndBothReachEverySledWithoutAnyDeletion()
+      throws Exception {
     Random random = new Random(SEED);
     List<Target> targetsOfA = ReplicationArchives.randomTargets(random, "a", 4, 300_000, 1_500_000);
-    List<Target> targetsOfB = new ArrayList<>(ReplicationArchives.randomTargets(random, "b", 4, 300_000, 1_500_000));
+    List<Target> targetsOfB =
+        new ArrayList<>(ReplicationArchives.randomTargets(random, "b", 4, 300_000, 1_500_000));
     // One artifact in both: the depot must keep its file until neither repository needs it locally.
     targetsOfB.add(targetsOfA.get(0));
     Repository a = new Repository("concurrent-a", "1.0.0", targetsOfA);
@@ -126,9 +130,11 @@ class ReplicationGenerationEndToEndTest {
     assertThat(DrydockStack.json(older).path("error_code").asText()).isEqualTo("CONFIG_GENERATION");
     HttpResponse<String> sameButOther = sled.putConfig(current, fewer);
     assertThat(sameButOther.statusCode()).as(sameButOther.body()).isEqualTo(409);
-    assertThat(DrydockStack.json(sameButOther).path("error_code").asText()).isEqualTo("CONFIG_GENERATION");
+    assertThat(DrydockStack.json(sameButOther).path("error_code").asText())
+        .isEqualTo("CONFIG_GENERATION");
 
-    // Two more activations (each at least the 2 s period apart) give the sled's reconciler, every second, several
+    // Two more activations (each at least the 2 s period apart) give the sled's reconciler, every
+    // second, several
     // chances to act on a config it should not have taken.
     long activations = stack.replication().path("status").path("activations").asLong();
     DrydockStack.await(
@@ -144,20 +150,20 @@ class ReplicationGenerationEndToEndTest {
     System.out.printf(
         "[drydock-tests] replication generation: a config of generation %d replayed at a sled of generation %d got"
             + " 409 CONFIG_GENERATION; the sled kept all %d artifacts on both disks%n",
-        current - 1,
-        current,
-        referenced.size());
+        current - 1, current, referenced.size());
   }
 
-  private static HttpResponse<String> upload(CyclicBarrier together, Repository repository) throws Exception {
+  private static HttpResponse<String> upload(CyclicBarrier together, Repository repository)
+      throws Exception {
     byte[] zip = repository.zip();
     together.await();
     return stack.upload(zip);
   }
 
   /**
-   * Lists every sled over and over and records each artifact a sled listed and later no longer did: the sleds only
-   * list artifacts of their config, so a config that dropped one, even for a moment, shows here.
+   * Lists every sled over and over and records each artifact a sled listed and later no longer did:
+   * the sleds only list artifacts of their config, so a config that dropped one, even for a moment,
+   * shows here.
    */
   private static final class DeletionWatch implements Runnable {
     final ConcurrentLinkedQueue<String> dropped = new ConcurrentLinkedQueue<>();
@@ -169,14 +175,16 @@ class ReplicationGenerationEndToEndTest {
     public void run() {
       while (!stopped.get()) {
         for (SledAgentProcess sled : stack.sleds) {
-          sled.tryListing().ifPresent(listing -> {
-            Set<String> before = listed.getOrDefault(sled.id, Set.of());
-            before.stream()
-                .filter(artifact -> !listing.copies().containsKey(artifact))
-                .forEach(artifact -> dropped.add(sled.id + " dropped " + artifact));
-            listed.put(sled.id, Set.copyOf(listing.copies().keySet()));
-            samples.incrementAndGet();
-          });
+          sled.tryListing()
+              .ifPresent(
+                  listing -> {
+                    Set<String> before = listed.getOrDefault(sled.id, Set.of());
+                    before.stream()
+                        .filter(artifact -> !listing.copies().containsKey(artifact))
+                        .forEach(artifact -> dropped.add(sled.id + " dropped " + artifact));
+                    listed.put(sled.id, Set.copyOf(listing.copies().keySet()));
+                    samples.incrementAndGet();
+                  });
         }
         SeparateWorkersStack.sleep(Duration.ofMillis(20));
       }

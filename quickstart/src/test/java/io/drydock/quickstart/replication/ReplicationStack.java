@@ -1,13 +1,12 @@
 package io.drydock.quickstart.replication;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.SeparateWorkersStack;
-import io.drydock.quickstart.SledAgentProcess;
-import io.drydock.quickstart.ReplicationArchives;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.ReplicationArchives;
+import io.drydock.quickstart.SeparateWorkersStack;
+import io.drydock.quickstart.SledAgentProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -28,10 +27,11 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
- * Artifact replication as production runs it: sled agents as processes of their own (see {@link SledAgentProcess}),
- * the API in this JVM and the worker in a JVM of its own ({@link SeparateWorkersStack}), sharing a local depot
- * directory as the documentation asks of separate processes, with a Temporal dev server and database of their own.
- * Activations come every {@link #ACTIVATION_PERIOD} besides the signals of uploads and deletes.
+ * Artifact replication as production runs it: sled agents as processes of their own (see {@link
+ * SledAgentProcess}), the API in this JVM and the worker in a JVM of its own ({@link
+ * SeparateWorkersStack}), sharing a local depot directory as the documentation asks of separate
+ * processes, with a Temporal dev server and database of their own. Activations come every {@link
+ * #ACTIVATION_PERIOD} besides the signals of uploads and deletes.
  */
 final class ReplicationStack implements AutoCloseable {
   private static final Duration ACTIVATION_PERIOD = Duration.ofSeconds(2);
@@ -43,7 +43,8 @@ final class ReplicationStack implements AutoCloseable {
   final List<SledAgentProcess> sleds;
   final Path depot;
 
-  private ReplicationStack(String name, List<SledAgentProcess> sleds, SeparateWorkersStack stack, Path depot) {
+  private ReplicationStack(
+      String name, List<SledAgentProcess> sleds, SeparateWorkersStack stack, Path depot) {
     this.sleds = sleds;
     this.stack = stack;
     this.depot = depot;
@@ -51,14 +52,19 @@ final class ReplicationStack implements AutoCloseable {
   }
 
   /**
-   * Starts {@code sledCount} sled agents ({@code sled-1}...) with the given arguments, then the stack.
+   * Starts {@code sledCount} sled agents ({@code sled-1}...) with the given arguments, then the
+   * stack.
    *
-   * @param configured whether the sleds are registered by {@code drydock.replication.sleds} at start-up; if not,
-   *     the test registers them with {@link #registerSled}
+   * @param configured whether the sleds are registered by {@code drydock.replication.sleds} at
+   *     start-up; if not, the test registers them with {@link #registerSled}
    * @param properties more Spring properties for the API and the worker
    */
   static ReplicationStack start(
-      String name, int sledCount, boolean configured, Map<String, String> properties, String... sledArguments) {
+      String name,
+      int sledCount,
+      boolean configured,
+      Map<String, String> properties,
+      String... sledArguments) {
     Path root;
     try {
       root = Files.createTempDirectory("drydock-" + name + "-");
@@ -66,7 +72,8 @@ final class ReplicationStack implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     List<String> ids = IntStream.rangeClosed(1, sledCount).mapToObj(i -> "sled-" + i).toList();
-    List<SledAgentProcess> sleds = SledAgentProcess.startAll(root.resolve("sleds"), ids, sledArguments);
+    List<SledAgentProcess> sleds =
+        SledAgentProcess.startAll(root.resolve("sleds"), ids, sledArguments);
     Path depot = root.resolve("depot");
     Map<String, String> all = new LinkedHashMap<>();
     all.put("drydock.replication.depot-dir", depot.toString());
@@ -80,7 +87,8 @@ final class ReplicationStack implements AutoCloseable {
     all.putAll(properties);
     SeparateWorkersStack stack = null;
     try {
-      // The stack deletes the directory it is given as the (unused) legacy storage when it closes: the depot and the
+      // The stack deletes the directory it is given as the (unused) legacy storage when it closes:
+      // the depot and the
       // sleds' data directories go with it.
       stack = SeparateWorkersStack.start(root, Duration.ofSeconds(5), all);
       return new ReplicationStack(name, sleds, stack, depot);
@@ -115,13 +123,21 @@ final class ReplicationStack implements AutoCloseable {
   }
 
   long generation() {
-    return stack.database.sql("SELECT generation FROM artifact_generation").query(Long.class).single();
+    return stack
+        .database
+        .sql("SELECT generation FROM artifact_generation")
+        .query(Long.class)
+        .single();
   }
 
   /** Every artifact of every repository the database holds now. */
   Set<String> referencedArtifacts() {
     return new TreeSet<>(
-        stack.database.sql("SELECT DISTINCT sha256 FROM artifact_repository_targets").query(String.class).list());
+        stack
+            .database
+            .sql("SELECT DISTINCT sha256 FROM artifact_repository_targets")
+            .query(String.class)
+            .list());
   }
 
   /** The artifacts the local depot holds now. */
@@ -140,12 +156,16 @@ final class ReplicationStack implements AutoCloseable {
   }
 
   /**
-   * Waits for the workflow's last finished activation to match, polling often enough to see each one (they come at
-   * least {@link #ACTIVATION_PERIOD} apart unless a signal arrives during one), and returns it.
+   * Waits for the workflow's last finished activation to match, polling often enough to see each
+   * one (they come at least {@link #ACTIVATION_PERIOD} apart unless a signal arrives during one),
+   * and returns it.
    */
   JsonNode awaitLastRun(Predicate<JsonNode> matching, Duration timeout, String what) {
     return DrydockStack.await(
-        () -> replication().path("status").path("last_run"), matching, timeout, "an activation " + what);
+        () -> replication().path("status").path("last_run"),
+        matching,
+        timeout,
+        "an activation " + what);
   }
 
   /** Waits until every sled lists every one of the artifacts, each on both its disks. */
@@ -157,7 +177,10 @@ final class ReplicationStack implements AutoCloseable {
         artifacts.size() + " artifacts on every sled");
   }
 
-  /** Waits until the repository's {@code local_freed_at} is set: the depot no longer keeps its artifacts. */
+  /**
+   * Waits until the repository's {@code local_freed_at} is set: the depot no longer keeps its
+   * artifacts.
+   */
   void awaitLocalCopiesFreed(String repositoryId, Duration timeout) {
     DrydockStack.await(
         () -> get("/api/v1/artifact-repositories/" + repositoryId).path("local_freed_at"),
@@ -166,7 +189,10 @@ final class ReplicationStack implements AutoCloseable {
         "the local copies of repository " + repositoryId + " to be freed");
   }
 
-  /** Every artifact of the page {@code GET /api/v1/sleds/inventory} answers, to the number of sleds listing it. */
+  /**
+   * Every artifact of the page {@code GET /api/v1/sleds/inventory} answers, to the number of sleds
+   * listing it.
+   */
   static Map<String, Integer> sledsPerArtifact(JsonNode inventory) {
     Map<String, Integer> sleds = new LinkedHashMap<>();
     inventory
@@ -176,7 +202,9 @@ final class ReplicationStack implements AutoCloseable {
     return sleds;
   }
 
-  /** The requests the request log holds, oldest first, of the kind ({@code put}, {@code copy}...). */
+  /**
+   * The requests the request log holds, oldest first, of the kind ({@code put}, {@code copy}...).
+   */
   List<JsonNode> recentRequests(String kind) {
     List<JsonNode> requests = new ArrayList<>();
     for (JsonNode request : replication().path("recent_requests")) {
@@ -195,7 +223,10 @@ final class ReplicationStack implements AutoCloseable {
 
   private static boolean holdsAll(SledAgentProcess sled, Collection<String> artifacts) {
     return sled.tryListing()
-        .map(listing -> artifacts.stream().allMatch(artifact -> listing.copies().getOrDefault(artifact, 0) == 2))
+        .map(
+            listing ->
+                artifacts.stream()
+                    .allMatch(artifact -> listing.copies().getOrDefault(artifact, 0) == 2))
         .orElse(false);
   }
 }

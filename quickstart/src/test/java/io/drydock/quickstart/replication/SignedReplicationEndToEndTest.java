@@ -1,11 +1,10 @@
 package io.drydock.quickstart.replication;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.SledAgentProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.SledAgentProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -27,14 +26,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Uploads verified against a trusted root, through the API and onto sled agent processes, with the repositories
- * python-tuf signed (activities/src/test/resources/tuf, made by make_fixtures.py there): each bad one is refused
- * with its code and reaches neither the database, the depot nor any sled; each good one reaches every sled; an older
- * version after a newer one is a rollback.
+ * Uploads verified against a trusted root, through the API and onto sled agent processes, with the
+ * repositories python-tuf signed (activities/src/test/resources/tuf, made by make_fixtures.py
+ * there): each bad one is refused with its code and reaches neither the database, the depot nor any
+ * sled; each good one reaches every sled; an older version after a newer one is a rollback.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SignedReplicationEndToEndTest {
-  private static final Path FIXTURES = Path.of("..", "activities", "src", "test", "resources", "tuf");
+  private static final Path FIXTURES =
+      Path.of("..", "activities", "src", "test", "resources", "tuf");
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
 
   private static ReplicationStack stack;
@@ -47,8 +47,10 @@ class SignedReplicationEndToEndTest {
             3,
             true,
             Map.of(
-                "drydock.tuf.trusted-root", FIXTURES.resolve("trusted-root.json").toAbsolutePath().toString(),
-                "drydock.tuf.allow-unsigned", "false"));
+                "drydock.tuf.trusted-root",
+                FIXTURES.resolve("trusted-root.json").toAbsolutePath().toString(),
+                "drydock.tuf.allow-unsigned",
+                "false"));
   }
 
   @AfterAll
@@ -96,7 +98,9 @@ class SignedReplicationEndToEndTest {
     JsonNode repository = DrydockStack.json(created);
     assertThat(repository.path("system_version").asText()).isEqualTo("1.0.0");
     List<String> artifacts = new ArrayList<>();
-    repository.path("artifacts").forEach(artifact -> artifacts.add(artifact.path("sha256").asText()));
+    repository
+        .path("artifacts")
+        .forEach(artifact -> artifacts.add(artifact.path("sha256").asText()));
     assertThat(artifacts).hasSize(3);
 
     stack.awaitOnEverySled(artifacts, CONVERGENCE);

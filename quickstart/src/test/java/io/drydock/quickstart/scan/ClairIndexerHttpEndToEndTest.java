@@ -1,11 +1,10 @@
 package io.drydock.quickstart.scan;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.ScanTestClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drydock.activities.scan.indexer.ScannerSet;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.ScanTestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,19 +18,21 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Clair's indexer API answers with the media types, validators and headers Clair's server gives, read from quay/clair
- * at eb22407da3d3ee32534ed956be3696080754288d: {@code httptransport/common.go} ({@code pickContentType}), {@code
- * httptransport/indexer_v1.go} ({@code indexReport}, {@code indexReportOne}, {@code indexState}, {@code
- * affectedManifests}) and {@code
+ * Clair's indexer API answers with the media types, validators and headers Clair's server gives,
+ * read from quay/clair at eb22407da3d3ee32534ed956be3696080754288d: {@code httptransport/common.go}
+ * ({@code pickContentType}), {@code httptransport/indexer_v1.go} ({@code indexReport}, {@code
+ * indexReportOne}, {@code indexState}, {@code affectedManifests}) and {@code
  * httptransport/server.go} ({@code unmodified}).
  */
 class ClairIndexerHttpEndToEndTest {
   private static final String REPOSITORY = "clairhttp/alpine";
   private static final String INDEX_REPORT = "application/vnd.clair.index_report.v1+json";
   private static final String INDEX_STATE = "application/vnd.clair.index_state.v1+json";
-  private static final String AFFECTED_MANIFESTS = "application/vnd.clair.affected_manifests.v1+json";
+  private static final String AFFECTED_MANIFESTS =
+      "application/vnd.clair.affected_manifests.v1+json";
   private static final String JSON = "application/json";
-  private static final String REPORT_RELATION = "rel=\"https://projectquay.io/clair/v1/index_report\"";
+  private static final String REPORT_RELATION =
+      "rel=\"https://projectquay.io/clair/v1/index_report\"";
 
   private static DrydockStack stack;
   private static ScanTestClient client;
@@ -49,7 +50,10 @@ class ClairIndexerHttpEndToEndTest {
   }
 
   /** Accept as sent; the type Clair answers for each of the two GET endpoints, or its refusal. */
-  /** Accept as sent; the type Clair answers for each of the three endpoints that negotiate, or its refusal. */
+  /**
+   * Accept as sent; the type Clair answers for each of the three endpoints that negotiate, or its
+   * refusal.
+   */
   static Stream<Arguments> acceptHeaders() {
     return Stream.of(
         Arguments.of(null, INDEX_STATE, INDEX_REPORT, AFFECTED_MANIFESTS),
@@ -94,7 +98,8 @@ class ClairIndexerHttpEndToEndTest {
   @Test
   void theStateAndAFinishedReportCarryTheIndexStateAsETagAndAMatchingIfNoneMatchIs304() {
     String etag = "\"" + state + "\"";
-    for (String path : List.of("/indexer/api/v1/index_state", "/indexer/api/v1/index_report/" + digest)) {
+    for (String path :
+        List.of("/indexer/api/v1/index_state", "/indexer/api/v1/index_report/" + digest)) {
       HttpResponse<String> fresh = get(path, null, null);
       assertThat(fresh.headers().firstValue("ETag")).as(path).contains(etag);
 
@@ -115,7 +120,8 @@ class ClairIndexerHttpEndToEndTest {
       assertThat(indexed.statusCode()).as(indexed.body()).isEqualTo(201);
       assertThat(indexed.headers().firstValue("Content-Type")).contains(JSON);
       assertThat(indexed.headers().firstValue("ETag")).contains("\"" + state + "\"");
-      assertThat(indexed.headers().firstValue("Location")).contains("/indexer/api/v1/index_report/" + digest);
+      assertThat(indexed.headers().firstValue("Location"))
+          .contains("/indexer/api/v1/index_report/" + digest);
       assertThat(indexed.headers().allValues("Link"))
           .containsExactly("</indexer/api/v1/index_report/" + digest + ">; " + REPORT_RELATION);
       assertThat(DrydockStack.json(indexed).path("manifest_hash").asText()).isEqualTo(digest);
@@ -131,13 +137,16 @@ class ClairIndexerHttpEndToEndTest {
     assertThat(refused.headers().allValues("Link"))
         .containsExactly("</indexer/api/v1/index_report/" + digest + ">; " + REPORT_RELATION);
 
-    assertThat(post(null, Map.of("If-None-Match", "\"an-older-state\"")).statusCode()).isEqualTo(201);
+    assertThat(post(null, Map.of("If-None-Match", "\"an-older-state\"")).statusCode())
+        .isEqualTo(201);
   }
 
   private static void assertAnswers(HttpResponse<String> response, String expected) {
     String path = response.uri().getPath();
     if (expected.length() == 3) {
-      assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(Integer.parseInt(expected));
+      assertThat(response.statusCode())
+          .as(path + ": " + response.body())
+          .isEqualTo(Integer.parseInt(expected));
       assertThat(response.headers().firstValue("Content-Type")).contains(JSON);
       assertThat(DrydockStack.json(response).path("code").asText())
           .isEqualTo(expected.equals("415") ? "unsupported-media-type" : "bad-request");

@@ -4,9 +4,10 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * A test-only trigger that records every committed write of {@code index_reports} in {@code scan_audit}: what the row
- * held before and after, with the report's own {@code state} field read from its JSON. Samples of the table can miss a
- * write that a later one replaced within the sampling interval; the audit cannot.
+ * A test-only trigger that records every committed write of {@code index_reports} in {@code
+ * scan_audit}: what the row held before and after, with the report's own {@code state} field read
+ * from its JSON. Samples of the table can miss a write that a later one replaced within the
+ * sampling interval; the audit cannot.
  */
 final class ScanAudit {
   /** One recorded write. {@code old*} are null for an insert. */
@@ -28,7 +29,9 @@ final class ScanAudit {
     this.database = database;
   }
 
-  /** Installs the audit table and trigger unless they exist (a shared stack's database keeps them). */
+  /**
+   * Installs the audit table and trigger unless they exist (a shared stack's database keeps them).
+   */
   static ScanAudit install(JdbcClient database) {
     database
         .sql(
@@ -77,8 +80,8 @@ final class ScanAudit {
 
   /** The writes recorded after {@code afterId}, oldest first. */
   /**
-   * The writes of these manifests after {@code afterId}: in the shared stack, imports of other test classes have their
-   * own manifests indexed at any moment.
+   * The writes of these manifests after {@code afterId}: in the shared stack, imports of other test
+   * classes have their own manifests indexed at any moment.
    */
   List<Write> writesAfter(long afterId, String... digests) {
     List<String> named = List.of(digests);
@@ -111,9 +114,9 @@ final class ScanAudit {
   }
 
   /**
-   * Writes that stored what Clair's bug stored, or replaced a good report with a worse one: a state other than
-   * Clair's two final ones, a report whose JSON says another state, or a finished report overwritten by an error or by
-   * other content for the same index state.
+   * Writes that stored what Clair's bug stored, or replaced a good report with a worse one: a state
+   * other than Clair's two final ones, a report whose JSON says another state, or a finished report
+   * overwritten by an error or by other content for the same index state.
    */
   static List<Write> violations(List<Write> writes) {
     return writes.stream()

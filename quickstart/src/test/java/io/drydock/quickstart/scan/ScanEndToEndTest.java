@@ -1,9 +1,5 @@
 package io.drydock.quickstart.scan;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.SeparateWorkersStack;
-import io.drydock.quickstart.ScanTestClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,18 +8,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drydock.activities.scan.indexer.ScannerSet;
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.ScanTestClient;
+import io.drydock.quickstart.SeparateWorkersStack;
 import io.drydock.workflows.scan.ScanWorkflows;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -47,24 +43,34 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Clair's indexer API, the bulk rescans and the scan status on the whole stack (real Temporal server, PostgreSQL),
- * on manifests imported through the import API; and Clair's bug (seed 000) replayed on it: a load of a stored report
- * that times out must neither replace nor hide the report.
+ * Clair's indexer API, the bulk rescans and the scan status on the whole stack (real Temporal
+ * server, PostgreSQL), on manifests imported through the import API; and Clair's bug (seed 000)
+ * replayed on it: a load of a stored report that times out must neither replace nor hide the
+ * report.
  */
 class ScanEndToEndTest {
   /**
-   * Copies of the demo repositories (same links, same blobs): the import tests of the shared stack import the demo
-   * repositories themselves and expect them untouched.
+   * Copies of the demo repositories (same links, same blobs): the import tests of the shared stack
+   * import the demo repositories themselves and expect them untouched.
    */
   private static final String DEBIAN = "scan/debian";
+
   private static final String ALPINE = "scan/alpine";
-  /** Enough manifests that a bulk rescan one at a time is still running while the test pauses and cancels it. */
+
+  /**
+   * Enough manifests that a bulk rescan one at a time is still running while the test pauses and
+   * cancels it.
+   */
   private static final String PACED = "scan/paced";
+
   private static final int PACED_MANIFESTS = 30;
   private static final String UNKNOWN_DIGEST = "sha256:" + "1".repeat(64);
   private static final String AFFECTED_MANIFEST = "/indexer/api/v1/internal/affected_manifest/";
 
-  /** The installed binary packages of the demo's dpkg status (nano is removed, only its configuration is kept). */
+  /**
+   * The installed binary packages of the demo's dpkg status (nano is removed, only its
+   * configuration is kept).
+   */
   private static final Map<String, String> DEBIAN_PACKAGES =
       new TreeMap<>(
           Map.ofEntries(
@@ -133,24 +139,35 @@ class ScanEndToEndTest {
     assertThat(report.path("success").asBoolean()).isTrue();
     assertThat(report.path("err").asText()).isEmpty();
     assertThat(binaryPackages(report)).isEqualTo(DEBIAN_PACKAGES);
-    // Every package names its source package, its own name and version when the status file has no Source: (as
+    // Every package names its source package, its own name and version when the status file has no
+    // Source: (as
     // quay/claircore dpkg/scanner.go fills it); only claircore's fields, so no package_db.
-    report.path("packages").forEach(p -> {
-      assertThat(p.path("source").path("kind").asText()).as("source of %s", p).isEqualTo("source");
-      assertThat(p.has("package_db")).as("package_db of %s", p).isFalse();
-    });
+    report
+        .path("packages")
+        .forEach(
+            p -> {
+              assertThat(p.path("source").path("kind").asText())
+                  .as("source of %s", p)
+                  .isEqualTo("source");
+              assertThat(p.has("package_db")).as("package_db of %s", p).isFalse();
+            });
     JsonNode libssl = packageNamed(report, "libssl3");
     assertThat(libssl.path("source").path("name").asText()).isEqualTo("openssl");
     JsonNode tzdata = packageNamed(report, "tzdata");
-    assertThat(tzdata.path("source").path("name").asText() + " " + tzdata.path("source").path("version").asText())
+    assertThat(
+            tzdata.path("source").path("name").asText()
+                + " "
+                + tzdata.path("source").path("version").asText())
         .isEqualTo("tzdata 2024a-0+deb12u1");
     JsonNode distribution = onlyDistribution(report);
     assertThat(distribution.path("did").asText()).isEqualTo("debian");
     assertThat(distribution.path("version_id").asText()).isEqualTo("12");
     assertThat(distribution.path("version_code_name").asText()).isEqualTo("bookworm");
-    assertThat(distribution.path("pretty_name").asText()).isEqualTo("Debian GNU/Linux 12 (bookworm)");
+    assertThat(distribution.path("pretty_name").asText())
+        .isEqualTo("Debian GNU/Linux 12 (bookworm)");
 
-    HttpResponse<String> stored = client.send("GET", "/indexer/api/v1/index_report/" + digest, null);
+    HttpResponse<String> stored =
+        client.send("GET", "/indexer/api/v1/index_report/" + digest, null);
     assertThat(stored.statusCode()).isEqualTo(200);
     assertThat(stored.body()).as("served as stored, byte for byte").isEqualTo(indexed.body());
     assertThat(client.scanStatuses(DEBIAN, 10)).containsExactly(Map.entry(digest, "finished"));
@@ -191,18 +208,29 @@ class ScanEndToEndTest {
     JsonNode report = DrydockStack.json(indexed);
     assertThat(report.path("state").asText()).isEqualTo("IndexFinished");
     assertThat(binaryPackages(report)).isEqualTo(ALPINE_PACKAGES);
-    report.path("packages").forEach(p -> {
-      assertThat(p.path("arch").asText()).isEqualTo("x86_64");
-      assertThat(p.path("source").path("kind").asText()).as("apk origin of %s", p).isEqualTo("source");
-    });
-    // claircore's package has no package_db (quay/claircore package.go, json:"-"); it is in the environment.
+    report
+        .path("packages")
+        .forEach(
+            p -> {
+              assertThat(p.path("arch").asText()).isEqualTo("x86_64");
+              assertThat(p.path("source").path("kind").asText())
+                  .as("apk origin of %s", p)
+                  .isEqualTo("source");
+            });
+    // claircore's package has no package_db (quay/claircore package.go, json:"-"); it is in the
+    // environment.
     assertThat(report.path("packages").findValues("package_db")).isEmpty();
-    report.path("environments").forEach(environments -> assertThat(environments.path(0).path("package_db").asText())
-        .isEqualTo("lib/apk/db/installed"));
+    report
+        .path("environments")
+        .forEach(
+            environments ->
+                assertThat(environments.path(0).path("package_db").asText())
+                    .isEqualTo("lib/apk/db/installed"));
     JsonNode distribution = onlyDistribution(report);
     assertThat(distribution.path("did").asText()).isEqualTo("alpine");
     assertThat(distribution.path("version_id").asText()).isEqualTo("3.20.3");
-    assertThat(client.send("GET", "/indexer/api/v1/index_report/" + digest, null).body()).isEqualTo(indexed.body());
+    assertThat(client.send("GET", "/indexer/api/v1/index_report/" + digest, null).body())
+        .isEqualTo(indexed.body());
   }
 
   @Test
@@ -213,9 +241,13 @@ class ScanEndToEndTest {
       String uri = "http://127.0.0.1:" + layerServer.getLocalPort() + "/blobs/";
       StringBuilder layers = new StringBuilder();
       for (JsonNode layer : manifest.path("layers")) {
-        layers.append(layers.isEmpty() ? "" : ",")
-            .append("{\"hash\":\"").append(layer.path("digest").asText())
-            .append("\",\"uri\":\"").append(uri).append(layer.path("digest").asText())
+        layers
+            .append(layers.isEmpty() ? "" : ",")
+            .append("{\"hash\":\"")
+            .append(layer.path("digest").asText())
+            .append("\",\"uri\":\"")
+            .append(uri)
+            .append(layer.path("digest").asText())
             .append("\",\"headers\":{\"Authorization\":[\"Basic c2VjcmV0\"]}}");
       }
 
@@ -223,56 +255,104 @@ class ScanEndToEndTest {
           indexAfresh(digest, "{\"hash\":\"" + digest + "\",\"layers\":[" + layers + "]}");
 
       assertThat(DrydockStack.json(indexed).path("state").asText()).isEqualTo("IndexFinished");
-      // A fetch would have connected while the request was served; its connection would be waiting to be accepted.
+      // A fetch would have connected while the request was served; its connection would be waiting
+      // to be accepted.
       layerServer.setSoTimeout(200);
-      assertThatThrownBy(layerServer::accept).as("a connection to the layers' uri").isInstanceOf(
-          SocketTimeoutException.class);
+      assertThatThrownBy(layerServer::accept)
+          .as("a connection to the layers' uri")
+          .isInstanceOf(SocketTimeoutException.class);
     }
   }
 
   static Stream<Arguments> badRequests() {
     String otherLayer = "sha256:" + "0".repeat(64);
     return Stream.of(
-        Arguments.of("POST", "/indexer/api/v1/index_report", "{\"hash\":\"sha256:abc\"}", 400, "bad-request"),
-        Arguments.of("POST", "/indexer/api/v1/index_report", "{\"hash\":\"md5:" + "a".repeat(32) + "\"}", 400,
+        Arguments.of(
+            "POST",
+            "/indexer/api/v1/index_report",
+            "{\"hash\":\"sha256:abc\"}",
+            400,
+            "bad-request"),
+        Arguments.of(
+            "POST",
+            "/indexer/api/v1/index_report",
+            "{\"hash\":\"md5:" + "a".repeat(32) + "\"}",
+            400,
             "bad-request"),
         Arguments.of("POST", "/indexer/api/v1/index_report", "{}", 400, "bad-request"),
-        Arguments.of("POST", "/indexer/api/v1/index_report", "this is not JSON", 400, "bad-request"),
+        Arguments.of(
+            "POST", "/indexer/api/v1/index_report", "this is not JSON", 400, "bad-request"),
         Arguments.of("POST", "/indexer/api/v1/index_report", "", 400, "bad-request"),
-        Arguments.of("POST", "/indexer/api/v1/index_report",
-            "{\"hash\":\"{debian}\",\"layers\":[{\"hash\":\"" + otherLayer + "\",\"uri\":\"http://example.com/\"}]}",
-            400, "bad-request"),
-        Arguments.of("POST", "/indexer/api/v1/index_report", "{\"hash\":\"{debian}\",\"layers\":{}}", 400,
+        Arguments.of(
+            "POST",
+            "/indexer/api/v1/index_report",
+            "{\"hash\":\"{debian}\",\"layers\":[{\"hash\":\""
+                + otherLayer
+                + "\",\"uri\":\"http://example.com/\"}]}",
+            400,
             "bad-request"),
-        Arguments.of("POST", "/indexer/api/v1/index_report", "{\"hash\":\"" + UNKNOWN_DIGEST + "\"}", 404,
+        Arguments.of(
+            "POST",
+            "/indexer/api/v1/index_report",
+            "{\"hash\":\"{debian}\",\"layers\":{}}",
+            400,
+            "bad-request"),
+        Arguments.of(
+            "POST",
+            "/indexer/api/v1/index_report",
+            "{\"hash\":\"" + UNKNOWN_DIGEST + "\"}",
+            404,
             "not-found"),
         Arguments.of("GET", "/indexer/api/v1/index_report/sha256:abc", null, 400, "bad-request"),
-        Arguments.of("GET", "/indexer/api/v1/index_report/" + UNKNOWN_DIGEST, null, 404, "not-found"),
+        Arguments.of(
+            "GET", "/indexer/api/v1/index_report/" + UNKNOWN_DIGEST, null, 404, "not-found"),
         Arguments.of("DELETE", "/indexer/api/v1/index_report/latest", null, 400, "bad-request"),
-        Arguments.of("DELETE", "/indexer/api/v1/index_report", "{\"hash\":\"{debian}\"}", 400, "bad-request"),
-        Arguments.of("DELETE", "/indexer/api/v1/index_report", "[\"{debian}\", 7]", 400, "bad-request"),
+        Arguments.of(
+            "DELETE",
+            "/indexer/api/v1/index_report",
+            "{\"hash\":\"{debian}\"}",
+            400,
+            "bad-request"),
+        Arguments.of(
+            "DELETE", "/indexer/api/v1/index_report", "[\"{debian}\", 7]", 400, "bad-request"),
         Arguments.of("POST", AFFECTED_MANIFEST, "", 400, "bad-request"),
         Arguments.of("POST", AFFECTED_MANIFEST, "not JSON", 400, "bad-request"),
         Arguments.of("POST", AFFECTED_MANIFEST, "[]", 400, "bad-request"),
         Arguments.of("POST", AFFECTED_MANIFEST, "{\"vulnerabilities\":{}}", 400, "bad-request"),
         Arguments.of("POST", AFFECTED_MANIFEST, "{\"vulnerabilities\":[7]}", 400, "bad-request"),
         // claircore dereferences a vulnerability's package: Clair fails on one without.
-        Arguments.of("POST", AFFECTED_MANIFEST, "{\"vulnerabilities\":[{\"id\":\"1\"}]}", 400, "bad-request"),
-        Arguments.of("POST", AFFECTED_MANIFEST, "{\"vulnerabilities\":[{\"id\":1,\"package\":{\"name\":\"bash\"}}]}",
-            400, "bad-request"),
-        Arguments.of("POST", AFFECTED_MANIFEST,
+        Arguments.of(
+            "POST",
+            AFFECTED_MANIFEST,
+            "{\"vulnerabilities\":[{\"id\":\"1\"}]}",
+            400,
+            "bad-request"),
+        Arguments.of(
+            "POST",
+            AFFECTED_MANIFEST,
+            "{\"vulnerabilities\":[{\"id\":1,\"package\":{\"name\":\"bash\"}}]}",
+            400,
+            "bad-request"),
+        Arguments.of(
+            "POST",
+            AFFECTED_MANIFEST,
             "{\"vulnerabilities\":[{\"id\":\"1\",\"package\":{\"name\":\"bash\"},\"distribution\":{\"cpe\":\"bash 5\"}}]}",
-            400, "bad-request"),
-        Arguments.of("POST", AFFECTED_MANIFEST,
+            400,
+            "bad-request"),
+        Arguments.of(
+            "POST",
+            AFFECTED_MANIFEST,
             "{\"vulnerabilities\":[{\"id\":\"1\",\"package\":{\"name\":\"bash\"},\"normalized_severity\":\"Dire\"}]}",
-            400, "bad-request"));
+            400,
+            "bad-request"));
   }
 
   /**
-   * Clair's notifier asking which manifests vulnerabilities affect, on the demo images indexed for real: the Debian
-   * image's libssl3 3.0.13-1~deb12u1 (source openssl), zlib1g 1:1.2.13.dfsg-1 (source zlib), bash 5.2.15-2+b7 (source
-   * bash 5.2.15-2) and tzdata (its own source) on Debian 12 bookworm; the Alpine image's libssl3 3.3.2-r0 (origin
-   * openssl) on Alpine 3.20.3. Vulnerabilities in claircore's JSON, as quay/clair's notifier sends them.
+   * Clair's notifier asking which manifests vulnerabilities affect, on the demo images indexed for
+   * real: the Debian image's libssl3 3.0.13-1~deb12u1 (source openssl), zlib1g 1:1.2.13.dfsg-1
+   * (source zlib), bash 5.2.15-2+b7 (source bash 5.2.15-2) and tzdata (its own source) on Debian 12
+   * bookworm; the Alpine image's libssl3 3.3.2-r0 (origin openssl) on Alpine 3.20.3.
+   * Vulnerabilities in claircore's JSON, as quay/clair's notifier sends them.
    */
   @Test
   void affectedManifestAnswersWhichIndexedManifestsEachVulnerabilityAffects() throws Exception {
@@ -280,26 +360,66 @@ class ScanEndToEndTest {
     String alpine = digestOf(ALPINE);
     indexAfresh(debian);
     indexAfresh(alpine);
-    String body = """
+    String body =
+        """
         {"vulnerabilities":[
           %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s
-        ]}""".formatted(
-        // ~deb12u1 is below the fix 3.0.13-1; the installed version itself and an older ~ build are not.
-        vulnerability("openssl-fixed-later", "openssl", "", "debian", "12", "", "3.0.13-1", "Medium"),
-        vulnerability("openssl-fixed-installed", "openssl", "", "debian", "12", "", "3.0.13-1~deb12u1", "Medium"),
-        vulnerability("openssl-fixed-older", "openssl", "source", "debian", "", "", "3.0.13-1~deb11u1", "High"),
-        // The epoch 1: puts the installed zlib1g above 1.2.14.
-        vulnerability("zlib-no-epoch", "zlib1g", "binary", "debian", "", "", "1.2.14", "Critical"),
-        vulnerability("zlib-epoch", "zlib", "source", "debian", "", "", "1:1.2.13.dfsg-2", "Critical"),
-        // libssl3 is a binary package only; bash's source, on bookworm but not trixie.
-        vulnerability("libssl3-as-source", "libssl3", "source", "", "", "", "", "High"),
-        vulnerability("bash-bookworm", "bash", "source", "debian", "", "bookworm", "", "Low"),
-        vulnerability("bash-trixie", "bash", "source", "debian", "", "trixie", "", "Low"),
-        // Any distribution, any version: both images.
-        vulnerability("libssl3-anywhere", "libssl3", "binary", "", "", "", "", "Negligible"),
-        // apk's order on Alpine: 3.3.2-r0 is below 3.3.2-r1, not below itself.
-        vulnerability("openssl-alpine", "openssl", "", "alpine", "3.20.3", "", "3.3.2-r1", "High"),
-        vulnerability("openssl-alpine-installed", "openssl", "", "alpine", "", "", "3.3.2-r0", "High"));
+        ]}"""
+            .formatted(
+                // ~deb12u1 is below the fix 3.0.13-1; the installed version itself and an older ~
+                // build are not.
+                vulnerability(
+                    "openssl-fixed-later", "openssl", "", "debian", "12", "", "3.0.13-1", "Medium"),
+                vulnerability(
+                    "openssl-fixed-installed",
+                    "openssl",
+                    "",
+                    "debian",
+                    "12",
+                    "",
+                    "3.0.13-1~deb12u1",
+                    "Medium"),
+                vulnerability(
+                    "openssl-fixed-older",
+                    "openssl",
+                    "source",
+                    "debian",
+                    "",
+                    "",
+                    "3.0.13-1~deb11u1",
+                    "High"),
+                // The epoch 1: puts the installed zlib1g above 1.2.14.
+                vulnerability(
+                    "zlib-no-epoch", "zlib1g", "binary", "debian", "", "", "1.2.14", "Critical"),
+                vulnerability(
+                    "zlib-epoch",
+                    "zlib",
+                    "source",
+                    "debian",
+                    "",
+                    "",
+                    "1:1.2.13.dfsg-2",
+                    "Critical"),
+                // libssl3 is a binary package only; bash's source, on bookworm but not trixie.
+                vulnerability("libssl3-as-source", "libssl3", "source", "", "", "", "", "High"),
+                vulnerability(
+                    "bash-bookworm", "bash", "source", "debian", "", "bookworm", "", "Low"),
+                vulnerability("bash-trixie", "bash", "source", "debian", "", "trixie", "", "Low"),
+                // Any distribution, any version: both images.
+                vulnerability(
+                    "libssl3-anywhere", "libssl3", "binary", "", "", "", "", "Negligible"),
+                // apk's order on Alpine: 3.3.2-r0 is below 3.3.2-r1, not below itself.
+                vulnerability(
+                    "openssl-alpine", "openssl", "", "alpine", "3.20.3", "", "3.3.2-r1", "High"),
+                vulnerability(
+                    "openssl-alpine-installed",
+                    "openssl",
+                    "",
+                    "alpine",
+                    "",
+                    "",
+                    "3.3.2-r0",
+                    "High"));
 
     HttpResponse<String> response = client.send("POST", AFFECTED_MANIFEST, body);
 
@@ -307,20 +427,32 @@ class ScanEndToEndTest {
     JsonNode answer = DrydockStack.json(response);
     List<String> asked = new ArrayList<>();
     answer.path("vulnerabilities").fieldNames().forEachRemaining(asked::add);
-    assertThat(asked).as("every vulnerability asked about, by id, as claircore's AffectedManifests.Add keeps them")
-        .hasSize(11).contains("bash-trixie", "openssl-alpine");
-    assertThat(answer.path("vulnerabilities").path("zlib-epoch").path("package").path("name").asText())
+    assertThat(asked)
+        .as(
+            "every vulnerability asked about, by id, as claircore's AffectedManifests.Add keeps them")
+        .hasSize(11)
+        .contains("bash-trixie", "openssl-alpine");
+    assertThat(
+            answer.path("vulnerabilities").path("zlib-epoch").path("package").path("name").asText())
         .isEqualTo("zlib");
     JsonNode manifests = answer.path("vulnerable_manifests");
-    // Most severe first, as claircore's AffectedManifests.Sort; other tests' images may be affected too.
-    assertThat(JSON.convertValue(manifests.path(debian), List.class)).containsExactly(
-        "zlib-epoch", "openssl-fixed-later", "bash-bookworm", "libssl3-anywhere");
-    assertThat(JSON.convertValue(manifests.path(alpine), List.class)).containsExactly(
-        "openssl-alpine", "libssl3-anywhere");
+    // Most severe first, as claircore's AffectedManifests.Sort; other tests' images may be affected
+    // too.
+    assertThat(JSON.convertValue(manifests.path(debian), List.class))
+        .containsExactly("zlib-epoch", "openssl-fixed-later", "bash-bookworm", "libssl3-anywhere");
+    assertThat(JSON.convertValue(manifests.path(alpine), List.class))
+        .containsExactly("openssl-alpine", "libssl3-anywhere");
   }
 
-  private static String vulnerability(String id, String packageName, String kind, String did, String versionId,
-      String codeName, String fixedIn, String severity) {
+  private static String vulnerability(
+      String id,
+      String packageName,
+      String kind,
+      String did,
+      String versionId,
+      String codeName,
+      String fixedIn,
+      String severity) {
     ObjectNode vulnerability = JSON.createObjectNode();
     vulnerability.put("id", id);
     vulnerability.put("updater", "test");
@@ -348,13 +480,15 @@ class ScanEndToEndTest {
       String method, String path, String body, int status, String code) {
     String digest = digestOf(DEBIAN);
     assertThat(client.indexReport(digest).statusCode()).isEqualTo(201);
-    // Scoped to the manifests the requests name: imports of other tests have their manifests indexed meanwhile.
+    // Scoped to the manifests the requests name: imports of other tests have their manifests
+    // indexed meanwhile.
     String named = " WHERE manifest_digest IN ('" + digest + "', '" + UNKNOWN_DIGEST + "')";
     long reports = count("SELECT count(*) FROM index_reports" + named);
     long statuses = count("SELECT count(*) FROM scan_status" + named);
     long auditBefore = audit.lastId();
 
-    HttpResponse<String> response = client.send(method, path, body == null ? null : body.replace("{debian}", digest));
+    HttpResponse<String> response =
+        client.send(method, path, body == null ? null : body.replace("{debian}", digest));
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     JsonNode error = DrydockStack.json(response);
@@ -363,9 +497,18 @@ class ScanEndToEndTest {
     assertThat(count("SELECT count(*) FROM index_reports" + named)).isEqualTo(reports);
     assertThat(count("SELECT count(*) FROM scan_status" + named)).isEqualTo(statuses);
     assertThat(audit.writesAfter(auditBefore, digest, UNKNOWN_DIGEST)).isEmpty();
-    assertThat(count("SELECT count(*) FROM scan_status WHERE manifest_digest = '" + UNKNOWN_DIGEST + "'")).isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM scan_status WHERE manifest_digest = '"
+                    + UNKNOWN_DIGEST
+                    + "'"))
+        .isZero();
     assertThatThrownBy(
-            () -> stack.workflows.newUntypedWorkflowStub(ScanWorkflows.rescanWorkflowId(UNKNOWN_DIGEST)).describe())
+            () ->
+                stack
+                    .workflows
+                    .newUntypedWorkflowStub(ScanWorkflows.rescanWorkflowId(UNKNOWN_DIGEST))
+                    .describe())
         .as("no rescan was started for a manifest the registry does not hold")
         .isInstanceOf(WorkflowNotFoundException.class);
   }
@@ -377,8 +520,10 @@ class ScanEndToEndTest {
     assertThat(client.indexReport(debian).statusCode()).isEqualTo(201);
     assertThat(client.indexReport(alpine).statusCode()).isEqualTo(201);
 
-    assertThat(client.send("DELETE", "/indexer/api/v1/index_report/" + debian, null).statusCode()).isEqualTo(204);
-    assertThat(client.send("GET", "/indexer/api/v1/index_report/" + debian, null).statusCode()).isEqualTo(404);
+    assertThat(client.send("DELETE", "/indexer/api/v1/index_report/" + debian, null).statusCode())
+        .isEqualTo(204);
+    assertThat(client.send("GET", "/indexer/api/v1/index_report/" + debian, null).statusCode())
+        .isEqualTo(404);
     assertThat(client.scanStatuses(DEBIAN, 10)).containsExactly(Map.entry(debian, "unscanned"));
     assertThat(client.send("DELETE", "/indexer/api/v1/index_report/" + debian, null).statusCode())
         .as("deleting again")
@@ -389,13 +534,27 @@ class ScanEndToEndTest {
         client.send(
             "DELETE",
             "/indexer/api/v1/index_report",
-            "[\"" + debian + "\",\"" + alpine + "\",\"" + UNKNOWN_DIGEST + "\",\"" + debian + "\"]");
+            "[\""
+                + debian
+                + "\",\""
+                + alpine
+                + "\",\""
+                + UNKNOWN_DIGEST
+                + "\",\""
+                + debian
+                + "\"]");
 
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
     assertThat(DrydockStack.json(deleted).toString())
         .as("the digests that had a report")
-        .isEqualTo("[\"" + (debian.compareTo(alpine) < 0 ? debian + "\",\"" + alpine : alpine + "\",\"" + debian) + "\"]");
-    assertThat(client.send("GET", "/indexer/api/v1/index_report/" + alpine, null).statusCode()).isEqualTo(404);
+        .isEqualTo(
+            "[\""
+                + (debian.compareTo(alpine) < 0
+                    ? debian + "\",\"" + alpine
+                    : alpine + "\",\"" + debian)
+                + "\"]");
+    assertThat(client.send("GET", "/indexer/api/v1/index_report/" + alpine, null).statusCode())
+        .isEqualTo(404);
     assertThat(client.scanStatuses(ALPINE, 10)).containsExactly(Map.entry(alpine, "unscanned"));
   }
 
@@ -424,16 +583,22 @@ class ScanEndToEndTest {
     long finishedByImport = finishedStatuses(PACED);
     String id = client.startBulkRescan(PACED, 1);
     DrydockStack.await(
-        () -> client.bulkRescan(id).path("done").asLong(), done -> done >= 1, Duration.ofSeconds(60),
+        () -> client.bulkRescan(id).path("done").asLong(),
+        done -> done >= 1,
+        Duration.ofSeconds(60),
         "a first rescan of " + PACED);
 
-    HttpResponse<String> paused = client.send("POST", "/api/v1/operator/rescans/" + id + "/pause", null);
+    HttpResponse<String> paused =
+        client.send("POST", "/api/v1/operator/rescans/" + id + "/pause", null);
 
     assertThat(paused.statusCode()).as(paused.body()).isEqualTo(202);
     assertThat(DrydockStack.json(paused).path("state").asText()).isEqualTo("paused");
     // The rescan running at the pause finishes; no other starts.
     DrydockStack.await(
-        () -> runningChildren(id), n -> n == 0, Duration.ofSeconds(60), "the running rescan of " + PACED + " to end");
+        () -> runningChildren(id),
+        n -> n == 0,
+        Duration.ofSeconds(60),
+        "the running rescan of " + PACED + " to end");
     long doneWhenPaused = client.bulkRescan(id).path("done").asLong();
     long finishedWhenPaused = finishedStatuses(PACED);
     SeparateWorkersStack.sleep(Duration.ofSeconds(2));
@@ -443,14 +608,18 @@ class ScanEndToEndTest {
     assertThat(finishedStatuses(PACED)).isEqualTo(finishedWhenPaused);
     assertThat(runningChildren(id)).isZero();
 
-    HttpResponse<String> resumed = client.send("POST", "/api/v1/operator/rescans/" + id + "/resume", null);
+    HttpResponse<String> resumed =
+        client.send("POST", "/api/v1/operator/rescans/" + id + "/resume", null);
     assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
     assertThat(DrydockStack.json(resumed).path("state").asText()).isEqualTo("running");
     DrydockStack.await(
-        () -> client.bulkRescan(id).path("done").asLong(), done -> done > doneWhenPaused, Duration.ofSeconds(60),
+        () -> client.bulkRescan(id).path("done").asLong(),
+        done -> done > doneWhenPaused,
+        Duration.ofSeconds(60),
         "rescans after the resume");
 
-    HttpResponse<String> canceled = client.send("POST", "/api/v1/operator/rescans/" + id + "/cancel", null);
+    HttpResponse<String> canceled =
+        client.send("POST", "/api/v1/operator/rescans/" + id + "/cancel", null);
     assertThat(canceled.statusCode()).as(canceled.body()).isEqualTo(202);
     assertThat(DrydockStack.json(canceled).path("state").asText()).isIn("canceling", "canceled");
     JsonNode end = client.awaitBulkRescan(id, "canceled", Duration.ofSeconds(60));
@@ -465,7 +634,8 @@ class ScanEndToEndTest {
         .as("finished by the import's own (canceled) indexing, or by this rescan")
         .isBetween(end.path("done").asLong(), end.path("done").asLong() + finishedByImport);
     assertThat(inFlight(PACED)).as("a cancel leaves no manifest scheduled or scanning").isZero();
-    HttpResponse<String> afterEnd = client.send("POST", "/api/v1/operator/rescans/" + id + "/resume", null);
+    HttpResponse<String> afterEnd =
+        client.send("POST", "/api/v1/operator/rescans/" + id + "/resume", null);
     assertThat(afterEnd.statusCode()).as(afterEnd.body()).isEqualTo(409);
     assertThat(DrydockStack.errorCode(afterEnd)).isEqualTo("RESCAN_NOT_RUNNING");
   }
@@ -475,21 +645,27 @@ class ScanEndToEndTest {
     String unknown = "00000000-0000-0000-0000-000000000000";
     assertThat(client.send("GET", "/api/v1/rescans/" + unknown, null).statusCode()).isEqualTo(404);
     assertThat(client.send("GET", "/api/v1/rescans/not-a-uuid", null).statusCode()).isEqualTo(400);
-    assertThat(client.send("POST", "/api/v1/operator/rescans/" + unknown + "/stop", null).statusCode())
+    assertThat(
+            client.send("POST", "/api/v1/operator/rescans/" + unknown + "/stop", null).statusCode())
         .isEqualTo(404);
-    assertThat(client.send("POST", "/api/v1/rescans", "{\"repository\":\"no/such-repository\"}").statusCode())
+    assertThat(
+            client
+                .send("POST", "/api/v1/rescans", "{\"repository\":\"no/such-repository\"}")
+                .statusCode())
         .isEqualTo(404);
-    assertThat(client.send("POST", "/api/v1/rescans", "{\"concurrency\":0}").statusCode()).isEqualTo(400);
+    assertThat(client.send("POST", "/api/v1/rescans", "{\"concurrency\":0}").statusCode())
+        .isEqualTo(400);
   }
 
   /**
-   * Seed 000 replayed: a finished report is stored; loading it times out (the table is locked longer than the
-   * statement timeout) while clients keep asking for it. Clair stored an empty report at this point and served it
-   * forever. Here the timed-out check is retried, nothing is written, and once the lock goes every client gets the
-   * stored report, byte for byte.
+   * Seed 000 replayed: a finished report is stored; loading it times out (the table is locked
+   * longer than the statement timeout) while clients keep asking for it. Clair stored an empty
+   * report at this point and served it forever. Here the timed-out check is retried, nothing is
+   * written, and once the lock goes every client gets the stored report, byte for byte.
    */
   @Test
-  void aReportWhoseLoadTimesOutIsNeitherReplacedNorHiddenAndIsServedOnceTheLoadSucceeds() throws Exception {
+  void aReportWhoseLoadTimesOutIsNeitherReplacedNorHiddenAndIsServedOnceTheLoadSucceeds()
+      throws Exception {
     String digest = digestOf(DEBIAN);
     HttpResponse<String> first = client.indexReport(digest);
     assertThat(first.statusCode()).isEqualTo(201);
@@ -509,15 +685,23 @@ class ScanEndToEndTest {
       locked = Instant.now();
       answers =
           IntStream.range(0, clients)
-              .mapToObj(i -> CompletableFuture.supplyAsync(() -> client.indexReport(digest), requests))
+              .mapToObj(
+                  i -> CompletableFuture.supplyAsync(() -> client.indexReport(digest), requests))
               .toList();
       PendingActivityInfo check = awaitTimedOutChecks(digest, 2);
       checkAttempts = check.getAttempt();
       System.out.printf(
           "[drydock-tests] scan: index_reports locked %d ms; checkManifest attempt %d pending after: %s%n",
-          Duration.between(locked, Instant.now()).toMillis(), checkAttempts,
-          failureText(check.getLastFailure()).lines().filter(l -> l.contains("statement timeout")).findFirst().orElse(""));
-      assertThat(answers).as("no answer while the report cannot be loaded").noneMatch(CompletableFuture::isDone);
+          Duration.between(locked, Instant.now()).toMillis(),
+          checkAttempts,
+          failureText(check.getLastFailure())
+              .lines()
+              .filter(l -> l.contains("statement timeout"))
+              .findFirst()
+              .orElse(""));
+      assertThat(answers)
+          .as("no answer while the report cannot be loaded")
+          .noneMatch(CompletableFuture::isDone);
       lock.rollback();
     }
 
@@ -531,14 +715,22 @@ class ScanEndToEndTest {
         clients, Duration.between(locked, Instant.now()).toMillis());
     assertThat(storedReport(digest)).isEqualTo(storedBefore);
     assertThat(writtenAt(digest)).isEqualTo(writtenAt);
-    assertThat(audit.writesAfter(auditBefore, digest)).as("nothing written for the manifest, empty or not").isEmpty();
+    assertThat(audit.writesAfter(auditBefore, digest))
+        .as("nothing written for the manifest, empty or not")
+        .isEmpty();
     assertThat(client.indexReport(digest).body()).isEqualTo(first.body());
-    assertThat(client.send("GET", "/indexer/api/v1/index_report/" + digest, null).body()).isEqualTo(first.body());
+    assertThat(client.send("GET", "/indexer/api/v1/index_report/" + digest, null).body())
+        .isEqualTo(first.body());
     assertThat(client.scanStatuses(DEBIAN, 10)).containsExactly(Map.entry(digest, "finished"));
-    assertThat(ScanAudit.violations(audit.writesAfter(0))).as("writes Clair's bug would have made").isEmpty();
+    assertThat(ScanAudit.violations(audit.writesAfter(0)))
+        .as("writes Clair's bug would have made")
+        .isEmpty();
   }
 
-  /** The failure's message and its causes' (a large failure's own message only says it was truncated). */
+  /**
+   * The failure's message and its causes' (a large failure's own message only says it was
+   * truncated).
+   */
   private static String failureText(Failure failure) {
     StringBuilder text = new StringBuilder();
     for (Failure f = failure; f != null; f = f.hasCause() ? f.getCause() : null) {
@@ -547,7 +739,9 @@ class ScanEndToEndTest {
     return text.toString();
   }
 
-  /** The rescan's check activity once it has failed {@code failures} times on a statement timeout. */
+  /**
+   * The rescan's check activity once it has failed {@code failures} times on a statement timeout.
+   */
   private static PendingActivityInfo awaitTimedOutChecks(String digest, int failures) {
     return DrydockStack.await(
         () ->
@@ -558,19 +752,23 @@ class ScanEndToEndTest {
         check ->
             check != null
                 && check.getAttempt() > failures
-                && failureText(check.getLastFailure()).contains("canceling statement due to statement timeout"),
+                && failureText(check.getLastFailure())
+                    .contains("canceling statement due to statement timeout"),
         Duration.ofSeconds(90),
         "the rescan's check to fail " + failures + " times on a statement timeout");
   }
 
   /** The pending activities of the workflow's running run, found through visibility. */
   private static List<PendingActivityInfo> pendingActivities(String workflowId) {
-    return stack.workflows
+    return stack
+        .workflows
         .listExecutions("WorkflowId = '" + workflowId + "' AND ExecutionStatus = 'Running'")
         .map(
             run ->
-                stack.workflows
-                    .newUntypedWorkflowStub(workflowId, Optional.of(run.getExecution().getRunId()), Optional.empty())
+                stack
+                    .workflows
+                    .newUntypedWorkflowStub(
+                        workflowId, Optional.of(run.getExecution().getRunId()), Optional.empty())
                     .describe()
                     .getRawDescription()
                     .getPendingActivitiesList())
@@ -578,13 +776,17 @@ class ScanEndToEndTest {
         .orElse(List.of());
   }
 
-  /** Deletes the manifest's report, so that it is indexed, not reused; answers the POST that indexed it. */
+  /**
+   * Deletes the manifest's report, so that it is indexed, not reused; answers the POST that indexed
+   * it.
+   */
   private static HttpResponse<String> indexAfresh(String digest) {
     return indexAfresh(digest, "{\"hash\":\"" + digest + "\"}");
   }
 
   private static HttpResponse<String> indexAfresh(String digest, String requestBody) {
-    assertThat(client.send("DELETE", "/indexer/api/v1/index_report/" + digest, null).statusCode()).isEqualTo(204);
+    assertThat(client.send("DELETE", "/indexer/api/v1/index_report/" + digest, null).statusCode())
+        .isEqualTo(204);
     HttpResponse<String> indexed = client.send("POST", "/indexer/api/v1/index_report", requestBody);
     assertThat(indexed.statusCode()).as(indexed.body()).isEqualTo(201);
     return indexed;
@@ -592,11 +794,14 @@ class ScanEndToEndTest {
 
   private static Map<String, String> binaryPackages(JsonNode report) {
     Map<String, String> packages = new TreeMap<>();
-    report.path("packages").forEach(p -> {
-      if ("binary".equals(p.path("kind").asText())) {
-        packages.put(p.path("name").asText(), p.path("version").asText());
-      }
-    });
+    report
+        .path("packages")
+        .forEach(
+            p -> {
+              if ("binary".equals(p.path("kind").asText())) {
+                packages.put(p.path("name").asText(), p.path("version").asText());
+              }
+            });
     return packages;
   }
 
@@ -619,9 +824,14 @@ class ScanEndToEndTest {
     return client.scanStatuses(repository, 10).keySet().iterator().next();
   }
 
-  /** Child rescans the bulk rescan has started (or is starting) and not yet seen end, from its mutable state. */
+  /**
+   * Child rescans the bulk rescan has started (or is starting) and not yet seen end, from its
+   * mutable state.
+   */
   private static int runningChildren(String bulkId) {
-    return stack.workflows.newUntypedWorkflowStub(ScanWorkflows.bulkRescanWorkflowId(bulkId))
+    return stack
+        .workflows
+        .newUntypedWorkflowStub(ScanWorkflows.bulkRescanWorkflowId(bulkId))
         .describe()
         .getRawDescription()
         .getPendingChildrenCount();
@@ -636,23 +846,30 @@ class ScanEndToEndTest {
   }
 
   private static long statusCount(String repository, String condition) {
-    return stack.database.sql(
+    return stack
+        .database
+        .sql(
             "SELECT count(*) FROM scan_status s JOIN manifests m ON m.digest = s.manifest_digest"
-                + " JOIN repositories r ON r.id = m.repository_id WHERE r.path = ? AND " + condition)
+                + " JOIN repositories r ON r.id = m.repository_id WHERE r.path = ? AND "
+                + condition)
         .param(repository)
         .query(Long.class)
         .single();
   }
 
   private static String storedReport(String digest) {
-    return stack.database.sql("SELECT report FROM index_reports WHERE manifest_digest = ?")
+    return stack
+        .database
+        .sql("SELECT report FROM index_reports WHERE manifest_digest = ?")
         .param(digest)
         .query(String.class)
         .single();
   }
 
   private static Timestamp writtenAt(String digest) {
-    return stack.database.sql("SELECT written_at FROM index_reports WHERE manifest_digest = ?")
+    return stack
+        .database
+        .sql("SELECT written_at FROM index_reports WHERE manifest_digest = ?")
         .param(digest)
         .query(Timestamp.class)
         .single();

@@ -1,13 +1,12 @@
 package io.drydock.quickstart.scan;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.SeparateWorkersStack;
-import io.drydock.quickstart.ScanTestClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.ScanTestClient;
+import io.drydock.quickstart.SeparateWorkersStack;
 import io.drydock.testsupport.TestPostgres;
 import io.drydock.workflows.scan.ScanWorkflows;
 import java.io.IOException;
@@ -36,15 +35,17 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Seven hundred and fifty forced rescans (three rounds over 250 manifests) against a real PostgreSQL while faults are injected: the scan tables are locked
- * longer than the statement timeout (so loads, as in seed 000, and writes time out), and the worker's connections to
- * PostgreSQL are stalled and reset at random (so a statement or the answer to a commit is lost). Every 100 ms the
- * reports are sampled, and a trigger records every write: no report may ever be empty or in a state that is not
- * Clair's, and no finished report may be replaced by an error or by other content for the same index state. Once
- * the faults stop, every manifest must be {@code finished}.
+ * Seven hundred and fifty forced rescans (three rounds over 250 manifests) against a real
+ * PostgreSQL while faults are injected: the scan tables are locked longer than the statement
+ * timeout (so loads, as in seed 000, and writes time out), and the worker's connections to
+ * PostgreSQL are stalled and reset at random (so a statement or the answer to a commit is lost).
+ * Every 100 ms the reports are sampled, and a trigger records every write: no report may ever be
+ * empty or in a state that is not Clair's, and no finished report may be replaced by an error or by
+ * other content for the same index state. Once the faults stop, every manifest must be {@code
+ * finished}.
  *
- * <p>The faults are drawn from a seeded random source ({@code -Dscan.faults.seed=N}); the threads' interleaving still
- * varies.
+ * <p>The faults are drawn from a seeded random source ({@code -Dscan.faults.seed=N}); the threads'
+ * interleaving still varies.
  */
 class ScanFaultInjectionEndToEndTest {
   private static final long SEED = Long.getLong("scan.faults.seed", 20_261_122L);
@@ -53,7 +54,8 @@ class ScanFaultInjectionEndToEndTest {
   private static final int ROUNDS = 3;
   private static final int CONCURRENCY = 32;
   private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(1);
-  private static final List<String> LOCKED_TABLES = List.of("index_reports", "scan_status", "layer_scans");
+  private static final List<String> LOCKED_TABLES =
+      List.of("index_reports", "scan_status", "layer_scans");
   private static final Pattern JDBC_HOST_PORT = Pattern.compile("//([^/:]+):(\\d+)/");
 
   private static SeparateWorkersStack stack;
@@ -65,7 +67,8 @@ class ScanFaultInjectionEndToEndTest {
         SeparateWorkersStack.startWriting(
             "drydock-scan-faults-legacy-",
             root -> DemoLegacyStorage.generateDebianImages(root, REPOSITORY, MANIFESTS),
-            ScanTestClient.withBulkScanSlots(Map.of("drydock.scan.statement-timeout", STATEMENT_TIMEOUT.toMillis() + "ms")));
+            ScanTestClient.withBulkScanSlots(
+                Map.of("drydock.scan.statement-timeout", STATEMENT_TIMEOUT.toMillis() + "ms")));
     Matcher postgres = JDBC_HOST_PORT.matcher(stack.jdbcUrl());
     if (!postgres.find()) {
       throw new IllegalStateException("no host and port in " + stack.jdbcUrl());
@@ -86,8 +89,10 @@ class ScanFaultInjectionEndToEndTest {
   @Test
   void noReportIsEverEmptyOrReplacedByAWorseOneAndEveryManifestEndsFinished() throws Exception {
     ScanTestClient client = new ScanTestClient(stack.baseUrl());
-    String throughLink = JDBC_HOST_PORT.matcher(stack.jdbcUrl()).replaceFirst("//127.0.0.1:" + link.port() + "/");
-    stack.startWorker("scan-faults", stack.temporal.target(), List.of("-Dspring.datasource.url=" + throughLink));
+    String throughLink =
+        JDBC_HOST_PORT.matcher(stack.jdbcUrl()).replaceFirst("//127.0.0.1:" + link.port() + "/");
+    stack.startWorker(
+        "scan-faults", stack.temporal.target(), List.of("-Dspring.datasource.url=" + throughLink));
     ScanTestClient.awaitScannerUpgradeRescan(stack.workflows);
     stack.awaitLegacyStorage();
     client.importRepository(REPOSITORY);
@@ -129,7 +134,10 @@ class ScanFaultInjectionEndToEndTest {
     }
     Instant faultsStopped = Instant.now();
     DrydockStack.await(
-        () -> client.scanStatuses(REPOSITORY, 100).values().stream().filter("finished"::equals).count(),
+        () ->
+            client.scanStatuses(REPOSITORY, 100).values().stream()
+                .filter("finished"::equals)
+                .count(),
         finished -> finished == MANIFESTS,
         Duration.ofSeconds(120),
         "every manifest to be finished");
@@ -144,9 +152,18 @@ class ScanFaultInjectionEndToEndTest {
         "[drydock-tests] scan faults: %d rescans of %d manifests in %d ms under faults (seed %d): %d table locks"
             + " longer than the %d ms statement timeout, %d connection resets, %d stalls; %d activity attempts"
             + " failed and were retried %s; %d report writes audited; %d samples of index_reports%n",
-        rescans, MANIFESTS, Duration.between(started, faultsStopped).toMillis(), SEED, faults.locks.get(),
-        STATEMENT_TIMEOUT.toMillis(), link.resets(), faults.stalls.get(), failedAttemptsInAll, failedAttempts,
-        writes.size(), sampler.samples.get());
+        rescans,
+        MANIFESTS,
+        Duration.between(started, faultsStopped).toMillis(),
+        SEED,
+        faults.locks.get(),
+        STATEMENT_TIMEOUT.toMillis(),
+        link.resets(),
+        faults.stalls.get(),
+        failedAttemptsInAll,
+        failedAttempts,
+        writes.size(),
+        sampler.samples.get());
 
     assertThat(rescans).isEqualTo((long) ROUNDS * MANIFESTS);
     assertThat(failedAttemptsInAll).as("the faults made activity attempts fail").isPositive();
@@ -156,24 +173,32 @@ class ScanFaultInjectionEndToEndTest {
     assertThat(audit.digestsWrittenWithDifferentContent(0)).isEmpty();
     assertThat(writes).extracting(ScanAudit.Write::state).containsOnly("IndexFinished");
     assertThat(
-            stack.database.sql("SELECT count(*) FROM index_reports WHERE state = 'IndexFinished' AND success")
+            stack
+                .database
+                .sql("SELECT count(*) FROM index_reports WHERE state = 'IndexFinished' AND success")
                 .query(Long.class)
                 .single())
         .isEqualTo(MANIFESTS);
   }
 
-  /** Failed attempts, by activity type, in the histories of every bulk rescan and of every run of each rescan. */
+  /**
+   * Failed attempts, by activity type, in the histories of every bulk rescan and of every run of
+   * each rescan.
+   */
   private static Map<String, Long> failedActivityAttempts(List<String> bulkIds) throws Exception {
-    List<String> digests = stack.database.sql("SELECT manifest_digest FROM index_reports").query(String.class).list();
+    List<String> digests =
+        stack.database.sql("SELECT manifest_digest FROM index_reports").query(String.class).list();
     ExecutorService fetchers = Executors.newFixedThreadPool(4);
     try {
       List<Future<Map<String, Long>>> counts = new ArrayList<>();
       for (String id : bulkIds) {
         String bulk = ScanWorkflows.bulkRescanWorkflowId(id);
-        counts.add(fetchers.submit(() -> ScanTestClient.failedActivityAttempts(stack.workflows, bulk)));
+        counts.add(
+            fetchers.submit(() -> ScanTestClient.failedActivityAttempts(stack.workflows, bulk)));
       }
       for (String digest : digests) {
-        counts.add(fetchers.submit(() -> ScanTestClient.failedRescanAttempts(stack.workflows, digest)));
+        counts.add(
+            fetchers.submit(() -> ScanTestClient.failedRescanAttempts(stack.workflows, digest)));
       }
       Map<String, Long> failed = new TreeMap<>();
       for (Future<Map<String, Long>> count : counts) {
@@ -186,9 +211,9 @@ class ScanFaultInjectionEndToEndTest {
   }
 
   /**
-   * Reads every report every 100 ms and remembers the first finished content of each manifest and index state: a
-   * report that is empty, in a state other than Clair's final ones, or that replaces a finished one with an error or
-   * other content, is a violation.
+   * Reads every report every 100 ms and remembers the first finished content of each manifest and
+   * index state: a report that is empty, in a state other than Clair's final ones, or that replaces
+   * a finished one with an error or other content, is a violation.
    */
   private static final class ReportSampler {
     private final JdbcClient database;
@@ -228,9 +253,11 @@ class ScanFaultInjectionEndToEndTest {
                 String state = rs.getString(2);
                 String indexState = rs.getString(3);
                 String content = rs.getString(4);
-                if (!List.of("IndexFinished", "IndexError").contains(state) || !state.equals(rs.getString(5))
+                if (!List.of("IndexFinished", "IndexError").contains(state)
+                    || !state.equals(rs.getString(5))
                     || !rs.getBoolean(6)) {
-                  violations.add(digest + ": stored state " + state + " with report state " + rs.getString(5));
+                  violations.add(
+                      digest + ": stored state " + state + " with report state " + rs.getString(5));
                 }
                 if ("IndexFinished".equals(state)) {
                   String first = firstFinished.putIfAbsent(digest + "@" + indexState, content);
@@ -246,9 +273,9 @@ class ScanFaultInjectionEndToEndTest {
   }
 
   /**
-   * Until stopped, one fault after another with short pauses between: a scan table locked {@code ACCESS EXCLUSIVE}
-   * (every read and write of it waits) longer than the statement timeout, some of the worker's connections reset, or
-   * all of them stalled.
+   * Until stopped, one fault after another with short pauses between: a scan table locked {@code
+   * ACCESS EXCLUSIVE} (every read and write of it waits) longer than the statement timeout, some of
+   * the worker's connections reset, or all of them stalled.
    */
   private static final class FaultInjector {
     private final DataSource database;
@@ -265,9 +292,10 @@ class ScanFaultInjectionEndToEndTest {
     void run() {
       while (!stopped.get()) {
         switch (random.nextInt(3)) {
-          case 0 -> lock(
-              LOCKED_TABLES.get(random.nextInt(LOCKED_TABLES.size())),
-              STATEMENT_TIMEOUT.plusMillis(100 + random.nextInt(700)));
+          case 0 ->
+              lock(
+                  LOCKED_TABLES.get(random.nextInt(LOCKED_TABLES.size())),
+                  STATEMENT_TIMEOUT.plusMillis(100 + random.nextInt(700)));
           case 1 -> link.reset(1 + random.nextInt(3), random);
           default -> {
             Duration stall = Duration.ofMillis(300 + random.nextInt(1200));

@@ -1,7 +1,6 @@
 package io.drydock.quickstart.scan;
 
 import io.drydock.quickstart.SeparateWorkersStack;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,9 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay between a worker and PostgreSQL that misbehaves as a network does: it stalls every connection for a
- * while (bytes are held, nothing is lost), or resets connections (RST, as after a NAT or firewall drops them), so a
- * statement, or the answer to a commit, never arrives.
+ * A TCP relay between a worker and PostgreSQL that misbehaves as a network does: it stalls every
+ * connection for a while (bytes are held, nothing is lost), or resets connections (RST, as after a
+ * NAT or firewall drops them), so a statement, or the answer to a commit, never arrives.
  */
 final class ScanFaultyLink implements AutoCloseable {
   private final ServerSocket listener;
@@ -48,7 +47,10 @@ final class ScanFaultyLink implements AutoCloseable {
     stalledUntilNanos = System.nanoTime() + duration.toNanos();
   }
 
-  /** Resets up to {@code count} open connections, picked with {@code random}; returns how many it reset. */
+  /**
+   * Resets up to {@code count} open connections, picked with {@code random}; returns how many it
+   * reset.
+   */
   int reset(int count, Random random) {
     List<Connection> candidates = new ArrayList<>(open);
     Collections.shuffle(candidates, random);
@@ -109,7 +111,10 @@ final class ScanFaultyLink implements AutoCloseable {
     }
   }
 
-  /** Closes both sockets with a zero linger time, so each peer gets a reset rather than an orderly end of stream. */
+  /**
+   * Closes both sockets with a zero linger time, so each peer gets a reset rather than an orderly
+   * end of stream.
+   */
   private static void abort(Connection connection) {
     for (Socket socket : List.of(connection.client(), connection.upstream())) {
       try {

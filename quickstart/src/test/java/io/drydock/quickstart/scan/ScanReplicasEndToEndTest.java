@@ -1,11 +1,10 @@
 package io.drydock.quickstart.scan;
 
-import io.drydock.quickstart.SeparateWorkersStack;
-import io.drydock.quickstart.ScanTestClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.ScanTestClient;
+import io.drydock.quickstart.SeparateWorkersStack;
 import io.drydock.quickstart.SeparateWorkersStack.ApiProcess;
 import io.drydock.testsupport.TestPostgres;
 import java.sql.Connection;
@@ -27,11 +26,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seed 001 replayed: three API processes on one database and Temporal server, and a bulk rescan of 300 manifests.
- * NeuVector's replicas each kept scan status in memory and one of them reported "scanning" forever. Here, while the
- * rescan runs, the status writes are held still (the table is locked against writes, not reads) and every replica is
- * asked for the whole scan status, in pages of 128: the three answers must be the same at every sample, and at the
- * end all say {@code finished}.
+ * Seed 001 replayed: three API processes on one database and Temporal server, and a bulk rescan of
+ * 300 manifests. NeuVector's replicas each kept scan status in memory and one of them reported
+ * "scanning" forever. Here, while the rescan runs, the status writes are held still (the table is
+ * locked against writes, not reads) and every replica is asked for the whole scan status, in pages
+ * of 128: the three answers must be the same at every sample, and at the end all say {@code
+ * finished}.
  */
 class ScanReplicasEndToEndTest {
   private static final String REPOSITORY = "replicas/scans";
@@ -69,7 +69,8 @@ class ScanReplicasEndToEndTest {
         CompletableFuture.runAsync(() -> stack.startWorker("scan-replicas"), requests);
     List<ScanTestClient> replicas =
         IntStream.range(0, REPLICAS)
-            .mapToObj(i -> CompletableFuture.supplyAsync(() -> stack.startApi("replica-" + i), requests))
+            .mapToObj(
+                i -> CompletableFuture.supplyAsync(() -> stack.startApi("replica-" + i), requests))
             .toList()
             .stream()
             .map(CompletableFuture::join)
@@ -104,7 +105,12 @@ class ScanReplicasEndToEndTest {
     System.out.printf(
         "[drydock-tests] scan replicas: %d manifests rescanned in %d ms; %d samples of %d replicas, largest diff %d;"
             + " statuses seen (manifest-samples): %s%n",
-        MANIFESTS, Duration.between(started, finished).toMillis(), samples, REPLICAS, maxDiff, seen);
+        MANIFESTS,
+        Duration.between(started, finished).toMillis(),
+        samples,
+        REPLICAS,
+        maxDiff,
+        seen);
 
     assertThat(samples).isGreaterThan(1);
     assertThat(seen).containsKey("finished");
@@ -118,8 +124,8 @@ class ScanReplicasEndToEndTest {
   }
 
   /**
-   * Locks {@code scan_status} against writes ({@code EXCLUSIVE} lets reads through), asks every replica for the whole
-   * scan status at once, and releases the lock.
+   * Locks {@code scan_status} against writes ({@code EXCLUSIVE} lets reads through), asks every
+   * replica for the whole scan status at once, and releases the lock.
    */
   private static List<Map<String, String>> askEveryReplicaWhileStatusWritesWait(
       DataSource database, List<ScanTestClient> replicas) throws SQLException {
@@ -130,7 +136,9 @@ class ScanReplicasEndToEndTest {
       }
       try {
         return replicas.stream()
-            .map(replica -> CompletableFuture.supplyAsync(() -> replica.scanStatuses(null, PAGE), requests))
+            .map(
+                replica ->
+                    CompletableFuture.supplyAsync(() -> replica.scanStatuses(null, PAGE), requests))
             .toList()
             .stream()
             .map(CompletableFuture::join)
@@ -141,14 +149,18 @@ class ScanReplicasEndToEndTest {
     }
   }
 
-  /** Digests that some replica lists with another status than the first replica, or does not list. */
+  /**
+   * Digests that some replica lists with another status than the first replica, or does not list.
+   */
   private static long diff(List<Map<String, String>> answers) {
     Map<String, String> first = answers.get(0);
     return answers.stream()
         .skip(1)
         .mapToLong(
             other ->
-                first.entrySet().stream().filter(e -> !Objects.equals(other.get(e.getKey()), e.getValue())).count()
+                first.entrySet().stream()
+                        .filter(e -> !Objects.equals(other.get(e.getKey()), e.getValue()))
+                        .count()
                     + other.keySet().stream().filter(digest -> !first.containsKey(digest)).count())
         .sum();
   }

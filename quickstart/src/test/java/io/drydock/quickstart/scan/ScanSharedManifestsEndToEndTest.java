@@ -1,11 +1,10 @@
 package io.drydock.quickstart.scan;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.ScanTestClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.ScanTestClient;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,10 +15,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Base images are in every repository. Sixty repositories holding the same manifests, imported at once, each start
- * the bulk rescan that indexes their manifests: every manifest is indexed exactly once, and no rescan supersedes
- * another. Before rescans were one workflow per digest, the same load failed about 550 activities with {@code
- * ScanSuperseded} and wrote each report several times.
+ * Base images are in every repository. Sixty repositories holding the same manifests, imported at
+ * once, each start the bulk rescan that indexes their manifests: every manifest is indexed exactly
+ * once, and no rescan supersedes another. Before rescans were one workflow per digest, the same
+ * load failed about 550 activities with {@code ScanSuperseded} and wrote each report several times.
  */
 class ScanSharedManifestsEndToEndTest {
   private static final String BASE = "shared/base";
@@ -27,12 +26,15 @@ class ScanSharedManifestsEndToEndTest {
   private static final int REPOSITORIES = 60;
 
   @Test
-  void sixtyRepositoriesSharingTheirManifestsIndexEachManifestOnceWithoutSupersedingAnyRescan() throws Exception {
+  void sixtyRepositoriesSharingTheirManifestsIndexEachManifestOnceWithoutSupersedingAnyRescan()
+      throws Exception {
     DrydockStack stack = DrydockStack.shared();
     ScanTestClient client = new ScanTestClient(stack.baseUrl);
     DemoLegacyStorage.generateDebianImages(stack.legacyRoot, BASE, IMAGES);
     List<String> repositories =
-        IntStream.range(0, REPOSITORIES).mapToObj(i -> String.format("shared/repository-%02d", i)).toList();
+        IntStream.range(0, REPOSITORIES)
+            .mapToObj(i -> String.format("shared/repository-%02d", i))
+            .toList();
     repositories.forEach(repository -> stack.copyRepository(BASE, repository));
     ScanAudit audit = ScanAudit.install(stack.database);
     long auditStart = audit.lastId();
@@ -41,7 +43,10 @@ class ScanSharedManifestsEndToEndTest {
     try {
       CompletableFuture.allOf(
               repositories.stream()
-                  .map(repository -> CompletableFuture.runAsync(() -> client.importRepository(repository), callers))
+                  .map(
+                      repository ->
+                          CompletableFuture.runAsync(
+                              () -> client.importRepository(repository), callers))
                   .toArray(CompletableFuture[]::new))
           .get();
     } finally {
@@ -49,7 +54,8 @@ class ScanSharedManifestsEndToEndTest {
     }
     long joined = 0;
     for (String repository : repositories) {
-      joined += ScanTestClient.importIndexingResult(stack.workflows, stack.database, repository).joined();
+      joined +=
+          ScanTestClient.importIndexingResult(stack.workflows, stack.database, repository).joined();
     }
 
     List<String> digests = client.scanStatuses(repositories.get(0), 100).keySet().stream().toList();
@@ -64,10 +70,13 @@ class ScanSharedManifestsEndToEndTest {
         "[drydock-tests] %d repositories sharing %d manifests: report writes %s, rescans joined %d, failed"
             + " attempts %s%n",
         REPOSITORIES, IMAGES, reportWrites.values(), joined, failedAttempts.values());
-    assertThat(reportWrites).as("index_reports writes per manifest").allSatisfy((digest, n) -> assertThat(n).isOne());
+    assertThat(reportWrites)
+        .as("index_reports writes per manifest")
+        .allSatisfy((digest, n) -> assertThat(n).isOne());
     assertThat(audit.writesAfter(auditStart, digests.toArray(String[]::new)))
         .allSatisfy(write -> assertThat(write.state()).isEqualTo("IndexFinished"));
-    assertThat(failedAttempts).as("failed rescan activities per manifest").allSatisfy(
-        (digest, failed) -> assertThat(failed).isEmpty());
+    assertThat(failedAttempts)
+        .as("failed rescan activities per manifest")
+        .allSatisfy((digest, failed) -> assertThat(failed).isEmpty());
   }
 }

@@ -1,13 +1,12 @@
 package io.drydock.quickstart.scan;
 
-import io.drydock.quickstart.DrydockStack;
-import io.drydock.quickstart.SeparateWorkersStack;
-import io.drydock.quickstart.ScanTestClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drydock.demo.DemoLegacyStorage;
+import io.drydock.quickstart.DrydockStack;
+import io.drydock.quickstart.ScanTestClient;
+import io.drydock.quickstart.SeparateWorkersStack;
 import io.drydock.quickstart.SeparateWorkersStack.WorkerProcess;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kill -9} of the worker in the middle of a bulk rescan: the server times the interrupted activities out, a new
- * worker process retries them, and the bulk rescan ends {@code finished} with every manifest indexed, each report
- * written exactly once.
+ * {@code kill -9} of the worker in the middle of a bulk rescan: the server times the interrupted
+ * activities out, a new worker process retries them, and the bulk rescan ends {@code finished} with
+ * every manifest indexed, each report written exactly once.
  */
 class ScanWorkerCrashEndToEndTest {
   private static final String REPOSITORY = "crash/scans";
@@ -61,21 +60,29 @@ class ScanWorkerCrashEndToEndTest {
     Instant started = Instant.now();
     long doneBeforeKill =
         DrydockStack.await(
-                () -> client.bulkRescan(id), p -> p.path("done").asLong() >= KILL_AFTER_DONE, Duration.ofSeconds(180),
+                () -> client.bulkRescan(id),
+                p -> p.path("done").asLong() >= KILL_AFTER_DONE,
+                Duration.ofSeconds(180),
                 KILL_AFTER_DONE + " rescans")
             .path("done")
             .asLong();
     first.kill();
     Instant killed = Instant.now();
     List<String> inFlightAtKill =
-        stack.database.sql("SELECT manifest_digest FROM scan_status WHERE status IN ('scheduled', 'scanning')")
+        stack
+            .database
+            .sql(
+                "SELECT manifest_digest FROM scan_status WHERE status IN ('scheduled', 'scanning')")
             .query(String.class)
             .list();
     long finishedAtKill = finishedStatuses();
     System.out.printf(
         "[drydock-tests] scan crash: worker %d killed with SIGKILL %d ms after the bulk rescan started, at %d done"
             + " (%d finished in the database, %d scheduled or scanning)%n",
-        first.pid(), Duration.between(started, killed).toMillis(), doneBeforeKill, finishedAtKill,
+        first.pid(),
+        Duration.between(started, killed).toMillis(),
+        doneBeforeKill,
+        finishedAtKill,
         inFlightAtKill.size());
     assertThat(finishedAtKill).as("killed before the end").isLessThan(MANIFESTS);
     assertThat(inFlightAtKill).as("killed with rescans under way").isNotEmpty();
@@ -92,14 +99,19 @@ class ScanWorkerCrashEndToEndTest {
     System.out.printf(
         "[drydock-tests] scan crash: worker %d polling %d ms after the kill; bulk rescan finished %d ms after the kill"
             + " (%d ms in all); activity attempts of the interrupted rescans that failed and were retried: %s%n",
-        second.pid(), Duration.between(killed, secondUp).toMillis(), Duration.between(killed, finished).toMillis(),
-        Duration.between(started, finished).toMillis(), retriedAttempts);
+        second.pid(),
+        Duration.between(killed, secondUp).toMillis(),
+        Duration.between(killed, finished).toMillis(),
+        Duration.between(started, finished).toMillis(),
+        retriedAttempts);
 
     assertThat(end.path("total").asLong()).isEqualTo(MANIFESTS);
     assertThat(end.path("done").asLong()).isEqualTo(MANIFESTS);
     assertThat(end.path("failed").asLong()).isZero();
     Map<String, Object> reports =
-        stack.database.sql(
+        stack
+            .database
+            .sql(
                 """
                 SELECT count(*) AS reports,
                        count(*) FILTER (WHERE state = 'IndexFinished' AND success) AS finished,
@@ -112,19 +124,27 @@ class ScanWorkerCrashEndToEndTest {
             .singleRow();
     assertThat(reports.get("reports")).as("one report per manifest").isEqualTo((long) MANIFESTS);
     assertThat(reports.get("finished")).isEqualTo((long) MANIFESTS);
-    assertThat(reports.get("package_counts")).as("every image lists the same Debian packages").isEqualTo(1L);
+    assertThat(reports.get("package_counts"))
+        .as("every image lists the same Debian packages")
+        .isEqualTo(1L);
     assertThat((Long) reports.get("packages")).isPositive();
 
     List<ScanAudit.Write> writes = audit.writesAfter(0);
     assertThat(ScanAudit.violations(writes)).isEmpty();
-    assertThat(audit.digestsWrittenWithDifferentContent(0)).as("digests written with two contents").isEmpty();
+    assertThat(audit.digestsWrittenWithDifferentContent(0))
+        .as("digests written with two contents")
+        .isEmpty();
     assertThat(writes).as("each report written once, the kill notwithstanding").hasSize(MANIFESTS);
     assertThat(writes).extracting(ScanAudit.Write::digest).doesNotHaveDuplicates();
-    assertThat(client.scanStatuses(REPOSITORY, 200).values()).hasSize(MANIFESTS).containsOnly("finished");
+    assertThat(client.scanStatuses(REPOSITORY, 200).values())
+        .hasSize(MANIFESTS)
+        .containsOnly("finished");
   }
 
   private static long finishedStatuses() {
-    return stack.database.sql("SELECT count(*) FROM scan_status WHERE status = 'finished'")
+    return stack
+        .database
+        .sql("SELECT count(*) FROM scan_status WHERE status = 'finished'")
         .query(Long.class)
         .single();
   }

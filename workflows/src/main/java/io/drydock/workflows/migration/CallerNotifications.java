@@ -7,8 +7,9 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface CallerNotifications {
   /**
-   * Delivers the run's notification, unless it was delivered already, the run was superseded since, or it could not
-   * be delivered within the configured time. Fails (and is retried) while the receiver does not answer 200.
+   * Delivers the run's notification, unless it was delivered already, the run was superseded since,
+   * or it could not be delivered within the configured time. Fails (and is retried) while the
+   * receiver does not answer 200.
    */
   @ActivityMethod
   void notifyCaller(ImportRequest request);

@@ -9,16 +9,19 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 
 /**
- * One activity records the tags and new manifests and completes the import in one transaction. A completed import
- * then has its image manifests indexed, by a bulk rescan of the repository that outlives this workflow.
+ * One activity records the tags and new manifests and completes the import in one transaction. A
+ * completed import then has its image manifests indexed, by a bulk rescan of the repository that
+ * outlives this workflow.
  */
-public final class FinalImportWorkflowImpl extends ImportWorkflowSupport implements FinalImportWorkflow {
+public final class FinalImportWorkflowImpl extends ImportWorkflowSupport
+    implements FinalImportWorkflow {
   static final String INDEX_AFTER_IMPORT_CHANGE = "index-after-import";
   static final int INDEX_CONCURRENCY = 4;
 
   @Override
   public ImportResult run(ImportRequest request) {
-    ImportResult result = runToEnd(request, ImportStatuses.FINAL, () -> importing.finalImport(request));
+    ImportResult result =
+        runToEnd(request, ImportStatuses.FINAL, () -> importing.finalImport(request));
     if (result.applied()
         && result.status() == MigrationStatus.IMPORT_COMPLETE
         && Workflow.getVersion(INDEX_AFTER_IMPORT_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
@@ -27,7 +30,10 @@ public final class FinalImportWorkflowImpl extends ImportWorkflowSupport impleme
     return result;
   }
 
-  /** Named after the import's owner token, which is unique per import and, unlike the run id, part of its input. */
+  /**
+   * Named after the import's owner token, which is unique per import and, unlike the run id, part
+   * of its input.
+   */
   private void startIndexing(ImportRequest request) {
     BulkRescanWorkflow indexing =
         Workflow.newChildWorkflowStub(
@@ -39,8 +45,11 @@ public final class FinalImportWorkflowImpl extends ImportWorkflowSupport impleme
                 .setTaskQueue(ScanWorkflows.TASK_QUEUE)
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
                 .build());
-    Async.function(indexing::run, new BulkRescanRequest(request.repositoryPath(), false, INDEX_CONCURRENCY, null, null));
-    // The child must have started before this workflow completes, or its start would be dropped with it.
+    Async.function(
+        indexing::run,
+        new BulkRescanRequest(request.repositoryPath(), false, INDEX_CONCURRENCY, null, null));
+    // The child must have started before this workflow completes, or its start would be dropped
+    // with it.
     Workflow.getWorkflowExecution(indexing).get();
   }
 }

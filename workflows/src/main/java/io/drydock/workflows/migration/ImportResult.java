@@ -7,4 +7,5 @@ package io.drydock.workflows.migration;
  * @param applied false when the run had been superseded, so its final status write was refused
  * @param error the error text, or null
  */
-public record ImportResult(MigrationStatus status, boolean applied, String error, ImportCounts counts) {}
+public record ImportResult(
+    MigrationStatus status, boolean applied, String error, ImportCounts counts) {}

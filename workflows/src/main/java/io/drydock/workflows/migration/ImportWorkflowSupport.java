@@ -17,18 +17,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What pre-import and final import share: how their activities run, and how a run ends. A run ends by writing its
- * status with a fenced compare-and-set, or, when canceled, by waiting until its activity has actually stopped and
- * then marking itself closed so the repository may be imported again at once.
+ * What pre-import and final import share: how their activities run, and how a run ends. A run ends
+ * by writing its status with a fenced compare-and-set, or, when canceled, by waiting until its
+ * activity has actually stopped and then marking itself closed so the repository may be imported
+ * again at once.
  */
 abstract class ImportWorkflowSupport {
   static final String NOTIFY_CALLER_CHANGE = "notify-caller";
   static final String OPERATOR_SIGNALS_CHANGE = "operator-signals";
 
   /**
-   * The import work: transient failures (database restart, storage hiccup) are retried with backoff; when the
-   * retries are spent the repository is marked failed so the caller learns of it. Cancellation waits for the
-   * activity to confirm it stopped (it heartbeats at least every half second), so "closed" means closed.
+   * The import work: transient failures (database restart, storage hiccup) are retried with
+   * backoff; when the retries are spent the repository is marked failed so the caller learns of it.
+   * Cancellation waits for the activity to confirm it stopped (it heartbeats at least every half
+   * second), so "closed" means closed.
    */
   final MigrationActivities importing =
       Workflow.newActivityStub(
@@ -43,11 +45,15 @@ abstract class ImportWorkflowSupport {
                       .setBackoffCoefficient(2)
                       .setMaximumInterval(Duration.ofMinutes(1))
                       .setMaximumAttempts(5)
-                      .setDoNotRetry(MigrationFailures.FENCED_OUT, MigrationFailures.INVALID_LEGACY_DATA)
+                      .setDoNotRetry(
+                          MigrationFailures.FENCED_OUT, MigrationFailures.INVALID_LEGACY_DATA)
                       .build())
               .build());
 
-  /** Status writes must land eventually, or the repository would stay "in progress" forever: retry without limit. */
+  /**
+   * Status writes must land eventually, or the repository would stay "in progress" forever: retry
+   * without limit.
+   */
   final MigrationActivities statusWrites =
       Workflow.newActivityStub(
           MigrationActivities.class,
@@ -61,8 +67,8 @@ abstract class ImportWorkflowSupport {
               .build());
 
   /**
-   * Notifications are retried with backoff until the receiver answers 200; the activity itself gives up after the
-   * configured time, so the retries need no limit here.
+   * Notifications are retried with backoff until the receiver answers 200; the activity itself
+   * gives up after the configured time, so the retries need no limit here.
    */
   private final CallerNotifications notifications =
       Workflow.newActivityStub(
@@ -89,8 +95,8 @@ abstract class ImportWorkflowSupport {
   }
 
   /**
-   * The run's import work. Returns the counts, or null when the run has done its share and must continue as new
-   * from {@link #continuation}.
+   * The run's import work. Returns the counts, or null when the run has done its share and must
+   * continue as new from {@link #continuation}.
    */
   interface ImportWork {
     ImportCounts run();
@@ -102,28 +108,37 @@ abstract class ImportWorkflowSupport {
   }
 
   /**
-   * Runs {@code work} and ends the run by what happened to it. A failed run then waits, up to the request's time, for
-   * an operator's {@code retry} (the repository goes back into progress and the work runs again) or {@code cancel}.
+   * Runs {@code work} and ends the run by what happened to it. A failed run then waits, up to the
+   * request's time, for an operator's {@code retry} (the repository goes back into progress and the
+   * work runs again) or {@code cancel}.
    */
   ImportResult runToEnd(ImportRequest request, ImportStatuses statuses, ImportWork work) {
-    if (Workflow.getVersion(OPERATOR_SIGNALS_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    if (Workflow.getVersion(OPERATOR_SIGNALS_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
       return attempt(request, statuses, work);
     }
     while (true) {
       ImportResult result = attemptCancelable(request, statuses, work);
-      if (!result.applied() || result.status() != statuses.failed() || request.waitForOperatorSeconds() <= 0) {
+      if (!result.applied()
+          || result.status() != statuses.failed()
+          || request.waitForOperatorSeconds() <= 0) {
         return result;
       }
       boolean signaled =
           Workflow.await(
-              Duration.ofSeconds(request.waitForOperatorSeconds()), () -> retryRequested || cancelRequested);
+              Duration.ofSeconds(request.waitForOperatorSeconds()),
+              () -> retryRequested || cancelRequested);
       if (!signaled || cancelRequested) {
         return result;
       }
       boolean resumed =
           statusWrites.resumeRun(
               new StatusTransition(
-                  request.repositoryPath(), request.ownerToken(), statuses.failed(), statuses.inProgress(), null));
+                  request.repositoryPath(),
+                  request.ownerToken(),
+                  statuses.failed(),
+                  statuses.inProgress(),
+                  null));
       if (!resumed) {
         return result;
       }
@@ -146,21 +161,26 @@ abstract class ImportWorkflowSupport {
   }
 
   /**
-   * Runs the work in a scope of its own, so that a {@code cancel} signal can do what {@code DELETE} does: cancel the
-   * repository in the database (fencing the run out), then cancel the work and wait for its activity to stop.
+   * Runs the work in a scope of its own, so that a {@code cancel} signal can do what {@code DELETE}
+   * does: cancel the repository in the database (fencing the run out), then cancel the work and
+   * wait for its activity to stop.
    */
-  private ImportResult attemptCancelable(ImportRequest request, ImportStatuses statuses, ImportWork work) {
-    // A retry sent from now on, while the attempt runs or reports its failure, is for the failure to come.
+  private ImportResult attemptCancelable(
+      ImportRequest request, ImportStatuses statuses, ImportWork work) {
+    // A retry sent from now on, while the attempt runs or reports its failure, is for the failure
+    // to come.
     retryRequested = false;
     List<Promise<ImportCounts>> running = new ArrayList<>(1);
-    CancellationScope scope = Workflow.newCancellationScope(() -> running.add(Async.function(work::run)));
+    CancellationScope scope =
+        Workflow.newCancellationScope(() -> running.add(Async.function(work::run)));
     scope.run();
     Promise<ImportCounts> counts = running.get(0);
     boolean workflowCanceled = false;
     try {
       Workflow.await(() -> counts.isCompleted() || cancelRequested);
     } catch (CanceledFailure canceled) {
-      // A DELETE canceled the workflow; the work's scope is canceled with it, and its promise says when it stopped.
+      // A DELETE canceled the workflow; the work's scope is canceled with it, and its promise says
+      // when it stopped.
       workflowCanceled = true;
     }
     if (!workflowCanceled && !counts.isCompleted() && statusWrites.cancelRun(request)) {
@@ -175,38 +195,53 @@ abstract class ImportWorkflowSupport {
     }
   }
 
-  private ImportResult endAfterSuccess(ImportRequest request, ImportStatuses statuses, ImportCounts counts) {
+  private ImportResult endAfterSuccess(
+      ImportRequest request, ImportStatuses statuses, ImportCounts counts) {
     if (counts == null) {
       Workflow.continueAsNew(continuation(request));
     }
     return finish(request, statuses.inProgress(), statuses.complete(), null, counts);
   }
 
-  private ImportResult endAfterFailure(ImportRequest request, ImportStatuses statuses, ActivityFailure failure) {
+  private ImportResult endAfterFailure(
+      ImportRequest request, ImportStatuses statuses, ActivityFailure failure) {
     if (failure.getCause() instanceof CanceledFailure canceled) {
       throw closeCanceled(request, statuses, canceled);
     }
-    return finish(request, statuses.inProgress(), statuses.failed(), ActivityFailures.describe(failure), null);
+    return finish(
+        request,
+        statuses.inProgress(),
+        statuses.failed(),
+        ActivityFailures.describe(failure),
+        null);
   }
 
   /**
-   * Writes the run's final status. Runs in a detached scope: a cancel that arrives now must not leave the run
-   * unclosed; if the cancel already changed the status, the compare-and-set refuses and the run just closes.
+   * Writes the run's final status. Runs in a detached scope: a cancel that arrives now must not
+   * leave the run unclosed; if the cancel already changed the status, the compare-and-set refuses
+   * and the run just closes.
    */
   ImportResult finish(
-      ImportRequest request, MigrationStatus expected, MigrationStatus next, String error, ImportCounts counts) {
+      ImportRequest request,
+      MigrationStatus expected,
+      MigrationStatus next,
+      String error,
+      ImportCounts counts) {
     boolean[] applied = new boolean[1];
     Workflow.newDetachedCancellationScope(
             () ->
                 applied[0] =
                     statusWrites.finishRun(
-                        new StatusTransition(request.repositoryPath(), request.ownerToken(), expected, next, error)))
+                        new StatusTransition(
+                            request.repositoryPath(), request.ownerToken(), expected, next, error)))
         .run();
     if (applied[0]) {
-      Workflow.upsertTypedSearchAttributes(DrydockSearchAttributes.MIGRATION_STATUS.valueSet(next.wireValue()));
+      Workflow.upsertTypedSearchAttributes(
+          DrydockSearchAttributes.MIGRATION_STATUS.valueSet(next.wireValue()));
     }
     if (counts != null) {
-      Workflow.upsertMemo(Map.of("manifests", counts.manifests(), "blobs", counts.blobs(), "tags", counts.tags()));
+      Workflow.upsertMemo(
+          Map.of("manifests", counts.manifests(), "blobs", counts.blobs(), "tags", counts.tags()));
     }
     if (applied[0] && Workflow.getVersion(NOTIFY_CALLER_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
       notifications.notifyCaller(request);
@@ -214,8 +249,12 @@ abstract class ImportWorkflowSupport {
     return new ImportResult(next, applied[0], error, counts == null ? ImportCounts.NONE : counts);
   }
 
-  /** The API already wrote {@code *_canceled}; the run only has to say it has stopped, then end as canceled. */
-  private CanceledFailure closeCanceled(ImportRequest request, ImportStatuses statuses, CanceledFailure canceled) {
+  /**
+   * The API already wrote {@code *_canceled}; the run only has to say it has stopped, then end as
+   * canceled.
+   */
+  private CanceledFailure closeCanceled(
+      ImportRequest request, ImportStatuses statuses, CanceledFailure canceled) {
     Workflow.newDetachedCancellationScope(() -> statusWrites.releaseRun(request)).run();
     Workflow.upsertTypedSearchAttributes(
         DrydockSearchAttributes.MIGRATION_STATUS.valueSet(statuses.canceled().wireValue()));
@@ -224,7 +263,10 @@ abstract class ImportWorkflowSupport {
 
   /** The statuses a run of one import type moves through. */
   record ImportStatuses(
-      MigrationStatus inProgress, MigrationStatus complete, MigrationStatus failed, MigrationStatus canceled) {
+      MigrationStatus inProgress,
+      MigrationStatus complete,
+      MigrationStatus failed,
+      MigrationStatus canceled) {
     static final ImportStatuses PRE =
         new ImportStatuses(
             MigrationStatus.PRE_IMPORT_IN_PROGRESS,

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A repository's migration status, with the wire values and transition rules of the GitLab container registry's
- * import API.
+ * A repository's migration status, with the wire values and transition rules of the GitLab
+ * container registry's import API.
  */
 public enum MigrationStatus {
   NATIVE("native", "repository is native to the database"),
@@ -49,7 +49,12 @@ public enum MigrationStatus {
 
   /** Statuses a pre-import may start from; a repository with no row may always be pre-imported. */
   public static Set<MigrationStatus> preImportAllowedFrom() {
-    return EnumSet.of(PRE_IMPORT_COMPLETE, PRE_IMPORT_FAILED, PRE_IMPORT_CANCELED, IMPORT_FAILED, IMPORT_CANCELED);
+    return EnumSet.of(
+        PRE_IMPORT_COMPLETE,
+        PRE_IMPORT_FAILED,
+        PRE_IMPORT_CANCELED,
+        IMPORT_FAILED,
+        IMPORT_CANCELED);
   }
 
   /** Statuses a final import may start from. */

@@ -7,8 +7,8 @@ public final class MigrationWorkflows {
   private MigrationWorkflows() {}
 
   /**
-   * One workflow id per import type and repository, so the Temporal UI finds a run by path and two runs of a type
-   * for one repository can never be open at once.
+   * One workflow id per import type and repository, so the Temporal UI finds a run by path and two
+   * runs of a type for one repository can never be open at once.
    */
   public static String workflowId(ImportType type, String repositoryPath) {
     return (type == ImportType.PRE ? "pre-import/" : "final-import/") + repositoryPath;

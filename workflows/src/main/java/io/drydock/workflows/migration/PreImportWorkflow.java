@@ -4,7 +4,10 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
-/** Pre-import: copies a repository's tagged manifests and their blobs from the legacy storage into the database. */
+/**
+ * Pre-import: copies a repository's tagged manifests and their blobs from the legacy storage into
+ * the database.
+ */
 @WorkflowInterface
 public interface PreImportWorkflow extends OperatorSignals {
   @WorkflowMethod

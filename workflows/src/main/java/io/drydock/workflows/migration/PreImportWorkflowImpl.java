@@ -6,16 +6,22 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 
 /**
- * Imports the repository's tags in runs of at most {@link #TAGS_PER_RUN} tags, each one activity that reads the tags
- * directory once, so that the work is linear in the repository and a very large repository continues as new
- * instead of growing one history without bound.
+ * Imports the repository's tags in runs of at most {@link #TAGS_PER_RUN} tags, each one activity
+ * that reads the tags directory once, so that the work is linear in the repository and a very large
+ * repository continues as new instead of growing one history without bound.
  */
-public final class PreImportWorkflowImpl extends ImportWorkflowSupport implements PreImportWorkflow {
+public final class PreImportWorkflowImpl extends ImportWorkflowSupport
+    implements PreImportWorkflow {
   static final String CHUNKED_CHANGE = "chunked-pre-import";
   static final int TAGS_PER_CHUNK = 1000;
   static final int CHUNKS_PER_RUN = 100;
-  /** Runs read the tags directory once per run instead of listing and sorting every tag per chunk of 1,000. */
+
+  /**
+   * Runs read the tags directory once per run instead of listing and sorting every tag per chunk of
+   * 1,000.
+   */
   static final String STREAMED_CHANGE = "streamed-pre-import";
+
   /** As many as a chunked run imported. */
   static final long TAGS_PER_RUN = (long) CHUNKS_PER_RUN * TAGS_PER_CHUNK;
 
@@ -29,7 +35,10 @@ public final class PreImportWorkflowImpl extends ImportWorkflowSupport implement
     }
     boolean streamed = Workflow.getVersion(STREAMED_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1;
     progress = new ImportProgress(request.resumeFromTag(), 0);
-    return runToEnd(request, ImportStatuses.PRE, () -> streamed ? importStreamed(request) : importChunks(request));
+    return runToEnd(
+        request,
+        ImportStatuses.PRE,
+        () -> streamed ? importStreamed(request) : importChunks(request));
   }
 
   @Override
@@ -43,8 +52,9 @@ public final class PreImportWorkflowImpl extends ImportWorkflowSupport implement
   }
 
   /**
-   * Null once this run has done its share of tags: the workflow then continues as new. The activity imports the whole
-   * share unless its attempts run out; the progress query follows its completions.
+   * Null once this run has done its share of tags: the workflow then continues as new. The activity
+   * imports the whole share unless its attempts run out; the progress query follows its
+   * completions.
    */
   private ImportCounts importStreamed(ImportRequest request) {
     long next = request.resumeFromTag();
@@ -60,7 +70,10 @@ public final class PreImportWorkflowImpl extends ImportWorkflowSupport implement
     return null;
   }
 
-  /** How runs started before the streamed import ran: null once this run has done its share of chunks. */
+  /**
+   * How runs started before the streamed import ran: null once this run has done its share of
+   * chunks.
+   */
   private ImportCounts importChunks(ImportRequest request) {
     long next = request.resumeFromTag();
     for (int chunks = 0; ; chunks++) {
@@ -76,7 +89,9 @@ public final class PreImportWorkflowImpl extends ImportWorkflowSupport implement
     }
   }
 
-  /** How runs started before the chunked import ran; kept so that they replay and finish unchanged. */
+  /**
+   * How runs started before the chunked import ran; kept so that they replay and finish unchanged.
+   */
   private ImportResult runAsOneActivity(ImportRequest request) {
     ImportCounts counts;
     MigrationStatus next = MigrationStatus.PRE_IMPORT_COMPLETE;
@@ -91,9 +106,14 @@ public final class PreImportWorkflowImpl extends ImportWorkflowSupport implement
     boolean applied =
         statusWrites.transitionStatus(
             new StatusTransition(
-                request.repositoryPath(), request.ownerToken(), MigrationStatus.PRE_IMPORT_IN_PROGRESS, next, error));
+                request.repositoryPath(),
+                request.ownerToken(),
+                MigrationStatus.PRE_IMPORT_IN_PROGRESS,
+                next,
+                error));
     if (applied) {
-      Workflow.upsertTypedSearchAttributes(DrydockSearchAttributes.MIGRATION_STATUS.valueSet(next.wireValue()));
+      Workflow.upsertTypedSearchAttributes(
+          DrydockSearchAttributes.MIGRATION_STATUS.valueSet(next.wireValue()));
     }
     return new ImportResult(next, applied, error, counts);
   }

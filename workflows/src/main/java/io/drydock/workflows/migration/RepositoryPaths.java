@@ -4,9 +4,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Validates repository paths as the OCI distribution spec names them: lower-case components separated by {@code /},
- * at most 255 characters in all. Anything else (upper case, {@code ..}, empty components, absolute paths) is refused
- * before it can reach the database or the legacy storage.
+ * Validates repository paths as the OCI distribution spec names them: lower-case components
+ * separated by {@code /}, at most 255 characters in all. Anything else (upper case, {@code ..},
+ * empty components, absolute paths) is refused before it can reach the database or the legacy
+ * storage.
  */
 public final class RepositoryPaths {
   public static final int MAX_LENGTH = 255;
@@ -25,7 +26,10 @@ public final class RepositoryPaths {
     for (String component : path.split("/", -1)) {
       if (!COMPONENT.matcher(component).matches()) {
         return Optional.of(
-            "invalid repository path component '" + component + "': components must match " + COMPONENT.pattern());
+            "invalid repository path component '"
+                + component
+                + "': components must match "
+                + COMPONENT.pattern());
       }
     }
     return Optional.empty();

@@ -17,12 +17,14 @@ final class ActivationProgress {
   }
 
   /**
-   * A sync is a config put, then a list. The report does not say which step an unreachable sled failed at, so the
-   * failure counts against the config put, the first step; a stale report is the sled refusing our config.
+   * A sync is a config put, then a list. The report does not say which step an unreachable sled
+   * failed at, so the failure counts against the config put, the first step; a stale report is the
+   * sled refusing our config.
    */
   void count(SledReport report) {
     boolean listed = report.state() == SledReport.State.LISTED;
-    counters = counters.plus(new ReplicationCounters(1, listed ? 0 : 1, listed ? 1 : 0, 0, 0, 0, 0, 0, 0));
+    counters =
+        counters.plus(new ReplicationCounters(1, listed ? 0 : 1, listed ? 1 : 0, 0, 0, 0, 0, 0, 0));
   }
 
   void count(PlannedRequest request, RequestOutcome outcome) {

@@ -10,17 +10,20 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What one activation knows of the fleet, and the input of {@link ReplicationPlanner}: the desired artifacts, which
- * in-service sleds answered and what each of them holds, and what the local depot still keeps.
+ * What one activation knows of the fleet, and the input of {@link ReplicationPlanner}: the desired
+ * artifacts, which in-service sleds answered and what each of them holds, and what the local depot
+ * still keeps.
  *
- * <p>Only sleds that listed their artifacts are <em>reachable</em>. An unreachable sled counts as holding nothing, and
- * it is neither a target nor a source for the rest of the activation: a request to it would most likely fail and
- * would hold one of the few in-flight slots for up to its timeout, and it may be unreachable because it is being
- * pulled out of service. The next activation asks it again.
+ * <p>Only sleds that listed their artifacts are <em>reachable</em>. An unreachable sled counts as
+ * holding nothing, and it is neither a target nor a source for the rest of the activation: a
+ * request to it would most likely fail and would hold one of the few in-flight slots for up to its
+ * timeout, and it may be unreachable because it is being pulled out of service. The next activation
+ * asks it again.
  *
  * @param holders every desired artifact to the reachable sleds that hold at least one copy of it
- * @param inServiceSleds how many sleds are in service, reachable or not; the replication a repository needs before its
- *     local copies are freed is counted against it, so an unreachable sled never lowers that bar
+ * @param inServiceSleds how many sleds are in service, reachable or not; the replication a
+ *     repository needs before its local copies are freed is counted against it, so an unreachable
+ *     sled never lowers that bar
  */
 record FleetView(
     long generation,
@@ -33,9 +36,9 @@ record FleetView(
     int minSledReplication) {
 
   /**
-   * The view from an activation's desired state and its sleds' reports. A sled that is in service but sent no report,
-   * or a report other than {@link SledReport.State#LISTED}, is unreachable; reports of sleds not in service are
-   * ignored.
+   * The view from an activation's desired state and its sleds' reports. A sled that is in service
+   * but sent no report, or a report other than {@link SledReport.State#LISTED}, is unreachable;
+   * reports of sleds not in service are ignored.
    */
   static FleetView of(DesiredArtifacts desired, List<SledReport> reports, int minSledReplication) {
     Map<String, SledReport> listed = new TreeMap<>();
@@ -80,9 +83,9 @@ record FleetView(
   }
 
   /**
-   * On how many sleds every artifact of a repository must be before its local copies may be freed: the configured
-   * minimum, or every in-service sled when there are fewer. Never less than one: with no sled in service the depot
-   * holds the only copies.
+   * On how many sleds every artifact of a repository must be before its local copies may be freed:
+   * the configured minimum, or every in-service sled when there are fewer. Never less than one:
+   * with no sled in service the depot holds the only copies.
    */
   int sledsNeededToFree() {
     return Math.max(1, Math.min(minSledReplication, inServiceSleds));
@@ -113,7 +116,9 @@ record FleetView(
   /** The view after the local copies of these repositories were freed. */
   FleetView withoutRepositories(Collection<String> freed) {
     List<LocalRepository> kept =
-        localRepositories.stream().filter(repository -> !freed.contains(repository.repositoryId())).toList();
+        localRepositories.stream()
+            .filter(repository -> !freed.contains(repository.repositoryId()))
+            .toList();
     return new FleetView(
         generation,
         artifacts,

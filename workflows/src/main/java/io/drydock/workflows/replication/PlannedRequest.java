@@ -3,7 +3,8 @@ package io.drydock.workflows.replication;
 import java.util.Locale;
 
 /**
- * One request the planner wants sent: the depot puts an artifact on a sled, or a sled copies it from another sled.
+ * One request the planner wants sent: the depot puts an artifact on a sled, or a sled copies it
+ * from another sled.
  *
  * @param sourceSledId the sled the target copies from; null for a put
  */

@@ -12,28 +12,33 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * Pipelined replication of one activation: hands out the next request whenever the workflow has a free slot, and
- * learns each outcome as it arrives, so a sled that just received an artifact serves the next copy of it at once
- * instead of waiting for a round's slowest copy. Pure and seeded like {@link ReplicationPlanner}, so replay hands out
- * the same requests.
+ * Pipelined replication of one activation: hands out the next request whenever the workflow has a
+ * free slot, and learns each outcome as it arrives, so a sled that just received an artifact serves
+ * the next copy of it at once instead of waiting for a round's slowest copy. Pure and seeded like
+ * {@link ReplicationPlanner}, so replay hands out the same requests.
  *
  * <ul>
- *   <li>The depot puts an artifact only when no reachable sled holds it, one put of it in flight at a time, and never
- *       again once a put of it succeeded.
- *   <li>A holder serves at most one copy of an artifact at a time, and a sled never receives the same artifact twice
- *       at once.
- *   <li>A copy's source is at most {@code ceil(log2 N)} hops from the depot, so no chain of copies (put, copy, copy,
- *       ...) is longer than {@code ceil(log2 N) + 1}: doubling's depth, however unevenly the copies finish.
- *   <li>Among the requests that may start, one between the least busy sleds goes first (each sled's link is shared by
- *       everything it sends and receives, and the depot's by its puts in flight), then the artifact on the fewest
- *       sleds, then the generator's choice.
- *   <li>A failed request is retried up to {@link #ATTEMPTS} times per artifact and target, pairing a target with a
- *       source whose copy to it failed only when no other holder is free; a sled involved in {@link #ATTEMPTS}
- *       failures in a row is left alone for the rest of the activation, whose next activation asks it again.
+ *   <li>The depot puts an artifact only when no reachable sled holds it, one put of it in flight at
+ *       a time, and never again once a put of it succeeded.
+ *   <li>A holder serves at most one copy of an artifact at a time, and a sled never receives the
+ *       same artifact twice at once.
+ *   <li>A copy's source is at most {@code ceil(log2 N)} hops from the depot, so no chain of copies
+ *       (put, copy, copy, ...) is longer than {@code ceil(log2 N) + 1}: doubling's depth, however
+ *       unevenly the copies finish.
+ *   <li>Among the requests that may start, one between the least busy sleds goes first (each sled's
+ *       link is shared by everything it sends and receives, and the depot's by its puts in flight),
+ *       then the artifact on the fewest sleds, then the generator's choice.
+ *   <li>A failed request is retried up to {@link #ATTEMPTS} times per artifact and target, pairing
+ *       a target with a source whose copy to it failed only when no other holder is free; a sled
+ *       involved in {@link #ATTEMPTS} failures in a row is left alone for the rest of the
+ *       activation, whose next activation asks it again.
  * </ul>
  */
 final class ReplicationPipeline {
-  /** Tries of one artifact onto one target: the first and the retries the round-based activation allowed. */
+  /**
+   * Tries of one artifact onto one target: the first and the retries the round-based activation
+   * allowed.
+   */
   static final int ATTEMPTS = 1 + ReplicationWorkflowImpl.RETRY_ROUNDS;
 
   private static final int BUSY_PAIR_PENALTY = 1_000;
@@ -44,7 +49,10 @@ final class ReplicationPipeline {
   private final int maxHops;
   private final SplittableRandom random;
 
-  /** Artifact to its holders, each with its hops from the depot; a holder before the activation counts one hop. */
+  /**
+   * Artifact to its holders, each with its hops from the depot; a holder before the activation
+   * counts one hop.
+   */
   private final Map<String, Map<String, Integer>> hops = new TreeMap<>();
 
   private final Map<String, Set<String>> receiving = new HashMap<>();
@@ -70,10 +78,15 @@ final class ReplicationPipeline {
     }
   }
 
-  /** The request to start now, or empty when none may start until a request in flight finishes (or none is left). */
+  /**
+   * The request to start now, or empty when none may start until a request in flight finishes (or
+   * none is left).
+   */
   Optional<PlannedRequest> next() {
     List<String> order = new ArrayList<>(artifacts);
-    order.sort(Comparator.comparingInt(artifact -> hops.get(artifact).size() + receiving.get(artifact).size()));
+    order.sort(
+        Comparator.comparingInt(
+            artifact -> hops.get(artifact).size() + receiving.get(artifact).size()));
     int offset = sleds.isEmpty() ? 0 : random.nextInt(sleds.size());
     PlannedRequest best = null;
     int bestScore = Integer.MAX_VALUE;
@@ -83,7 +96,8 @@ final class ReplicationPipeline {
         if (!mayReceive(artifact, target)) {
           continue;
         }
-        PlannedRequest candidate = hops.get(artifact).isEmpty() ? put(artifact, target) : copy(artifact, target);
+        PlannedRequest candidate =
+            hops.get(artifact).isEmpty() ? put(artifact, target) : copy(artifact, target);
         if (candidate != null && score(candidate) < bestScore) {
           best = candidate;
           bestScore = score(candidate);
@@ -109,7 +123,10 @@ final class ReplicationPipeline {
       release(request.sourceSledId());
     }
     if (ok) {
-      int depth = request.kind() == PlannedRequest.Kind.PUT ? 1 : hops.get(artifact).get(request.sourceSledId()) + 1;
+      int depth =
+          request.kind() == PlannedRequest.Kind.PUT
+              ? 1
+              : hops.get(artifact).get(request.sourceSledId()) + 1;
       hops.get(artifact).put(target, depth);
       longestChain = Math.max(longestChain, depth);
       failuresInARow.remove(target);
@@ -124,7 +141,10 @@ final class ReplicationPipeline {
     }
   }
 
-  /** Hops of the longest chain of requests that succeeded in this activation: 1 for a put, 1 more per copy. */
+  /**
+   * Hops of the longest chain of requests that succeeded in this activation: 1 for a put, 1 more
+   * per copy.
+   */
   int longestChain() {
     return longestChain;
   }
@@ -137,15 +157,21 @@ final class ReplicationPipeline {
   }
 
   private PlannedRequest put(String artifact, String target) {
-    return local.contains(artifact) && !putting.contains(artifact) ? PlannedRequest.put(artifact, target) : null;
+    return local.contains(artifact) && !putting.contains(artifact)
+        ? PlannedRequest.put(artifact, target)
+        : null;
   }
 
-  /** The copy onto the target from its best free source, or null when no holder is free to serve it. */
+  /**
+   * The copy onto the target from its best free source, or null when no holder is free to serve it.
+   */
   private PlannedRequest copy(String artifact, String target) {
     PlannedRequest best = null;
     for (Map.Entry<String, Integer> holder : hops.get(artifact).entrySet()) {
       String source = holder.getKey();
-      if (holder.getValue() < maxHops && !serving.contains(artifact + "/" + source) && healthy(source)) {
+      if (holder.getValue() < maxHops
+          && !serving.contains(artifact + "/" + source)
+          && healthy(source)) {
         PlannedRequest candidate = PlannedRequest.copy(artifact, target, source);
         if (best == null || score(candidate) < score(best)) {
           best = candidate;
@@ -155,7 +181,10 @@ final class ReplicationPipeline {
     return best;
   }
 
-  /** Transfers already on the links of the target and the source (or depot), and a penalty for a failed pairing. */
+  /**
+   * Transfers already on the links of the target and the source (or depot), and a penalty for a
+   * failed pairing.
+   */
   private int score(PlannedRequest request) {
     int source = request.sourceSledId() == null ? putting.size() : load(request.sourceSledId());
     int busy = load(request.targetSledId()) + source;

@@ -8,18 +8,21 @@ import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 /**
- * Decides the requests that bring every desired artifact onto every reachable sled. A pure function of the view, the
- * requests that already failed in this activation and a seed, so it is tested without Temporal, and the workflow
- * passes a seed from {@code Workflow.newRandom()} so that replay plans the same.
+ * Decides the requests that bring every desired artifact onto every reachable sled. A pure function
+ * of the view, the requests that already failed in this activation and a seed, so it is tested
+ * without Temporal, and the workflow passes a seed from {@code Workflow.newRandom()} so that replay
+ * plans the same.
  *
- * <p>Unlike Oxide, which sent every artifact from the control plane to three sleds, the depot sends each artifact
- * once: only when no reachable sled holds it, to one random reachable sled. Every other reachable sled that misses it
- * copies it from a sled that holds it, each holder serving at most one copy of an artifact per round, so the holders
- * of an artifact double every round and N sleds are reached in ceil(log2 N) rounds after the put.
+ * <p>Unlike Oxide, which sent every artifact from the control plane to three sleds, the depot sends
+ * each artifact once: only when no reachable sled holds it, to one random reachable sled. Every
+ * other reachable sled that misses it copies it from a sled that holds it, each holder serving at
+ * most one copy of an artifact per round, so the holders of an artifact double every round and N
+ * sleds are reached in ceil(log2 N) rounds after the put.
  *
- * <p>Since the {@code pipelined-replication} version an activation sends what {@link ReplicationPipeline} hands out
- * and takes from the plan only what is lost, unavailable and freeable, and whether anything is left to send; runs
- * that started before it send the plan's rounds.
+ * <p>Since the {@code pipelined-replication} version an activation sends what {@link
+ * ReplicationPipeline} hands out and takes from the plan only what is lost, unavailable and
+ * freeable, and whether anything is left to send; runs that started before it send the plan's
+ * rounds.
  */
 final class ReplicationPlanner {
   private ReplicationPlanner() {}
@@ -29,8 +32,8 @@ final class ReplicationPlanner {
   }
 
   /**
-   * @param failed requests that failed earlier in this activation: a sled that refused a put, or a target and source
-   *     whose copy failed, are paired again only when there is no other choice
+   * @param failed requests that failed earlier in this activation: a sled that refused a put, or a
+   *     target and source whose copy failed, are paired again only when there is no other choice
    */
   static ReplicationPlan plan(FleetView fleet, Set<PlannedRequest> failed, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -50,7 +53,9 @@ final class ReplicationPlanner {
           continue;
         }
         List<String> targets =
-            preferring(fleet.reachableSleds(), sled -> !failed.contains(PlannedRequest.put(artifact, sled)));
+            preferring(
+                fleet.reachableSleds(),
+                sled -> !failed.contains(PlannedRequest.put(artifact, sled)));
         String target = targets.get(random.nextInt(targets.size()));
         round(rounds, round++).add(PlannedRequest.put(artifact, target));
         holders.add(target);
@@ -75,7 +80,9 @@ final class ReplicationPlanner {
         freeableRepositories(fleet));
   }
 
-  /** One round of copies of one artifact: random missing sleds, each from a distinct random holder. */
+  /**
+   * One round of copies of one artifact: random missing sleds, each from a distinct random holder.
+   */
   private static List<PlannedRequest> copyRound(
       String artifact,
       List<String> holders,
@@ -89,7 +96,10 @@ final class ReplicationPlanner {
     List<PlannedRequest> copies = new ArrayList<>();
     for (String target : targets.subList(0, Math.min(sources.size(), targets.size()))) {
       String source =
-          preferring(sources, holder -> !failed.contains(PlannedRequest.copy(artifact, target, holder))).get(0);
+          preferring(
+                  sources,
+                  holder -> !failed.contains(PlannedRequest.copy(artifact, target, holder)))
+              .get(0);
       sources.remove(source);
       copies.add(PlannedRequest.copy(artifact, target, source));
     }
@@ -97,9 +107,9 @@ final class ReplicationPlanner {
   }
 
   /**
-   * Repositories whose local copies may go: each of their artifacts is on enough sleds according to the reports, that
-   * is before this activation sends anything. So an upload is replicated by one activation and freed by the next,
-   * which sees the copies the sleds actually list.
+   * Repositories whose local copies may go: each of their artifacts is on enough sleds according to
+   * the reports, that is before this activation sends anything. So an upload is replicated by one
+   * activation and freed by the next, which sees the copies the sleds actually list.
    */
   private static List<String> freeableRepositories(FleetView fleet) {
     int needed = fleet.sledsNeededToFree();
@@ -107,7 +117,8 @@ final class ReplicationPlanner {
     for (LocalRepository repository : fleet.localRepositories()) {
       boolean replicated =
           repository.artifacts().stream()
-              .allMatch(artifact -> fleet.holders().getOrDefault(artifact, Set.of()).size() >= needed);
+              .allMatch(
+                  artifact -> fleet.holders().getOrDefault(artifact, Set.of()).size() >= needed);
       if (replicated) {
         freeable.add(repository.repositoryId());
       }
@@ -128,7 +139,10 @@ final class ReplicationPlanner {
     return rounds.get(index);
   }
 
-  /** Fisher-Yates with the planner's own generator: {@code Collections.shuffle} wants a {@code java.util.Random}. */
+  /**
+   * Fisher-Yates with the planner's own generator: {@code Collections.shuffle} wants a {@code
+   * java.util.Random}.
+   */
   private static <T> void shuffle(List<T> list, SplittableRandom random) {
     for (int i = list.size() - 1; i > 0; i--) {
       Collections.swap(list, i, random.nextInt(i + 1));

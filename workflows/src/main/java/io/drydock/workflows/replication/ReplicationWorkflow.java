@@ -6,12 +6,16 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Replicates the artifacts of every uploaded repository to every in-service sled. Runs forever: one activation on each
- * {@link #activate} signal and on a timer, continuing as new before its history grows large.
+ * Replicates the artifacts of every uploaded repository to every in-service sled. Runs forever: one
+ * activation on each {@link #activate} signal and on a timer, continuing as new before its history
+ * grows large.
  */
 @WorkflowInterface
 public interface ReplicationWorkflow {
-  /** {@code carried} is what the previous run handed over at continue-as-new; only its settings on a first start. */
+  /**
+   * {@code carried} is what the previous run handed over at continue-as-new; only its settings on a
+   * first start.
+   */
   @WorkflowMethod
   void run(ReplicationCarry carried);
 

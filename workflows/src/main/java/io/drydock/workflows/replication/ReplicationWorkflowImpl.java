@@ -18,18 +18,23 @@ import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * The one replication workflow of a deployment. It waits for an {@code activate} signal or its period, then runs an
- * activation: load the desired state, sync every in-service sled, free the local repositories that are replicated
- * enough, and replicate: a {@link ReplicationPipeline} hands out each request as soon as its source holds the
- * artifact and a slot is free (runs that started before it replicate round by round). Between
- * activations it continues as new before its history grows large, carrying its counters and any activation owed.
+ * The one replication workflow of a deployment. It waits for an {@code activate} signal or its
+ * period, then runs an activation: load the desired state, sync every in-service sled, free the
+ * local repositories that are replicated enough, and replicate: a {@link ReplicationPipeline} hands
+ * out each request as soon as its source holds the artifact and a slot is free (runs that started
+ * before it replicate round by round). Between activations it continues as new before its history
+ * grows large, carrying its counters and any activation owed.
  */
 public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
   static final int HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 2000;
+
   /** Rounds an activation may send beyond its first plan, to retry what failed. */
   static final int RETRY_ROUNDS = 3;
 
-  /** Workflow.getVersion change id: from {@link #PIPELINED} on, an activation replicates without rounds. */
+  /**
+   * Workflow.getVersion change id: from {@link #PIPELINED} on, an activation replicates without
+   * rounds.
+   */
   static final String PIPELINED_CHANGE = "pipelined-replication";
 
   static final int PIPELINED = 1;
@@ -38,7 +43,11 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
   static final String PARTIAL = "partial";
   static final String STALE = "stale";
   static final String NO_SLEDS = "no-sleds";
-  /** The database work failed in a way its retries could not mend; the activation is retried like a stale one. */
+
+  /**
+   * The database work failed in a way its retries could not mend; the activation is retried like a
+   * stale one.
+   */
   static final String FAILED = "failed";
 
   private static final Logger log = Workflow.getLogger(ReplicationWorkflowImpl.class);
@@ -79,11 +88,13 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
     lastRun = carried.lastRun();
     generation = lastRun == null ? 0 : lastRun.generation();
     lost = carried.lost();
-    localRepositories = carried.localRepositories() == null ? List.of() : carried.localRepositories();
+    localRepositories =
+        carried.localRepositories() == null ? List.of() : carried.localRepositories();
     while (true) {
       awaitActivation();
       if (continueAsNewDue()) {
-        // Signal handlers only set flags, but a handler still running when the run ends would lose its signal.
+        // Signal handlers only set flags, but a handler still running when the run ends would lose
+        // its signal.
         Workflow.await(Workflow::isEveryHandlerFinished);
         Workflow.continueAsNew(
             new ReplicationCarry(
@@ -124,17 +135,28 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
   @Override
   public ReplicationStatus status() {
     return new ReplicationStatus(
-        settings, paused, activationRunning, activations, generation, lifetime, lastRun, localRepositories, lost);
+        settings,
+        paused,
+        activationRunning,
+        activations,
+        generation,
+        lifetime,
+        lastRun,
+        localRepositories,
+        lost);
   }
 
   /**
-   * Returns when an activation is due and not paused, or when the run should continue as new. The period's timer
-   * fires while paused only marks the activation as owed: resume runs it.
+   * Returns when an activation is due and not paused, or when the run should continue as new. The
+   * period's timer fires while paused only marks the activation as owed: resume runs it.
    */
   private void awaitActivation() {
     if (!pendingActivation) {
-      Duration wait = ActivationWait.next(Duration.ofSeconds(settings.activationPeriodSeconds()), earlyStopsInARow);
-      boolean woken = ActivationWait.awaitOrTimeout(wait, () -> pendingActivation || continueAsNewDue());
+      Duration wait =
+          ActivationWait.next(
+              Duration.ofSeconds(settings.activationPeriodSeconds()), earlyStopsInARow);
+      boolean woken =
+          ActivationWait.awaitOrTimeout(wait, () -> pendingActivation || continueAsNewDue());
       if (!woken) {
         pendingActivation = true;
       }
@@ -156,7 +178,10 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
       log.warn("replication activation failed: {}", SledRequests.describe(failure));
       activation.outcome = FAILED;
     }
-    earlyStopsInARow = STALE.equals(activation.outcome) || FAILED.equals(activation.outcome) ? earlyStopsInARow + 1 : 0;
+    earlyStopsInARow =
+        STALE.equals(activation.outcome) || FAILED.equals(activation.outcome)
+            ? earlyStopsInARow + 1
+            : 0;
     lifetime = lifetime.plus(activation.counters);
     lastRun = activation.summary(Workflow.currentTimeMillis(), generation);
   }
@@ -170,7 +195,8 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
     List<SledReport> reports = requests.sync(desired);
     reports.forEach(activation::count);
     if (reports.stream().anyMatch(report -> report.state() == SledReport.State.STALE)) {
-      // A sled knows a newer generation than we read: planning on this view could undo a newer upload's work.
+      // A sled knows a newer generation than we read: planning on this view could undo a newer
+      // upload's work.
       activation.outcome = STALE;
       return;
     }
@@ -200,8 +226,9 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
   }
 
   /**
-   * Starts a request whenever a slot is free and the pipeline has one, and tells the pipeline each outcome as it
-   * arrives, until nothing is in flight and nothing may start. {@code rounds} is then the longest chain of requests.
+   * Starts a request whenever a slot is free and the pipeline has one, and tells the pipeline each
+   * outcome as it arrives, until nothing is in flight and nothing may start. {@code rounds} is then
+   * the longest chain of requests.
    */
   private FleetView pipelined(FleetView fleet, ActivationProgress activation) {
     ReplicationPipeline pipeline = new ReplicationPipeline(fleet, random.nextLong());
@@ -209,11 +236,14 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
     List<RequestOutcome> outcomes = new ArrayList<>();
     int inFlight = 0;
     while (true) {
-      Optional<PlannedRequest> next = inFlight < requests.limit() ? pipeline.next() : Optional.empty();
+      Optional<PlannedRequest> next =
+          inFlight < requests.limit() ? pipeline.next() : Optional.empty();
       if (next.isPresent()) {
         PlannedRequest request = next.get();
         inFlight++;
-        requests.send(request, generation).thenApply(outcome -> arrived.add(Map.entry(request, outcome)));
+        requests
+            .send(request, generation)
+            .thenApply(outcome -> arrived.add(Map.entry(request, outcome)));
         continue;
       }
       if (inFlight == 0) {
@@ -232,7 +262,10 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
     return fleet.afterOutcomes(outcomes);
   }
 
-  /** Round by round, planning again after each round from what actually succeeded: before {@link #PIPELINED}. */
+  /**
+   * Round by round, planning again after each round from what actually succeeded: before {@link
+   * #PIPELINED}.
+   */
   private FleetView inRounds(FleetView fleet, ActivationProgress activation) {
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, random.nextLong());
     Set<PlannedRequest> failed = new HashSet<>();
@@ -241,7 +274,8 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
       List<PlannedRequest> round = plan.rounds().get(0);
       List<RequestOutcome> outcomes = requests.sendRound(round, generation);
       activation.rounds++;
-      // Outcomes come back in the order of the requests; what failed is known by the request the workflow sent.
+      // Outcomes come back in the order of the requests; what failed is known by the request the
+      // workflow sent.
       for (int i = 0; i < round.size(); i++) {
         activation.count(round.get(i), outcomes.get(i));
         if (!outcomes.get(i).ok()) {
@@ -258,14 +292,17 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
   }
 
   /**
-   * Whether every artifact that can be replicated is everywhere it should be. The seed only orders the requests, so
-   * a fixed one asks this without drawing from the workflow's generator, whose draws replay must repeat exactly.
+   * Whether every artifact that can be replicated is everywhere it should be. The seed only orders
+   * the requests, so a fixed one asks this without drawing from the workflow's generator, whose
+   * draws replay must repeat exactly.
    */
   private static boolean nothingLeftToSend(FleetView fleet) {
     return ReplicationPlanner.plan(fleet, 0).nothingToSend();
   }
 
-  /** Lost artifacts are reported on every activation until they come back or stop being referenced. */
+  /**
+   * Lost artifacts are reported on every activation until they come back or stop being referenced.
+   */
   private void reportLost(ReplicationPlan plan) {
     lost = plan.lost();
     for (String artifact : lost) {
@@ -279,9 +316,11 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
           "artifact {} is unavailable: on no reachable sled, not in the local depot; an unreachable sled may have it",
           artifact);
     }
-    // The SDK's workflow scope reports nothing while a history replays: the gauge is the latest activation's count.
+    // The SDK's workflow scope reports nothing while a history replays: the gauge is the latest
+    // activation's count.
     Workflow.getMetricsScope().gauge("drydock_replication_lost_artifacts").update(lost.size());
-    List<String> attribute = Workflow.getTypedSearchAttributes().get(DrydockSearchAttributes.LOST_ARTIFACTS);
+    List<String> attribute =
+        Workflow.getTypedSearchAttributes().get(DrydockSearchAttributes.LOST_ARTIFACTS);
     if (!lost.equals(attribute == null ? List.of() : attribute)) {
       Workflow.upsertTypedSearchAttributes(DrydockSearchAttributes.LOST_ARTIFACTS.valueSet(lost));
     }

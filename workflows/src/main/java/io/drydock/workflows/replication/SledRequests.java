@@ -15,33 +15,38 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The replication workflow's activities, with the timeouts and retries each kind of work needs, and the in-flight
- * limit on requests to sleds. Workflow code: it only schedules activities and waits.
+ * The replication workflow's activities, with the timeouts and retries each kind of work needs, and
+ * the in-flight limit on requests to sleds. Workflow code: it only schedules activities and waits.
  */
 final class SledRequests {
   /**
-   * Database work: an activation can do nothing without it, so a database outage is waited out with backoff; the
-   * pending activity in the Web UI shows the attempts and the last error meanwhile.
+   * Database work: an activation can do nothing without it, so a database outage is waited out with
+   * backoff; the pending activity in the Web UI shows the attempts and the last error meanwhile.
    */
-  final ReplicationActivities database = stub(Duration.ofSeconds(30), null, Duration.ofSeconds(1), 0);
+  final ReplicationActivities database =
+      stub(Duration.ofSeconds(30), null, Duration.ofSeconds(1), 0);
 
   /**
-   * Config-then-list. A sled's failure is an answer, not an exception; what throws is the activity's own trouble (the
-   * sled registry, a timeout), tried three times, after which the sled counts as unreachable.
+   * Config-then-list. A sled's failure is an answer, not an exception; what throws is the
+   * activity's own trouble (the sled registry, a timeout), tried three times, after which the sled
+   * counts as unreachable.
    */
-  private final ReplicationActivities syncing = stub(Duration.ofSeconds(30), null, Duration.ofSeconds(1), 3);
+  private final ReplicationActivities syncing =
+      stub(Duration.ofSeconds(30), null, Duration.ofSeconds(1), 3);
 
   /**
-   * Puts and copies stream artifacts of up to gigabytes and heartbeat while they do, so a stuck transfer is noticed
-   * in 20 s however long a healthy one takes. A request that still throws after its retries is a failed request: it
-   * is planned again.
+   * Puts and copies stream artifacts of up to gigabytes and heartbeat while they do, so a stuck
+   * transfer is noticed in 20 s however long a healthy one takes. A request that still throws after
+   * its retries is a failed request: it is planned again.
    */
   private final ReplicationActivities transfers =
       stub(Duration.ofHours(1), Duration.ofSeconds(20), Duration.ofSeconds(5), 3);
 
   private final int limit;
 
-  /** @param maxRequestsInFlight requests to sleds running at once; at least one runs */
+  /**
+   * @param maxRequestsInFlight requests to sleds running at once; at least one runs
+   */
   SledRequests(int maxRequestsInFlight) {
     this.limit = Math.max(1, maxRequestsInFlight);
   }
@@ -50,22 +55,33 @@ final class SledRequests {
     return limit;
   }
 
-  /** Puts the config on every in-service sled and lists what it holds, all sleds at once within the request limit. */
+  /**
+   * Puts the config on every in-service sled and lists what it holds, all sleds at once within the
+   * request limit.
+   */
   List<SledReport> sync(DesiredArtifacts desired) {
     List<Functions.Func<Promise<SledReport>>> calls = new ArrayList<>();
     for (String sled : desired.inServiceSleds()) {
       calls.add(
           () ->
               recovering(
-                  Async.function(syncing::syncSled, sled, desired.generation(), desired.artifacts()),
+                  Async.function(
+                      syncing::syncSled, sled, desired.generation(), desired.artifacts()),
                   failure ->
                       new SledReport(
-                          sled, SledReport.State.UNREACHABLE, desired.generation(), Map.of(), describe(failure))));
+                          sled,
+                          SledReport.State.UNREACHABLE,
+                          desired.generation(),
+                          Map.of(),
+                          describe(failure))));
     }
     return atMostInFlight(calls);
   }
 
-  /** Sends a round's requests within the limit and returns their outcomes in the order of the requests. */
+  /**
+   * Sends a round's requests within the limit and returns their outcomes in the order of the
+   * requests.
+   */
   List<RequestOutcome> sendRound(List<PlannedRequest> round, long generation) {
     List<Functions.Func<Promise<RequestOutcome>>> calls = new ArrayList<>();
     for (PlannedRequest request : round) {
@@ -74,13 +90,21 @@ final class SledRequests {
     return atMostInFlight(calls);
   }
 
-  /** Starts one request; its promise holds the outcome, a failure once the activity's retries are spent included. */
+  /**
+   * Starts one request; its promise holds the outcome, a failure once the activity's retries are
+   * spent included.
+   */
   Promise<RequestOutcome> send(PlannedRequest request, long generation) {
     return recovering(
         request.kind() == PlannedRequest.Kind.PUT
-            ? Async.function(transfers::putArtifact, request.targetSledId(), generation, request.sha256())
+            ? Async.function(
+                transfers::putArtifact, request.targetSledId(), generation, request.sha256())
             : Async.function(
-                transfers::copyArtifact, request.targetSledId(), request.sourceSledId(), generation, request.sha256()),
+                transfers::copyArtifact,
+                request.targetSledId(),
+                request.sourceSledId(),
+                generation,
+                request.sha256()),
         failure ->
             new RequestOutcome(
                 request.kind().wireName(),
@@ -123,7 +147,8 @@ final class SledRequests {
   }
 
   /** The activity's result, or what its failure means once its retries are spent. */
-  private static <T> Promise<T> recovering(Promise<T> call, Function<ActivityFailure, T> onFailure) {
+  private static <T> Promise<T> recovering(
+      Promise<T> call, Function<ActivityFailure, T> onFailure) {
     return call.handle(
         (result, failure) -> {
           if (failure == null) {
@@ -136,7 +161,9 @@ final class SledRequests {
         });
   }
 
-  /** @param maximumAttempts 0 retries without limit */
+  /**
+   * @param maximumAttempts 0 retries without limit
+   */
   private static ReplicationActivities stub(
       Duration startToClose, Duration heartbeat, Duration firstRetry, int maximumAttempts) {
     return Workflow.newActivityStub(

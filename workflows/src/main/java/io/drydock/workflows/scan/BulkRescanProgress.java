@@ -1,12 +1,14 @@
 package io.drydock.workflows.scan;
 
 /**
- * @param state {@code running}, {@code paused}, {@code canceling}, {@code canceled} or {@code finished}
+ * @param state {@code running}, {@code paused}, {@code canceling}, {@code canceled} or {@code
+ *     finished}
  * @param total manifests the bulk rescan covers, counted when it started
- * @param done rescans that ended {@code IndexFinished} (or were superseded by a newer run of the manifest)
+ * @param done rescans that ended {@code IndexFinished} (or were superseded by a newer run of the
+ *     manifest)
  * @param failed rescans that ended {@code IndexError}
- * @param joined manifests another rescan was already indexing when this one reached them: that rescan indexes them,
- *     once, instead of two racing to supersede each other
+ * @param joined manifests another rescan was already indexing when this one reached them: that
+ *     rescan indexes them, once, instead of two racing to supersede each other
  */
 public record BulkRescanProgress(String state, long total, long done, long failed, long joined) {
   public BulkRescanProgress(String state, long total, long done, long failed) {

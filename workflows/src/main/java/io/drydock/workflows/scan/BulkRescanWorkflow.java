@@ -5,7 +5,10 @@ import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
-/** Re-indexes every manifest (or one repository's) through child rescans, a bounded number at a time. */
+/**
+ * Re-indexes every manifest (or one repository's) through child rescans, a bounded number at a
+ * time.
+ */
 @WorkflowInterface
 public interface BulkRescanWorkflow {
   @WorkflowMethod

@@ -13,13 +13,15 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /**
- * Pages through the manifests in digest order and runs one child rescan per manifest, at most {@code concurrency} at
- * once. Continues as new every {@value #RESCANS_PER_RUN} rescans, carrying the cursor and the counts, so a registry of
- * millions of manifests never grows one history without bound.
+ * Pages through the manifests in digest order and runs one child rescan per manifest, at most
+ * {@code concurrency} at once. Continues as new every {@value #RESCANS_PER_RUN} rescans, carrying
+ * the cursor and the counts, so a registry of millions of manifests never grows one history without
+ * bound.
  */
 public final class BulkRescanWorkflowImpl implements BulkRescanWorkflow {
   static final int PAGE_SIZE = 100;
   static final int RESCANS_PER_RUN = 500;
+
   /** Children named {@code rescan/<digest>}, shared with every other rescan of the manifest. */
   static final String ONE_RESCAN_PER_DIGEST = "one-rescan-per-digest";
 
@@ -53,7 +55,9 @@ public final class BulkRescanWorkflowImpl implements BulkRescanWorkflow {
     String cursor = request.after();
     int startedThisRun = 0;
     boolean exhausted = false;
-    while (!cancelRequested && !exhausted && startedThisRun < RESCANS_PER_RUN
+    while (!cancelRequested
+        && !exhausted
+        && startedThisRun < RESCANS_PER_RUN
         && !Workflow.getInfo().isContinueAsNewSuggested()) {
       ManifestPage page = database.listManifests(request.repository(), cursor, PAGE_SIZE);
       for (String digest : page.digests()) {
@@ -68,14 +72,16 @@ public final class BulkRescanWorkflowImpl implements BulkRescanWorkflow {
       exhausted = page.next() == null;
       publish();
     }
-    // Children are abandoned, not terminated, if this workflow is: a terminated rescan would leave its manifest
+    // Children are abandoned, not terminated, if this workflow is: a terminated rescan would leave
+    // its manifest
     // "scanning". Waiting for them here keeps the counts exact across continue-as-new.
     Workflow.await(() -> running == 0);
     if (cancelRequested) {
       return end("canceled");
     }
     if (!exhausted) {
-      Workflow.continueAsNew(request.continuingAfter(cursor, progress().withState(paused ? "paused" : "running")));
+      Workflow.continueAsNew(
+          request.continuingAfter(cursor, progress().withState(paused ? "paused" : "running")));
     }
     return end("finished");
   }
@@ -107,10 +113,11 @@ public final class BulkRescanWorkflowImpl implements BulkRescanWorkflow {
   }
 
   /**
-   * Runs the manifest's rescan as the workflow {@code rescan/<digest>}, the one the indexer API starts too: when
-   * another bulk rescan or a caller's request is indexing the manifest already, the start fails as already started,
-   * and the manifest counts as joined rather than being rescanned twice, each superseding the other. Runs recorded
-   * before this change named each child after its bulk rescan.
+   * Runs the manifest's rescan as the workflow {@code rescan/<digest>}, the one the indexer API
+   * starts too: when another bulk rescan or a caller's request is indexing the manifest already,
+   * the start fails as already started, and the manifest counts as joined rather than being
+   * rescanned twice, each superseding the other. Runs recorded before this change named each child
+   * after its bulk rescan.
    */
   private void startRescan(String bulkId, String digest, boolean force) {
     boolean shared = Workflow.getVersion(ONE_RESCAN_PER_DIGEST, Workflow.DEFAULT_VERSION, 1) >= 1;
@@ -119,10 +126,14 @@ public final class BulkRescanWorkflowImpl implements BulkRescanWorkflow {
             RescanWorkflow.class,
             ChildWorkflowOptions.newBuilder()
                 .setWorkflowId(
-                    shared ? ScanWorkflows.rescanWorkflowId(digest) : ScanWorkflows.childWorkflowId(bulkId, digest))
+                    shared
+                        ? ScanWorkflows.rescanWorkflowId(digest)
+                        : ScanWorkflows.childWorkflowId(bulkId, digest))
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
                 .setTypedSearchAttributes(
-                    SearchAttributes.newBuilder().set(DrydockSearchAttributes.MANIFEST_DIGEST, digest).build())
+                    SearchAttributes.newBuilder()
+                        .set(DrydockSearchAttributes.MANIFEST_DIGEST, digest)
+                        .build())
                 .build());
     running++;
     Async.function(child::run, new RescanRequest(digest, force))

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What the check found.
  *
- * @param reusable the stored report is {@code IndexFinished}, successful and made by the current scanner set
+ * @param reusable the stored report is {@code IndexFinished}, successful and made by the current
+ *     scanner set
  * @param indexState the current scanner set's index state, which this run indexes with
  * @param layers the manifest's layer digests, bottom layer first
  */

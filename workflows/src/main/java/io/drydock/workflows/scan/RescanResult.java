@@ -8,4 +8,5 @@ package io.drydock.workflows.scan;
  * @param superseded a newer run took the manifest over; this run wrote nothing after that
  * @param error what failed, for {@link IndexerStates#INDEX_ERROR}
  */
-public record RescanResult(String manifestDigest, String state, boolean reused, boolean superseded, String error) {}
+public record RescanResult(
+    String manifestDigest, String state, boolean reused, boolean superseded, String error) {}

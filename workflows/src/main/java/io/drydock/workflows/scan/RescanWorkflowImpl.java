@@ -13,25 +13,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Clair's indexer states as a workflow. Where Clair's controller persisted whatever report it held when a load timed
- * out (seed 000), here a failed load is an activity failure the retry policy retries; the report is written in exactly
- * two places: once complete ({@code indexManifest}) or as an error that says what failed ({@code recordError}), and
- * the store refuses to let an error replace a finished report.
+ * Clair's indexer states as a workflow. Where Clair's controller persisted whatever report it held
+ * when a load timed out (seed 000), here a failed load is an activity failure the retry policy
+ * retries; the report is written in exactly two places: once complete ({@code indexManifest}) or as
+ * an error that says what failed ({@code recordError}), and the store refuses to let an error
+ * replace a finished report.
  */
 public final class RescanWorkflowImpl implements RescanWorkflow {
   static final int MAX_PARALLEL_LAYERS = 4;
 
   /**
-   * Timeouts and database errors are retried until the faults stop (bounded by the schedule-to-close timeout, after
-   * which the run ends {@code IndexError} naming the failure, and records it once it holds the manifest's status);
-   * outcomes retrying cannot change are not retried.
+   * Timeouts and database errors are retried until the faults stop (bounded by the
+   * schedule-to-close timeout, after which the run ends {@code IndexError} naming the failure, and
+   * records it once it holds the manifest's status); outcomes retrying cannot change are not
+   * retried.
    */
   private static final RetryOptions RETRY_TRANSIENT =
       RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofMillis(500))
           .setBackoffCoefficient(2)
           .setMaximumInterval(Duration.ofSeconds(20))
-          .setDoNotRetry(ScanFailures.SUPERSEDED, ScanFailures.MANIFEST_UNKNOWN, ScanFailures.LAYER_UNREADABLE)
+          .setDoNotRetry(
+              ScanFailures.SUPERSEDED, ScanFailures.MANIFEST_UNKNOWN, ScanFailures.LAYER_UNREADABLE)
           .build();
 
   private final ScanActivities database =
@@ -43,7 +46,10 @@ public final class RescanWorkflowImpl implements RescanWorkflow {
               .setRetryOptions(RETRY_TRANSIENT)
               .build());
 
-  /** Layer scans stream up to gigabytes: they heartbeat, so a dead worker is noticed within the heartbeat timeout. */
+  /**
+   * Layer scans stream up to gigabytes: they heartbeat, so a dead worker is noticed within the
+   * heartbeat timeout.
+   */
   private final ScanActivities scanners =
       Workflow.newActivityStub(
           ScanActivities.class,
@@ -54,7 +60,10 @@ public final class RescanWorkflowImpl implements RescanWorkflow {
               .setRetryOptions(RETRY_TRANSIENT)
               .build());
 
-  /** The error report must land eventually, or the status would stay "scanning": retried without limit. */
+  /**
+   * The error report must land eventually, or the status would stay "scanning": retried without
+   * limit.
+   */
   private final ScanActivities errorReports =
       Workflow.newActivityStub(
           ScanActivities.class,
@@ -79,8 +88,10 @@ public final class RescanWorkflowImpl implements RescanWorkflow {
     try {
       check = database.checkManifest(digest, runToken, request.force());
     } catch (ActivityFailure failure) {
-      // A failed check took no status (an unknown manifest, or a load that kept failing until the schedule-to-close
-      // timeout): the fence would refuse this run's error report, and the stored report must stay as it is anyway.
+      // A failed check took no status (an unknown manifest, or a load that kept failing until the
+      // schedule-to-close
+      // timeout): the fence would refuse this run's error report, and the stored report must stay
+      // as it is anyway.
       String error = ActivityFailures.describe(failure);
       enter(IndexerStates.INDEX_ERROR);
       return new RescanResult(digest, IndexerStates.INDEX_ERROR, false, false, error);
@@ -92,10 +103,12 @@ public final class RescanWorkflowImpl implements RescanWorkflow {
         return new RescanResult(digest, IndexerStates.INDEX_FINISHED, true, false, null);
       }
       enter(IndexerStates.FETCH_LAYERS);
-      List<String> unscanned = database.fetchLayers(digest, runToken, check.indexState(), check.layers());
+      List<String> unscanned =
+          database.fetchLayers(digest, runToken, check.indexState(), check.layers());
       enter(IndexerStates.SCAN_LAYERS);
       scanAll(unscanned, check.indexState());
-      // Coalescing and storing run as one activity: the report is coalesced from the stored layer results inside the
+      // Coalescing and storing run as one activity: the report is coalesced from the stored layer
+      // results inside the
       // transaction that writes it, so what is written is always complete.
       enter(IndexerStates.INDEX_MANIFEST);
       database.indexManifest(digest, runToken, check.indexState(), check.layers());
@@ -117,7 +130,8 @@ public final class RescanWorkflowImpl implements RescanWorkflow {
   private void scanAll(List<String> layers, String indexState) {
     for (int from = 0; from < layers.size(); from += MAX_PARALLEL_LAYERS) {
       List<Promise<Void>> batch = new ArrayList<>();
-      for (String layer : layers.subList(from, Math.min(layers.size(), from + MAX_PARALLEL_LAYERS))) {
+      for (String layer :
+          layers.subList(from, Math.min(layers.size(), from + MAX_PARALLEL_LAYERS))) {
         batch.add(Async.procedure(scanners::scanLayer, layer, indexState));
       }
       for (Promise<Void> scan : batch) {
@@ -137,7 +151,8 @@ public final class RescanWorkflowImpl implements RescanWorkflow {
   }
 
   private RescanResult superseded(String digest) {
-    Workflow.getLogger(RescanWorkflowImpl.class).info("rescan of {} superseded by a newer run", digest);
+    Workflow.getLogger(RescanWorkflowImpl.class)
+        .info("rescan of {} superseded by a newer run", digest);
     return new RescanResult(digest, state, false, true, null);
   }
 

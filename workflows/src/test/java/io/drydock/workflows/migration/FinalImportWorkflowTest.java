@@ -3,22 +3,22 @@ package io.drydock.workflows.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drydock.workflows.DrydockSearchAttributes;
+import io.drydock.workflows.scan.BulkRescanProgress;
+import io.drydock.workflows.scan.BulkRescanRequest;
+import io.drydock.workflows.scan.BulkRescanWorkflow;
+import io.drydock.workflows.scan.ScanWorkflows;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import io.drydock.workflows.scan.BulkRescanProgress;
-import io.drydock.workflows.scan.BulkRescanRequest;
-import io.drydock.workflows.scan.BulkRescanWorkflow;
-import io.drydock.workflows.scan.ScanWorkflows;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class FinalImportWorkflowTest {
   private static final ImportRequest REQUEST = new ImportRequest("group/project/app", "token-2", 0);
@@ -50,7 +50,9 @@ class FinalImportWorkflowTest {
     ImportResult result = run();
 
     assertThat(result)
-        .isEqualTo(new ImportResult(MigrationStatus.IMPORT_COMPLETE, true, null, new ImportCounts(4, 9, 6)));
+        .isEqualTo(
+            new ImportResult(
+                MigrationStatus.IMPORT_COMPLETE, true, null, new ImportCounts(4, 9, 6)));
     assertThat(activities.finished)
         .containsExactly(
             new StatusTransition(
@@ -82,7 +84,8 @@ class FinalImportWorkflowTest {
   void aFailedImportIndexesNothing() {
     activities.finalImport =
         () -> {
-          throw ApplicationFailure.newNonRetryableFailure("no longer owned", MigrationFailures.FENCED_OUT);
+          throw ApplicationFailure.newNonRetryableFailure(
+              "no longer owned", MigrationFailures.FENCED_OUT);
         };
     List<BulkRescanRequest> indexing = recordIndexing();
 
@@ -91,12 +94,16 @@ class FinalImportWorkflowTest {
     assertThat(indexing).isEmpty();
   }
 
-  /** Starts the environment with a scan worker whose bulk rescans only record what they were asked to index. */
+  /**
+   * Starts the environment with a scan worker whose bulk rescans only record what they were asked
+   * to index.
+   */
   private List<BulkRescanRequest> recordIndexing() {
     List<BulkRescanRequest> indexing = new CopyOnWriteArrayList<>();
     environment
         .newWorker(ScanWorkflows.TASK_QUEUE)
-        .registerWorkflowImplementationFactory(BulkRescanWorkflow.class, () -> new RecordingBulkRescan(indexing));
+        .registerWorkflowImplementationFactory(
+            BulkRescanWorkflow.class, () -> new RecordingBulkRescan(indexing));
     environment.start();
     return indexing;
   }
@@ -134,7 +141,8 @@ class FinalImportWorkflowTest {
   void aFencedOutFinalImportEndsWithoutTakingTheStatus() {
     activities.finalImport =
         () -> {
-          throw ApplicationFailure.newNonRetryableFailure("no longer owned", MigrationFailures.FENCED_OUT);
+          throw ApplicationFailure.newNonRetryableFailure(
+              "no longer owned", MigrationFailures.FENCED_OUT);
         };
     activities.finishApplies = false;
 
@@ -157,7 +165,8 @@ class FinalImportWorkflowTest {
             .newWorkflowStub(
                 FinalImportWorkflow.class,
                 WorkflowOptions.newBuilder()
-                    .setWorkflowId(MigrationWorkflows.workflowId(ImportType.FINAL, REQUEST.repositoryPath()))
+                    .setWorkflowId(
+                        MigrationWorkflows.workflowId(ImportType.FINAL, REQUEST.repositoryPath()))
                     .setTaskQueue(MigrationWorkflows.TASK_QUEUE)
                     .build());
     WorkflowClient.start(workflow::run, REQUEST);

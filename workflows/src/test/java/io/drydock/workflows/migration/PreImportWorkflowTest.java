@@ -29,9 +29,13 @@ import org.junit.jupiter.api.Test;
 
 class PreImportWorkflowTest {
   private static final ImportRequest REQUEST = new ImportRequest("group/project/app", "token-1", 0);
+
   /** A request whose run waits an hour for an operator after a failure. */
-  private static final ImportRequest WAITING = new ImportRequest("group/project/app", "token-1", 3600);
-  private static final String WORKFLOW_ID = MigrationWorkflows.preImportWorkflowId(REQUEST.repositoryPath());
+  private static final ImportRequest WAITING =
+      new ImportRequest("group/project/app", "token-1", 3600);
+
+  private static final String WORKFLOW_ID =
+      MigrationWorkflows.preImportWorkflowId(REQUEST.repositoryPath());
 
   private TestWorkflowEnvironment environment;
   private FakeMigrationActivities activities;
@@ -62,7 +66,9 @@ class PreImportWorkflowTest {
 
     assertThat(activities.chunkStarts).containsExactly(0L, 1000L, 2000L);
     assertThat(result)
-        .isEqualTo(new ImportResult(MigrationStatus.PRE_IMPORT_COMPLETE, true, null, new ImportCounts(2500, 10, 0)));
+        .isEqualTo(
+            new ImportResult(
+                MigrationStatus.PRE_IMPORT_COMPLETE, true, null, new ImportCounts(2500, 10, 0)));
     assertThat(activities.finished)
         .containsExactly(
             new StatusTransition(
@@ -72,7 +78,9 @@ class PreImportWorkflowTest {
                 MigrationStatus.PRE_IMPORT_COMPLETE,
                 null));
     assertThat(migrationStatusAttribute()).isEqualTo("pre_import_complete");
-    assertThat(notifications.notified).as("the caller hears of the run's end").containsExactly(REQUEST);
+    assertThat(notifications.notified)
+        .as("the caller hears of the run's end")
+        .containsExactly(REQUEST);
   }
 
   @Test
@@ -104,13 +112,18 @@ class PreImportWorkflowTest {
 
     start();
 
-    // After continue-as-new the typed stub's run has ended; the latest run of the id holds the result.
+    // After continue-as-new the typed stub's run has ended; the latest run of the id holds the
+    // result.
     ImportResult result =
-        environment.getWorkflowClient().newUntypedWorkflowStub(WORKFLOW_ID).getResult(ImportResult.class);
+        environment
+            .getWorkflowClient()
+            .newUntypedWorkflowStub(WORKFLOW_ID)
+            .getResult(ImportResult.class);
 
     assertThat(result.status()).isEqualTo(MigrationStatus.PRE_IMPORT_COMPLETE);
     assertThat(activities.chunkStarts).hasSize(120).doesNotHaveDuplicates();
-    assertThat(activities.chunkStarts.get(PreImportWorkflowImpl.CHUNKS_PER_RUN)).isEqualTo(100_000L);
+    assertThat(activities.chunkStarts.get(PreImportWorkflowImpl.CHUNKS_PER_RUN))
+        .isEqualTo(100_000L);
     assertThat(activities.finished).hasSize(1);
   }
 
@@ -126,10 +139,13 @@ class PreImportWorkflowTest {
     assertThat(activities.chunkStarts).hasSize(5);
     assertThat(result.status()).isEqualTo(MigrationStatus.PRE_IMPORT_FAILED);
     assertThat(result.error()).isEqualTo("reading tags: disk unavailable");
-    assertThat(activities.finished).singleElement().satisfies(t -> {
-      assertThat(t.next()).isEqualTo(MigrationStatus.PRE_IMPORT_FAILED);
-      assertThat(t.error()).isEqualTo("reading tags: disk unavailable");
-    });
+    assertThat(activities.finished)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.next()).isEqualTo(MigrationStatus.PRE_IMPORT_FAILED);
+              assertThat(t.error()).isEqualTo("reading tags: disk unavailable");
+            });
     assertThat(migrationStatusAttribute()).isEqualTo("pre_import_failed");
   }
 
@@ -137,7 +153,8 @@ class PreImportWorkflowTest {
   void aFencedOutRunStopsAtOnceAndItsStatusWriteIsRefused() {
     activities.chunks =
         from -> {
-          throw ApplicationFailure.newNonRetryableFailure("no longer owned", MigrationFailures.FENCED_OUT);
+          throw ApplicationFailure.newNonRetryableFailure(
+              "no longer owned", MigrationFailures.FENCED_OUT);
         };
     activities.finishApplies = false;
 
@@ -203,7 +220,9 @@ class PreImportWorkflowTest {
           return chunk(from, 10);
         };
     PreImportWorkflow workflow = start(WAITING);
-    until(() -> "pre_import_failed".equals(migrationStatusAttribute()), "the run to record its failure");
+    until(
+        () -> "pre_import_failed".equals(migrationStatusAttribute()),
+        "the run to record its failure");
 
     workflow.retry();
 
@@ -217,7 +236,8 @@ class PreImportWorkflowTest {
                 MigrationStatus.PRE_IMPORT_FAILED,
                 MigrationStatus.PRE_IMPORT_IN_PROGRESS,
                 null));
-    assertThat(activities.finished).extracting(StatusTransition::next)
+    assertThat(activities.finished)
+        .extracting(StatusTransition::next)
         .containsExactly(MigrationStatus.PRE_IMPORT_FAILED, MigrationStatus.PRE_IMPORT_COMPLETE);
     assertThat(migrationStatusAttribute()).isEqualTo("pre_import_complete");
   }
@@ -226,7 +246,8 @@ class PreImportWorkflowTest {
   void aFailedRunStopsWaitingOnCancelOrWhenItsTimeIsUp() {
     activities.chunks =
         from -> {
-          throw ApplicationFailure.newNonRetryableFailure("manifest is not JSON", MigrationFailures.INVALID_LEGACY_DATA);
+          throw ApplicationFailure.newNonRetryableFailure(
+              "manifest is not JSON", MigrationFailures.INVALID_LEGACY_DATA);
         };
     PreImportWorkflow canceledWhileWaiting = start(WAITING);
     until(() -> activities.finished.size() == 1, "the run to record its failure");
@@ -292,7 +313,10 @@ class PreImportWorkflowTest {
         .get(DrydockSearchAttributes.MIGRATION_STATUS);
   }
 
-  /** Polls in real time: the activities run on real threads while the test environment skips workflow time. */
+  /**
+   * Polls in real time: the activities run on real threads while the test environment skips
+   * workflow time.
+   */
   private static void until(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
@@ -335,7 +359,9 @@ class PreImportWorkflowTest {
     }
   }
 
-  /** Records what the workflow asked of its activities; the import itself is whatever a test sets. */
+  /**
+   * Records what the workflow asked of its activities; the import itself is whatever a test sets.
+   */
   static final class FakeMigrationActivities implements MigrationActivities {
     volatile LongFunction<ImportChunk> chunks;
     volatile Supplier<ImportCounts> finalImport = () -> ImportCounts.NONE;
@@ -387,7 +413,8 @@ class PreImportWorkflowTest {
 
     @Override
     public ImportCounts preImport(ImportRequest request) {
-      throw new UnsupportedOperationException("only runs of DEFAULT_VERSION import in one activity");
+      throw new UnsupportedOperationException(
+          "only runs of DEFAULT_VERSION import in one activity");
     }
 
     @Override

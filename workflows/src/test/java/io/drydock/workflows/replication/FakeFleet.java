@@ -12,9 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The database, the depot and a fleet of sleds in memory, behaving as the sled agent API does: a sled refuses an
- * older config generation, drops what its config no longer names, and takes an artifact only at its current
- * generation and only if its config names it. Knobs make sleds unreachable or stale and puts fail or throw.
+ * The database, the depot and a fleet of sleds in memory, behaving as the sled agent API does: a
+ * sled refuses an older config generation, drops what its config no longer names, and takes an
+ * artifact only at its current generation and only if its config names it. Knobs make sleds
+ * unreachable or stale and puts fail or throw.
  */
 final class FakeFleet implements ReplicationActivities {
   static final long ARTIFACT_BYTES = 1000;
@@ -56,7 +57,10 @@ final class FakeFleet implements ReplicationActivities {
     return this;
   }
 
-  /** Inserts the repository and its artifacts, keeps them in the depot and bumps the generation, as an upload does. */
+  /**
+   * Inserts the repository and its artifacts, keeps them in the depot and bumps the generation, as
+   * an upload does.
+   */
   void upload(String repositoryId, String... hashes) {
     synchronized (lock) {
       artifacts.addAll(List.of(hashes));
@@ -65,7 +69,10 @@ final class FakeFleet implements ReplicationActivities {
     }
   }
 
-  /** A repository whose artifacts are referenced, but whose local copies are gone and which no sled holds. */
+  /**
+   * A repository whose artifacts are referenced, but whose local copies are gone and which no sled
+   * holds.
+   */
   void referenceWithoutCopies(String... hashes) {
     synchronized (lock) {
       artifacts.addAll(List.of(hashes));
@@ -79,7 +86,9 @@ final class FakeFleet implements ReplicationActivities {
     }
   }
 
-  /** The sled was configured by someone who read a newer generation than the database now gives us. */
+  /**
+   * The sled was configured by someone who read a newer generation than the database now gives us.
+   */
   void configureNewer(String sled) {
     synchronized (lock) {
       sleds.get(sled).generation = generation + 1;
@@ -99,20 +108,27 @@ final class FakeFleet implements ReplicationActivities {
     }
   }
 
-  /** The first put of this artifact throws a non-retryable failure, as a bug in the activity would. */
+  /**
+   * The first put of this artifact throws a non-retryable failure, as a bug in the activity would.
+   */
   void throwOnFirstPut(String hash) {
     synchronized (lock) {
       putsToThrow.add(hash);
     }
   }
 
-  /** Requests to sleds wait until {@link #releaseRequests}; {@link #awaitRequestWaiting} returns once one waits. */
+  /**
+   * Requests to sleds wait until {@link #releaseRequests}; {@link #awaitRequestWaiting} returns
+   * once one waits.
+   */
   void holdRequests() {
     requestWaiting = new CountDownLatch(1);
     requestsHeld = new CountDownLatch(1);
   }
 
-  /** Copies of this artifact wait until {@link #releaseCopies}, as a copy from a slow sled would. */
+  /**
+   * Copies of this artifact wait until {@link #releaseCopies}, as a copy from a slow sled would.
+   */
   void holdCopiesOf(String hash) {
     copiesHeldOf = hash;
   }
@@ -183,7 +199,8 @@ final class FakeFleet implements ReplicationActivities {
     synchronized (lock) {
       List<LocalRepository> local = new ArrayList<>();
       depot.forEach((id, hashes) -> local.add(new LocalRepository(id, hashes)));
-      return new DesiredArtifacts(generation, List.copyOf(artifacts), List.copyOf(sleds.keySet()), local);
+      return new DesiredArtifacts(
+          generation, List.copyOf(artifacts), List.copyOf(sleds.keySet()), local);
     }
   }
 
@@ -195,10 +212,12 @@ final class FakeFleet implements ReplicationActivities {
         syncs.add(sledId);
         Sled sled = sleds.get(sledId);
         if (sled.unreachable) {
-          return new SledReport(sledId, SledReport.State.UNREACHABLE, generation, Map.of(), "connection refused");
+          return new SledReport(
+              sledId, SledReport.State.UNREACHABLE, generation, Map.of(), "connection refused");
         }
         if (sled.generation > generation) {
-          return new SledReport(sledId, SledReport.State.STALE, sled.generation, Map.of(), "409 CONFIG_GENERATION");
+          return new SledReport(
+              sledId, SledReport.State.STALE, sled.generation, Map.of(), "409 CONFIG_GENERATION");
         }
         sled.generation = generation;
         sled.config = new TreeSet<>(config);
@@ -218,7 +237,8 @@ final class FakeFleet implements ReplicationActivities {
     try {
       synchronized (lock) {
         if (putsToThrow.remove(sha256)) {
-          throw ApplicationFailure.newNonRetryableFailure("depot read failed for " + sha256, "IOException");
+          throw ApplicationFailure.newNonRetryableFailure(
+              "depot read failed for " + sha256, "IOException");
         }
         String error = refusal(targetSledId, generation, sha256);
         if (error == null && !depot.values().stream().anyMatch(hashes -> hashes.contains(sha256))) {
@@ -232,7 +252,9 @@ final class FakeFleet implements ReplicationActivities {
           successfulPuts.merge(sha256, 1, Integer::sum);
         }
         long bytes = error == null ? ARTIFACT_BYTES : 0;
-        return record(new RequestOutcome("put", targetSledId, null, sha256, generation, error == null, error, bytes));
+        return record(
+            new RequestOutcome(
+                "put", targetSledId, null, sha256, generation, error == null, error, bytes));
       }
     } finally {
       exit();
@@ -240,7 +262,8 @@ final class FakeFleet implements ReplicationActivities {
   }
 
   @Override
-  public RequestOutcome copyArtifact(String targetSledId, String sourceSledId, long generation, String sha256) {
+  public RequestOutcome copyArtifact(
+      String targetSledId, String sourceSledId, long generation, String sha256) {
     enter();
     String served = sha256 + " from " + sourceSledId;
     synchronized (lock) {
@@ -260,7 +283,8 @@ final class FakeFleet implements ReplicationActivities {
           sleds.get(targetSledId).holds.add(sha256);
         }
         return record(
-            new RequestOutcome("copy", targetSledId, sourceSledId, sha256, generation, error == null, error, 0));
+            new RequestOutcome(
+                "copy", targetSledId, sourceSledId, sha256, generation, error == null, error, 0));
       }
     } finally {
       synchronized (lock) {
@@ -308,7 +332,8 @@ final class FakeFleet implements ReplicationActivities {
     }
     requestWaiting.countDown();
     await(requestsHeld);
-    // Keeps each request open for a moment, so that requests the workflow starts together overlap here.
+    // Keeps each request open for a moment, so that requests the workflow starts together overlap
+    // here.
     try {
       Thread.sleep(20);
     } catch (InterruptedException e) {

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 class ReplicationPipelineTest {
   private static final long SEED = 42;
 
-  /** Of the last {@link #runToTheEnd}: its pipeline's longest chain, and how many requests it handed out. */
+  /**
+   * Of the last {@link #runToTheEnd}: its pipeline's longest chain, and how many requests it handed
+   * out.
+   */
   private int lastChain;
 
   private int attempts;
@@ -27,7 +30,8 @@ class ReplicationPipelineTest {
   @Test
   void aSledThatJustReceivedAnArtifactServesItWhileAnUnrelatedCopyIsStillRunning() {
     ReplicationPipeline pipeline =
-        new ReplicationPipeline(fleet(List.of("x", "y"), List.of("x"), sleds(4, "y", "sled-0")), SEED);
+        new ReplicationPipeline(
+            fleet(List.of("x", "y"), List.of("x"), sleds(4, "y", "sled-0")), SEED);
 
     PlannedRequest put = pipeline.next().orElseThrow();
     assertThat(put.kind()).isEqualTo(Kind.PUT);
@@ -51,7 +55,10 @@ class ReplicationPipelineTest {
 
     List<PlannedRequest> running = drain(pipeline);
 
-    assertThat(running).singleElement().extracting(PlannedRequest::sourceSledId).isEqualTo("sled-0");
+    assertThat(running)
+        .singleElement()
+        .extracting(PlannedRequest::sourceSledId)
+        .isEqualTo("sled-0");
     pipeline.finished(running.get(0), true);
     assertThat(drain(pipeline))
         .extracting(PlannedRequest::sourceSledId)
@@ -64,10 +71,14 @@ class ReplicationPipelineTest {
       List<String> artifacts = IntStream.range(0, 5).mapToObj(i -> "a" + i).toList();
       FleetView fleet = fleet(artifacts, artifacts, sleds(sleds));
       Map<String, Integer> puts = new HashMap<>();
-      Map<String, Set<String>> holders = runToTheEnd(fleet, new SplittableRandom(sleds), request -> true, puts);
+      Map<String, Set<String>> holders =
+          runToTheEnd(fleet, new SplittableRandom(sleds), request -> true, puts);
 
       int ceilLog2 = 32 - Integer.numberOfLeadingZeros(sleds - 1);
-      assertThat(puts).as("%d sleds", sleds).hasSize(5).allSatisfy((artifact, count) -> assertThat(count).isOne());
+      assertThat(puts)
+          .as("%d sleds", sleds)
+          .hasSize(5)
+          .allSatisfy((artifact, count) -> assertThat(count).isOne());
       assertThat(holders).allSatisfy((artifact, holding) -> assertThat(holding).hasSize(sleds));
       assertThat(lastChain).as("%d sleds", sleds).isLessThanOrEqualTo(ceilLog2 + 1);
     }
@@ -90,14 +101,15 @@ class ReplicationPipelineTest {
             },
             new HashMap<>());
 
-    assertThat(holders.get("x")).containsExactlyInAnyOrder("sled-0", "sled-1", "sled-2", "sled-3", "sled-4");
+    assertThat(holders.get("x"))
+        .containsExactlyInAnyOrder("sled-0", "sled-1", "sled-2", "sled-3", "sled-4");
     assertThat(triedSources).as("another holder after the first failure").hasSizeGreaterThan(1);
     assertThat(attempts).isEqualTo(5 - 2 + ReplicationPipeline.ATTEMPTS);
   }
 
   /**
-   * Runs the pipeline with at most three requests in flight, finishing a random one of them each step, until it hands
-   * out nothing more; returns who holds what.
+   * Runs the pipeline with at most three requests in flight, finishing a random one of them each
+   * step, until it hands out nothing more; returns who holds what.
    */
   private Map<String, Set<String>> runToTheEnd(
       FleetView fleet,
@@ -120,7 +132,8 @@ class ReplicationPipelineTest {
               .as("a holder serves one copy of an artifact at a time")
               .noneMatch(
                   other ->
-                      other.sha256().equals(request.sha256()) && request.sourceSledId().equals(other.sourceSledId()));
+                      other.sha256().equals(request.sha256())
+                          && request.sourceSledId().equals(other.sourceSledId()));
         }
         running.add(request);
         continue;
@@ -144,29 +157,40 @@ class ReplicationPipelineTest {
 
   private static List<PlannedRequest> drain(ReplicationPipeline pipeline) {
     List<PlannedRequest> started = new ArrayList<>();
-    for (Optional<PlannedRequest> next = pipeline.next(); next.isPresent(); next = pipeline.next()) {
+    for (Optional<PlannedRequest> next = pipeline.next();
+        next.isPresent();
+        next = pipeline.next()) {
       started.add(next.get());
     }
     return started;
   }
 
-  /** Sleds sled-0 .. sled-(n-1); the artifact, if given, is held by the sleds named after it (all when none is). */
+  /**
+   * Sleds sled-0 .. sled-(n-1); the artifact, if given, is held by the sleds named after it (all
+   * when none is).
+   */
   private static List<SledReport> sleds(int n, String... artifactAndHolders) {
     List<SledReport> reports = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String sled = "sled-" + i;
       boolean holds =
           artifactAndHolders.length == 1
-              || List.of(artifactAndHolders).subList(Math.min(1, artifactAndHolders.length), artifactAndHolders.length)
+              || List.of(artifactAndHolders)
+                  .subList(Math.min(1, artifactAndHolders.length), artifactAndHolders.length)
                   .contains(sled);
-      reports.add(artifactAndHolders.length > 0 && holds ? listed(sled, artifactAndHolders[0]) : listed(sled));
+      reports.add(
+          artifactAndHolders.length > 0 && holds
+              ? listed(sled, artifactAndHolders[0])
+              : listed(sled));
     }
     return reports;
   }
 
-  private static FleetView fleet(List<String> artifacts, List<String> local, List<SledReport> reports) {
+  private static FleetView fleet(
+      List<String> artifacts, List<String> local, List<SledReport> reports) {
     List<String> sleds = reports.stream().map(SledReport::sledId).toList();
-    List<LocalRepository> repositories = local.isEmpty() ? List.of() : List.of(new LocalRepository("repo-1", local));
+    List<LocalRepository> repositories =
+        local.isEmpty() ? List.of() : List.of(new LocalRepository("repo-1", local));
     return FleetView.of(new DesiredArtifacts(7, artifacts, sleds, repositories), reports, 3);
   }
 }

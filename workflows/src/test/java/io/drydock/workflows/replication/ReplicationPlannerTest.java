@@ -37,28 +37,33 @@ class ReplicationPlannerTest {
     assertThat(plan.rounds()).hasSize(1);
     assertThat(plan.rounds().get(0))
         .extracting(PlannedRequest::kind, PlannedRequest::sha256, PlannedRequest::targetSledId)
-        .containsExactlyInAnyOrder(
-            tuple(Kind.COPY, "x", "d"), tuple(Kind.COPY, "y", "d"));
-    assertThat(plan.rounds().get(0)).extracting(PlannedRequest::sourceSledId).isSubsetOf("a", "b", "c");
+        .containsExactlyInAnyOrder(tuple(Kind.COPY, "x", "d"), tuple(Kind.COPY, "y", "d"));
+    assertThat(plan.rounds().get(0))
+        .extracting(PlannedRequest::sourceSledId)
+        .isSubsetOf("a", "b", "c");
     assertThat(plan.lost()).isEmpty();
   }
 
   @Test
   void anUnreachableSledIsNeitherTargetNorSourceAndHoldsNothing() {
     FleetView fleet =
-        fleet(List.of("x"), List.of(), listed("a", "x"), listed("b"), unreachable("c"), listed("d"));
+        fleet(
+            List.of("x"), List.of(), listed("a", "x"), listed("b"), unreachable("c"), listed("d"));
 
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, SEED);
 
     assertThat(fleet.unreachableSleds()).containsExactly("c");
-    assertThat(allRequests(plan)).extracting(PlannedRequest::targetSledId).containsExactlyInAnyOrder("b", "d");
+    assertThat(allRequests(plan))
+        .extracting(PlannedRequest::targetSledId)
+        .containsExactlyInAnyOrder("b", "d");
     assertThat(allRequests(plan)).noneMatch(request -> "c".equals(request.sourceSledId()));
     assertThat(holdersAfter(fleet, plan).get("x")).containsExactly("a", "b", "d");
   }
 
   @Test
   void anInServiceSledWithoutAReportIsUnreachableAndAReportOfASledOutOfServiceIsIgnored() {
-    DesiredArtifacts desired = new DesiredArtifacts(GENERATION, List.of("x"), List.of("a", "b"), List.of());
+    DesiredArtifacts desired =
+        new DesiredArtifacts(GENERATION, List.of("x"), List.of("a", "b"), List.of());
     FleetView fleet = FleetView.of(desired, List.of(listed("a", "x"), listed("retired", "x")), 3);
 
     assertThat(fleet.reachableSleds()).containsExactly("a");
@@ -83,19 +88,27 @@ class ReplicationPlannerTest {
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, SEED);
 
     assertThat(plan.rounds()).extracting(List::size).containsExactly(2, 3);
-    assertThat(plan.rounds().get(0)).extracting(PlannedRequest::sourceSledId).containsExactlyInAnyOrder("a", "b");
-    assertThat(holdersAfter(fleet, plan).get("x")).containsExactly("a", "b", "c", "d", "e", "f", "g");
+    assertThat(plan.rounds().get(0))
+        .extracting(PlannedRequest::sourceSledId)
+        .containsExactlyInAnyOrder("a", "b");
+    assertThat(holdersAfter(fleet, plan).get("x"))
+        .containsExactly("a", "b", "c", "d", "e", "f", "g");
   }
 
   @Test
   void theDepotSendsAnArtifactOnceAndSixteenSledsAreReachedInFiveRounds() {
-    List<SledReport> reports = IntStream.range(0, 16).mapToObj(i -> listed("sled-" + (char) ('a' + i))).toList();
-    FleetView fleet = fleet(List.of("x"), List.of(new LocalRepository("repo-1", List.of("x"))), reports);
+    List<SledReport> reports =
+        IntStream.range(0, 16).mapToObj(i -> listed("sled-" + (char) ('a' + i))).toList();
+    FleetView fleet =
+        fleet(List.of("x"), List.of(new LocalRepository("repo-1", List.of("x"))), reports);
 
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, SEED);
 
     assertThat(allRequests(plan)).filteredOn(request -> request.kind() == Kind.PUT).hasSize(1);
-    assertThat(plan.rounds().get(0)).singleElement().extracting(PlannedRequest::kind).isEqualTo(Kind.PUT);
+    assertThat(plan.rounds().get(0))
+        .singleElement()
+        .extracting(PlannedRequest::kind)
+        .isEqualTo(Kind.PUT);
     assertThat(plan.rounds()).extracting(List::size).containsExactly(1, 1, 2, 4, 8);
     assertThat(holdersAfter(fleet, plan).get("x")).hasSize(16);
   }
@@ -103,23 +116,31 @@ class ReplicationPlannerTest {
   @Test
   void aFailedPutIsPutAgainPreferablyToAnotherSled() {
     FleetView fleet =
-        fleet(List.of("x"), List.of(new LocalRepository("repo-1", List.of("x"))), listed("a"), listed("b"));
+        fleet(
+            List.of("x"),
+            List.of(new LocalRepository("repo-1", List.of("x"))),
+            listed("a"),
+            listed("b"));
     PlannedRequest put = ReplicationPlanner.plan(fleet, SEED).rounds().get(0).get(0);
     FleetView afterFailure = fleet.afterOutcomes(List.of(failed(put)));
 
     for (long seed = 0; seed < 50; seed++) {
       ReplicationPlan retry = ReplicationPlanner.plan(afterFailure, Set.of(put), seed);
 
-      assertThat(retry.rounds().get(0)).singleElement().satisfies(again -> {
-        assertThat(again.kind()).isEqualTo(Kind.PUT);
-        assertThat(again.targetSledId()).isNotEqualTo(put.targetSledId());
-      });
+      assertThat(retry.rounds().get(0))
+          .singleElement()
+          .satisfies(
+              again -> {
+                assertThat(again.kind()).isEqualTo(Kind.PUT);
+                assertThat(again.targetSledId()).isNotEqualTo(put.targetSledId());
+              });
     }
   }
 
   @Test
   void aFailedCopyIsRetriedFromAnotherHolder() {
-    FleetView fleet = fleet(List.of("x"), List.of(), listed("a", "x"), listed("b", "x"), listed("c"));
+    FleetView fleet =
+        fleet(List.of("x"), List.of(), listed("a", "x"), listed("b", "x"), listed("c"));
     PlannedRequest fromA = PlannedRequest.copy("x", "c", "a");
 
     for (long seed = 0; seed < 50; seed++) {
@@ -134,7 +155,8 @@ class ReplicationPlannerTest {
     FleetView fleet = fleet(List.of("x"), List.of(), listed("a", "x"), listed("c"));
     PlannedRequest fromA = PlannedRequest.copy("x", "c", "a");
 
-    assertThat(ReplicationPlanner.plan(fleet, Set.of(fromA), SEED).rounds()).containsExactly(List.of(fromA));
+    assertThat(ReplicationPlanner.plan(fleet, Set.of(fromA), SEED).rounds())
+        .containsExactly(List.of(fromA));
   }
 
   @Test
@@ -165,7 +187,8 @@ class ReplicationPlannerTest {
 
     assertThat(onOneOfTwo.sledsNeededToFree()).isEqualTo(2);
     assertThat(ReplicationPlanner.plan(onOneOfTwo, SEED).freeableRepositories()).isEmpty();
-    assertThat(ReplicationPlanner.plan(onBoth, SEED).freeableRepositories()).containsExactly("repo-1");
+    assertThat(ReplicationPlanner.plan(onBoth, SEED).freeableRepositories())
+        .containsExactly("repo-1");
   }
 
   @Test
@@ -181,13 +204,16 @@ class ReplicationPlannerTest {
             listed("d"));
 
     assertThat(ReplicationPlanner.plan(fleet, SEED).freeableRepositories()).isEmpty();
-    FleetView afterCopy = fleet.afterOutcomes(List.of(succeeded(PlannedRequest.copy("y", "d", "a"))));
-    assertThat(ReplicationPlanner.plan(afterCopy, SEED).freeableRepositories()).containsExactly("repo-1");
+    FleetView afterCopy =
+        fleet.afterOutcomes(List.of(succeeded(PlannedRequest.copy("y", "d", "a"))));
+    assertThat(ReplicationPlanner.plan(afterCopy, SEED).freeableRepositories())
+        .containsExactly("repo-1");
   }
 
   @Test
   void withNoSledsNothingIsSentNothingFreedAndOnlyWhatIsNotLocalIsLost() {
-    FleetView fleet = fleet(List.of("x", "y"), List.of(new LocalRepository("repo-1", List.of("x"))));
+    FleetView fleet =
+        fleet(List.of("x", "y"), List.of(new LocalRepository("repo-1", List.of("x"))));
 
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, SEED);
 
@@ -220,27 +246,38 @@ class ReplicationPlannerTest {
 
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, SEED);
 
-    assertThat(plan.rounds().get(0)).singleElement().extracting(PlannedRequest::kind).isEqualTo(Kind.PUT);
+    assertThat(plan.rounds().get(0))
+        .singleElement()
+        .extracting(PlannedRequest::kind)
+        .isEqualTo(Kind.PUT);
     assertThat(holdersAfter(fleet, plan).get("x")).containsExactly("a", "b");
     assertThat(plan.freeableRepositories()).isEmpty();
   }
 
   /**
-   * Not lost: the unreachable sled may hold it and answer in the next activation, so calling it lost would raise a
-   * false alarm every time a sled reboots. It is reported as unavailable, and nothing that needs it is freed.
+   * Not lost: the unreachable sled may hold it and answer in the next activation, so calling it
+   * lost would raise a false alarm every time a sled reboots. It is reported as unavailable, and
+   * nothing that needs it is freed.
    */
   @Test
   void anArtifactPossiblyOnlyOnAnUnreachableSledAndNotLocalIsUnavailableNotLost() {
     LocalRepository repository = new LocalRepository("repo-1", List.of("y"));
     FleetView fleet =
-        fleet(List.of("x", "y"), List.of(repository), listed("a", "y"), listed("b", "y"), unreachable("c"));
+        fleet(
+            List.of("x", "y"),
+            List.of(repository),
+            listed("a", "y"),
+            listed("b", "y"),
+            unreachable("c"));
 
     ReplicationPlan plan = ReplicationPlanner.plan(fleet, SEED);
 
     assertThat(plan.lost()).isEmpty();
     assertThat(plan.unavailable()).containsExactly("x");
     assertThat(allRequests(plan)).isEmpty();
-    assertThat(plan.freeableRepositories()).as("the unreachable sled still counts towards the minimum").isEmpty();
+    assertThat(plan.freeableRepositories())
+        .as("the unreachable sled still counts towards the minimum")
+        .isEmpty();
   }
 
   @Test
@@ -261,7 +298,14 @@ class ReplicationPlannerTest {
   @Test
   void theFirstViewReplicatesAndTheNextFrees() {
     LocalRepository repository = new LocalRepository("repo-1", List.of("x", "y"));
-    FleetView fleet = fleet(List.of("x", "y"), List.of(repository), listed("a"), listed("b"), listed("c"), listed("d"));
+    FleetView fleet =
+        fleet(
+            List.of("x", "y"),
+            List.of(repository),
+            listed("a"),
+            listed("b"),
+            listed("c"),
+            listed("d"));
 
     ReplicationPlan first = ReplicationPlanner.plan(fleet, SEED);
     ReplicationPlan second = ReplicationPlanner.plan(afterAllSucceed(fleet, first), SEED);
@@ -278,20 +322,23 @@ class ReplicationPlannerTest {
     List<String> artifacts = IntStream.range(0, 10).mapToObj(i -> "artifact-" + i).toList();
     FleetView fleet = fleet(artifacts, List.of(new LocalRepository("repo-1", artifacts)), reports);
 
-    assertThat(ReplicationPlanner.plan(fleet, SEED)).isEqualTo(ReplicationPlanner.plan(fleet, SEED));
+    assertThat(ReplicationPlanner.plan(fleet, SEED))
+        .isEqualTo(ReplicationPlanner.plan(fleet, SEED));
     Set<String> putTargets = new TreeSet<>();
     for (long seed = 0; seed < 20; seed++) {
       allRequests(ReplicationPlanner.plan(fleet, seed)).stream()
           .filter(request -> request.kind() == Kind.PUT)
           .forEach(request -> putTargets.add(request.targetSledId()));
     }
-    assertThat(putTargets).as("puts land on many sleds, not always the first").hasSizeGreaterThan(5);
+    assertThat(putTargets)
+        .as("puts land on many sleds, not always the first")
+        .hasSizeGreaterThan(5);
   }
 
   /**
-   * Over about 2,000 random fleets, applying a plan's rounds as if every request succeeds replicates every artifact
-   * that is on a reachable sled or local onto every reachable sled, within ceil(log2 N) + 1 rounds, and the plan
-   * keeps every rule on the way.
+   * Over about 2,000 random fleets, applying a plan's rounds as if every request succeeds
+   * replicates every artifact that is on a reachable sled or local onto every reachable sled,
+   * within ceil(log2 N) + 1 rounds, and the plan keeps every rule on the way.
    */
   @Test
   void randomFleetsReachFullReplicationAndEveryPlanKeepsTheRules() {
@@ -320,22 +367,27 @@ class ReplicationPlannerTest {
             .as(context + ": %s lost only when every in-service sled answered", artifact)
             .isEqualTo(!available && fleet.unreachableSleds().isEmpty());
         if (available) {
-          assertThat(after.get(artifact)).as(context + ": %s everywhere", artifact)
+          assertThat(after.get(artifact))
+              .as(context + ": %s everywhere", artifact)
               .containsExactlyInAnyOrderElementsOf(fleet.reachableSleds());
         }
       }
       int needed = Math.max(1, Math.min(random.minSledReplication, fleet.inServiceSleds()));
       for (LocalRepository repository : fleet.localRepositories()) {
         boolean replicated =
-            repository.artifacts().stream().allMatch(artifact -> fleet.holders().get(artifact).size() >= needed);
-        assertThat(plan.freeableRepositories().contains(repository.repositoryId())).as(context).isEqualTo(replicated);
+            repository.artifacts().stream()
+                .allMatch(artifact -> fleet.holders().get(artifact).size() >= needed);
+        assertThat(plan.freeableRepositories().contains(repository.repositoryId()))
+            .as(context)
+            .isEqualTo(replicated);
       }
     }
   }
 
   /**
-   * The workflow's loop: send the first round, learn which requests failed, plan again. Whatever fails on the way,
-   * once requests succeed again the fleet converges, and no re-plan breaks a rule.
+   * The workflow's loop: send the first round, learn which requests failed, plan again. Whatever
+   * fails on the way, once requests succeed again the fleet converges, and no re-plan breaks a
+   * rule.
    */
   @Test
   void replanningAfterRandomFailuresStillConverges() {
@@ -363,7 +415,8 @@ class ReplicationPlannerTest {
       }
       for (String artifact : fleet.artifacts()) {
         if (!plan.lost().contains(artifact) && !plan.unavailable().contains(artifact)) {
-          assertThat(fleet.holders().get(artifact)).as(context)
+          assertThat(fleet.holders().get(artifact))
+              .as(context)
               .containsExactlyInAnyOrderElementsOf(fleet.reachableSleds());
         }
       }
@@ -371,9 +424,10 @@ class ReplicationPlannerTest {
   }
 
   /**
-   * Every request is between reachable in-service sleds; a put only of a local artifact no reachable sled holds, at
-   * most once per artifact and in the first round; a copy only from a sled that holds the artifact by then, to one
-   * that does not, each source serving at most one copy of an artifact per round.
+   * Every request is between reachable in-service sleds; a put only of a local artifact no
+   * reachable sled holds, at most once per artifact and in the first round; a copy only from a sled
+   * that holds the artifact by then, to one that does not, each source serving at most one copy of
+   * an artifact per round.
    */
   private static void assertKeepsTheRules(FleetView fleet, ReplicationPlan plan, String context) {
     Set<String> reachable = new HashSet<>(fleet.reachableSleds());
@@ -384,19 +438,27 @@ class ReplicationPlannerTest {
       Set<String> sourcesThisRound = new HashSet<>();
       for (PlannedRequest request : plan.rounds().get(round)) {
         assertThat(reachable).as(context).contains(request.targetSledId());
-        assertThat(holders.get(request.sha256())).as(context).doesNotContain(request.targetSledId());
+        assertThat(holders.get(request.sha256()))
+            .as(context)
+            .doesNotContain(request.targetSledId());
         if (request.kind() == Kind.PUT) {
           assertThat(local).as(context).contains(request.sha256());
           assertThat(fleet.holders().get(request.sha256())).as(context).isEmpty();
-          assertThat(put.add(request.sha256())).as(context + ": one put of " + request.sha256()).isTrue();
+          assertThat(put.add(request.sha256()))
+              .as(context + ": one put of " + request.sha256())
+              .isTrue();
           assertThat(round).as(context).isZero();
         } else {
           assertThat(reachable).as(context).contains(request.sourceSledId());
           assertThat(holders.get(request.sha256())).as(context).contains(request.sourceSledId());
-          assertThat(sourcesThisRound.add(request.sha256() + "@" + request.sourceSledId())).as(context).isTrue();
+          assertThat(sourcesThisRound.add(request.sha256() + "@" + request.sourceSledId()))
+              .as(context)
+              .isTrue();
         }
       }
-      plan.rounds().get(round).forEach(request -> holders.get(request.sha256()).add(request.targetSledId()));
+      plan.rounds()
+          .get(round)
+          .forEach(request -> holders.get(request.sha256()).add(request.targetSledId()));
     }
   }
 
@@ -425,22 +487,26 @@ class ReplicationPlannerTest {
     return n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
   }
 
-  private static FleetView fleet(List<String> artifacts, List<LocalRepository> local, SledReport... reports) {
+  private static FleetView fleet(
+      List<String> artifacts, List<LocalRepository> local, SledReport... reports) {
     return fleet(artifacts, local, List.of(reports));
   }
 
-  private static FleetView fleet(List<String> artifacts, List<LocalRepository> local, List<SledReport> reports) {
+  private static FleetView fleet(
+      List<String> artifacts, List<LocalRepository> local, List<SledReport> reports) {
     List<String> sleds = reports.stream().map(SledReport::sledId).toList();
     return FleetView.of(new DesiredArtifacts(GENERATION, artifacts, sleds, local), reports, 3);
   }
 
   static SledReport listed(String sled, String... artifacts) {
-    Map<String, Integer> copies = Arrays.stream(artifacts).collect(Collectors.toMap(a -> a, a -> 2));
+    Map<String, Integer> copies =
+        Arrays.stream(artifacts).collect(Collectors.toMap(a -> a, a -> 2));
     return new SledReport(sled, SledReport.State.LISTED, GENERATION, copies, null);
   }
 
   private static SledReport unreachable(String sled) {
-    return new SledReport(sled, SledReport.State.UNREACHABLE, GENERATION, Map.of(), "connection refused");
+    return new SledReport(
+        sled, SledReport.State.UNREACHABLE, GENERATION, Map.of(), "connection refused");
   }
 
   private static RequestOutcome succeeded(PlannedRequest request) {
@@ -463,18 +529,25 @@ class ReplicationPlannerTest {
         request.kind() == Kind.PUT && ok ? 1024 : 0);
   }
 
-  /** A random fleet: up to 12 sleds, some unreachable or silent, some retired, random holdings and depot. */
-  private record RandomFleet(DesiredArtifacts desired, List<SledReport> reports, int minSledReplication) {
+  /**
+   * A random fleet: up to 12 sleds, some unreachable or silent, some retired, random holdings and
+   * depot.
+   */
+  private record RandomFleet(
+      DesiredArtifacts desired, List<SledReport> reports, int minSledReplication) {
     static RandomFleet draw(SplittableRandom generator) {
-      List<String> artifacts = IntStream.range(0, generator.nextInt(9)).mapToObj(i -> "artifact-" + i).toList();
-      List<String> sleds = IntStream.range(0, generator.nextInt(13)).mapToObj(i -> "sled-" + i).toList();
+      List<String> artifacts =
+          IntStream.range(0, generator.nextInt(9)).mapToObj(i -> "artifact-" + i).toList();
+      List<String> sleds =
+          IntStream.range(0, generator.nextInt(13)).mapToObj(i -> "sled-" + i).toList();
       List<SledReport> reports = new ArrayList<>();
       for (String sled : sleds) {
         int state = generator.nextInt(10);
         if (state == 0) {
           reports.add(unreachable(sled));
         } else if (state > 1) {
-          String[] held = artifacts.stream().filter(a -> generator.nextInt(10) < 3).toArray(String[]::new);
+          String[] held =
+              artifacts.stream().filter(a -> generator.nextInt(10) < 3).toArray(String[]::new);
           reports.add(listed(sled, held));
         }
       }
@@ -496,7 +569,9 @@ class ReplicationPlannerTest {
         local.add(new LocalRepository("repo-" + local.size(), List.copyOf(pending)));
       }
       return new RandomFleet(
-          new DesiredArtifacts(GENERATION, artifacts, sleds, local), reports, 1 + generator.nextInt(4));
+          new DesiredArtifacts(GENERATION, artifacts, sleds, local),
+          reports,
+          1 + generator.nextInt(4));
     }
   }
 }

@@ -50,14 +50,17 @@ class ReplicationWorkflowTest {
     assertThat(first.lastRun().counters())
         .isEqualTo(new ReplicationCounters(5, 0, 5, 0, 3, 0, 12, 0, 3 * FakeFleet.ARTIFACT_BYTES));
     assertThat(first.lastRun().freedRepositories()).isEmpty();
-    assertThat(first.localRepositories()).extracting(LocalRepository::repositoryId).containsExactly("repo-1");
+    assertThat(first.localRepositories())
+        .extracting(LocalRepository::repositoryId)
+        .containsExactly("repo-1");
     assertThat(fleet.depotRepositories()).containsExactly("repo-1");
 
     workflow().activate();
     ReplicationStatus second = awaitActivations(2);
 
     assertThat(second.lastRun().freedRepositories()).containsExactly("repo-1");
-    assertThat(second.lastRun().counters().artifactPuts() + second.lastRun().counters().copies()).isZero();
+    assertThat(second.lastRun().counters().artifactPuts() + second.lastRun().counters().copies())
+        .isZero();
     assertThat(second.localRepositories()).isEmpty();
     assertThat(fleet.depotRepositories()).isEmpty();
     assertThat(second.lifetime().artifactPuts()).isEqualTo(3);
@@ -76,8 +79,11 @@ class ReplicationWorkflowTest {
 
     assertThat(fleet.successfulPuts()).isEqualTo(Map.of("w", 1, "x", 1, "y", 1, "z", 1));
     assertThat(status.lastRun().counters().copies()).isEqualTo(4 * 15);
-    assertThat(status.lastRun().counters().bytesSentByDepot()).isEqualTo(4 * FakeFleet.ARTIFACT_BYTES);
-    assertThat(status.lastRun().rounds()).as("one put round, then holders double: 1+log2(16)").isEqualTo(5);
+    assertThat(status.lastRun().counters().bytesSentByDepot())
+        .isEqualTo(4 * FakeFleet.ARTIFACT_BYTES);
+    assertThat(status.lastRun().rounds())
+        .as("one put round, then holders double: 1+log2(16)")
+        .isEqualTo(5);
     assertEverySledHolds(sleds, "w", "x", "y", "z");
   }
 
@@ -88,15 +94,20 @@ class ReplicationWorkflowTest {
     start(SETTINGS);
 
     // Rounds would hold x's second and third copies behind the first copy of "slow".
-    awaitFleet(() -> Arrays.stream(FIVE_SLEDS).allMatch(sled -> fleet.heldBy(sled).contains("x")), "x on every sled");
-    assertThat(Arrays.stream(FIVE_SLEDS).filter(sled -> fleet.heldBy(sled).contains("slow"))).hasSize(1);
+    awaitFleet(
+        () -> Arrays.stream(FIVE_SLEDS).allMatch(sled -> fleet.heldBy(sled).contains("x")),
+        "x on every sled");
+    assertThat(Arrays.stream(FIVE_SLEDS).filter(sled -> fleet.heldBy(sled).contains("slow")))
+        .hasSize(1);
     fleet.releaseCopies();
     ReplicationStatus status = awaitActivations(1);
 
     assertThat(status.lastRun().outcome()).isEqualTo("converged");
     assertEverySledHolds(FIVE_SLEDS, "slow", "x");
     assertThat(fleet.successfulPuts()).isEqualTo(Map.of("x", 1, "slow", 1));
-    assertThat(fleet.mostServedAtOnce()).as("a holder serves one copy of an artifact at a time").isOne();
+    assertThat(fleet.mostServedAtOnce())
+        .as("a holder serves one copy of an artifact at a time")
+        .isOne();
   }
 
   @Test
@@ -119,7 +130,9 @@ class ReplicationWorkflowTest {
 
     assertThat(back.lastRun().outcome()).isEqualTo("converged");
     assertThat(fleet.heldBy("sled-c")).containsExactly("x", "y");
-    assertThat(back.lastRun().counters().artifactPuts()).as("the sleds serve the copies, not the depot").isZero();
+    assertThat(back.lastRun().counters().artifactPuts())
+        .as("the sleds serve the copies, not the depot")
+        .isZero();
     assertThat(fleet.successfulPuts()).isEqualTo(Map.of("x", 1, "y", 1));
   }
 
@@ -135,7 +148,8 @@ class ReplicationWorkflowTest {
     assertThat(fleet.requests()).isEmpty();
     assertThat(fleet.freed()).isEmpty();
 
-    // The upload that configured sled-b reaches the database; the retry, five seconds later, sees it.
+    // The upload that configured sled-b reaches the database; the retry, five seconds later, sees
+    // it.
     fleet.bumpGeneration(3);
     environment.sleep(ActivationWait.FIRST_RETRY_AFTER_STALE.plusSeconds(1));
     ReplicationStatus retried = awaitActivations(2);
@@ -155,7 +169,8 @@ class ReplicationWorkflowTest {
 
     assertThat(lost.lost()).containsExactly("gone");
     assertThat(lost.lastRun().outcome()).isEqualTo("partial");
-    assertThat(searchAttributes().get(DrydockSearchAttributes.LOST_ARTIFACTS)).containsExactly("gone");
+    assertThat(searchAttributes().get(DrydockSearchAttributes.LOST_ARTIFACTS))
+        .containsExactly("gone");
     assertThat(fleet.heldBy("sled-a")).containsExactly("x");
 
     fleet.upload("repo-2", "gone");
@@ -186,7 +201,9 @@ class ReplicationWorkflowTest {
     environment.sleep(Duration.ofSeconds(SETTINGS.activationPeriodSeconds() * 2));
 
     ReplicationStatus paused = workflow().status();
-    assertThat(paused.activations()).as("neither the signal nor the period starts an activation").isEqualTo(1);
+    assertThat(paused.activations())
+        .as("neither the signal nor the period starts an activation")
+        .isEqualTo(1);
     assertThat(fleet.heldBy("sled-a")).containsExactly("x");
 
     workflow().resume();
@@ -215,22 +232,27 @@ class ReplicationWorkflowTest {
     fleet.referenceWithoutCopies("gone");
     start(SETTINGS, 40);
     ReplicationStatus first = awaitActivations(1);
-    awaitStatus(status -> !runId().equals(startedRunId), "the run to continue as new after its activation");
+    awaitStatus(
+        status -> !runId().equals(startedRunId), "the run to continue as new after its activation");
 
     workflow().pause();
     fleet.upload("repo-2", "z");
     workflow().activate();
     String pausedRun = runId();
-    // Signals grow the history of the paused run until it continues as new with the activation still owed.
+    // Signals grow the history of the paused run until it continues as new with the activation
+    // still owed.
     for (int signals = 0; signals < 200 && runId().equals(pausedRun); signals++) {
       pauseCurrentRun();
     }
-    ReplicationStatus carried = awaitStatus(status -> !runId().equals(pausedRun), "the paused run to continue as new");
+    ReplicationStatus carried =
+        awaitStatus(status -> !runId().equals(pausedRun), "the paused run to continue as new");
     assertThat(carried.paused()).isTrue();
     assertThat(carried.activations()).isEqualTo(1);
     assertThat(carried.lifetime()).isEqualTo(first.lifetime());
     assertThat(carried.lost()).containsExactly("gone");
-    assertThat(carried.localRepositories()).extracting(LocalRepository::repositoryId).containsExactly("repo-1");
+    assertThat(carried.localRepositories())
+        .extracting(LocalRepository::repositoryId)
+        .containsExactly("repo-1");
 
     workflow().resume();
     ReplicationStatus second = awaitActivations(2);
@@ -249,7 +271,10 @@ class ReplicationWorkflowTest {
     ReplicationStatus status = awaitActivations(1);
 
     assertThat(status.lastRun().outcome()).isEqualTo("converged");
-    assertThat(fleet.mostInFlight()).isLessThanOrEqualTo(3).as("requests do run in parallel").isGreaterThan(1);
+    assertThat(fleet.mostInFlight())
+        .isLessThanOrEqualTo(3)
+        .as("requests do run in parallel")
+        .isGreaterThan(1);
   }
 
   @Test
@@ -291,13 +316,16 @@ class ReplicationWorkflowTest {
     start(settings, ReplicationWorkflowImpl.HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW);
   }
 
-  /** Starts the worker, then the workflow as the API does: signal-with-start of {@code activate}. */
+  /**
+   * Starts the worker, then the workflow as the API does: signal-with-start of {@code activate}.
+   */
   private void start(ReplicationSettings settings, int historyEventsBeforeContinueAsNew) {
     environment = TestWorkflowEnvironment.newInstance();
     DrydockSearchAttributes.all().forEach(environment::registerSearchAttribute);
     Worker worker = environment.newWorker(ReplicationWorkflows.TASK_QUEUE);
     worker.registerWorkflowImplementationFactory(
-        ReplicationWorkflow.class, () -> new ReplicationWorkflowImpl(historyEventsBeforeContinueAsNew));
+        ReplicationWorkflow.class,
+        () -> new ReplicationWorkflowImpl(historyEventsBeforeContinueAsNew));
     worker.registerActivitiesImplementations(fleet);
     environment.start();
     client = environment.getWorkflowClient();
@@ -320,8 +348,9 @@ class ReplicationWorkflowTest {
   }
 
   /**
-   * Signals pause to the current run. The Java test server answers "Completed workflow" to a signal that arrives
-   * while a run is handing over to its continuation (the real server routes it to the new run); it is sent again.
+   * Signals pause to the current run. The Java test server answers "Completed workflow" to a signal
+   * that arrives while a run is handing over to its continuation (the real server routes it to the
+   * new run); it is sent again.
    */
   private void pauseCurrentRun() {
     for (int attempt = 1; ; attempt++) {
@@ -338,7 +367,10 @@ class ReplicationWorkflowTest {
 
   private ReplicationStatus awaitActivations(long activations) {
     return awaitStatus(
-        status -> status.activations() == activations && !status.activationRunning() && status.lastRun() != null,
+        status ->
+            status.activations() == activations
+                && !status.activationRunning()
+                && status.lastRun() != null,
         activations + " activations to finish");
   }
 
@@ -346,7 +378,10 @@ class ReplicationWorkflowTest {
     awaitStatus(status -> done.getAsBoolean(), what);
   }
 
-  /** Polls in real time: the activities run on real threads while the test environment skips workflow time. */
+  /**
+   * Polls in real time: the activities run on real threads while the test environment skips
+   * workflow time.
+   */
   private ReplicationStatus awaitStatus(Predicate<ReplicationStatus> done, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     ReplicationStatus status = workflow().status();
@@ -366,16 +401,24 @@ class ReplicationWorkflowTest {
   }
 
   private String runId() {
-    return client.newUntypedWorkflowStub(ReplicationWorkflows.WORKFLOW_ID).describe().getExecution().getRunId();
+    return client
+        .newUntypedWorkflowStub(ReplicationWorkflows.WORKFLOW_ID)
+        .describe()
+        .getExecution()
+        .getRunId();
   }
 
   private SearchAttributes searchAttributes() {
-    return client.newUntypedWorkflowStub(ReplicationWorkflows.WORKFLOW_ID).describe().getTypedSearchAttributes();
+    return client
+        .newUntypedWorkflowStub(ReplicationWorkflows.WORKFLOW_ID)
+        .describe()
+        .getTypedSearchAttributes();
   }
 
   /**
-   * Saves the history under target/recorded-histories; the replay test's fixture in src/test/resources/histories
-   * is a copy of it, refreshed by copying after a change to the workflow.
+   * Saves the history under target/recorded-histories; the replay test's fixture in
+   * src/test/resources/histories is a copy of it, refreshed by copying after a change to the
+   * workflow.
    */
   private void recordHistory(String fileName) {
     String history = client.fetchHistory(ReplicationWorkflows.WORKFLOW_ID).toJson(true);

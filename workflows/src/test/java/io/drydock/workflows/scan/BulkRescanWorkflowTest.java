@@ -40,13 +40,16 @@ class BulkRescanWorkflowTest {
     assertThat(store.checkedManifests).containsExactlyInAnyOrderElementsOf(manifests);
     assertThat(store.reportWrites).hasSize(250);
     store.assertNoEmptyOrPartialReportWritten();
-    assertThat(store.maxRescansInProgress()).as("manifests being rescanned at once").isBetween(2, 7);
+    assertThat(store.maxRescansInProgress())
+        .as("manifests being rescanned at once")
+        .isBetween(2, 7);
     assertEndedWith(result);
   }
 
   /**
-   * Base images sit in many repositories, so the bulk rescans after their imports cover the same manifests at once:
-   * each manifest is indexed once, the second bulk rescan joining the rescan the first runs instead of racing it.
+   * Base images sit in many repositories, so the bulk rescans after their imports cover the same
+   * manifests at once: each manifest is indexed once, the second bulk rescan joining the rescan the
+   * first runs instead of racing it.
    */
   @Test
   void twoBulkRescansOverTheSameManifestsIndexEachOnceAndCountWhatTheyJoined() {
@@ -55,8 +58,10 @@ class BulkRescanWorkflowTest {
 
     scan.startBulk("first", new BulkRescanRequest(null, false, 40, null, null));
     scan.startBulk("second", new BulkRescanRequest(null, false, 40, null, null));
-    BulkRescanProgress first = scan.result(ScanWorkflows.bulkRescanWorkflowId("first"), BulkRescanProgress.class);
-    BulkRescanProgress second = scan.result(ScanWorkflows.bulkRescanWorkflowId("second"), BulkRescanProgress.class);
+    BulkRescanProgress first =
+        scan.result(ScanWorkflows.bulkRescanWorkflowId("first"), BulkRescanProgress.class);
+    BulkRescanProgress second =
+        scan.result(ScanWorkflows.bulkRescanWorkflowId("second"), BulkRescanProgress.class);
 
     assertThat(store.reportWrites).as("report writes").hasSize(40);
     assertThat(first.joined() + second.joined()).as("manifests joined").isPositive();
@@ -142,28 +147,39 @@ class BulkRescanWorkflowTest {
     List<String> manifests = addManifests(0, count, "group/app", null);
     manifests.forEach(manifest -> store.storeReport(manifest, store.completeReport(manifest)));
 
-    BulkRescanWorkflow bulk = scan.startBulk(NAME, new BulkRescanRequest(null, false, 50, null, null));
+    BulkRescanWorkflow bulk =
+        scan.startBulk(NAME, new BulkRescanRequest(null, false, 50, null, null));
     BulkRescanProgress result = scan.result(WORKFLOW_ID, BulkRescanProgress.class);
 
     assertThat(result).isEqualTo(new BulkRescanProgress("finished", count, count, 0));
-    assertThat(store.checkedManifests).hasSize(count).containsExactlyInAnyOrderElementsOf(manifests);
+    assertThat(store.checkedManifests)
+        .hasSize(count)
+        .containsExactlyInAnyOrderElementsOf(manifests);
     assertThat(store.reportWrites).as("every report was current").isEmpty();
     List<HistoryEvent> firstRun =
-        scan.client().fetchHistory(WORKFLOW_ID, WorkflowStub.fromTyped(bulk).getExecution().getRunId()).getEvents();
+        scan.client()
+            .fetchHistory(WORKFLOW_ID, WorkflowStub.fromTyped(bulk).getExecution().getRunId())
+            .getEvents();
     assertThat(firstRun.get(firstRun.size() - 1).getEventType())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
     assertEndedWith(result);
   }
 
-  /** Starts a bulk rescan three at a time and returns once its first three rescans wait for {@code checksHeld}. */
+  /**
+   * Starts a bulk rescan three at a time and returns once its first three rescans wait for {@code
+   * checksHeld}.
+   */
   private BulkRescanWorkflow startWithThreeRescansHeld(CountDownLatch checksHeld) {
     store.checkGate = checksHeld;
-    BulkRescanWorkflow bulk = scan.startBulk(NAME, new BulkRescanRequest(null, false, 3, null, null));
+    BulkRescanWorkflow bulk =
+        scan.startBulk(NAME, new BulkRescanRequest(null, false, 3, null, null));
     until(() -> store.checkCalls.size() == 3, "three rescans to start");
     return bulk;
   }
 
-  /** Manifests {@code from} .. {@code from + count - 1}, each a shared base layer and its own layer. */
+  /**
+   * Manifests {@code from} .. {@code from + count - 1}, each a shared base layer and its own layer.
+   */
   private List<String> addManifests(int from, int count, String repository, Report stored) {
     List<String> added = new ArrayList<>();
     for (int i = from; i < from + count; i++) {
@@ -177,9 +193,13 @@ class BulkRescanWorkflowTest {
   }
 
   private void assertEndedWith(BulkRescanProgress result) {
-    assertThat(scan.client().newWorkflowStub(BulkRescanWorkflow.class, WORKFLOW_ID).progress()).isEqualTo(result);
-    assertThat(scan.searchAttribute(WORKFLOW_ID, DrydockSearchAttributes.RESCAN_TOTAL)).isEqualTo(result.total());
-    assertThat(scan.searchAttribute(WORKFLOW_ID, DrydockSearchAttributes.RESCAN_DONE)).isEqualTo(result.done());
-    assertThat(scan.searchAttribute(WORKFLOW_ID, DrydockSearchAttributes.RESCAN_FAILED)).isEqualTo(result.failed());
+    assertThat(scan.client().newWorkflowStub(BulkRescanWorkflow.class, WORKFLOW_ID).progress())
+        .isEqualTo(result);
+    assertThat(scan.searchAttribute(WORKFLOW_ID, DrydockSearchAttributes.RESCAN_TOTAL))
+        .isEqualTo(result.total());
+    assertThat(scan.searchAttribute(WORKFLOW_ID, DrydockSearchAttributes.RESCAN_DONE))
+        .isEqualTo(result.done());
+    assertThat(scan.searchAttribute(WORKFLOW_ID, DrydockSearchAttributes.RESCAN_FAILED))
+        .isEqualTo(result.failed());
   }
 }

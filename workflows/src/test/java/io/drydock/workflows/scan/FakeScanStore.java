@@ -19,17 +19,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The registry database, legacy blobs and scanners in memory, keeping the contract of {@link ScanActivities}: every
- * write is fenced by the run token that took the manifest's status, an error never replaces a finished report, and a
- * failed call changes nothing. Records every report write so tests can prove nothing empty or partial is ever stored,
- * and has knobs for the faults a real store produces.
+ * The registry database, legacy blobs and scanners in memory, keeping the contract of {@link
+ * ScanActivities}: every write is fenced by the run token that took the manifest's status, an error
+ * never replaces a finished report, and a failed call changes nothing. Records every report write
+ * so tests can prove nothing empty or partial is ever stored, and has knobs for the faults a real
+ * store produces.
  */
 final class FakeScanStore implements ScanActivities {
   static final String CURRENT_INDEX_STATE = "scanners-v2";
   static final String OLD_INDEX_STATE = "scanners-v1";
 
   /** A stored index report; {@code packages} is what the layers' results coalesce to. */
-  record Report(String state, boolean success, String indexState, Set<String> packages, String error) {
+  record Report(
+      String state, boolean success, String indexState, Set<String> packages, String error) {
     static Report finished(String indexState, Set<String> packages) {
       return new Report(IndexerStates.INDEX_FINISHED, true, indexState, packages, null);
     }
@@ -41,7 +43,9 @@ final class FakeScanStore implements ScanActivities {
 
   record ReportWrite(String manifestDigest, String runToken, Report report) {}
 
-  /** @param state {@code scheduled}, {@code scanning}, {@code finished} or {@code failed} */
+  /**
+   * @param state {@code scheduled}, {@code scanning}, {@code finished} or {@code failed}
+   */
   record ScanStatus(String runToken, String state, String error) {
     boolean inProgress() {
       return "scheduled".equals(state) || "scanning".equals(state);
@@ -64,14 +68,22 @@ final class FakeScanStore implements ScanActivities {
 
   /** checkManifest's load of the stored report throws a plain "timeout" this many more times. */
   final AtomicInteger loadTimeouts = new AtomicInteger();
+
   /** indexManifest throws a transient database error this many more times. */
   final AtomicInteger indexFailures = new AtomicInteger();
+
   final Set<String> unreadableLayers = ConcurrentHashMap.newKeySet();
+
   /** Real time each layer scan takes, so that concurrent scans overlap. */
   volatile long scanMillis;
+
   /** When set, checkManifest waits for it: the test holds rescans at their first step. */
   volatile CountDownLatch checkGate;
-  /** When set, the first layer scan waits for it while later ones run: a slow scan another run overtakes. */
+
+  /**
+   * When set, the first layer scan waits for it while later ones run: a slow scan another run
+   * overtakes.
+   */
   volatile CountDownLatch firstScanGate;
 
   private final AtomicInteger scansStarted = new AtomicInteger();
@@ -117,17 +129,24 @@ final class FakeScanStore implements ScanActivities {
     return maxRescansInProgress;
   }
 
-  /** The lesson of seed 000: every write is a complete report, or an error report that says what failed. */
+  /**
+   * The lesson of seed 000: every write is a complete report, or an error report that says what
+   * failed.
+   */
   void assertNoEmptyOrPartialReportWritten() {
     for (ReportWrite write : reportWrites) {
       Report report = write.report();
       if (IndexerStates.INDEX_FINISHED.equals(report.state())) {
-        assertThat(report).as("finished report written for %s", write.manifestDigest())
+        assertThat(report)
+            .as("finished report written for %s", write.manifestDigest())
             .isEqualTo(completeReport(write.manifestDigest()));
       } else {
-        assertThat(report.state()).as("state of a report written for %s", write.manifestDigest())
+        assertThat(report.state())
+            .as("state of a report written for %s", write.manifestDigest())
             .isEqualTo(IndexerStates.INDEX_ERROR);
-        assertThat(report.error()).as("error of a report written for %s", write.manifestDigest()).isNotBlank();
+        assertThat(report.error())
+            .as("error of a report written for %s", write.manifestDigest())
+            .isNotBlank();
       }
     }
   }
@@ -142,12 +161,14 @@ final class FakeScanStore implements ScanActivities {
         throw new RuntimeException("timeout");
       }
       Report stored = reports.get(manifestDigest);
-      boolean reusable = !force
-          && stored != null
-          && IndexerStates.INDEX_FINISHED.equals(stored.state())
-          && stored.success()
-          && CURRENT_INDEX_STATE.equals(stored.indexState());
-      ScanStatus previous = statuses.put(manifestDigest, new ScanStatus(runToken, "scheduled", null));
+      boolean reusable =
+          !force
+              && stored != null
+              && IndexerStates.INDEX_FINISHED.equals(stored.state())
+              && stored.success()
+              && CURRENT_INDEX_STATE.equals(stored.indexState());
+      ScanStatus previous =
+          statuses.put(manifestDigest, new ScanStatus(runToken, "scheduled", null));
       if (previous == null || !previous.inProgress()) {
         rescansInProgress++;
         maxRescansInProgress = Math.max(maxRescansInProgress, rescansInProgress);
@@ -162,7 +183,9 @@ final class FakeScanStore implements ScanActivities {
       String manifestDigest, String runToken, String indexState, List<String> layers) {
     fence(manifestDigest, runToken);
     statuses.put(manifestDigest, new ScanStatus(runToken, "scanning", null));
-    return layers.stream().filter(layer -> !layerResults.containsKey(layer + "@" + indexState)).toList();
+    return layers.stream()
+        .filter(layer -> !layerResults.containsKey(layer + "@" + indexState))
+        .toList();
   }
 
   @Override
@@ -176,7 +199,8 @@ final class FakeScanStore implements ScanActivities {
       sleep(scanMillis);
       if (unreadableLayers.contains(layerDigest)) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "layer " + layerDigest + " is truncated: unexpected end of tar archive", ScanFailures.LAYER_UNREADABLE);
+            "layer " + layerDigest + " is truncated: unexpected end of tar archive",
+            ScanFailures.LAYER_UNREADABLE);
       }
       layerResults.put(layerDigest + "@" + indexState, packagesOf(layerDigest));
       scannedLayers.add(layerDigest);
@@ -186,7 +210,8 @@ final class FakeScanStore implements ScanActivities {
   }
 
   @Override
-  public synchronized int indexManifest(String manifestDigest, String runToken, String indexState, List<String> layers) {
+  public synchronized int indexManifest(
+      String manifestDigest, String runToken, String indexState, List<String> layers) {
     if (indexFailures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
       throw new RuntimeException("connection reset while storing the report");
     }
@@ -196,7 +221,8 @@ final class FakeScanStore implements ScanActivities {
     }
     for (String layer : layers) {
       if (!layerResults.containsKey(layer + "@" + indexState)) {
-        throw ApplicationFailure.newNonRetryableFailure("layer " + layer + " was never scanned", "IllegalState");
+        throw ApplicationFailure.newNonRetryableFailure(
+            "layer " + layer + " was never scanned", "IllegalState");
       }
     }
     Report report = Report.finished(indexState, coalesce(layers));
@@ -217,7 +243,10 @@ final class FakeScanStore implements ScanActivities {
     recordedErrors.add(error);
     Report stored = reports.get(manifestDigest);
     if (stored == null || !IndexerStates.INDEX_FINISHED.equals(stored.state())) {
-      write(manifestDigest, runToken, new Report(IndexerStates.INDEX_ERROR, false, null, Set.of(), error));
+      write(
+          manifestDigest,
+          runToken,
+          new Report(IndexerStates.INDEX_ERROR, false, null, Set.of(), error));
     }
     finish(manifestDigest, new ScanStatus(runToken, "failed", error));
   }

@@ -33,7 +33,8 @@ class RescanWorkflowTest {
 
     RescanResult result = scan.rescan(MANIFEST);
 
-    assertThat(result).isEqualTo(new RescanResult(MANIFEST, IndexerStates.INDEX_FINISHED, true, false, null));
+    assertThat(result)
+        .isEqualTo(new RescanResult(MANIFEST, IndexerStates.INDEX_FINISHED, true, false, null));
     assertThat(store.scannedLayers).isEmpty();
     assertThat(store.reportWrites).isEmpty();
     assertThat(store.report(MANIFEST)).isEqualTo(current);
@@ -46,16 +47,21 @@ class RescanWorkflowTest {
     List<String> layers = IntStream.range(0, 10).mapToObj(i -> layer("l" + i)).toList();
     store.addManifest(MANIFEST, "group/app", layers);
     store.storeReport(MANIFEST, FakeScanStore.OLD_SCANNERS_REPORT);
-    layers.subList(0, 3).forEach(cached -> store.storeLayerResult(cached, FakeScanStore.CURRENT_INDEX_STATE));
+    layers
+        .subList(0, 3)
+        .forEach(cached -> store.storeLayerResult(cached, FakeScanStore.CURRENT_INDEX_STATE));
     store.scanMillis = 100;
 
     RescanResult result = scan.rescan(MANIFEST);
 
-    assertThat(result).isEqualTo(new RescanResult(MANIFEST, IndexerStates.INDEX_FINISHED, false, false, null));
-    assertThat(store.scannedLayers).as("layers without a result of the current scanners")
+    assertThat(result)
+        .isEqualTo(new RescanResult(MANIFEST, IndexerStates.INDEX_FINISHED, false, false, null));
+    assertThat(store.scannedLayers)
+        .as("layers without a result of the current scanners")
         .containsExactlyInAnyOrderElementsOf(layers.subList(3, 10));
     assertThat(store.maxScansRunning()).isBetween(2, RescanWorkflowImpl.MAX_PARALLEL_LAYERS);
-    assertThat(store.reportWrites).singleElement()
+    assertThat(store.reportWrites)
+        .singleElement()
         .satisfies(write -> assertThat(write.report()).isEqualTo(store.completeReport(MANIFEST)));
     assertThat(store.report(MANIFEST)).isEqualTo(store.completeReport(MANIFEST));
     assertThat(store.status(MANIFEST).state()).isEqualTo("finished");
@@ -74,7 +80,9 @@ class RescanWorkflowTest {
     assertThat(result.reused()).isTrue();
     assertThat(store.reportWrites).isEmpty();
     assertThat(store.report(MANIFEST)).isEqualTo(good);
-    assertThat(scan.rescan(MANIFEST).reused()).as("the next rescan still finds the good report").isTrue();
+    assertThat(scan.rescan(MANIFEST).reused())
+        .as("the next rescan still finds the good report")
+        .isTrue();
     assertEndedIn(IndexerStates.INDEX_FINISHED);
   }
 
@@ -100,8 +108,10 @@ class RescanWorkflowTest {
 
     RescanResult result = scan.rescan(MANIFEST);
 
-    assertThat(result).isEqualTo(new RescanResult(MANIFEST, IndexerStates.INDEX_FINISHED, false, false, null));
-    assertThat(store.reportWrites).singleElement()
+    assertThat(result)
+        .isEqualTo(new RescanResult(MANIFEST, IndexerStates.INDEX_FINISHED, false, false, null));
+    assertThat(store.reportWrites)
+        .singleElement()
         .satisfies(write -> assertThat(write.report()).isEqualTo(store.completeReport(MANIFEST)));
     store.assertNoEmptyOrPartialReportWritten();
     assertEndedIn(IndexerStates.INDEX_FINISHED);
@@ -132,10 +142,13 @@ class RescanWorkflowTest {
 
     RescanResult result = scan.rescan(MANIFEST);
 
-    assertThat(store.reportWrites).singleElement().satisfies(write -> {
-      assertThat(write.report().state()).isEqualTo(IndexerStates.INDEX_ERROR);
-      assertThat(write.report().error()).isEqualTo(result.error()).contains(layer("base"));
-    });
+    assertThat(store.reportWrites)
+        .singleElement()
+        .satisfies(
+            write -> {
+              assertThat(write.report().state()).isEqualTo(IndexerStates.INDEX_ERROR);
+              assertThat(write.report().error()).isEqualTo(result.error()).contains(layer("base"));
+            });
     store.assertNoEmptyOrPartialReportWritten();
     assertEndedIn(IndexerStates.INDEX_ERROR);
   }
@@ -148,7 +161,8 @@ class RescanWorkflowTest {
     scan.startRescan(WORKFLOW_ID, MANIFEST, false);
     until(() -> store.scansStarted() == 1, "the first run's scan to start");
 
-    String newerId = ScanWorkflows.childWorkflowId(ScanWorkflows.bulkRescanWorkflowId("operator"), MANIFEST);
+    String newerId =
+        ScanWorkflows.childWorkflowId(ScanWorkflows.bulkRescanWorkflowId("operator"), MANIFEST);
     RescanWorkflow newer = scan.startRescan(newerId, MANIFEST, true);
     RescanResult newerResult = scan.result(newerId, RescanResult.class);
     slowScan.countDown();
@@ -157,9 +171,11 @@ class RescanWorkflowTest {
     assertThat(newerResult.state()).isEqualTo(IndexerStates.INDEX_FINISHED);
     assertThat(overtaken.superseded()).isTrue();
     String newerToken = WorkflowStub.fromTyped(newer).getExecution().getRunId();
-    assertThat(store.reportWrites).singleElement()
+    assertThat(store.reportWrites)
+        .singleElement()
         .satisfies(write -> assertThat(write.runToken()).isEqualTo(newerToken));
-    assertThat(store.status(MANIFEST)).isEqualTo(new FakeScanStore.ScanStatus(newerToken, "finished", null));
+    assertThat(store.status(MANIFEST))
+        .isEqualTo(new FakeScanStore.ScanStatus(newerToken, "finished", null));
     assertThat(store.recordedErrors).isEmpty();
   }
 
@@ -184,7 +200,9 @@ class RescanWorkflowTest {
   }
 
   private void assertEndedIn(String state) {
-    assertThat(scan.client().newWorkflowStub(RescanWorkflow.class, WORKFLOW_ID).state()).isEqualTo(state);
-    assertThat(scan.searchAttribute(WORKFLOW_ID, DrydockSearchAttributes.SCAN_STATE)).isEqualTo(state);
+    assertThat(scan.client().newWorkflowStub(RescanWorkflow.class, WORKFLOW_ID).state())
+        .isEqualTo(state);
+    assertThat(scan.searchAttribute(WORKFLOW_ID, DrydockSearchAttributes.SCAN_STATE))
+        .isEqualTo(state);
   }
 }

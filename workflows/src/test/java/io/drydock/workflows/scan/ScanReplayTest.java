@@ -10,9 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Replays recorded rescan and bulk rescan histories (written by {@link ScanHistoryRecorder}, which says how to
- * regenerate them). A change to either workflow that would break runs already in flight fails here; such a change
- * goes behind Workflow.getVersion.
+ * Replays recorded rescan and bulk rescan histories (written by {@link ScanHistoryRecorder}, which
+ * says how to regenerate them). A change to either workflow that would break runs already in flight
+ * fails here; such a change goes behind Workflow.getVersion.
  */
 class ScanReplayTest {
   @ParameterizedTest
@@ -28,8 +28,8 @@ class ScanReplayTest {
   }
 
   /**
-   * A bulk rescan names its children after its own workflow id, which a history file does not hold: the replay is
-   * given the id the recording ran under.
+   * A bulk rescan names its children after its own workflow id, which a history file does not hold:
+   * the replay is given the id the recording ran under.
    */
   @Test
   void aRecordedBulkRescanWithAFailedChildReplaysWithoutNonDeterminism() throws Exception {
@@ -38,12 +38,14 @@ class ScanReplayTest {
       json = new String(resource.readAllBytes(), StandardCharsets.UTF_8);
     }
     WorkflowReplayer.replayWorkflowExecution(
-        WorkflowExecutionHistory.fromJson(json, ScanWorkflows.bulkRescanWorkflowId(ScanHistoryRecorder.BULK_NAME)),
+        WorkflowExecutionHistory.fromJson(
+            json, ScanWorkflows.bulkRescanWorkflowId(ScanHistoryRecorder.BULK_NAME)),
         BulkRescanWorkflowImpl.class,
         RescanWorkflowImpl.class);
   }
 
   private static InputStream resource(String name) {
-    return Objects.requireNonNull(ScanReplayTest.class.getClassLoader().getResourceAsStream(name), name);
+    return Objects.requireNonNull(
+        ScanReplayTest.class.getClassLoader().getResourceAsStream(name), name);
   }
 }

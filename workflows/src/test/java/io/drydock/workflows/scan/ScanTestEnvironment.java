@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** Both scan workflows on a time-skipping test server, with their activities served by one {@link FakeScanStore}. */
+/**
+ * Both scan workflows on a time-skipping test server, with their activities served by one {@link
+ * FakeScanStore}.
+ */
 final class ScanTestEnvironment implements AutoCloseable {
   final FakeScanStore store = new FakeScanStore();
   private final TestWorkflowEnvironment temporal = TestWorkflowEnvironment.newInstance();
@@ -22,7 +25,8 @@ final class ScanTestEnvironment implements AutoCloseable {
   ScanTestEnvironment() {
     DrydockSearchAttributes.all().forEach(temporal::registerSearchAttribute);
     Worker worker = temporal.newWorker(ScanWorkflows.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(RescanWorkflowImpl.class, BulkRescanWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        RescanWorkflowImpl.class, BulkRescanWorkflowImpl.class);
     worker.registerActivitiesImplementations(store);
     temporal.start();
   }
@@ -61,7 +65,10 @@ final class ScanTestEnvironment implements AutoCloseable {
     return workflow;
   }
 
-  /** Runs a rescan as an operator's request does, under the manifest's own workflow id, and waits for its end. */
+  /**
+   * Runs a rescan as an operator's request does, under the manifest's own workflow id, and waits
+   * for its end.
+   */
   RescanResult rescan(String manifestDigest) {
     startRescan(ScanWorkflows.rescanWorkflowId(manifestDigest), manifestDigest, false);
     return result(ScanWorkflows.rescanWorkflowId(manifestDigest), RescanResult.class);
@@ -80,13 +87,20 @@ final class ScanTestEnvironment implements AutoCloseable {
     return workflow;
   }
 
-  /** The result of the workflow's latest run: after continue-as-new the first run's stub has no result. */
+  /**
+   * The result of the workflow's latest run: after continue-as-new the first run's stub has no
+   * result.
+   */
   <T> T result(String workflowId, Class<T> type) {
     return client().newUntypedWorkflowStub(workflowId).getResult(type);
   }
 
   <T> T searchAttribute(String workflowId, SearchAttributeKey<T> key) {
-    return client().newUntypedWorkflowStub(workflowId).describe().getTypedSearchAttributes().get(key);
+    return client()
+        .newUntypedWorkflowStub(workflowId)
+        .describe()
+        .getTypedSearchAttributes()
+        .get(key);
   }
 
   List<HistoryEvent> history(String workflowId) {
@@ -94,8 +108,9 @@ final class ScanTestEnvironment implements AutoCloseable {
   }
 
   /**
-   * Child rescans the workflow started after it received {@code fromSignal} and before {@code untilSignal} (or its
-   * end, when null). The history orders them exactly: a signal is recorded before any command that could see it.
+   * Child rescans the workflow started after it received {@code fromSignal} and before {@code
+   * untilSignal} (or its end, when null). The history orders them exactly: a signal is recorded
+   * before any command that could see it.
    */
   long childrenStartedBetweenSignals(String workflowId, String fromSignal, String untilSignal) {
     boolean received = false;
@@ -109,7 +124,8 @@ final class ScanTestEnvironment implements AutoCloseable {
         received = fromSignal.equals(signal);
       } else if (untilSignal != null && untilSignal.equals(signal)) {
         break;
-      } else if (event.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) {
+      } else if (event.getEventType()
+          == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) {
         started++;
       }
     }
@@ -119,7 +135,10 @@ final class ScanTestEnvironment implements AutoCloseable {
     return started;
   }
 
-  /** Polls in real time: the activities run on real threads while the test server skips workflow time. */
+  /**
+   * Polls in real time: the activities run on real threads while the test server skips workflow
+   * time.
+   */
   static void until(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads apk's {@code lib/apk/db/installed}: one stanza per installed package, one-letter keys ({@code P} name,
- * {@code V} version, {@code A} architecture, {@code o} origin, the source package it was built from).
+ * Reads apk's {@code lib/apk/db/installed}: one stanza per installed package, one-letter keys
+ * ({@code P} name, {@code V} version, {@code A} architecture, {@code o} origin, the source package
+ * it was built from).
  */
 final class ApkDatabase {
   private static final Set<String> FIELDS = Set.of("P", "V", "A", "o");
@@ -23,11 +24,18 @@ final class ApkDatabase {
       if (name.isEmpty() || version.isEmpty()) {
         continue;
       }
-      // An origin is built at the same version as its subpackages: apk records no other. A package without one is
-      // its own source, as dpkg's are; claircore's apk scanner leaves it without a source (docs/compatibility.md).
+      // An origin is built at the same version as its subpackages: apk records no other. A package
+      // without one is
+      // its own source, as dpkg's are; claircore's apk scanner leaves it without a source
+      // (docs/compatibility.md).
       String origin = stanza.getOrDefault("o", "");
-      packages.add(new InstalledPackage(name, version, stanza.getOrDefault("A", ""),
-          origin.isEmpty() ? name : origin, version));
+      packages.add(
+          new InstalledPackage(
+              name,
+              version,
+              stanza.getOrDefault("A", ""),
+              origin.isEmpty() ? name : origin,
+              version));
     }
     return packages;
   }

@@ -13,27 +13,30 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Stacks the scans of an image's layers into what the whole image holds, as a container runtime stacks the layers
- * themselves: each layer first removes what its whiteouts and opaque directories hide of the layers below, then its
- * own files replace those at the same paths. The packages of the database files left at the top are the image's
- * packages; its os-release file is its distribution.
+ * Stacks the scans of an image's layers into what the whole image holds, as a container runtime
+ * stacks the layers themselves: each layer first removes what its whiteouts and opaque directories
+ * hide of the layers below, then its own files replace those at the same paths. The packages of the
+ * database files left at the top are the image's packages; its os-release file is its distribution.
  *
- * <p>The output is a function of the input alone: packages are sorted by name, version, architecture, database and
- * source, ids are handed out in that order ("1", "2", ...; source packages after all binary ones), so the same image
- * always gives byte-identical report JSON.
+ * <p>The output is a function of the input alone: packages are sorted by name, version,
+ * architecture, database and source, ids are handed out in that order ("1", "2", ...; source
+ * packages after all binary ones), so the same image always gives byte-identical report JSON.
  */
 public final class Coalescer {
   private static final String DISTRIBUTION_ID = "1";
-  /** More links than any real os-release chain has; a loop of links ends here instead of spinning. */
+
+  /**
+   * More links than any real os-release chain has; a loop of links ends here instead of spinning.
+   */
   private static final int MAX_LINKS = 8;
 
-  private static final Comparator<Placed> PACKAGE_ORDER = Comparator
-      .comparing((Placed p) -> p.pkg().name())
-      .thenComparing(p -> p.pkg().version())
-      .thenComparing(p -> p.pkg().arch())
-      .thenComparing(Placed::packageDb)
-      .thenComparing(p -> p.pkg().sourceName())
-      .thenComparing(p -> p.pkg().sourceVersion());
+  private static final Comparator<Placed> PACKAGE_ORDER =
+      Comparator.comparing((Placed p) -> p.pkg().name())
+          .thenComparing(p -> p.pkg().version())
+          .thenComparing(p -> p.pkg().arch())
+          .thenComparing(Placed::packageDb)
+          .thenComparing(p -> p.pkg().sourceName())
+          .thenComparing(p -> p.pkg().sourceVersion());
 
   private Coalescer() {}
 
@@ -55,7 +58,8 @@ public final class Coalescer {
       hide(databases.keySet(), scan);
       hide(osReleases.keySet(), scan);
       for (PackageDatabase database : scan.packageDatabases()) {
-        // A package the layer below already listed in this file keeps its layer: rewriting the file to add or
+        // A package the layer below already listed in this file keeps its layer: rewriting the file
+        // to add or
         // remove other packages does not reinstall it.
         Map<InstalledPackage, String> previous = below.getOrDefault(database.path(), Map.of());
         Map<InstalledPackage, String> packages = new HashMap<>();
@@ -72,11 +76,17 @@ public final class Coalescer {
   }
 
   private static void hide(Set<String> paths, LayerScan scan) {
-    paths.removeIf(path -> scan.whiteouts().stream().anyMatch(hidden -> LayerPaths.isAtOrBelow(path, hidden))
-        || scan.opaqueDirectories().stream().anyMatch(opaque -> LayerPaths.isAtOrBelow(path, opaque)));
+    paths.removeIf(
+        path ->
+            scan.whiteouts().stream().anyMatch(hidden -> LayerPaths.isAtOrBelow(path, hidden))
+                || scan.opaqueDirectories().stream()
+                    .anyMatch(opaque -> LayerPaths.isAtOrBelow(path, opaque)));
   }
 
-  /** etc/os-release, following links; usr/lib/os-release when that gives nothing, as os-release(5) says. */
+  /**
+   * etc/os-release, following links; usr/lib/os-release when that gives nothing, as os-release(5)
+   * says.
+   */
   private static Distribution distribution(Map<String, OsRelease> osReleases) {
     for (String path : List.of(ScannedPaths.ETC_OS_RELEASE, ScannedPaths.USR_LIB_OS_RELEASE)) {
       OsRelease file = osReleases.get(path);
@@ -85,7 +95,8 @@ public final class Coalescer {
       }
       if (file != null && file.linkTarget() == null && !file.fields().isEmpty()) {
         Map<String, String> fields = file.fields();
-        return new Distribution(DISTRIBUTION_ID,
+        return new Distribution(
+            DISTRIBUTION_ID,
             fields.getOrDefault("ID", ""),
             fields.getOrDefault("NAME", ""),
             fields.getOrDefault("VERSION", ""),
@@ -102,12 +113,13 @@ public final class Coalescer {
   private static IndexContents contents(
       Map<String, Map<InstalledPackage, String>> databases, Distribution distribution) {
     List<Placed> placed = new ArrayList<>();
-    databases.forEach((packageDb, packages) ->
-        packages.forEach((pkg, layer) -> placed.add(new Placed(pkg, packageDb, layer))));
+    databases.forEach(
+        (packageDb, packages) ->
+            packages.forEach((pkg, layer) -> placed.add(new Placed(pkg, packageDb, layer))));
     placed.sort(PACKAGE_ORDER);
 
-    Map<SourceKey, String> sourceIds = new TreeMap<>(Comparator
-        .comparing(SourceKey::name).thenComparing(SourceKey::version));
+    Map<SourceKey, String> sourceIds =
+        new TreeMap<>(Comparator.comparing(SourceKey::name).thenComparing(SourceKey::version));
     for (Placed p : placed) {
       sourceIds.put(new SourceKey(p.pkg().sourceName(), p.pkg().sourceVersion()), "");
     }
@@ -126,9 +138,11 @@ public final class Coalescer {
       Package source = Package.source(sourceIds.get(key), key.name(), key.version());
       String detector = ScannerSet.packageScanner(p.packageDb()).urn();
       packages.put(id, Package.binary(id, pkg.name(), pkg.version(), source, pkg.arch(), detector));
-      environments.put(id, List.of(new Environment(p.packageDb(), p.introducedIn(), distributionId, List.of())));
+      environments.put(
+          id, List.of(new Environment(p.packageDb(), p.introducedIn(), distributionId, List.of())));
     }
-    Map<String, Distribution> distributions = distribution == null ? Map.of() : Map.of(distribution.id(), distribution);
+    Map<String, Distribution> distributions =
+        distribution == null ? Map.of() : Map.of(distribution.id(), distribution);
     return new IndexContents(packages, distributions, Map.of(), environments);
   }
 }

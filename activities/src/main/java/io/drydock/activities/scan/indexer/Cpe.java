@@ -7,30 +7,43 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * An os-release {@code CPE_NAME} as claircore writes a distribution's {@code cpe}: it unbinds the name, a CPE 2.2 URI
- * ({@code cpe:/o:redhat:enterprise_linux:9::baseos}) or a CPE 2.3 formatted string, and binds it again as a formatted
- * string; a name it cannot unbind is left out (quay/claircore {@code osrelease/scanner.go}, {@code
- * toolkit/types/cpe/unbind.go} and {@code bind.go} at b882dc5d2b7309c53d10f1cd021bb5c9c86e4514). Stricter than
- * claircore in one way: a value with a wildcard ({@code *} or {@code ?} inside it) is refused, as no os-release file
- * names a pattern.
+ * An os-release {@code CPE_NAME} as claircore writes a distribution's {@code cpe}: it unbinds the
+ * name, a CPE 2.2 URI ({@code cpe:/o:redhat:enterprise_linux:9::baseos}) or a CPE 2.3 formatted
+ * string, and binds it again as a formatted string; a name it cannot unbind is left out
+ * (quay/claircore {@code osrelease/scanner.go}, {@code toolkit/types/cpe/unbind.go} and {@code
+ * bind.go} at b882dc5d2b7309c53d10f1cd021bb5c9c86e4514). Stricter than claircore in one way: a
+ * value with a wildcard ({@code *} or {@code ?} inside it) is refused, as no os-release file names
+ * a pattern.
  */
 public final class Cpe {
   private static final String URI_PREFIX = "cpe:/";
   private static final String FS_PREFIX = "cpe:2.3:";
   private static final int ATTRIBUTES = 11;
+
   /** part, vendor, product, version, update, edition, language: the URI's components. */
   private static final int URI_COMPONENTS = 7;
+
   private static final int EDITION = 5;
-  /** A value that is only a quoted hyphen, which would read as "not applicable" (NISTIR 7695 5.3.2). */
+
+  /**
+   * A value that is only a quoted hyphen, which would read as "not applicable" (NISTIR 7695 5.3.2).
+   */
   private static final Pattern QUOTED_HYPHEN_ALONE = Pattern.compile("(^|:)\\\\-(:|$)");
+
   /** Where edition, sw_edition, target_sw, target_hw and other of a packed edition go. */
   private static final int[] PACKED_ATTRIBUTES = {5, 7, 8, 9, 10};
-  /** Characters a URI component may not hold (NISTIR 7695 table 6-1, as claircore's unbindURI lists them). */
+
+  /**
+   * Characters a URI component may not hold (NISTIR 7695 table 6-1, as claircore's unbindURI lists
+   * them).
+   */
   private static final String URI_DISALLOWED = "!\"#$&'()*+,/:;<=>?@[\\]^`{|}";
 
   private Cpe() {}
 
-  /** The name bound as a CPE 2.3 formatted string, or empty when it is none or is not well-formed. */
+  /**
+   * The name bound as a CPE 2.3 formatted string, or empty when it is none or is not well-formed.
+   */
   public static String formattedString(String name) {
     List<String> values;
     if (name.startsWith(URI_PREFIX)) {
@@ -46,13 +59,17 @@ public final class Cpe {
     return "cpe:2.3:" + String.join(":", values);
   }
 
-  /** The eleven attributes in formatted-string form ({@code *} any, {@code -} not applicable), or null. */
+  /**
+   * The eleven attributes in formatted-string form ({@code *} any, {@code -} not applicable), or
+   * null.
+   */
   private static List<String> unbindUri(String components) {
     String[] parts = components.split(":", -1);
     if (parts.length > URI_COMPONENTS) {
       return null;
     }
-    // Attribute order of the formatted string: the URI's seven, then sw_edition, target_sw, target_hw, other.
+    // Attribute order of the formatted string: the URI's seven, then sw_edition, target_sw,
+    // target_hw, other.
     String[] values = new String[ATTRIBUTES];
     Arrays.fill(values, "*");
     for (int i = 0; i < parts.length; i++) {
@@ -73,7 +90,9 @@ public final class Cpe {
     return unbound.contains(null) ? null : unbound;
   }
 
-  /** A URI component in formatted-string form, or null when it holds a character the URI may not. */
+  /**
+   * A URI component in formatted-string form, or null when it holds a character the URI may not.
+   */
   private static String uriValue(String component) {
     if (component.isEmpty()) {
       return "*";
@@ -104,7 +123,10 @@ public final class Cpe {
     return bound.toString();
   }
 
-  /** The attributes of the part after {@code cpe:2.3:}, unquoted where the formatted string needs no quoting. */
+  /**
+   * The attributes of the part after {@code cpe:2.3:}, unquoted where the formatted string needs no
+   * quoting.
+   */
   private static List<String> unbindFormattedString(String attributes) {
     if (QUOTED_HYPHEN_ALONE.matcher(attributes).find()) {
       return null;
@@ -138,7 +160,10 @@ public final class Cpe {
     return bound;
   }
 
-  /** Appends {@code c} as a formatted string holds it: letters, digits, {@code _ . -} plain, the rest quoted. */
+  /**
+   * Appends {@code c} as a formatted string holds it: letters, digits, {@code _ . -} plain, the
+   * rest quoted.
+   */
   private static void appendQuoted(StringBuilder value, char c) {
     boolean alphanumeric = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
     if (!alphanumeric && c != '_' && c != '.' && c != '-') {
@@ -147,7 +172,10 @@ public final class Cpe {
     value.append(c);
   }
 
-  /** ASCII without spaces or unquoted wildcards, and a part that is {@code a}, {@code o} or {@code h} when set. */
+  /**
+   * ASCII without spaces or unquoted wildcards, and a part that is {@code a}, {@code o} or {@code
+   * h} when set.
+   */
   private static boolean valid(List<String> values) {
     for (String value : values) {
       if (value.equals("*") || value.equals("-")) {
@@ -165,6 +193,10 @@ public final class Cpe {
       }
     }
     String part = values.get(0);
-    return part.equals("*") || part.equals("-") || part.equals("a") || part.equals("o") || part.equals("h");
+    return part.equals("*")
+        || part.equals("-")
+        || part.equals("a")
+        || part.equals("o")
+        || part.equals("h");
   }
 }

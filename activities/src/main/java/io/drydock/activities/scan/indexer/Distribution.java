@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
- * The operating system of an image, from its os-release file (os-release(5)), in Clair's JSON shape. Fields the file
- * does not set are empty strings.
+ * The operating system of an image, from its os-release file (os-release(5)), in Clair's JSON
+ * shape. Fields the file does not set are empty strings.
  *
  * @param id unique within its report
  * @param did os-release {@code ID}
@@ -18,7 +18,17 @@ import java.util.Objects;
  * @param cpe os-release {@code CPE_NAME}
  * @param prettyName os-release {@code PRETTY_NAME}
  */
-@JsonPropertyOrder({"id", "did", "name", "version", "version_code_name", "version_id", "arch", "cpe", "pretty_name"})
+@JsonPropertyOrder({
+  "id",
+  "did",
+  "name",
+  "version",
+  "version_code_name",
+  "version_id",
+  "arch",
+  "cpe",
+  "pretty_name"
+})
 public record Distribution(
     @JsonProperty("id") String id,
     @JsonProperty("did") String did,

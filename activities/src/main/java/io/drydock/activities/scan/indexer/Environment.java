@@ -9,9 +9,12 @@ import java.util.Objects;
  * Where a package of an {@link IndexReport} was found, in Clair's JSON shape.
  *
  * @param packageDb the path of the package database that lists the package
- * @param introducedIn the digest of the lowest layer from which the package has been listed without interruption
- * @param distributionId the id of the image's distribution in the same report, empty when the image has none
- * @param repositoryIds ids of the report's repositories; always empty, as no repository scanner exists yet
+ * @param introducedIn the digest of the lowest layer from which the package has been listed without
+ *     interruption
+ * @param distributionId the id of the image's distribution in the same report, empty when the image
+ *     has none
+ * @param repositoryIds ids of the report's repositories; always empty, as no repository scanner
+ *     exists yet
  */
 @JsonPropertyOrder({"package_db", "introduced_in", "distribution_id", "repository_ids"})
 public record Environment(

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the {@link Coalescer} found in an image: the body of an {@link IndexReport}. Maps keep the order they are given
- * in (ids ascending when the coalescer builds them).
+ * What the {@link Coalescer} found in an image: the body of an {@link IndexReport}. Maps keep the
+ * order they are given in (ids ascending when the coalescer builds them).
  *
  * @param packages binary packages by {@link Package#id()}
  * @param distributions by {@link Distribution#id()}; at most one, the image's final os-release
- * @param repository always empty: no repository scanner exists yet, but Clair clients expect the member
+ * @param repository always empty: no repository scanner exists yet, but Clair clients expect the
+ *     member
  * @param environments where each package was found, by the package's id
  */
 @JsonPropertyOrder({"packages", "distributions", "repository", "environments"})

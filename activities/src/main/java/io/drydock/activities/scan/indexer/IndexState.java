@@ -1,8 +1,9 @@
 package io.drydock.activities.scan.indexer;
 
 /**
- * The states of Clair's indexer, in the order a manifest passes through them; {@link #INDEX_ERROR} ends a failed
- * run. Reports carry {@link #wireName()}, the exact string Clair clients compare against.
+ * The states of Clair's indexer, in the order a manifest passes through them; {@link #INDEX_ERROR}
+ * ends a failed run. Reports carry {@link #wireName()}, the exact string Clair clients compare
+ * against.
  */
 public enum IndexState {
   CHECK_MANIFEST("CheckManifest"),
@@ -23,7 +24,10 @@ public enum IndexState {
     return wireName;
   }
 
-  /** The state {@code wireName} names; an unknown or empty name is refused rather than mapped to a default. */
+  /**
+   * The state {@code wireName} names; an unknown or empty name is refused rather than mapped to a
+   * default.
+   */
   public static IndexState fromWireName(String wireName) {
     for (IndexState state : values()) {
       if (state.wireName.equals(wireName)) {

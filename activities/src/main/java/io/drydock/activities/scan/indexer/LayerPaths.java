@@ -3,13 +3,17 @@ package io.drydock.activities.scan.indexer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** Paths inside an image, as the scan records them: relative to the root, no {@code ./}, no leading {@code /}. */
+/**
+ * Paths inside an image, as the scan records them: relative to the root, no {@code ./}, no leading
+ * {@code /}.
+ */
 final class LayerPaths {
   private LayerPaths() {}
 
   /**
-   * Cleans a tar entry name or link target: {@code ./etc/os-release}, {@code /etc//os-release} and {@code
-   * etc/./os-release} are all {@code etc/os-release}; {@code ..} cannot climb above the root, as in a container.
+   * Cleans a tar entry name or link target: {@code ./etc/os-release}, {@code /etc//os-release} and
+   * {@code etc/./os-release} are all {@code etc/os-release}; {@code ..} cannot climb above the
+   * root, as in a container.
    */
   static String normalize(String name) {
     Deque<String> parts = new ArrayDeque<>();
@@ -33,9 +37,13 @@ final class LayerPaths {
     return directory.isEmpty() ? name : directory + "/" + name;
   }
 
-  /** Whether {@code path} is {@code ancestor} or lies below it; the root (empty) is everyone's ancestor. */
+  /**
+   * Whether {@code path} is {@code ancestor} or lies below it; the root (empty) is everyone's
+   * ancestor.
+   */
   static boolean isAtOrBelow(String path, String ancestor) {
-    return ancestor.isEmpty() || path.equals(ancestor)
+    return ancestor.isEmpty()
+        || path.equals(ancestor)
         || (path.startsWith(ancestor) && path.charAt(ancestor.length()) == '/');
   }
 }

@@ -19,12 +19,16 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /**
- * Scans one image layer blob, a gzip-compressed or plain tar, in a single streaming pass: only the few small files the
- * scanners parse are read into memory, everything else is skipped as it streams by, so a layer of any size scans in a
- * small heap. The scanners are those of {@link ScannerSet#current()}.
+ * Scans one image layer blob, a gzip-compressed or plain tar, in a single streaming pass: only the
+ * few small files the scanners parse are read into memory, everything else is skipped as it streams
+ * by, so a layer of any size scans in a small heap. The scanners are those of {@link
+ * ScannerSet#current()}.
  */
 public final class LayerScanner {
-  /** The most a parsed file may hold; real dpkg status files stay below a few MiB even on large systems. */
+  /**
+   * The most a parsed file may hold; real dpkg status files stay below a few MiB even on large
+   * systems.
+   */
   static final int MAX_PARSED_FILE_BYTES = 16 << 20;
 
   private static final String WHITEOUT_PREFIX = ".wh.";
@@ -34,11 +38,12 @@ public final class LayerScanner {
   private LayerScanner() {}
 
   /**
-   * Scans {@code blob} to its end. The caller keeps ownership of the stream: it is read but not closed.
+   * Scans {@code blob} to its end. The caller keeps ownership of the stream: it is read but not
+   * closed.
    *
-   * @throws IOException if reading {@code blob} fails (that exception, unchanged), or if the blob is not a complete,
-   *     valid gzip-compressed or plain tar archive, or holds a parsed file larger than 16 MiB. A damaged layer never
-   *     yields a partial scan.
+   * @throws IOException if reading {@code blob} fails (that exception, unchanged), or if the blob
+   *     is not a complete, valid gzip-compressed or plain tar archive, or holds a parsed file
+   *     larger than 16 MiB. A damaged layer never yields a partial scan.
    */
   public static LayerScan scan(InputStream blob) throws IOException {
     CallerStream source = new CallerStream(blob);
@@ -50,16 +55,20 @@ public final class LayerScanner {
       byte[] skipBuffer = new byte[READ_BUFFER_BYTES];
       for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
         contents.add(entry, tar);
-        // Reading the rest of the entry in large chunks beats Commons Compress's skip, which inflates 8 KiB a call.
+        // Reading the rest of the entry in large chunks beats Commons Compress's skip, which
+        // inflates 8 KiB a call.
         while (tar.read(skipBuffer) >= 0) {
           // Discarded: the scanners need only the files LayerContents read.
         }
       }
       if (!tar.sawEndOfArchive) {
-        throw new InvalidLayerException("layer blob is truncated: its tar archive stops after "
-            + contents.entries + " entries without the end-of-archive marker");
+        throw new InvalidLayerException(
+            "layer blob is truncated: its tar archive stops after "
+                + contents.entries
+                + " entries without the end-of-archive marker");
       }
-      // Whatever follows the end marker is padding; reading it checks the gzip trailer's CRC and length.
+      // Whatever follows the end marker is padding; reading it checks the gzip trailer's CRC and
+      // length.
       tarBytes.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       if (e instanceof InvalidLayerException || source.threw(e)) {
@@ -80,8 +89,9 @@ public final class LayerScanner {
   }
 
   /**
-   * Found by the blob's magic bytes, not its media type: a registry's manifests name layers {@code tar+gzip} that are
-   * plain tars and the reverse, and OCI's {@code tar+zstd} layers start with zstd's frame magic.
+   * Found by the blob's magic bytes, not its media type: a registry's manifests name layers {@code
+   * tar+gzip} that are plain tars and the reverse, and OCI's {@code tar+zstd} layers start with
+   * zstd's frame magic.
    */
   private enum Compression {
     GZIP("gzip-compressed tar"),
@@ -101,14 +111,20 @@ public final class LayerScanner {
       if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
         return GZIP;
       }
-      if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-          && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+      if (magic.length == 4
+          && (magic[0] & 0xff) == 0x28
+          && (magic[1] & 0xff) == 0xb5
+          && (magic[2] & 0xff) == 0x2f
+          && (magic[3] & 0xff) == 0xfd) {
         return ZSTD;
       }
       return NONE;
     }
 
-    /** Every gzip member and every zstd frame is read, as a multi-member layer holds them one after another. */
+    /**
+     * Every gzip member and every zstd frame is read, as a multi-member layer holds them one after
+     * another.
+     */
     InputStream decompressing(BufferedInputStream in) throws IOException {
       switch (this) {
         case GZIP:
@@ -133,8 +149,8 @@ public final class LayerScanner {
   }
 
   /**
-   * The caller's stream, left open when the scan closes its decompressor, and remembering what it threw so that a
-   * failing network read is passed on as itself rather than blamed on the layer.
+   * The caller's stream, left open when the scan closes its decompressor, and remembering what it
+   * threw so that a failing network read is passed on as itself rather than blamed on the layer.
    */
   private static final class CallerStream extends FilterInputStream {
     private IOException failure;
@@ -189,8 +205,8 @@ public final class LayerScanner {
   }
 
   /**
-   * Commons Compress ends the entry list quietly when the input stops at an entry boundary; only the all-zero
-   * end-of-archive record tells a complete archive from a truncated one.
+   * Commons Compress ends the entry list quietly when the input stops at an entry boundary; only
+   * the all-zero end-of-archive record tells a complete archive from a truncated one.
    */
   private static final class CheckedTarInputStream extends TarArchiveInputStream {
     private boolean sawEndOfArchive;
@@ -235,13 +251,18 @@ public final class LayerScanner {
         addLink(path, entry, scanned == ScannedPaths.OS_RELEASE);
         return;
       }
-      // A directory or device where a scanned file belongs hides the lower layers' file and holds nothing to read.
+      // A directory or device where a scanned file belongs hides the lower layers' file and holds
+      // nothing to read.
       String text = entry.isFile() ? read(path, entry, tar) : "";
       switch (scanned) {
-        case OS_RELEASE -> osReleases.put(path, new OsRelease(path, null, OsReleaseFile.parse(text)));
-        case DPKG_STATUS -> databases.put(path, new PackageDatabase(path, DpkgDatabase.statusFile(text)));
-        case DPKG_DISTROLESS -> databases.put(path, new PackageDatabase(path, DpkgDatabase.distrolessFile(text)));
-        case APK_INSTALLED -> databases.put(path, new PackageDatabase(path, ApkDatabase.installedFile(text)));
+        case OS_RELEASE ->
+            osReleases.put(path, new OsRelease(path, null, OsReleaseFile.parse(text)));
+        case DPKG_STATUS ->
+            databases.put(path, new PackageDatabase(path, DpkgDatabase.statusFile(text)));
+        case DPKG_DISTROLESS ->
+            databases.put(path, new PackageDatabase(path, DpkgDatabase.distrolessFile(text)));
+        case APK_INSTALLED ->
+            databases.put(path, new PackageDatabase(path, ApkDatabase.installedFile(text)));
       }
     }
 
@@ -254,43 +275,59 @@ public final class LayerScanner {
       }
       // Other ".wh..wh." names are AUFS bookkeeping, not deletions.
       String hidden = LayerPaths.child(directory, name.substring(WHITEOUT_PREFIX.length()));
-      if (!name.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX) && ScannedPaths.canHideAScannedFile(hidden)) {
+      if (!name.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX)
+          && ScannedPaths.canHideAScannedFile(hidden)) {
         whiteouts.add(hidden);
       }
     }
 
     /**
-     * A hard link names an earlier entry of the same archive, so a parsed target is simply copied. A symbolic link
-     * (relative to its directory) is kept as such for an os-release file, which the coalescer resolves across
-     * layers; at a database path it hides the lower layers' file, and its target is scanned at its own path.
+     * A hard link names an earlier entry of the same archive, so a parsed target is simply copied.
+     * A symbolic link (relative to its directory) is kept as such for an os-release file, which the
+     * coalescer resolves across layers; at a database path it hides the lower layers' file, and its
+     * target is scanned at its own path.
      */
     private void addLink(String path, TarArchiveEntry entry, boolean osRelease) {
-      String target = entry.isLink()
-          ? LayerPaths.normalize(entry.getLinkName())
-          : LayerPaths.normalize(entry.getLinkName().startsWith("/")
-              ? entry.getLinkName()
-              : LayerPaths.child(LayerPaths.parent(path), entry.getLinkName()));
+      String target =
+          entry.isLink()
+              ? LayerPaths.normalize(entry.getLinkName())
+              : LayerPaths.normalize(
+                  entry.getLinkName().startsWith("/")
+                      ? entry.getLinkName()
+                      : LayerPaths.child(LayerPaths.parent(path), entry.getLinkName()));
       if (osRelease) {
         OsRelease linked = entry.isLink() ? osReleases.get(target) : null;
-        osReleases.put(path, linked == null
-            ? new OsRelease(path, target, Map.of())
-            : new OsRelease(path, linked.linkTarget(), linked.fields()));
+        osReleases.put(
+            path,
+            linked == null
+                ? new OsRelease(path, target, Map.of())
+                : new OsRelease(path, linked.linkTarget(), linked.fields()));
       } else {
         PackageDatabase linked = entry.isLink() ? databases.get(target) : null;
-        databases.put(path, new PackageDatabase(path, linked == null ? List.of() : linked.packages()));
+        databases.put(
+            path, new PackageDatabase(path, linked == null ? List.of() : linked.packages()));
       }
     }
 
-    private static String read(String path, TarArchiveEntry entry, InputStream tar) throws IOException {
+    private static String read(String path, TarArchiveEntry entry, InputStream tar)
+        throws IOException {
       if (entry.getSize() > MAX_PARSED_FILE_BYTES) {
-        throw new InvalidLayerException(path + " is " + entry.getSize() + " bytes, more than the "
-            + (MAX_PARSED_FILE_BYTES >> 20) + " MiB a scanned file may have");
+        throw new InvalidLayerException(
+            path
+                + " is "
+                + entry.getSize()
+                + " bytes, more than the "
+                + (MAX_PARSED_FILE_BYTES >> 20)
+                + " MiB a scanned file may have");
       }
       return new String(tar.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8);
     }
 
     LayerScan toScan() {
-      return new LayerScan(List.copyOf(databases.values()), List.copyOf(osReleases.values()), whiteouts,
+      return new LayerScan(
+          List.copyOf(databases.values()),
+          List.copyOf(osReleases.values()),
+          whiteouts,
           opaqueDirectories);
     }
   }

@@ -4,11 +4,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads an os-release file (os-release(5)): {@code NAME=value} lines in shell syntax. Values may be unquoted, in
- * single quotes (taken literally) or in double quotes (where a backslash escapes {@code "}, {@code \}, {@code $} and
- * {@code `}), and quoted parts may run together as in the shell; blank lines and {@code #} comments are skipped, as
- * are lines that do not assign a variable. A later assignment of the same variable wins, as when the shell sources
- * the file.
+ * Reads an os-release file (os-release(5)): {@code NAME=value} lines in shell syntax. Values may be
+ * unquoted, in single quotes (taken literally) or in double quotes (where a backslash escapes
+ * {@code "}, {@code \}, {@code $} and {@code `}), and quoted parts may run together as in the
+ * shell; blank lines and {@code #} comments are skipped, as are lines that do not assign a
+ * variable. A later assignment of the same variable wins, as when the shell sources the file.
  */
 final class OsReleaseFile {
   private OsReleaseFile() {}
@@ -18,7 +18,10 @@ final class OsReleaseFile {
     for (String rawLine : text.split("\r?\n")) {
       String line = rawLine.strip();
       int equals = line.indexOf('=');
-      if (line.isEmpty() || line.startsWith("#") || equals <= 0 || !isVariableName(line.substring(0, equals))) {
+      if (line.isEmpty()
+          || line.startsWith("#")
+          || equals <= 0
+          || !isVariableName(line.substring(0, equals))) {
         continue;
       }
       fields.put(line.substring(0, equals), value(line, equals + 1));
@@ -37,7 +40,10 @@ final class OsReleaseFile {
     return true;
   }
 
-  /** The shell word starting at {@code from}: it ends at unquoted white space, after which only a comment may follow. */
+  /**
+   * The shell word starting at {@code from}: it ends at unquoted white space, after which only a
+   * comment may follow.
+   */
   private static String value(String line, int from) {
     StringBuilder value = new StringBuilder();
     int i = from;

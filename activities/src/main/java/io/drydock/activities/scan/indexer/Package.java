@@ -6,22 +6,35 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
- * A package of an {@link IndexReport}, field for field claircore's {@code Package} JSON (quay/claircore
- * {@code package.go} at v1.5.52, the version quay/clair builds with): {@code source} and {@code arch} are left out when
- * empty ({@code omitempty}), the rest always written. Every binary package names the {@code source} package it was
- * built from, as claircore's dpkg and apk scanners fill it, because Clair's matchers dereference it; a source package
- * has none. Where a package was found ({@code package_db}) is in its {@link Environment}, not here: claircore's
+ * A package of an {@link IndexReport}, field for field claircore's {@code Package} JSON
+ * (quay/claircore {@code package.go} at v1.5.52, the version quay/clair builds with): {@code
+ * source} and {@code arch} are left out when empty ({@code omitempty}), the rest always written.
+ * Every binary package names the {@code source} package it was built from, as claircore's dpkg and
+ * apk scanners fill it, because Clair's matchers dereference it; a source package has none. Where a
+ * package was found ({@code package_db}) is in its {@link Environment}, not here: claircore's
  * package has no such field, and a strict decoder refuses one.
  *
  * @param id unique within its report
  * @param kind {@value #BINARY} or {@value #SOURCE}
- * @param normalizedVersion always empty: neither claircore's dpkg nor its apk scanner normalizes versions
+ * @param normalizedVersion always empty: neither claircore's dpkg nor its apk scanner normalizes
+ *     versions
  * @param arch the architecture the package database records, empty when it records none
  * @param cpe always empty: the package databases name no CPE
- * @param detector the scanner that found a binary package, as claircore binds it ({@link ScannerSet.Scanner#urn()});
- *     null for a source package, which claircore's store reads back without one
+ * @param detector the scanner that found a binary package, as claircore binds it ({@link
+ *     ScannerSet.Scanner#urn()}); null for a source package, which claircore's store reads back
+ *     without one
  */
-@JsonPropertyOrder({"id", "name", "version", "kind", "source", "normalized_version", "arch", "cpe", "detector"})
+@JsonPropertyOrder({
+  "id",
+  "name",
+  "version",
+  "kind",
+  "source",
+  "normalized_version",
+  "arch",
+  "cpe",
+  "detector"
+})
 public record Package(
     @JsonProperty("id") String id,
     @JsonProperty("name") String name,
@@ -44,19 +57,22 @@ public record Package(
     Objects.requireNonNull(cpe, "cpe");
     if (BINARY.equals(kind)) {
       if (source == null || !SOURCE.equals(source.kind()) || detector == null) {
-        throw new IllegalArgumentException("a binary package needs its source package and its detector");
+        throw new IllegalArgumentException(
+            "a binary package needs its source package and its detector");
       }
     } else if (SOURCE.equals(kind)) {
       if (source != null || detector != null) {
         throw new IllegalArgumentException("a source package has neither a source nor a detector");
       }
     } else {
-      throw new IllegalArgumentException("package kind must be binary or source, not '" + kind + "'");
+      throw new IllegalArgumentException(
+          "package kind must be binary or source, not '" + kind + "'");
     }
   }
 
   /** A binary package built from {@code source}, found by {@code detector}. */
-  static Package binary(String id, String name, String version, Package source, String arch, String detector) {
+  static Package binary(
+      String id, String name, String version, Package source, String arch, String detector) {
     return new Package(id, name, version, BINARY, source, "", arch, "", detector);
   }
 

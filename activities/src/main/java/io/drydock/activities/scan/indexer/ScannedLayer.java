@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * One layer of an image with its scan, as the {@link Coalescer} takes them.
  *
- * @param layerDigest {@code sha256:<hex>} of the layer blob, reported as {@link Environment#introducedIn()}
+ * @param layerDigest {@code sha256:<hex>} of the layer blob, reported as {@link
+ *     Environment#introducedIn()}
  */
 public record ScannedLayer(String layerDigest, LayerScan scan) {
   public ScannedLayer {

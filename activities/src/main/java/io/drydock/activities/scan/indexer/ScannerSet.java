@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The versioned scanners {@link LayerScanner} runs, and the index state they add up to, as Clair's {@code GET
- * /indexer/api/v1/index_state} reports it.
+ * The versioned scanners {@link LayerScanner} runs, and the index state they add up to, as Clair's
+ * {@code GET /indexer/api/v1/index_state} reports it.
  *
- * <p>A report or a cached {@link LayerScan} is only as good as the scanners that produced it. Whenever a scanner's
- * output changes (a parser fix, a new field, a new file it reads), bump that scanner's version here: the index state
- * changes with it, every stored report then belongs to an older state, and that difference is what triggers the bulk
- * rescan of all manifests. Forgetting the bump leaves stale reports in place forever.
+ * <p>A report or a cached {@link LayerScan} is only as good as the scanners that produced it.
+ * Whenever a scanner's output changes (a parser fix, a new field, a new file it reads), bump that
+ * scanner's version here: the index state changes with it, every stored report then belongs to an
+ * older state, and that difference is what triggers the bulk rescan of all manifests. Forgetting
+ * the bump leaves stale reports in place forever.
  */
 public final class ScannerSet {
   /** One scanner: {@code kind} is {@value #PACKAGE} or {@value #DISTRIBUTION}, as in Clair. */
@@ -27,27 +28,38 @@ public final class ScannerSet {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(version, "version");
       if (!PACKAGE.equals(kind) && !DISTRIBUTION.equals(kind)) {
-        throw new IllegalArgumentException("scanner kind must be package or distribution, not '" + kind + "'");
+        throw new IllegalArgumentException(
+            "scanner kind must be package or distribution, not '" + kind + "'");
       }
     }
 
-    /** The scanner as claircore binds a package's {@code detector} ({@code detector.go}'s MarshalText). */
+    /**
+     * The scanner as claircore binds a package's {@code detector} ({@code detector.go}'s
+     * MarshalText).
+     */
     public String urn() {
       return "urn:claircore:detector:" + name + ":" + version + ":" + kind;
     }
   }
 
   private static final Comparator<Scanner> ORDER =
-      Comparator.comparing(Scanner::name).thenComparing(Scanner::version).thenComparing(Scanner::kind);
+      Comparator.comparing(Scanner::name)
+          .thenComparing(Scanner::version)
+          .thenComparing(Scanner::kind);
 
   /**
-   * var/lib/dpkg/status and the distroless var/lib/dpkg/status.d/* files. Version 2: every package has a source
-   * package, and reports have claircore's package fields.
+   * var/lib/dpkg/status and the distroless var/lib/dpkg/status.d/* files. Version 2: every package
+   * has a source package, and reports have claircore's package fields.
    */
   public static final Scanner DPKG = new Scanner("dpkg", "2", Scanner.PACKAGE);
+
   /** lib/apk/db/installed. Version 2: as dpkg's. */
   public static final Scanner APK = new Scanner("apk", "2", Scanner.PACKAGE);
-  /** etc/os-release, else usr/lib/os-release. Version 2: the CPE is bound as claircore binds it, or empty. */
+
+  /**
+   * etc/os-release, else usr/lib/os-release. Version 2: the CPE is bound as claircore binds it, or
+   * empty.
+   */
   static final Scanner OS_RELEASE = new Scanner("os-release", "2", Scanner.DISTRIBUTION);
 
   private static final ScannerSet CURRENT = new ScannerSet(List.of(DPKG, APK, OS_RELEASE));
@@ -60,7 +72,10 @@ public final class ScannerSet {
     this.indexState = hash(this.scanners);
   }
 
-  /** The package scanner that reads the package database at {@code packageDb}, a path an environment names. */
+  /**
+   * The package scanner that reads the package database at {@code packageDb}, a path an environment
+   * names.
+   */
   public static Scanner packageScanner(String packageDb) {
     return ScannedPaths.of(packageDb) == ScannedPaths.APK_INSTALLED ? APK : DPKG;
   }
@@ -75,8 +90,9 @@ public final class ScannerSet {
   }
 
   /**
-   * Hex SHA-256 over the sorted (name, version, kind) triples. Equal sets give equal states whatever order they were
-   * listed in; each field is length-prefixed so that no two different sets can run together into the same bytes.
+   * Hex SHA-256 over the sorted (name, version, kind) triples. Equal sets give equal states
+   * whatever order they were listed in; each field is length-prefixed so that no two different sets
+   * can run together into the same bytes.
    */
   public String indexState() {
     return indexState;

@@ -8,17 +8,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Splits the stanza files package managers keep (dpkg's deb822 status files, apk's installed database) into stanzas:
- * blocks of {@code Field: value} lines separated by blank lines. Only the fields asked for are kept, so the long
- * descriptions and file lists cost nothing; of a repeated field the first value counts.
+ * Splits the stanza files package managers keep (dpkg's deb822 status files, apk's installed
+ * database) into stanzas: blocks of {@code Field: value} lines separated by blank lines. Only the
+ * fields asked for are kept, so the long descriptions and file lists cost nothing; of a repeated
+ * field the first value counts.
  */
 final class Stanzas {
   private Stanzas() {}
 
   /**
    * @param wanted the field names to keep, lower-case when {@code foldCase}
-   * @param foldCase whether field names are case-insensitive (dpkg) rather than exact (apk, where {@code P} is the
-   *     name and {@code p} what the package provides)
+   * @param foldCase whether field names are case-insensitive (dpkg) rather than exact (apk, where
+   *     {@code P} is the name and {@code p} what the package provides)
    */
   static List<Map<String, String>> split(String text, Set<String> wanted, boolean foldCase) {
     List<Map<String, String>> stanzas = new ArrayList<>();
@@ -29,7 +30,8 @@ final class Stanzas {
     while (start < text.length()) {
       int newline = text.indexOf('\n', start);
       int end = newline < 0 ? text.length() : newline;
-      String line = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
+      String line =
+          text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
       start = end + 1;
       if (line.isBlank()) {
         // deb822 also accepts lines of spaces and tabs as stanza separators.

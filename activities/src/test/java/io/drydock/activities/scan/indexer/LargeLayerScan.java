@@ -8,31 +8,51 @@ import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
- * Run in its own small-heap JVM by {@link LargeLayerStreamingTest}: scans a plain tar layer holding a 2 GiB file of
- * zeros followed by a dpkg status file, generated as it is read so that the layer never exists in memory or on disk,
- * and prints what it found.
+ * Run in its own small-heap JVM by {@link LargeLayerStreamingTest}: scans a plain tar layer holding
+ * a 2 GiB file of zeros followed by a dpkg status file, generated as it is read so that the layer
+ * never exists in memory or on disk, and prints what it found.
  */
 public final class LargeLayerScan {
   static final long BIG_FILE_BYTES = 2L << 30;
-  static final String STATUS = "Package: libc6\nStatus: install ok installed\nVersion: 2.36-9+deb12u10\n"
-      + "Architecture: amd64\nSource: glibc\n\nPackage: tzdata\nStatus: install ok installed\n"
-      + "Version: 2025b-0+deb12u1\nArchitecture: all\n";
+  static final String STATUS =
+      "Package: libc6\nStatus: install ok installed\nVersion: 2.36-9+deb12u10\n"
+          + "Architecture: amd64\nSource: glibc\n\nPackage: tzdata\nStatus: install ok installed\n"
+          + "Version: 2025b-0+deb12u1\nArchitecture: all\n";
 
   private LargeLayerScan() {}
 
   public static void main(String[] args) throws IOException {
-    GeneratedTar layer = new GeneratedTar(List.of(
-        header("usr/share/big.img", BIG_FILE_BYTES),
-        new Segment(null, BIG_FILE_BYTES),
-        new Segment(new byte[padding(BIG_FILE_BYTES)], padding(BIG_FILE_BYTES)),
-        header("var/lib/dpkg/status", STATUS.length()),
-        bytes(Arrays.copyOf(STATUS.getBytes(StandardCharsets.UTF_8), STATUS.length() + padding(STATUS.length()))),
-        bytes(new byte[1024])));
+    GeneratedTar layer =
+        new GeneratedTar(
+            List.of(
+                header("usr/share/big.img", BIG_FILE_BYTES),
+                new Segment(null, BIG_FILE_BYTES),
+                new Segment(new byte[padding(BIG_FILE_BYTES)], padding(BIG_FILE_BYTES)),
+                header("var/lib/dpkg/status", STATUS.length()),
+                bytes(
+                    Arrays.copyOf(
+                        STATUS.getBytes(StandardCharsets.UTF_8),
+                        STATUS.length() + padding(STATUS.length()))),
+                bytes(new byte[1024])));
     LayerScan scan = LayerScanner.scan(layer);
     System.out.println("max heap " + Runtime.getRuntime().maxMemory());
     System.out.println("read " + layer.served + " bytes");
-    scan.packageDatabases().forEach(database -> database.packages().forEach(p ->
-        System.out.println("package " + database.path() + " " + p.name() + " " + p.version() + " " + p.arch())));
+    scan.packageDatabases()
+        .forEach(
+            database ->
+                database
+                    .packages()
+                    .forEach(
+                        p ->
+                            System.out.println(
+                                "package "
+                                    + database.path()
+                                    + " "
+                                    + p.name()
+                                    + " "
+                                    + p.version()
+                                    + " "
+                                    + p.arch())));
   }
 
   private static Segment header(String name, long size) {

@@ -11,7 +11,8 @@ class OsReleaseFileTest {
     Map<String, String> parsed = OsReleaseFile.parse(TestLayer.resource("os-release-quoting"));
 
     assertThat(parsed).isEqualTo(HostTool.sourcedVariables("os-release-quoting", parsed.keySet()));
-    assertThat(parsed).containsEntry("VERSION", "1.0 (\"Quoted\" Edition) $5 \\ back`tick`")
+    assertThat(parsed)
+        .containsEntry("VERSION", "1.0 (\"Quoted\" Edition) $5 \\ back`tick`")
         .containsEntry("ID", "example-final")
         .containsEntry("VERSION_ID", "1.0")
         .containsEntry("VERSION_CODENAME", "")

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scans a layer holding the real dpkg status file and os-release of a Debian 12 machine, and checks the result
- * against dpkg-query and the shell on the same files.
+ * Scans a layer holding the real dpkg status file and os-release of a Debian 12 machine, and checks
+ * the result against dpkg-query and the shell on the same files.
  */
 class RealDebianImageTest {
   private static final String STATUS_RESOURCE = "debian-dpkg-status";
@@ -28,27 +28,55 @@ class RealDebianImageTest {
     IndexContents contents = Coalescer.coalesce(List.of(debianLayer(status)));
 
     assertThat(expected).hasSizeGreaterThan(500);
-    assertThat(contents.packages().values().stream()
-            .map(p -> p.name() + " " + p.version() + " " + p.arch() + " " + p.source().name() + " "
-                + p.source().version())
-            .toList())
+    assertThat(
+            contents.packages().values().stream()
+                .map(
+                    p ->
+                        p.name()
+                            + " "
+                            + p.version()
+                            + " "
+                            + p.arch()
+                            + " "
+                            + p.source().name()
+                            + " "
+                            + p.source().version())
+                .toList())
         .containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(contents.environments().values()).allSatisfy(environments -> assertThat(environments)
-        .singleElement().extracting(Environment::introducedIn).isEqualTo(TestLayer.digest(1)));
+    assertThat(contents.environments().values())
+        .allSatisfy(
+            environments ->
+                assertThat(environments)
+                    .singleElement()
+                    .extracting(Environment::introducedIn)
+                    .isEqualTo(TestLayer.digest(1)));
   }
 
   /**
    * Every package object has only claircore's fields (quay/claircore {@code package.go} at v1.5.52,
-   * b882dc5d2b7309c53d10f1cd021bb5c9c86e4514, so a decoder refusing unknown fields reads it) and a source package
-   * object, which Clair's matchers dereference.
+   * b882dc5d2b7309c53d10f1cd021bb5c9c86e4514, so a decoder refusing unknown fields reads it) and a
+   * source package object, which Clair's matchers dereference.
    */
   @Test
   void everyPackageHasASourcePackageAndOnlyClaircoresFields() throws Exception {
-    IndexReport report = IndexReport.finished("sha256:" + "a".repeat(64),
-        Coalescer.coalesce(List.of(debianLayer(TestLayer.resource(STATUS_RESOURCE)))));
-    JsonNode packages = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(report)).path("packages");
+    IndexReport report =
+        IndexReport.finished(
+            "sha256:" + "a".repeat(64),
+            Coalescer.coalesce(List.of(debianLayer(TestLayer.resource(STATUS_RESOURCE)))));
+    JsonNode packages =
+        new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(report)).path("packages");
     Set<String> claircoreFields =
-        Set.of("id", "name", "version", "kind", "source", "normalized_version", "module", "arch", "cpe", "detector");
+        Set.of(
+            "id",
+            "name",
+            "version",
+            "kind",
+            "source",
+            "normalized_version",
+            "module",
+            "arch",
+            "cpe",
+            "detector");
 
     assertThat(packages.size()).isGreaterThan(500);
     for (JsonNode binary : packages) {
@@ -67,10 +95,15 @@ class RealDebianImageTest {
 
   @Test
   void sourceVersionsComeFromTheSourceFieldWhenItHasOne() {
-    IndexContents contents = Coalescer.coalesce(List.of(debianLayer(TestLayer.resource(STATUS_RESOURCE))));
+    IndexContents contents =
+        Coalescer.coalesce(List.of(debianLayer(TestLayer.resource(STATUS_RESOURCE))));
 
     // bash's binary is a binNMU (+b), built from an older source version.
-    Package bash = contents.packages().values().stream().filter(p -> p.name().equals("bash")).findFirst().orElseThrow();
+    Package bash =
+        contents.packages().values().stream()
+            .filter(p -> p.name().equals("bash"))
+            .findFirst()
+            .orElseThrow();
     assertThat(bash.source().name()).isEqualTo("bash");
     assertThat(bash.source().version()).isEqualTo("5.2.15-2");
     assertThat(bash.version()).startsWith("5.2.15-2+b");
@@ -80,11 +113,23 @@ class RealDebianImageTest {
   void distributionIsWhatTheShellReadsFromTheRealOsRelease() {
     Map<String, String> shell = HostTool.sourcedVariables("debian-os-release", List.of());
 
-    IndexContents contents = Coalescer.coalesce(List.of(debianLayer(TestLayer.resource(STATUS_RESOURCE))));
+    IndexContents contents =
+        Coalescer.coalesce(List.of(debianLayer(TestLayer.resource(STATUS_RESOURCE))));
 
-    assertThat(contents.distributions()).containsExactly(Map.entry("1", new Distribution("1",
-        shell.get("ID"), shell.get("NAME"), shell.get("VERSION"), shell.get("VERSION_CODENAME"),
-        shell.get("VERSION_ID"), "", "", shell.get("PRETTY_NAME"))));
+    assertThat(contents.distributions())
+        .containsExactly(
+            Map.entry(
+                "1",
+                new Distribution(
+                    "1",
+                    shell.get("ID"),
+                    shell.get("NAME"),
+                    shell.get("VERSION"),
+                    shell.get("VERSION_CODENAME"),
+                    shell.get("VERSION_ID"),
+                    "",
+                    "",
+                    shell.get("PRETTY_NAME"))));
     assertThat(contents.distributions().get("1").did()).isEqualTo("debian");
   }
 

@@ -11,16 +11,18 @@ import org.junit.jupiter.api.Test;
 class ScannerSetTest {
   @Test
   void currentSetNamesTheScannersWithTheirKinds() {
-    assertThat(ScannerSet.current().scanners()).containsExactly(
-        new Scanner("apk", "2", Scanner.PACKAGE),
-        new Scanner("dpkg", "2", Scanner.PACKAGE),
-        new Scanner("os-release", "2", Scanner.DISTRIBUTION));
+    assertThat(ScannerSet.current().scanners())
+        .containsExactly(
+            new Scanner("apk", "2", Scanner.PACKAGE),
+            new Scanner("dpkg", "2", Scanner.PACKAGE),
+            new Scanner("os-release", "2", Scanner.DISTRIBUTION));
     assertThat(ScannerSet.current().indexState()).matches("[0-9a-f]{64}");
   }
 
   @Test
   void detectorIsBoundAsClaircoreBindsIt() {
-    // quay/claircore detector.go (v1.5.52, b882dc5d2b7309c53d10f1cd021bb5c9c86e4514): urn:claircore:detector:<name>:<version>:<kind>
+    // quay/claircore detector.go (v1.5.52, b882dc5d2b7309c53d10f1cd021bb5c9c86e4514):
+    // urn:claircore:detector:<name>:<version>:<kind>
     assertThat(ScannerSet.DPKG.urn()).isEqualTo("urn:claircore:detector:dpkg:2:package");
   }
 
@@ -34,10 +36,12 @@ class ScannerSetTest {
 
   @Test
   void bumpingAScannerVersionChangesTheIndexState() {
-    ScannerSet bumped = new ScannerSet(List.of(
-        new Scanner("apk", "2", Scanner.PACKAGE),
-        new Scanner("dpkg", "3", Scanner.PACKAGE),
-        new Scanner("os-release", "2", Scanner.DISTRIBUTION)));
+    ScannerSet bumped =
+        new ScannerSet(
+            List.of(
+                new Scanner("apk", "2", Scanner.PACKAGE),
+                new Scanner("dpkg", "3", Scanner.PACKAGE),
+                new Scanner("os-release", "2", Scanner.DISTRIBUTION)));
 
     assertThat(bumped.indexState()).isNotEqualTo(ScannerSet.current().indexState());
   }
@@ -45,6 +49,7 @@ class ScannerSetTest {
   @Test
   void fieldsCannotRunTogether() {
     assertThat(new ScannerSet(List.of(new Scanner("dpkg1", "0", Scanner.PACKAGE))).indexState())
-        .isNotEqualTo(new ScannerSet(List.of(new Scanner("dpkg", "10", Scanner.PACKAGE))).indexState());
+        .isNotEqualTo(
+            new ScannerSet(List.of(new Scanner("dpkg", "10", Scanner.PACKAGE))).indexState());
   }
 }

@@ -3,8 +3,8 @@ package io.drydock.activities.scan.indexer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +66,8 @@ final class TestLayer {
   }
 
   TestLayer directory(String name) {
-    entries.add(new Entry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, null, new byte[0]));
+    entries.add(
+        new Entry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, null, new byte[0]));
     return this;
   }
 
@@ -126,7 +127,10 @@ final class TestLayer {
     return out.toByteArray();
   }
 
-  /** The tar compressed by the {@code zstd} command, as container tools write OCI's {@code tar+zstd} layers. */
+  /**
+   * The tar compressed by the {@code zstd} command, as container tools write OCI's {@code tar+zstd}
+   * layers.
+   */
   byte[] zstd() {
     try {
       Process zstd = new ProcessBuilder("zstd", "-q", "-c", "-").start();
@@ -135,7 +139,8 @@ final class TestLayer {
       }
       byte[] compressed = zstd.getInputStream().readAllBytes();
       if (zstd.waitFor() != 0) {
-        throw new IllegalStateException("zstd failed: " + new String(zstd.getErrorStream().readAllBytes()));
+        throw new IllegalStateException(
+            "zstd failed: " + new String(zstd.getErrorStream().readAllBytes()));
       }
       return compressed;
     } catch (IOException e) {
