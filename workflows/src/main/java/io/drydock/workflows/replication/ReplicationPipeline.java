@@ -39,7 +39,7 @@ final class ReplicationPipeline {
    * Tries of one artifact onto one target: the first and the retries the round-based activation
    * allowed.
    */
-  static final int ATTEMPTS = 1 + ReplicationWorkflowImpl.RETRY_ROUNDS;
+  static final int ATTEMPTS = 1 + ActivationRequests.RETRY_ROUNDS;
 
   private static final int BUSY_PAIR_PENALTY = 1_000;
 

@@ -5,16 +5,9 @@ import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -27,9 +20,6 @@ import org.slf4j.Logger;
  */
 public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
   static final int HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 2000;
-
-  /** Rounds an activation may send beyond its first plan, to retry what failed. */
-  static final int RETRY_ROUNDS = 3;
 
   /**
    * Workflow.getVersion change id: from {@link #PIPELINED} on, an activation replicates without
@@ -215,7 +205,10 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
 
     // Histories recorded before pipelining replay the rounds they ran.
     int version = Workflow.getVersion(PIPELINED_CHANGE, Workflow.DEFAULT_VERSION, PIPELINED);
-    fleet = version == PIPELINED ? pipelined(fleet, activation) : inRounds(fleet, activation);
+    fleet =
+        version == PIPELINED
+            ? ActivationRequests.pipelined(fleet, activation, requests, generation, random)
+            : ActivationRequests.inRounds(fleet, activation, requests, generation, random);
     if (fleet.inServiceSleds() == 0) {
       activation.outcome = NO_SLEDS;
     } else if (nothingLeftToSend(fleet) && fleet.unreachableSleds().isEmpty() && lost.isEmpty()) {
@@ -223,72 +216,6 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
     } else {
       activation.outcome = PARTIAL;
     }
-  }
-
-  /**
-   * Starts a request whenever a slot is free and the pipeline has one, and tells the pipeline each
-   * outcome as it arrives, until nothing is in flight and nothing may start. {@code rounds} is then
-   * the longest chain of requests.
-   */
-  private FleetView pipelined(FleetView fleet, ActivationProgress activation) {
-    ReplicationPipeline pipeline = new ReplicationPipeline(fleet, random.nextLong());
-    Deque<Map.Entry<PlannedRequest, RequestOutcome>> arrived = new ArrayDeque<>();
-    List<RequestOutcome> outcomes = new ArrayList<>();
-    int inFlight = 0;
-    while (true) {
-      Optional<PlannedRequest> next =
-          inFlight < requests.limit() ? pipeline.next() : Optional.empty();
-      if (next.isPresent()) {
-        PlannedRequest request = next.get();
-        inFlight++;
-        requests
-            .send(request, generation)
-            .thenApply(outcome -> arrived.add(Map.entry(request, outcome)));
-        continue;
-      }
-      if (inFlight == 0) {
-        break;
-      }
-      Workflow.await(() -> !arrived.isEmpty());
-      while (!arrived.isEmpty()) {
-        Map.Entry<PlannedRequest, RequestOutcome> done = arrived.poll();
-        inFlight--;
-        activation.count(done.getKey(), done.getValue());
-        pipeline.finished(done.getKey(), done.getValue().ok());
-        outcomes.add(done.getValue());
-      }
-    }
-    activation.rounds = pipeline.longestChain();
-    return fleet.afterOutcomes(outcomes);
-  }
-
-  /**
-   * Round by round, planning again after each round from what actually succeeded: before {@link
-   * #PIPELINED}.
-   */
-  private FleetView inRounds(FleetView fleet, ActivationProgress activation) {
-    ReplicationPlan plan = ReplicationPlanner.plan(fleet, random.nextLong());
-    Set<PlannedRequest> failed = new HashSet<>();
-    int maxRounds = plan.rounds().size() + RETRY_ROUNDS;
-    while (!plan.nothingToSend() && activation.rounds < maxRounds) {
-      List<PlannedRequest> round = plan.rounds().get(0);
-      List<RequestOutcome> outcomes = requests.sendRound(round, generation);
-      activation.rounds++;
-      // Outcomes come back in the order of the requests; what failed is known by the request the
-      // workflow sent.
-      for (int i = 0; i < round.size(); i++) {
-        activation.count(round.get(i), outcomes.get(i));
-        if (!outcomes.get(i).ok()) {
-          failed.add(round.get(i));
-        }
-      }
-      fleet = fleet.afterOutcomes(outcomes);
-      plan = ReplicationPlanner.plan(fleet, failed, random.nextLong());
-      if (outcomes.stream().noneMatch(RequestOutcome::ok)) {
-        break;
-      }
-    }
-    return fleet;
   }
 
   /**
