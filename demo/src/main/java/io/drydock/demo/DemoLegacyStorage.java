@@ -118,7 +118,7 @@ public final class DemoLegacyStorage {
       runtime.putObject("Labels").put("io.drydock.synthetic.index", Integer.toString(i));
       Descriptor config =
           repository.config(
-              config(
+              ImageDocuments.config(
                   LINUX_AMD64,
                   "2024-06-01T00:00:00Z",
                   runtime,
@@ -126,7 +126,9 @@ public final class DemoLegacyStorage {
                   List.of(layer)),
               DOCKER_CONFIG);
       written.written(
-          i, repository.manifest(imageManifest(DOCKER_MANIFEST, config, List.of(layerDescriptor))));
+          i,
+          repository.manifest(
+              ImageDocuments.imageManifest(DOCKER_MANIFEST, config, List.of(layerDescriptor))));
     }
   }
 
@@ -249,9 +251,12 @@ public final class DemoLegacyStorage {
             new History("2024-09-06T12:05:36Z", "CMD [\"/bin/sh\"]", true));
     Descriptor config =
         repository.config(
-            config(platform, "2024-09-06T12:05:36Z", runtime, history, List.of(layer)), OCI_CONFIG);
+            ImageDocuments.config(
+                platform, "2024-09-06T12:05:36Z", runtime, history, List.of(layer)),
+            OCI_CONFIG);
     return repository.manifest(
-        imageManifest(OCI_MANIFEST, config, List.of(repository.layer(layer, OCI_LAYER))));
+        ImageDocuments.imageManifest(
+            OCI_MANIFEST, config, List.of(repository.layer(layer, OCI_LAYER))));
   }
 
   private static void writeApp(Repository repository, DemoLayer base, List<History> baseHistory) {
@@ -301,69 +306,13 @@ public final class DemoLegacyStorage {
       List<History> history,
       List<DemoLayer> layers) {
     Descriptor config =
-        repository.config(config(LINUX_AMD64, created, runtime, history, layers), DOCKER_CONFIG);
+        repository.config(
+            ImageDocuments.config(LINUX_AMD64, created, runtime, history, layers), DOCKER_CONFIG);
     List<Descriptor> layerDescriptors = new ArrayList<>();
     for (DemoLayer layer : layers) {
       layerDescriptors.add(repository.layer(layer, DOCKER_LAYER));
     }
-    return repository.manifest(imageManifest(DOCKER_MANIFEST, config, layerDescriptors));
-  }
-
-  /**
-   * An image config in the field order {@code docker} writes; {@code rootfs.diff_ids} name the
-   * uncompressed tars.
-   */
-  private static ObjectNode config(
-      Platform platform,
-      String created,
-      ObjectNode runtime,
-      List<History> history,
-      List<DemoLayer> layers) {
-    ObjectNode config = JSON.createObjectNode();
-    config.put("architecture", platform.architecture());
-    if (platform.variant() != null) {
-      config.put("variant", platform.variant());
-    }
-    config.set("config", runtime);
-    config.put("created", created);
-    ArrayNode historyJson = config.putArray("history");
-    for (History step : history) {
-      ObjectNode entry = historyJson.addObject();
-      entry.put("created", step.created());
-      entry.put("created_by", step.createdBy());
-      if (step.emptyLayer()) {
-        entry.put("empty_layer", true);
-      }
-    }
-    config.put("os", "linux");
-    ObjectNode rootfs = config.putObject("rootfs");
-    rootfs.put("type", "layers");
-    ArrayNode diffIds = rootfs.putArray("diff_ids");
-    for (DemoLayer layer : layers) {
-      diffIds.add(layer.diffId().toString());
-    }
-    return config;
-  }
-
-  private static ObjectNode imageManifest(
-      String mediaType, Descriptor config, List<Descriptor> layers) {
-    ObjectNode manifest = JSON.createObjectNode();
-    manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", mediaType);
-    manifest.set("config", config.toJson());
-    ArrayNode layersJson = manifest.putArray("layers");
-    for (Descriptor layer : layers) {
-      layersJson.add(layer.toJson());
-    }
-    return manifest;
-  }
-
-  /** A platform as image configs and indexes name it, and as Alpine's package database names it. */
-  private record Platform(String architecture, String variant, String apkArchitecture) {}
-
-  private record History(String created, String createdBy, boolean emptyLayer) {
-    History(String created, String createdBy) {
-      this(created, createdBy, false);
-    }
+    return repository.manifest(
+        ImageDocuments.imageManifest(DOCKER_MANIFEST, config, layerDescriptors));
   }
 }
