@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class FuzzEndToEndTest {
   private static final long DEFAULT_SEED = 20261202L;
-  private static final int DEFAULT_REQUESTS = 1500;
+  private static final int DEFAULT_REQUESTS = 1200;
   private static final Duration TIME_BUDGET = Duration.ofSeconds(150);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
