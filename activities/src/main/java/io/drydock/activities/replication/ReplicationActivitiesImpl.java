@@ -29,16 +29,6 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
   private static final Logger log = LoggerFactory.getLogger(ReplicationActivitiesImpl.class);
   private static final String CONFIG_GENERATION = "CONFIG_GENERATION";
 
-  /**
-   * The first wait between two listings of a copy's target, growing by half each time up to {@link
-   * #LAST_COPY_POLL}: a small artifact's copy is seen within tens of milliseconds of landing, since
-   * the workflow starts the next copy from the target only then, while a copy of gigabytes costs a
-   * listing a second.
-   */
-  private static final Duration FIRST_COPY_POLL = Duration.ofMillis(20);
-
-  private static final Duration LAST_COPY_POLL = Duration.ofSeconds(1);
-
   private final ArtifactStore store;
   private final LocalDepot depot;
   private final SledClient sleds;
@@ -205,9 +195,9 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
    */
   private String awaitListed(String sledId, long generation, String sha256) {
     ActivityExecutionContext activity = Activity.getExecutionContext();
-    long deadline = System.nanoTime() + copyTimeout.toNanos();
+    long accepted = System.nanoTime();
+    long deadline = accepted + copyTimeout.toNanos();
     String lastProblem = "the target did not list it";
-    long pollMillis = FIRST_COPY_POLL.toMillis();
     while (System.nanoTime() < deadline) {
       activity.heartbeat(null);
       SledClient.Answer<SledClient.Listing> listed = sleds.listArtifacts(sledId);
@@ -219,8 +209,7 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
         return null;
       }
       try {
-        Thread.sleep(pollMillis);
-        pollMillis = Math.min(LAST_COPY_POLL.toMillis(), pollMillis * 3 / 2);
+        Thread.sleep(CopyPolls.nextWaitMillis((System.nanoTime() - accepted) / 1_000_000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return "interrupted while waiting for the copy";

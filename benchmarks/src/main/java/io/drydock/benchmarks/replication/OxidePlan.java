@@ -1,5 +1,6 @@
 package io.drydock.benchmarks.replication;
 
+import io.drydock.activities.replication.CopyPolls;
 import io.drydock.benchmarks.Json;
 import io.drydock.benchmarks.replication.BenchmarkSleds.Member;
 import java.io.IOException;
@@ -27,10 +28,9 @@ import java.util.concurrent.Future;
  * #PUTS_PER_ARTIFACT} puts of each artifact from the depot to distinct random sleds, then, once the
  * puts are done, every other sled copies the artifact from a random sled that has it. At most
  * {@code inFlight} requests at once, as Drydock's workflow; a copy holds its slot until the target
- * lists the artifact, polled as Drydock's copy activity polls (from {@link #FIRST_COPY_POLL}, half
- * again later each time, up to {@link #LAST_COPY_POLL}), since the sled answers 202 before copying.
- * A request that fails stops the benchmark: on healthy sleds none should. Its longest chain is
- * {@link #CHAIN}: put, then copy.
+ * lists the artifact, polled as Drydock's copy activity polls ({@link CopyPolls}), since the sled
+ * answers 202 before copying. A request that fails stops the benchmark: on healthy sleds none
+ * should. Its longest chain is {@link #CHAIN}: put, then copy.
  */
 final class OxidePlan {
   /** Oxide's MIN_SLED_REPLICATION: the control plane sends each artifact this many times. */
@@ -43,8 +43,6 @@ final class OxidePlan {
    */
   static final int CHAIN = 2;
 
-  private static final Duration FIRST_COPY_POLL = Duration.ofMillis(20);
-  private static final Duration LAST_COPY_POLL = Duration.ofSeconds(1);
   private static final Duration COPY_TIMEOUT = Duration.ofMinutes(5);
 
   private final HttpClient http =
@@ -129,8 +127,8 @@ final class OxidePlan {
             "POST",
             "/artifacts/" + artifact + "/copy-from-depot?generation=" + GENERATION,
             HttpRequest.BodyPublishers.ofByteArray(body)));
-    long deadline = System.nanoTime() + COPY_TIMEOUT.toNanos();
-    long pollMillis = FIRST_COPY_POLL.toMillis();
+    long accepted = System.nanoTime();
+    long deadline = accepted + COPY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       HttpResponse<String> listed =
           send(target, "GET", "/artifacts", HttpRequest.BodyPublishers.noBody());
@@ -138,8 +136,7 @@ final class OxidePlan {
           && Json.MAPPER.readTree(listed.body()).path("list").has(artifact)) {
         return null;
       }
-      Thread.sleep(pollMillis);
-      pollMillis = Math.min(LAST_COPY_POLL.toMillis(), pollMillis * 3 / 2);
+      Thread.sleep(CopyPolls.nextWaitMillis((System.nanoTime() - accepted) / 1_000_000));
     }
     throw new IllegalStateException(
         target.id() + " did not list " + artifact + " within " + COPY_TIMEOUT);
