@@ -4,7 +4,6 @@ import io.drydock.activities.scan.indexer.LayerScan.OsRelease;
 import io.drydock.activities.scan.indexer.LayerScan.PackageDatabase;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /**
  * Scans one image layer blob, a gzip-compressed or plain tar, in a single streaming pass: only the
@@ -48,7 +45,7 @@ public final class LayerScanner {
   public static LayerScan scan(InputStream blob) throws IOException {
     CallerStream source = new CallerStream(blob);
     BufferedInputStream buffered = new BufferedInputStream(source, READ_BUFFER_BYTES);
-    Compression compression = Compression.probe(buffered);
+    LayerCompression compression = LayerCompression.probe(buffered);
     LayerContents contents = new LayerContents();
     try (InputStream tarBytes = compression.decompressing(buffered);
         CheckedTarInputStream tar = new CheckedTarInputStream(tarBytes)) {
@@ -79,62 +76,13 @@ public final class LayerScanner {
     return contents.toScan();
   }
 
-  private static String describe(Compression compression, IOException e) {
+  private static String describe(LayerCompression compression, IOException e) {
     String format = compression.format;
     // Commons Compress says "Truncated TAR archive" when an entry's data stops short.
     if (e instanceof EOFException || String.valueOf(e.getMessage()).startsWith("Truncated")) {
       return "layer blob is truncated: its " + format + " ends unexpectedly";
     }
     return "layer blob is not a valid " + format + ": " + e.getMessage();
-  }
-
-  /**
-   * Found by the blob's magic bytes, not its media type: a registry's manifests name layers {@code
-   * tar+gzip} that are plain tars and the reverse, and OCI's {@code tar+zstd} layers start with
-   * zstd's frame magic.
-   */
-  private enum Compression {
-    GZIP("gzip-compressed tar"),
-    ZSTD("zstd-compressed tar"),
-    NONE("tar archive");
-
-    final String format;
-
-    Compression(String format) {
-      this.format = format;
-    }
-
-    static Compression probe(BufferedInputStream in) throws IOException {
-      in.mark(4);
-      byte[] magic = in.readNBytes(4);
-      in.reset();
-      if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-        return GZIP;
-      }
-      if (magic.length == 4
-          && (magic[0] & 0xff) == 0x28
-          && (magic[1] & 0xff) == 0xb5
-          && (magic[2] & 0xff) == 0x2f
-          && (magic[3] & 0xff) == 0xfd) {
-        return ZSTD;
-      }
-      return NONE;
-    }
-
-    /**
-     * Every gzip member and every zstd frame is read, as a multi-member layer holds them one after
-     * another.
-     */
-    InputStream decompressing(BufferedInputStream in) throws IOException {
-      switch (this) {
-        case GZIP:
-          return new GzipCompressorInputStream(in, true);
-        case ZSTD:
-          return new ZstdCompressorInputStream(in);
-        default:
-          return in;
-      }
-    }
   }
 
   /** The layer itself is unusable, as opposed to the caller's stream failing. */
@@ -145,62 +93,6 @@ public final class LayerScanner {
 
     InvalidLayerException(String message, Throwable cause) {
       super(message, cause);
-    }
-  }
-
-  /**
-   * The caller's stream, left open when the scan closes its decompressor, and remembering what it
-   * threw so that a failing network read is passed on as itself rather than blamed on the layer.
-   */
-  private static final class CallerStream extends FilterInputStream {
-    private IOException failure;
-
-    CallerStream(InputStream in) {
-      super(in);
-    }
-
-    boolean threw(Throwable e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t == failure) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      try {
-        return super.read(buffer, offset, length);
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      try {
-        return super.skip(n);
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public void close() {
-      // The caller opened the blob and closes it.
     }
   }
 
