@@ -5,6 +5,8 @@ import io.drydock.benchmarks.BenchmarkStack;
 import io.drydock.benchmarks.Json;
 import io.drydock.benchmarks.replication.BenchmarkSleds.Member;
 import io.drydock.testsupport.TemporalTestServer;
+import io.drydock.workflows.replication.ReplicationWorkflows;
+import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -151,6 +153,12 @@ final class DrydockPlan implements AutoCloseable {
       expect(200, send("POST", "/api/v1/sleds/" + sled.id() + "/expunge", null, null));
     }
     expect(204, send("DELETE", "/api/v1/artifact-repositories/" + repositoryId, null, null));
+  }
+
+  /** Where the time of the requests since {@code since} went, from the workflow's histories. */
+  String requestTimings(Instant since) {
+    return RequestTimings.of(
+        context.getBean(WorkflowClient.class), ReplicationWorkflows.WORKFLOW_ID, since);
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -165,6 +166,7 @@ public final class ReplicationBenchmark {
       try (BenchmarkSleds fleet = BenchmarkSleds.start("d" + round, size, bandwidth, directory)) {
         drydock.register(fleet);
         byte[] zip = BenchmarkArtifacts.repositoryZip("bench-" + round, "1.0." + round, artifacts);
+        Instant uploaded = Instant.now();
         JsonNode repository = drydock.upload(zip);
         long start = System.nanoTime();
         fleet.awaitEverywhere(
@@ -181,19 +183,21 @@ public final class ReplicationBenchmark {
                   + " bytes sent by the depot, the uplink "
                   + fleet.depotBytes());
         }
+        String timings = drydock.requestTimings(uploaded);
         drydock.retire(fleet, repository.path("id").asText());
         return new Result(
             seconds,
             fleet.depotBytes(),
             chain,
             String.format(
-                "%d puts, %d copies, activation %s in %.1f s",
+                "%d puts, %d copies, activation %s in %.1f s; %s",
                 counters.path("artifact_puts").asLong(),
                 counters.path("copies").asLong(),
                 activation.path("outcome").asText(),
                 (activation.path("finished_at_millis").asLong()
                         - activation.path("started_at_millis").asLong())
-                    / 1e3));
+                    / 1e3,
+                timings));
       }
     }
 
