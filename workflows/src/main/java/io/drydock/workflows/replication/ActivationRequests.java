@@ -33,7 +33,14 @@ final class ActivationRequests {
       SledRequests requests,
       long generation,
       Random random) {
-    ReplicationPipeline pipeline = new ReplicationPipeline(fleet, random.nextLong());
+    boolean recopyIncomplete =
+        Workflow.getVersion(
+                ReplicationWorkflowImpl.RECOPY_CHANGE,
+                Workflow.DEFAULT_VERSION,
+                ReplicationWorkflowImpl.RECOPY)
+            == ReplicationWorkflowImpl.RECOPY;
+    ReplicationPipeline pipeline =
+        new ReplicationPipeline(fleet, random.nextLong(), recopyIncomplete);
     Deque<Map.Entry<PlannedRequest, RequestOutcome>> arrived = new ArrayDeque<>();
     List<RequestOutcome> outcomes = new ArrayList<>();
     int inFlight = 0;

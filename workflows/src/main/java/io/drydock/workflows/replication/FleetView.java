@@ -21,6 +21,8 @@ import java.util.TreeSet;
  * asks it again.
  *
  * @param holders every desired artifact to the reachable sleds that hold at least one copy of it
+ * @param incomplete every desired artifact to the reachable sleds that hold it on fewer than {@link
+ *     #EXPECTED_COPIES} of their disks: holders that can serve it, and should be sent it again
  * @param inServiceSleds how many sleds are in service, reachable or not; the replication a
  *     repository needs before its local copies are freed is counted against it, so an unreachable
  *     sled never lowers that bar
@@ -31,9 +33,18 @@ record FleetView(
     List<String> reachableSleds,
     List<String> unreachableSleds,
     Map<String, Set<String>> holders,
+    Map<String, Set<String>> incomplete,
     List<LocalRepository> localRepositories,
     int inServiceSleds,
     int minSledReplication) {
+  /**
+   * Copies a sled keeps of an artifact, one on each of its two M.2 disks: omicron's Nexus sends an
+   * artifact again to a sled listing fewer (EXPECTED_COUNT in
+   * nexus/src/app/background/tasks/tuf_artifact_replication.rs, oxidecomputer/omicron at
+   * b848b6df85531e85aaaa6d434dfb5bfd45bb42ce). A sled killed between writing its two disks lists
+   * one.
+   */
+  static final int EXPECTED_COPIES = 2;
 
   /**
    * The view from an activation's desired state and its sleds' reports. A sled that is in service
@@ -54,15 +65,21 @@ record FleetView(
       (listed.containsKey(sled) ? reachable : unreachable).add(sled);
     }
     Map<String, Set<String>> holders = new TreeMap<>();
+    Map<String, Set<String>> incomplete = new TreeMap<>();
     for (String artifact : new TreeSet<>(desired.artifacts())) {
       Set<String> holding = new TreeSet<>();
+      Set<String> fewer = new TreeSet<>();
       for (String sled : reachable) {
         Integer copies = listed.get(sled).copies().get(artifact);
         if (copies != null && copies > 0) {
           holding.add(sled);
+          if (copies < EXPECTED_COPIES) {
+            fewer.add(sled);
+          }
         }
       }
       holders.put(artifact, Collections.unmodifiableSet(holding));
+      incomplete.put(artifact, Collections.unmodifiableSet(fewer));
     }
     return new FleetView(
         desired.generation(),
@@ -70,6 +87,7 @@ record FleetView(
         List.copyOf(reachable),
         List.copyOf(unreachable),
         Collections.unmodifiableMap(holders),
+        Collections.unmodifiableMap(incomplete),
         List.copyOf(desired.localRepositories()),
         inService.size(),
         minSledReplication);
@@ -94,12 +112,16 @@ record FleetView(
   /** The view after a round: every successful request's target now holds its artifact. */
   FleetView afterOutcomes(Collection<RequestOutcome> outcomes) {
     Map<String, Set<String>> updated = new TreeMap<>(holders);
+    Map<String, Set<String>> stillIncomplete = new TreeMap<>(incomplete);
     for (RequestOutcome outcome : outcomes) {
       Set<String> holding = updated.get(outcome.sha256());
       if (outcome.ok() && holding != null && reachableSleds.contains(outcome.targetSledId())) {
         Set<String> grown = new TreeSet<>(holding);
         grown.add(outcome.targetSledId());
         updated.put(outcome.sha256(), Collections.unmodifiableSet(grown));
+        Set<String> fewer = new TreeSet<>(stillIncomplete.getOrDefault(outcome.sha256(), Set.of()));
+        fewer.remove(outcome.targetSledId());
+        stillIncomplete.put(outcome.sha256(), Collections.unmodifiableSet(fewer));
       }
     }
     return new FleetView(
@@ -108,6 +130,7 @@ record FleetView(
         reachableSleds,
         unreachableSleds,
         Collections.unmodifiableMap(updated),
+        Collections.unmodifiableMap(stillIncomplete),
         localRepositories,
         inServiceSleds,
         minSledReplication);
@@ -125,6 +148,7 @@ record FleetView(
         reachableSleds,
         unreachableSleds,
         holders,
+        incomplete,
         kept,
         inServiceSleds,
         minSledReplication);

@@ -61,10 +61,22 @@ final class ReplicationPipeline {
   private final Set<String> failedPairs = new HashSet<>();
   private final Map<String, Integer> attempts = new HashMap<>();
   private final Map<String, Integer> transfers = new HashMap<>();
+
+  /**
+   * From {@link ReplicationWorkflowImpl#RECOPY} on: the holders of each artifact that list it on
+   * fewer than {@link FleetView#EXPECTED_COPIES} disks, sent it again from another holder as
+   * omicron's Nexus does; before, such a sled counted as holding it, and kept one copy for good.
+   */
+  private final Map<String, Set<String>> recopy = new HashMap<>();
+
   private final Map<String, Integer> failuresInARow = new HashMap<>();
   private int longestChain;
 
   ReplicationPipeline(FleetView fleet, long seed) {
+    this(fleet, seed, false);
+  }
+
+  ReplicationPipeline(FleetView fleet, long seed, boolean recopyIncomplete) {
     this.sleds = fleet.reachableSleds();
     this.artifacts = fleet.artifacts();
     this.local = fleet.localArtifacts();
@@ -75,6 +87,11 @@ final class ReplicationPipeline {
       fleet.holders().get(artifact).forEach(sled -> holding.put(sled, 1));
       hops.put(artifact, holding);
       receiving.put(artifact, new HashSet<>());
+      recopy.put(
+          artifact,
+          recopyIncomplete
+              ? new HashSet<>(fleet.incomplete().getOrDefault(artifact, Set.of()))
+              : new HashSet<>());
     }
   }
 
@@ -123,11 +140,13 @@ final class ReplicationPipeline {
       release(request.sourceSledId());
     }
     if (ok) {
+      recopy.get(artifact).remove(target);
       int depth =
           request.kind() == PlannedRequest.Kind.PUT
               ? 1
               : hops.get(artifact).get(request.sourceSledId()) + 1;
-      hops.get(artifact).put(target, depth);
+      // A sled sent an artifact again already held it, as near the depot as before.
+      hops.get(artifact).merge(target, depth, Math::min);
       longestChain = Math.max(longestChain, depth);
       failuresInARow.remove(target);
       failuresInARow.remove(request.sourceSledId());
@@ -150,7 +169,7 @@ final class ReplicationPipeline {
   }
 
   private boolean mayReceive(String artifact, String target) {
-    return !hops.get(artifact).containsKey(target)
+    return (!hops.get(artifact).containsKey(target) || recopy.get(artifact).contains(target))
         && !receiving.get(artifact).contains(target)
         && attempts.getOrDefault(artifact + "/" + target, 0) < ATTEMPTS
         && healthy(target);
@@ -169,7 +188,8 @@ final class ReplicationPipeline {
     PlannedRequest best = null;
     for (Map.Entry<String, Integer> holder : hops.get(artifact).entrySet()) {
       String source = holder.getKey();
-      if (holder.getValue() < maxHops
+      if (!source.equals(target)
+          && holder.getValue() < maxHops
           && !serving.contains(artifact + "/" + source)
           && healthy(source)) {
         PlannedRequest candidate = PlannedRequest.copy(artifact, target, source);

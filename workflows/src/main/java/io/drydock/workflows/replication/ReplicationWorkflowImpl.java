@@ -29,6 +29,14 @@ public final class ReplicationWorkflowImpl implements ReplicationWorkflow {
 
   static final int PIPELINED = 1;
 
+  /**
+   * Workflow.getVersion change id: from {@link #RECOPY} on, a pipelined activation sends an
+   * artifact again to a sled that lists it on fewer than {@link FleetView#EXPECTED_COPIES} disks.
+   */
+  static final String RECOPY_CHANGE = "recopy-incomplete";
+
+  static final int RECOPY = 1;
+
   static final String CONVERGED = "converged";
   static final String PARTIAL = "partial";
   static final String STALE = "stale";

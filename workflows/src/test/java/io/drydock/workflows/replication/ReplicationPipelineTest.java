@@ -85,6 +85,34 @@ class ReplicationPipelineTest {
   }
 
   @Test
+  void aSledListingAnArtifactOnOneDiskIsSentItAgainFromAnotherHolder() {
+    List<SledReport> reports =
+        List.of(
+            listed("sled-0", "x"),
+            new SledReport(
+                "sled-1",
+                SledReport.State.LISTED,
+                ReplicationPlannerTest.GENERATION,
+                Map.of("x", 1),
+                null),
+            listed("sled-2", "x"));
+    FleetView fleet = fleet(List.of("x"), List.of(), reports);
+
+    List<PlannedRequest> recopying = drain(new ReplicationPipeline(fleet, SEED, true));
+    List<PlannedRequest> before = drain(new ReplicationPipeline(fleet, SEED, false));
+
+    assertThat(recopying)
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.kind()).isEqualTo(Kind.COPY);
+              assertThat(request.targetSledId()).isEqualTo("sled-1");
+              assertThat(request.sourceSledId()).isIn("sled-0", "sled-2");
+            });
+    assertThat(before).as("runs that started before recopying").isEmpty();
+  }
+
+  @Test
   void aFailedCopyIsRetriedFromAnotherHolderAndARequestThatKeepsFailingIsGivenUp() {
     FleetView fleet = fleet(List.of("x"), List.of(), sleds(6, "x", "sled-0", "sled-1"));
     Set<String> triedSources = new HashSet<>();

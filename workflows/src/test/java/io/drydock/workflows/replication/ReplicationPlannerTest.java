@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ReplicationPlannerTest {
-  private static final long GENERATION = 7;
+  static final long GENERATION = 7;
   private static final long SEED = 42;
 
   @Test

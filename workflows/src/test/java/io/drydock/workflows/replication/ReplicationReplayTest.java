@@ -37,6 +37,13 @@ class ReplicationReplayTest {
         "histories/replication-pipelined-two-activations.json", ReplicationWorkflowImpl.class);
   }
 
+  /** The same two activations, recorded after sleds listing one copy of two were sent it again. */
+  @Test
+  void twoRecordedActivationsThatRecopyReplayWithoutNonDeterminism() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/replication-recopy-two-activations.json", ReplicationWorkflowImpl.class);
+  }
+
   @Test
   void aRealRunOnTheDevServerReplaysWithoutNonDeterminism() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
