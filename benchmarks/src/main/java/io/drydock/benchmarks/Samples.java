@@ -6,13 +6,13 @@ import java.util.List;
 
 /**
  * Latencies of one measurement, reported as nearest-rank percentiles (with 40 samples, p99 is the
- * maximum).
+ * maximum). Public for the replication benchmark's request timings.
  */
-final class Samples {
+public final class Samples {
   private final String name;
   private final List<Long> nanos = new ArrayList<>();
 
-  Samples(String name) {
+  public Samples(String name) {
     this.name = name;
   }
 
@@ -20,15 +20,15 @@ final class Samples {
     return name;
   }
 
-  void add(long elapsedNanos) {
+  public void add(long elapsedNanos) {
     nanos.add(elapsedNanos);
   }
 
-  int count() {
+  public int count() {
     return nanos.size();
   }
 
-  double millis(double percentile) {
+  public double millis(double percentile) {
     List<Long> sorted = new ArrayList<>(nanos);
     Collections.sort(sorted);
     int rank = (int) Math.ceil(percentile / 100 * sorted.size());

@@ -1,13 +1,13 @@
 package io.drydock.benchmarks.replication;
 
 import com.google.protobuf.Timestamp;
+import io.drydock.benchmarks.Samples;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +27,9 @@ final class RequestTimings {
 
   /** Medians, in milliseconds, of the requests scheduled from {@code since} on. */
   static String of(WorkflowClient client, String workflowId, Instant since) {
-    List<Long> dispatch = new ArrayList<>();
-    List<Long> execution = new ArrayList<>();
-    List<Long> decision = new ArrayList<>();
+    Samples dispatch = new Samples("dispatch");
+    Samples execution = new Samples("request");
+    Samples decision = new Samples("result to next request");
     for (WorkflowExecutionMetadata run :
         client.listExecutions("WorkflowId = '" + workflowId + "'").toList()) {
       if (run.getCloseTime() != null && run.getCloseTime().isBefore(since)) {
@@ -50,43 +50,37 @@ final class RequestTimings {
                 event.getActivityTaskScheduledEventAttributes().getActivityType().getName())) {
           scheduled.put(event.getEventId(), at);
           if (lastResult != null) {
-            decision.add(millis(lastResult, at));
+            decision.add(nanos(lastResult, at));
             lastResult = null;
           }
         } else if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
           long id = event.getActivityTaskStartedEventAttributes().getScheduledEventId();
           if (scheduled.containsKey(id)) {
             started.put(id, at);
-            dispatch.add(millis(scheduled.get(id), at));
+            dispatch.add(nanos(scheduled.get(id), at));
           }
         } else if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
           long id = event.getActivityTaskCompletedEventAttributes().getScheduledEventId();
           if (started.containsKey(id)) {
-            execution.add(millis(started.get(id), at));
+            execution.add(nanos(started.get(id), at));
             lastResult = at;
           }
         }
       }
     }
+    if (execution.count() == 0 || decision.count() == 0) {
+      return "no request in the workflow's histories";
+    }
     return String.format(
-        "%d requests, medians: dispatch %d ms, request %d ms, result to next request %d ms",
-        execution.size(), median(dispatch), median(execution), median(decision));
+        "%d requests, medians: dispatch %.0f ms, request %.0f ms, result to next request %.0f ms",
+        execution.count(), dispatch.millis(50), execution.millis(50), decision.millis(50));
   }
 
   private static Instant instant(Timestamp time) {
     return Instant.ofEpochSecond(time.getSeconds(), time.getNanos());
   }
 
-  private static long millis(Instant from, Instant to) {
-    return Duration.between(from, to).toMillis();
-  }
-
-  private static long median(List<Long> values) {
-    if (values.isEmpty()) {
-      return -1;
-    }
-    List<Long> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    return sorted.get(sorted.size() / 2);
+  private static long nanos(Instant from, Instant to) {
+    return Duration.between(from, to).toNanos();
   }
 }
