@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +41,7 @@ final class DepotCopier implements AutoCloseable {
   private final ExecutorService copies;
   private final AtomicLong succeeded = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final CopyLedger ledger = new CopyLedger();
 
   DepotCopier(String sledId, Sled sled, SledAgentOptions options, BandwidthLimiter receiveLimiter) {
     this.sledId = sledId;
@@ -112,7 +114,13 @@ final class DepotCopier implements AutoCloseable {
                 + " bytes");
       }
       HttpURLConnection answered = source;
-      copies.execute(() -> copy(sha256, depotBaseUrl, answered));
+      long copy = ledger.started(sha256, depotBaseUrl.toString());
+      try {
+        copies.execute(() -> copy(sha256, copy, depotBaseUrl, answered));
+      } catch (RejectedExecutionException e) {
+        ledger.failed(sha256, copy, "the sled agent is stopping");
+        throw e;
+      }
     } catch (RuntimeException e) {
       if (source != null) {
         source.disconnect();
@@ -153,11 +161,12 @@ final class DepotCopier implements AutoCloseable {
     }
   }
 
-  private void copy(String sha256, URI depotBaseUrl, HttpURLConnection source) {
+  private void copy(String sha256, long copy, URI depotBaseUrl, HttpURLConnection source) {
     try (InputStream body = source.getInputStream()) {
       int copiesHere =
           sled.receive(sha256, receiveLimiter.throttle(body), maxArtifactBytes).successfulWrites();
       succeeded.incrementAndGet();
+      ledger.succeeded(sha256, copy);
       log.info(
           () ->
               sledId
@@ -170,6 +179,7 @@ final class DepotCopier implements AutoCloseable {
                   + " disk(s)");
     } catch (IOException | RuntimeException e) {
       failed.incrementAndGet();
+      ledger.failed(sha256, copy, String.valueOf(e.getMessage()));
       log.log(
           Level.WARNING,
           sledId + " copy of " + sha256 + " from " + depotBaseUrl + " failed: " + e.getMessage());
@@ -177,6 +187,11 @@ final class DepotCopier implements AutoCloseable {
       source.disconnect();
       slots.release();
     }
+  }
+
+  /** The latest copy of the artifact this agent started since it started, if any. */
+  Optional<CopyLedger.CopyStatus> status(String sha256) {
+    return ledger.status(sha256);
   }
 
   /** Copies that stored their artifact. */

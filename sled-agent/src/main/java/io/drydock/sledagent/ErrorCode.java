@@ -16,6 +16,11 @@ enum ErrorCode {
   DIGEST_MISMATCH(400),
   DEPOT_NOT_ALLOWED(403),
   NOT_FOUND(404),
+  /**
+   * {@code GET /artifacts/{sha256}/copy-status} for an artifact this agent started no copy of since
+   * it started: a copy it had accepted was lost with a restart.
+   */
+  COPY_UNKNOWN(404),
   /** omicron's answer to {@code GET /artifacts-config} before any config arrived. */
   CONFIG_NOT_FOUND(404, null),
   METHOD_NOT_ALLOWED(405),

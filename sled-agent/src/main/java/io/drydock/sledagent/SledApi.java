@@ -1,7 +1,6 @@
 package io.drydock.sledagent;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -16,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -36,17 +34,11 @@ final class SledApi {
   private static final long DRAIN_POLL_MILLIS = 10;
   private static final String ARTIFACTS_PREFIX = "/artifacts/";
   private static final String COPY_SUFFIX = "/copy-from-depot";
+  private static final String COPY_STATUS_SUFFIX = "/copy-status";
   private static final String DEPOT_PREFIX = "/artifact/sha256/";
   private static final String REQUEST_ID_HEADER = "x-request-id";
   private static final ObjectReader CONFIG_READER = Json.MAPPER.readerFor(ArtifactsConfig.class);
   private static final ObjectReader COPY_READER = Json.MAPPER.readerFor(CopyRequest.class);
-  private static final ObjectReader FAULTS_READER =
-      Json.MAPPER
-          .readerFor(FaultSettings.class)
-          .without(
-              DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
-              DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
-              DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private final String sledId;
   private final Sled sled;
@@ -54,9 +46,8 @@ final class SledApi {
   private final long maxArtifactBytes;
   private final BandwidthLimiter receiveLimiter;
   private final BandwidthLimiter sendLimiter;
-  private final boolean faultInjectionEnabled;
+  private final FaultInjection faults;
   private final Runnable reconcileSoon;
-  private volatile FaultSettings faults = FaultSettings.NONE;
   private final AtomicInteger requestsInProgress = new AtomicInteger();
   private volatile boolean stopping;
 
@@ -73,7 +64,7 @@ final class SledApi {
     this.maxArtifactBytes = options.maxArtifactBytes();
     this.receiveLimiter = receiveLimiter;
     this.sendLimiter = sendLimiter;
-    this.faultInjectionEnabled = options.enableFaultInjection();
+    this.faults = new FaultInjection(sledId, options.enableFaultInjection());
     this.reconcileSoon = reconcileSoon;
   }
 
@@ -151,12 +142,12 @@ final class SledApi {
     String path = exchange.getRequestURI().getRawPath();
     if (path.equals("/faults") && !depotOnly) {
       // Not omicron's: the tests' switch, which needs no version.
-      handleFaults(exchange);
+      faults.handle(exchange);
       return;
     }
     // dropshot reads the version before it routes: even a request for no endpoint needs the header.
     (depotOnly ? ApiVersion.REPO_DEPOT : ApiVersion.SLED_AGENT).require(exchange);
-    injectFaults();
+    faults.beforeAnswering();
     if (depotOnly && !path.startsWith(DEPOT_PREFIX)) {
       throw new ApiException(ErrorCode.NOT_FOUND, "no such resource: " + Sha256.quoted(path));
     }
@@ -176,6 +167,10 @@ final class SledApi {
       if (rest.endsWith(COPY_SUFFIX)) {
         Exchanges.requireMethod(exchange, "POST");
         copyFromDepot(exchange, rest.substring(0, rest.length() - COPY_SUFFIX.length()));
+      } else if (rest.endsWith(COPY_STATUS_SUFFIX)) {
+        // Not omicron's: what its sled agent only logs, whether a background copy failed.
+        Exchanges.requireMethod(exchange, "GET");
+        copyStatus(exchange, rest.substring(0, rest.length() - COPY_STATUS_SUFFIX.length()));
       } else {
         Exchanges.requireMethod(exchange, "PUT");
         putArtifact(exchange, rest);
@@ -217,6 +212,20 @@ final class SledApi {
     Exchanges.sendJson(exchange, 202, Map.of());
   }
 
+  private void copyStatus(HttpExchange exchange, String candidate) throws IOException {
+    String sha256 = Sha256.requireHex(candidate);
+    Exchanges.sendJson(
+        exchange,
+        200,
+        copier
+            .status(sha256)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.COPY_UNKNOWN,
+                        "no copy of " + sha256 + " since this sled agent started")));
+  }
+
   private void serveArtifact(HttpExchange exchange, String candidate) throws IOException {
     String sha256 = Sha256.requireHex(candidate);
     Path file =
@@ -246,36 +255,6 @@ final class SledApi {
         }
         out.write(buffer, 0, read);
       }
-    }
-  }
-
-  private void handleFaults(HttpExchange exchange) throws IOException {
-    if (!faultInjectionEnabled) {
-      throw new ApiException(
-          ErrorCode.NOT_FOUND,
-          "fault injection is off: start the agent with --enable-fault-injection");
-    }
-    if (Exchanges.requireMethod(exchange, "POST", "DELETE").equals("POST")) {
-      faults = Exchanges.readJson(exchange, FAULTS_READER);
-    } else {
-      faults = FaultSettings.NONE;
-    }
-    log.warning(() -> sledId + " injected faults are now " + faults);
-    Exchanges.sendEmpty(exchange, 204);
-  }
-
-  private void injectFaults() {
-    FaultSettings current = faults;
-    if (current.delayMs() > 0) {
-      try {
-        Thread.sleep(current.delayMs());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (current.failPercent() > 0
-        && ThreadLocalRandom.current().nextInt(100) < current.failPercent()) {
-      throw new ApiException(ErrorCode.INJECTED_FAULT, "injected failure");
     }
   }
 

@@ -94,6 +94,37 @@ class DepotCopyTest {
     assertThat(targetClient.inventory()).isEqualTo(Map.of(artifact.sha256(), 2));
   }
 
+  /**
+   * omicron's sled agent only logs a background copy that failed; this agent also answers {@code
+   * GET /artifacts/{sha256}/copy-status}, so that a control plane learns it at once.
+   */
+  @Test
+  void theCopyStatusSaysWhetherTheLatestCopySucceededOrWhyItFailed() {
+    String status = "/artifacts/" + artifact.sha256() + "/copy-status";
+    targetClient.get(status).assertError(404, "COPY_UNKNOWN");
+    sourceClient.post("/faults", "{\"corrupt_served_bytes\": true}");
+
+    assertThat(targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri()).status())
+        .isEqualTo(202);
+    SledClient.await("the copy failed", () -> target.copier().failed() == 1);
+
+    SledClient.Response failed = targetClient.get(status);
+    assertThat(failed.status()).as(failed.body()).isEqualTo(200);
+    assertThat(failed.json().get("state").asText()).isEqualTo("failed");
+    assertThat(failed.json().get("depot_base_url").asText()).isEqualTo(source.baseUri().toString());
+    assertThat(failed.json().get("error").asText()).contains(artifact.sha256());
+
+    sourceClient.delete("/faults");
+    assertThat(targetClient.copyFromDepot(4, artifact.sha256(), source.baseUri()).status())
+        .isEqualTo(202);
+    SledClient.await("the second copy finished", () -> target.copier().succeeded() == 1);
+    SledClient.Response succeeded = targetClient.get(status);
+    assertThat(succeeded.json().get("state").asText()).isEqualTo("succeeded");
+    assertThat(succeeded.json().get("error").isNull()).isTrue();
+    targetClient.get("/artifacts/not-a-hash/copy-status").assertError(400, "BAD_REQUEST");
+    assertThat(targetClient.post(status, "{}").status()).isEqualTo(405);
+  }
+
   @Test
   void aSourceWithoutTheArtifactIs502() {
     Artifact elsewhere = Artifact.random(100);

@@ -33,7 +33,7 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
   private final LocalDepot depot;
   private final SledClient sleds;
   private final RequestLog requests;
-  private final Duration copyTimeout;
+  private final CopyWatch copies;
   private final MeterRegistry meters;
 
   /**
@@ -57,7 +57,7 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
     this.depot = depot;
     this.sleds = sleds;
     this.requests = requests;
-    this.copyTimeout = copyTimeout;
+    this.copies = new CopyWatch(sleds, copyTimeout);
     this.meters = meters;
   }
 
@@ -141,7 +141,13 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
     SledClient.Answer<Void> accepted =
         sleds.copyFromDepot(targetSledId, sourceSledId, sha256, generation);
     String error =
-        accepted.succeeded() ? awaitListed(targetSledId, generation, sha256) : accepted.error();
+        accepted.succeeded()
+            ? copies.awaitLanded(
+                targetSledId,
+                generation,
+                sha256,
+                () -> Activity.getExecutionContext().heartbeat(null))
+            : accepted.error();
     record("copy", targetSledId, sourceSledId, sha256, generation, error);
     if (error != null) {
       log.info(
@@ -186,35 +192,5 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
             "outcome",
             error == null ? "ok" : "failed")
         .increment();
-  }
-
-  /**
-   * Polls the target's list until it holds the artifact; null then, else why it was not seen. The
-   * sled does not report a failed background copy, so a copy that never lands shows as the time
-   * limit.
-   */
-  private String awaitListed(String sledId, long generation, String sha256) {
-    ActivityExecutionContext activity = Activity.getExecutionContext();
-    long accepted = System.nanoTime();
-    long deadline = accepted + copyTimeout.toNanos();
-    String lastProblem = "the target did not list it";
-    while (System.nanoTime() < deadline) {
-      activity.heartbeat(null);
-      SledClient.Answer<SledClient.Listing> listed = sleds.listArtifacts(sledId);
-      if (!listed.succeeded()) {
-        lastProblem = "listing failed: " + listed.error();
-      } else if (listed.value().generation() != generation) {
-        return "the sled moved to generation " + listed.value().generation() + " during the copy";
-      } else if (listed.value().copies().getOrDefault(sha256, 0) > 0) {
-        return null;
-      }
-      try {
-        Thread.sleep(CopyPolls.nextWaitMillis((System.nanoTime() - accepted) / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "interrupted while waiting for the copy";
-      }
-    }
-    return "not listed within " + copyTimeout.toSeconds() + " s (" + lastProblem + ")";
   }
 }

@@ -90,6 +90,21 @@ public final class SledClient {
   /** {@code GET /artifacts-config}. */
   public record Config(long generation, List<String> artifacts) {}
 
+  /**
+   * {@code GET /artifacts/{sha256}/copy-status}, which Drydock's reference sled agent answers and
+   * omicron's does not: {@code state} is {@code copying}, {@code succeeded} or {@code failed}, the
+   * latter with its {@code error}.
+   */
+  public record CopyStatus(String state, String error) {
+    public boolean copying() {
+      return "copying".equals(state);
+    }
+
+    public boolean failed() {
+      return "failed".equals(state);
+    }
+  }
+
   public Answer<Void> putConfig(String sledId, long generation, List<String> artifacts) {
     byte[] body = SledWireFormat.json(Map.of("generation", generation, "artifacts", artifacts));
     return exchange(
@@ -157,7 +172,18 @@ public final class SledClient {
         builder ->
             builder
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+        bytes -> null);
+  }
+
+  /**
+   * What the target says of its latest copy of the artifact. A sled without the endpoint, as
+   * omicron's, answers 404 (dropshot's router), as the reference agent does for a copy it does not
+   * know.
+   */
+  public Answer<CopyStatus> copyStatus(String sledId, String sha256) {
+    return artifactExchange(
+        sledId, sha256, "/copy-status", HttpRequest.Builder::GET, SledWireFormat::copyStatus);
   }
 
   /**
@@ -207,18 +233,18 @@ public final class SledClient {
     }
   }
 
-  private Answer<Void> artifactExchange(
+  private <T> Answer<T> artifactExchange(
       String sledId,
       String sha256,
       String suffix,
-      Function<HttpRequest.Builder, HttpRequest.Builder> method) {
+      Function<HttpRequest.Builder, HttpRequest.Builder> method,
+      Function<byte[], T> parse) {
     Optional<String> baseUrl = addresses.artifactBaseUrl(sledId, sha256);
     if (baseUrl.isEmpty()) {
       return notSent(SledAddresses.problem(sledId, sha256));
     }
     return send(
-        () -> request(SledAddresses.artifactUri(baseUrl.get(), sha256, suffix), method),
-        bytes -> null);
+        () -> request(SledAddresses.artifactUri(baseUrl.get(), sha256, suffix), method), parse);
   }
 
   private <T> Answer<T> exchange(

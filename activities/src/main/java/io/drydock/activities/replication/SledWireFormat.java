@@ -103,6 +103,18 @@ final class SledWireFormat {
     return new Config(root.path("generation").asLong(), hashes);
   }
 
+  static SledClient.CopyStatus copyStatus(byte[] body) {
+    JsonNode root = tree(body);
+    JsonNode state = root.path("state");
+    if (!state.isTextual() || !List.of("copying", "succeeded", "failed").contains(state.asText())) {
+      throw new MalformedAnswerException(
+          "expected {\"state\": \"copying\" | \"succeeded\" | \"failed\", \"error\": ...}");
+    }
+    JsonNode error = root.path("error");
+    return new SledClient.CopyStatus(
+        state.asText(), error.isTextual() ? StoredText.printable(error.asText()) : null);
+  }
+
   private static JsonNode tree(byte[] body) {
     try {
       return Json.MAPPER.readTree(body);

@@ -33,7 +33,6 @@ final class OmicronSledStub implements AutoCloseable {
   private static final Pattern ARTIFACT =
       Pattern.compile("/artifacts/([0-9a-f]{64})(/copy-from-depot)?");
   private static final int[] LATEST_VERSION = {48, 0, 0};
-  private static final String TEMPLATE = "path-template";
 
   private final HttpServer server;
 
@@ -49,7 +48,10 @@ final class OmicronSledStub implements AutoCloseable {
   /** Every answer, to be held against omicron's document. */
   final List<Answer> answers = new CopyOnWriteArrayList<>();
 
-  /** An answer to {@code method} on the document's {@code pathTemplate}; an empty body for none. */
+  /**
+   * An answer to {@code method} on the document's {@code pathTemplate}, null when no operation has
+   * the path (dropshot's router answers 404 then); an empty body for none.
+   */
   record Answer(String method, String pathTemplate, int status, String contentType, String body) {}
 
   OmicronSledStub() {
@@ -68,7 +70,6 @@ final class OmicronSledStub implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      exchange.setAttribute(TEMPLATE, pathTemplate(exchange.getRequestURI().getRawPath()));
       byte[] body = exchange.getRequestBody().readAllBytes();
       String version = exchange.getRequestHeaders().getFirst("api-version");
       String path = exchange.getRequestURI().getRawPath();
@@ -170,7 +171,7 @@ final class OmicronSledStub implements AutoCloseable {
   private static String pathTemplate(String path) {
     Matcher artifact = ARTIFACT.matcher(path);
     if (!artifact.matches()) {
-      return path;
+      return List.of("/artifacts", "/artifacts-config").contains(path) ? path : null;
     }
     return artifact.group(2) == null
         ? "/artifacts/{sha256}"
@@ -214,7 +215,7 @@ final class OmicronSledStub implements AutoCloseable {
   }
 
   private static String template(HttpExchange exchange) {
-    return (String) exchange.getAttribute(TEMPLATE);
+    return pathTemplate(exchange.getRequestURI().getRawPath());
   }
 
   @Override

@@ -7,7 +7,6 @@ import io.drydock.workflows.replication.DesiredArtifacts;
 import io.drydock.workflows.replication.ReplicationActivities;
 import io.drydock.workflows.replication.RequestOutcome;
 import io.drydock.workflows.replication.SledReport;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
@@ -344,14 +343,7 @@ class ReplicationActivitiesTest {
 
   private ReplicationActivities activities(Duration copyTimeout) {
     temporal = TestActivityEnvironment.newInstance();
-    temporal.registerActivitiesImplementations(
-        new ReplicationActivitiesImpl(
-            database.store,
-            database.depot,
-            new SledClient(database.registry, Duration.ofSeconds(10)),
-            database.requests,
-            copyTimeout,
-            new SimpleMeterRegistry()));
+    temporal.registerActivitiesImplementations(database.activities(copyTimeout));
     return temporal.newActivityStub(
         ReplicationActivities.class,
         ActivityOptions.newBuilder()

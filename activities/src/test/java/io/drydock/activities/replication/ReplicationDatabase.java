@@ -3,11 +3,13 @@ package io.drydock.activities.replication;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.drydock.testsupport.TestPostgres;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -49,6 +51,17 @@ final class ReplicationDatabase implements BeforeEachCallback, AfterEachCallback
     store = new ArtifactStore(dataSource, depot);
     requests = new RequestLog(dataSource);
     upload = signedUpload(List.of(), Clock.systemUTC());
+  }
+
+  /** The replication activities over this storage, each request to a sled limited to 10 s. */
+  ReplicationActivitiesImpl activities(Duration copyTimeout) {
+    return new ReplicationActivitiesImpl(
+        store,
+        depot,
+        new SledClient(registry, Duration.ofSeconds(10)),
+        requests,
+        copyTimeout,
+        new SimpleMeterRegistry());
   }
 
   @Override

@@ -46,13 +46,20 @@ class SledClientOmicronTest {
     client = new SledClient(database.registry, Duration.ofSeconds(10));
   }
 
-  /** Every answer the stubs gave is one omicron's document allows. */
+  /**
+   * Every answer the stubs gave is one omicron's document allows, or dropshot's 404 for a path no
+   * operation has.
+   */
   @AfterEach
   void stopAndHoldTheAnswersAgainstTheDocument() {
     target.close();
     source.close();
     assertThat(target.answers).isNotEmpty();
     for (OmicronSledStub.Answer answer : target.answers) {
+      if (answer.pathTemplate() == null) {
+        assertThat(answer.status()).isEqualTo(404);
+        continue;
+      }
       OmicronDocument.SLED_AGENT.assertAllows(
           answer.method(),
           answer.pathTemplate(),
@@ -143,5 +150,23 @@ class SledClientOmicronTest {
 
     assertThat(client.copyFromDepot("target", "source", A, 1).succeeded()).isTrue();
     assertThat(target.copySources).containsExactly(source.baseUrl());
+  }
+
+  /**
+   * omicron's sled agent has no copy status (its document has no such operation): the watch asks
+   * once, is answered 404 by dropshot's router, and from then on reads the listing alone.
+   */
+  @Test
+  void aCopyOnAnOmicronSledIsWatchedThroughItsListing() {
+    client.putConfig("target", 3, List.of(A, B));
+    assertThat(client.copyFromDepot("target", "source", B, 3).succeeded()).isTrue();
+
+    String outcome =
+        new CopyWatch(client, Duration.ofSeconds(5)).awaitLanded("target", 3, B, () -> {});
+
+    assertThat(outcome).isNull();
+    assertThat(target.requests)
+        .containsSubsequence(
+            "GET /artifacts/" + B + "/copy-status 48.0.0", "GET /artifacts 48.0.0");
   }
 }
