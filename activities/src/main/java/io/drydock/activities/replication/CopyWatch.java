@@ -6,12 +6,18 @@ import java.time.Duration;
  * Watches a copy the target sled accepted until it lands or fails. omicron's sled agent reports no
  * failed background copy: there only the target's listing ({@code GET /artifacts}) tells, and a
  * copy that never lands fails at the time limit. Drydock's reference sled agent also answers {@code
- * GET /artifacts/{sha256}/copy-status}, so a failed copy there is known at the next poll, and a
- * copy the sled forgot (it restarted) as soon as it answers {@code 404 COPY_UNKNOWN}.
+ * GET /artifacts/{sha256}/copy-status}, so a failed copy there is known within a second, and a copy
+ * the sled forgot (it restarted) as soon as it answers {@code 404 COPY_UNKNOWN}.
  */
 final class CopyWatch {
   /** The reference agent's refusal of a status for a copy it does not know. */
   static final String COPY_UNKNOWN = "COPY_UNKNOWN";
+
+  /**
+   * How often a copy that has not landed asks its status: most copies land sooner and ask none, so
+   * a watch costs what the listing alone cost, while a failed copy is known within about this.
+   */
+  static final Duration STATUS_EVERY = Duration.ofSeconds(1);
 
   private final SledClient sleds;
   private final Duration copyTimeout;
@@ -23,43 +29,38 @@ final class CopyWatch {
 
   /**
    * Polls the target until it lists the artifact (every fifth of the copy's time so far, {@link
-   * CopyPolls}); null then, else why it was not seen.
+   * CopyPolls}), asking its copy status once every {@link #STATUS_EVERY} the copy has not landed;
+   * null once listed, else why it was not seen.
    *
    * @param heartbeat called before every poll; throws to abandon the watch (a canceled activity)
    */
   String awaitLanded(String sledId, long generation, String sha256, Runnable heartbeat) {
     long accepted = System.nanoTime();
     long deadline = accepted + copyTimeout.toNanos();
+    long nextStatus = accepted + STATUS_EVERY.toNanos();
     boolean askStatus = true;
     String lastProblem = "the target did not list it";
     while (System.nanoTime() < deadline) {
       heartbeat.run();
-      boolean list = true;
-      if (askStatus) {
+      Listed listed = listed(sledId, generation, sha256);
+      if (listed.settled()) {
+        return listed.outcome();
+      }
+      lastProblem = listed.problem() == null ? lastProblem : listed.problem();
+      if (askStatus && System.nanoTime() >= nextStatus) {
+        nextStatus = System.nanoTime() + STATUS_EVERY.toNanos();
         SledClient.Answer<SledClient.CopyStatus> status = sleds.copyStatus(sledId, sha256);
-        if (status.succeeded()) {
-          if (status.value().failed()) {
-            return "the target reports the copy failed: " + status.value().error();
-          }
-          // Until the target says the copy ended, its listing cannot hold the artifact.
-          list = !status.value().copying();
+        if (status.succeeded() && status.value().failed()) {
+          return "the target reports the copy failed: " + status.value().error();
         } else if (COPY_UNKNOWN.equals(status.errorCode())) {
-          // It accepted the copy, so it lost it: it restarted since. It may have landed before.
-          Listed last = listed(sledId, generation, sha256);
-          return last.settled()
-              ? last.outcome()
-              : "the target no longer knows the copy and does not list it (" + status.error() + ")";
-        } else if (status.status() / 100 == 4) {
+          // It accepted the copy and, just before, did not list it: it lost the copy, restarting.
+          return "the target no longer knows the copy and does not list it ("
+              + status.error()
+              + ")";
+        } else if (!status.succeeded() && status.status() / 100 == 4) {
           // No such endpoint (omicron's sled agent): the listing alone tells.
           askStatus = false;
         }
-      }
-      if (list) {
-        Listed listed = listed(sledId, generation, sha256);
-        if (listed.settled()) {
-          return listed.outcome();
-        }
-        lastProblem = listed.problem() == null ? lastProblem : listed.problem();
       }
       try {
         Thread.sleep(CopyPolls.nextWaitMillis((System.nanoTime() - accepted) / 1_000_000));

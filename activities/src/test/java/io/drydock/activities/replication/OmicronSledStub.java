@@ -9,11 +9,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +46,11 @@ final class OmicronSledStub implements AutoCloseable {
 
   /** The {@code depot_base_url} of every copy request. */
   final List<String> copySources = new CopyOnWriteArrayList<>();
+
+  /** How long an accepted copy stays out of the listing, as a real copy does while it runs. */
+  volatile Duration copiesLandAfter = Duration.ZERO;
+
+  private final Map<String, Long> copiesAcceptedAt = new ConcurrentHashMap<>();
 
   /** Every answer, to be held against omicron's document. */
   final List<Answer> answers = new CopyOnWriteArrayList<>();
@@ -114,6 +121,7 @@ final class OmicronSledStub implements AutoCloseable {
       } else {
         Map<String, Object> list = new TreeMap<>();
         config.path("artifacts").forEach(hash -> list.put(hash.asText(), 2));
+        list.keySet().removeIf(this::stillCopying);
         json(exchange, 200, Map.of("generation", config.path("generation").asLong(), "list", list));
       }
     } else if (artifact.matches()
@@ -142,6 +150,7 @@ final class OmicronSledStub implements AutoCloseable {
         json(exchange, 200, Map.of("datasets", 2, "successful_writes", 2));
       } else {
         copySources.add(JSON.readTree(body).path("depot_base_url").asText());
+        copiesAcceptedAt.put(sha256, System.nanoTime());
         json(exchange, 202, Map.of());
       }
     } else {
@@ -166,6 +175,11 @@ final class OmicronSledStub implements AutoCloseable {
     config = proposed;
     answers.add(new Answer("PUT", "/artifacts-config", 204, "", ""));
     exchange.sendResponseHeaders(204, -1);
+  }
+
+  private boolean stillCopying(String sha256) {
+    Long accepted = copiesAcceptedAt.get(sha256);
+    return accepted != null && System.nanoTime() - accepted < copiesLandAfter.toNanos();
   }
 
   private static String pathTemplate(String path) {

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Copies between Drydock's reference sled agents, run in this JVM: their {@code GET
  * /artifacts/{sha256}/copy-status} lets the copy activity tell a failed copy, or one the target
- * forgot by restarting, at its next poll rather than at {@code DRYDOCK_REPLICATION_COPY_TIMEOUT}.
- * The time limit here is longer than the activity's own, so an outcome at all shows that the
- * activity did not wait for it.
+ * forgot by restarting, within about a second rather than at {@code
+ * DRYDOCK_REPLICATION_COPY_TIMEOUT}. The time limit here is longer than the activity's own, so an
+ * outcome at all shows that the activity did not wait for it.
  */
 class ReferenceSledCopyTest {
   private static final Duration COPY_TIMEOUT = Duration.ofMinutes(10);
@@ -80,7 +80,7 @@ class ReferenceSledCopyTest {
   }
 
   @Test
-  void aCopyTheTargetReportsFailedFailsAtOnceWithTheTargetsReason() throws Exception {
+  void aCopyTheTargetReportsFailedFailsWithTheTargetsReasonBeforeTheTimeLimit() throws Exception {
     target = sled("target", targetDir, 0);
     activities.syncSled("target", generation, List.of(SP));
     send("POST", source.baseUri().resolve("/faults"), "{\"corrupt_served_bytes\": true}");
@@ -93,7 +93,7 @@ class ReferenceSledCopyTest {
   }
 
   @Test
-  void aCopyThatLandsIsSeenAsSoonAsTheTargetReportsItSucceeded() {
+  void aCopyThatLandsIsSeenInTheTargetsListing() {
     target = sled("target", targetDir, 0);
     activities.syncSled("target", generation, List.of(SP));
 
@@ -109,7 +109,7 @@ class ReferenceSledCopyTest {
    * again on the same disks it knows no copy, and the activity says so instead of waiting.
    */
   @Test
-  void aCopyTheTargetForgetsByRestartingFailsAtItsNextPoll() throws Exception {
+  void aCopyTheTargetForgetsByRestartingFailsBeforeTheTimeLimit() throws Exception {
     target = sled("target", targetDir, 64 * 1024);
     activities.syncSled("target", generation, List.of(SP));
     CompletableFuture<RequestOutcome> copy =
