@@ -96,10 +96,6 @@ public final class SledClient {
    * latter with its {@code error}.
    */
   public record CopyStatus(String state, String error) {
-    public boolean copying() {
-      return "copying".equals(state);
-    }
-
     public boolean failed() {
       return "failed".equals(state);
     }
