@@ -25,8 +25,9 @@ import org.flywaydb.core.Flyway;
  * Measures what the import issue asks for, each figure next to a baseline measured in the same run
  * on the same machine: cancel-to-stopped and DELETE-to-next-PUT-accepted latencies and
  * 10,000-manifest pre-import throughput or, with {@code --large}, only a 100,000-manifest
- * pre-import with its peak heap; with {@code --huge} a million tags, with {@code --scan-load} the
- * cancel latencies beside a rescan backlog. Run it with {@code benchmarks/migration.sh}.
+ * pre-import with its peak heap and its rate against that of 10,000-manifest ones of the same run;
+ * with {@code --huge} a million tags, with {@code --scan-load} the cancel latencies beside a rescan
+ * backlog. Run it with {@code benchmarks/migration.sh}.
  *
  * <p>Longer than a class should be because the four modes share one stack, its baselines and its
  * warm-up, and read best side by side; the cancel measurements ({@link CancelLatency}) and the
@@ -48,6 +49,14 @@ public final class MigrationBenchmark {
 
   private static final int THROUGHPUT_MANIFESTS = 10_000;
   private static final int LARGE_MANIFESTS = 100_000;
+
+  /**
+   * The 10,000-manifest imports {@code --large} also times, so that the rate at 100,000 is held
+   * against the rate at 10,000 of the same run; the median of three, since one lasts about a
+   * second.
+   */
+  private static final List<String> GROWTH_PATHS =
+      List.of("bench/growth-1", "bench/growth-2", "bench/growth-3");
 
   /**
    * Rescans kept in flight in the background by {@code --scan-load}: the backlog the issue measured
@@ -264,7 +273,7 @@ public final class MigrationBenchmark {
                   ", %d answers 429 IMPORT_REPOSITORY_NOT_READY before acceptance", refusals)));
       lines.add(latencyLine(notified, get, floor, ""));
       lines.add(latencyLine(delivering, get, floor, ""));
-      lines.add(throughputLine(THROUGHPUT, THROUGHPUT_MANIFESTS));
+      lines.add(throughput(THROUGHPUT, THROUGHPUT_MANIFESTS).line());
       lines.add(
           "large pre-import (100,000 manifests at the JVM's heap): not run; migration.sh --large runs it");
       return lines;
@@ -274,11 +283,34 @@ public final class MigrationBenchmark {
   }
 
   /**
-   * Only the 100,000-manifest import, so that it and its generation fit in the run's ten minutes.
+   * Only the 100,000-manifest import and three of 10,000 before it, so that they and their
+   * generation fit in the run's ten minutes.
    */
   private List<String> large() throws SQLException {
     warmUpImports();
-    return List.of(throughputLine(LARGE, LARGE_MANIFESTS));
+    Samples drydockSmall = new Samples("Drydock");
+    Samples jdbcSmall = new Samples("direct JDBC");
+    for (String path : GROWTH_PATHS) {
+      drydockSmall.add(importThroughDrydock(path));
+      long start = System.nanoTime();
+      baseline.importRepository(path);
+      jdbcSmall.add(System.nanoTime() - start);
+    }
+    Throughput large = throughput(LARGE, LARGE_MANIFESTS);
+    return List.of(
+        large.line(),
+        String.format(
+            "rate at 100,000 / median rate at 10,000 (%d imports): %s | baseline %s",
+            GROWTH_PATHS.size(),
+            growth(drydockSmall, large.drydockRate()),
+            growth(jdbcSmall, large.jdbcRate())));
+  }
+
+  private static String growth(Samples small, double largeRate) {
+    double smallRate = THROUGHPUT_MANIFESTS / (small.millis(50) / 1000);
+    return String.format(
+        "%s %,.0f / %,.0f manifests/s = %.2fx",
+        small.name(), largeRate, smallRate, largeRate / smallRate);
   }
 
   /**
@@ -402,7 +434,13 @@ public final class MigrationBenchmark {
         figure.ratioTo(floor));
   }
 
-  private String throughputLine(String path, int manifests) throws SQLException {
+  /** A throughput line, and the rates in it that {@code --large} holds against smaller imports. */
+  private record Throughput(String line, double drydockRate, double jdbcRate) {}
+
+  /** A baseline's part of a throughput line, and its rate. */
+  private record BaselineFigure(String text, double rate) {}
+
+  private Throughput throughput(String path, int manifests) throws SQLException {
     heap.reset();
     double drydockSeconds = seconds(importThroughDrydock(path));
     HeapWatch.Peak drydockHeap = heap.peak();
@@ -413,17 +451,22 @@ public final class MigrationBenchmark {
     log(String.format("Drydock imported %s in %.1f s", path, drydockSeconds));
 
     double drydockRate = manifests / drydockSeconds;
-    return String.format(
-        "pre-import throughput, %,d manifests: Drydock %,.0f manifests/s (%.1f s; %s) | %s | %s",
-        manifests,
+    BaselineFigure jdbc = baselineFigure("direct JDBC", baseline, path, manifests, drydockRate);
+    BaselineFigure copy = baselineFigure("COPY", copyBaseline, path, manifests, drydockRate);
+    return new Throughput(
+        String.format(
+            "pre-import throughput, %,d manifests: Drydock %,.0f manifests/s (%.1f s; %s) | %s | %s",
+            manifests,
+            drydockRate,
+            drydockSeconds,
+            drydockHeap.describe(),
+            jdbc.text(),
+            copy.text()),
         drydockRate,
-        drydockSeconds,
-        drydockHeap.describe(),
-        baselineFigure("direct JDBC", baseline, path, manifests, drydockRate),
-        baselineFigure("COPY", copyBaseline, path, manifests, drydockRate));
+        jdbc.rate());
   }
 
-  private String baselineFigure(
+  private BaselineFigure baselineFigure(
       String name, DirectImportBaseline importer, String path, int manifests, double drydockRate)
       throws SQLException {
     heap.reset();
@@ -443,9 +486,11 @@ public final class MigrationBenchmark {
               + manifests);
     }
     double rate = manifests / seconds;
-    return String.format(
-        "baseline %s %,.0f manifests/s (%.1f s; %s) | ratio %.2fx",
-        name, rate, seconds, peak.describe(), drydockRate / rate);
+    return new BaselineFigure(
+        String.format(
+            "baseline %s %,.0f manifests/s (%.1f s; %s) | ratio %.2fx",
+            name, rate, seconds, peak.describe(), drydockRate / rate),
+        rate);
   }
 
   /** PUT pre, then the time until the database says pre_import_complete. */
@@ -488,6 +533,10 @@ public final class MigrationBenchmark {
     if (large) {
       DemoLegacyStorage.generateSynthetic(root, LARGE, LARGE_MANIFESTS, 1);
       manifests += LARGE_MANIFESTS;
+      for (String path : GROWTH_PATHS) {
+        DemoLegacyStorage.generateSynthetic(root, path, THROUGHPUT_MANIFESTS, 1);
+        manifests += THROUGHPUT_MANIFESTS;
+      }
     } else if (scanLoad) {
       DemoLegacyStorage.generateSynthetic(root, CancelLatency.STOPPED_PATH, CANCEL_MANIFESTS, 1);
       DemoLegacyStorage.generateSynthetic(root, CancelLatency.PUT_PATH, CANCEL_MANIFESTS, 1);
