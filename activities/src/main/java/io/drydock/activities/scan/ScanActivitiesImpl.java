@@ -137,7 +137,7 @@ public final class ScanActivitiesImpl implements ScanActivities {
 
   @Override
   public ManifestPage listManifests(String repository, String after, int limit) {
-    List<String> digests = store.manifestDigests(repository, after, limit);
+    List<String> digests = store.bulkRescans().manifestDigests(repository, after, limit);
     // A bulk rescan's progress: the manifests it has handed to rescans (a retried page counts
     // again).
     meters.counter("drydock.bulk.rescan.manifests.listed").increment(digests.size());
@@ -147,7 +147,7 @@ public final class ScanActivitiesImpl implements ScanActivities {
 
   @Override
   public long countManifests(String repository) {
-    return store.countManifests(repository);
+    return store.bulkRescans().countManifests(repository);
   }
 
   private <T> T fenced(Supplier<T> write) {

@@ -40,7 +40,7 @@ public final class ScannerUpgradeRescan {
   public String startIfScannersChanged() {
     String state = scanners.indexState();
     String workflowId = ScanWorkflows.INDEX_STATE_BULK_PREFIX + state;
-    if (store.bulkRescannedIndexState().filter(state::equals).isPresent()) {
+    if (store.bulkRescans().bulkRescannedIndexState().filter(state::equals).isPresent()) {
       return workflowId;
     }
     BulkRescanWorkflow bulk =
@@ -58,7 +58,7 @@ public final class ScannerUpgradeRescan {
     } catch (WorkflowExecutionAlreadyStarted e) {
       log.info("bulk rescan {} for index state {} was already started", workflowId, state);
     }
-    store.recordBulkRescannedIndexState(state);
+    store.bulkRescans().recordBulkRescannedIndexState(state);
     return workflowId;
   }
 }

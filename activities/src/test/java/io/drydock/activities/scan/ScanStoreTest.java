@@ -176,10 +176,10 @@ class ScanStoreTest {
 
   @Test
   void manifestsArePagedInDigestOrder() {
-    assertThat(store.manifestDigests(null, null, 10)).containsExactly(MANIFEST);
-    assertThat(store.manifestDigests(null, MANIFEST, 10)).isEmpty();
-    assertThat(store.countManifests("demo/debian")).isEqualTo(1);
-    assertThat(store.countManifests("other/repository")).isZero();
+    assertThat(store.bulkRescans().manifestDigests(null, null, 10)).containsExactly(MANIFEST);
+    assertThat(store.bulkRescans().manifestDigests(null, MANIFEST, 10)).isEmpty();
+    assertThat(store.bulkRescans().countManifests("demo/debian")).isEqualTo(1);
+    assertThat(store.bulkRescans().countManifests("other/repository")).isZero();
     assertThat(queries.manifestLayers(MANIFEST)).contains(List.of(LAYER));
   }
 
