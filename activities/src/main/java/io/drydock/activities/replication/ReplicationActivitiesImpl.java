@@ -138,15 +138,12 @@ public final class ReplicationActivitiesImpl implements ReplicationActivities {
   @Override
   public RequestOutcome copyArtifact(
       String targetSledId, String sourceSledId, long generation, String sha256) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
     SledClient.Answer<Void> accepted =
         sleds.copyFromDepot(targetSledId, sourceSledId, sha256, generation);
     String error =
         accepted.succeeded()
-            ? copies.awaitLanded(
-                targetSledId,
-                generation,
-                sha256,
-                () -> Activity.getExecutionContext().heartbeat(null))
+            ? copies.awaitLanded(targetSledId, generation, sha256, () -> activity.heartbeat(null))
             : accepted.error();
     record("copy", targetSledId, sourceSledId, sha256, generation, error);
     if (error != null) {
